@@ -1,0 +1,57 @@
+"""Settings in one object, with every default in one place; paths resolve from the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run may change; stages receive what they need from it."""
+
+    data_dir: Path = DATA_DIR
+    """Root of the data files (lexicons, campaigns, bundled corpus)."""
+    language: str = "ar"
+    """Lexicon folder under data/lexicon/."""
+    campaign: str = "mosul"
+    """Campaign folder under data/campaigns/ (gazetteer, calendar, map layers)."""
+    max_file_bytes: int = 2_000_000
+    """Input files above this size are reported as too_large, not read."""
+    cache: bool = True
+    """Reuse per-article results keyed by content hash and code/data versions."""
+    cache_dir: Path | None = None
+    """Where cached per-article results live; default: <out>/.cache."""
+    progress: bool | None = None
+    """Show a progress bar; None means only when stderr is a terminal."""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    """Options of optional extras (NER model path, geocoder), off when empty."""
+
+    def __post_init__(self):
+        if self.max_file_bytes <= 0:
+            raise ConfigError(f"max_file_bytes must be positive, got {self.max_file_bytes}")
+        for name in ("lexicon_dir", "campaign_dir"):
+            path = getattr(self, name)
+            if not path.is_dir():
+                raise ConfigError(f"{name} {path} does not exist (language={self.language!r}, campaign={self.campaign!r})")
+
+    @property
+    def lexicon_dir(self) -> Path:
+        return self.data_dir / "lexicon" / self.language
+
+    @property
+    def campaign_dir(self) -> Path:
+        return self.data_dir / "campaigns" / self.campaign
+
+    @property
+    def default_corpus(self) -> Path:
+        return self.campaign_dir / "corpus"
+
+    @property
+    def default_out(self) -> Path:
+        return self.data_dir / "output" / self.campaign

@@ -1,0 +1,205 @@
+"""Typed records passed between stages: frozen dataclasses, ranges as low/high, None for unknown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class DatePrecision(str, Enum):
+    """How precisely a date window is known (the `date_precision` column)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    RANGE = "range"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an article's original text."""
+
+    start: int
+    """Offset of the first character in the article text."""
+    end: int
+    """Offset one past the last character."""
+    text: str
+    """The original characters, so that article.text[start:end] == text."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One readable input article."""
+
+    article_id: str
+    """File stem or the `id` of a JSONL line."""
+    text: str
+    """Decoded plain text (HTML stripped, CRLF folded), the text every offset refers to."""
+    source_path: str
+    """Where it was read from (file path, or path:line for JSONL)."""
+    sha256: str
+    """Hash of the decoded text: the cache key and the duplicate detector."""
+    published: dt.date | None = None
+    """Publication date when known (manifest, JSONL field or inference)."""
+    date_source: str = "unknown"
+    """`manifest`, `inferred` or `unknown`."""
+    outlet: str = ""
+    url: str = ""
+    title: str = ""
+    encoding: str = "utf-8"
+    """The encoding the bytes were decoded with."""
+
+
+@dataclass(frozen=True)
+class InputReport:
+    """One row of articles.csv: what became of one input file or line."""
+
+    article_id: str
+    source_path: str
+    status: str
+    """`ok`, or a stable reason family such as `empty`, `unreadable`, `duplicate`, `skipped`."""
+    reason: str = ""
+    """Stable reason code (`empty_file`, `binary_file`, `no_arabic_text`, ...); empty when ok."""
+    message: str = ""
+    """What happened and what to do about it."""
+    published: str = ""
+    date_source: str = "unknown"
+    n_events: int = 0
+    chars: int = 0
+    sha256: str = ""
+    encoding: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article, with its clauses."""
+
+    index: int
+    """Position of the sentence in the article (0-based)."""
+    paragraph: int
+    """Position of the paragraph the sentence belongs to."""
+    start: int
+    end: int
+    text: str
+    clauses: tuple[Span, ...] = ()
+    """Clause spans inside the sentence (article offsets)."""
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """When something happened: a window with its precision and the words it came from."""
+
+    start: dt.date | None
+    end: dt.date | None
+    precision: DatePrecision
+    text: str = ""
+    """The expression the date came from, or `published`."""
+    span: Span | None = None
+    cumulative: bool = False
+    """True when the expression covers a period ("since February", "in the past five days")."""
+
+    @property
+    def event_date(self) -> dt.date | None:
+        return self.start if self.start is not None and self.start == self.end else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry."""
+
+    place_id: str
+    name_ar: str
+    name_en: str
+    kind: str
+    """neighbourhood, landmark, town, village, camp, district, city, region, out_of_area."""
+    bank: str
+    """left, right, both, outside, or empty when not applicable."""
+    parent_id: str
+    lat: float | None
+    lon: float | None
+    precision: int
+    """1 for a sourced point of the place itself, 2 for an estimate, 3 for a city/region point."""
+    source: str
+    license: str
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text, resolved or not."""
+
+    span: Span
+    """The name as written (without attached clitics)."""
+    place: Place | None
+    """The gazetteer entry, None when the toponym is unknown."""
+    lat: float | None
+    lon: float | None
+    geo_precision: int
+    """1 = the place itself, 2 = near it / part of it / offset from it, 3 = city or region."""
+    bank: str = ""
+    role: str = "location"
+    """location (where something happened), origin, destination, reference (a locator of another place), out_of_area."""
+    relation: str = ""
+    """Direction of a relative place ("south", "north-west"), empty for the place itself."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number of people killed, wounded, killed-or-wounded or displaced."""
+
+    kind: str
+    """killed, wounded, casualties (killed or wounded, not split), displaced."""
+    low: int
+    high: int | None
+    """None when open-ended ("at least 307")."""
+    span: Span
+    """The number words and the casualty words around them."""
+    vague: bool = False
+    """True when the figure comes from a word such as عشرات rather than a number."""
+    approximate: bool = False
+    """True after نحو / حوالي / قرابة."""
+    victims: str = "unknown"
+    """civilians, isis, security_forces, mixed, unknown."""
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A word that signals an event type."""
+
+    event_type: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    actor: str
+    """Canonical actor name."""
+    span: Span
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event at one place: a row of events.csv."""
+
+    event_id: str
+    cluster_id: str
+    article_id: str
+    outlet: str
+    published: str
+    sentence_index: int
+    quote: str
+    event_type: str
+    acled_event_type: str
+    acled_sub_event_type: str
+    actors: tuple[str, ...]
+    date: DateWindow
+    place: PlaceMention | None
+    figures: tuple[Figure, ...]
+    trigger: Trigger
+    confidence: float
+    cumulative: bool = False
+    victims: str = "unknown"
+    extra: dict = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,60 @@
+"""Loaders for the data files: one per kind of file, memoised, validated loudly."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import DataFileError
+from pipeline.matcher import Clitics
+
+
+@lru_cache(maxsize=None)
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML data file; a missing or broken file raises DataFileError naming it."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError as err:
+        raise DataFileError(path, "file not found") from err
+    except yaml.YAMLError as err:
+        raise DataFileError(path, f"not valid YAML: {err}") from err
+
+
+@lru_cache(maxsize=None)
+def load_csv(path: Path, required: tuple[str, ...] = ()) -> tuple[dict[str, str], ...]:
+    """Read a CSV data file into rows; check that the required columns are present."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataFileError(path, f"missing columns {missing}")
+            return tuple({k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader)
+    except FileNotFoundError as err:
+        raise DataFileError(path, "file not found") from err
+
+
+@lru_cache(maxsize=None)
+def load_clitics(lexicon_dir: Path) -> Clitics:
+    path = lexicon_dir / "clitics.yaml"
+    data = load_yaml(path)
+    try:
+        return Clitics(tuple(data["conjunctions"]), tuple(data["prepositions"]), data["article"],
+                       data.get("lam_article", ""), int(data.get("min_stem", 2)))
+    except (KeyError, TypeError) as err:
+        raise DataFileError(path, f"expected keys conjunctions, prepositions, article: {err}") from err
+
+
+def data_versions(*roots: Path) -> dict[str, str]:
+    """Short content hashes of every data file under the given folders (for run.json and the cache key)."""
+    versions: dict[str, str] = {}
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".csv", ".yaml", ".yml", ".json", ".geojson"}):
+            versions[str(path.relative_to(root.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return versions
