@@ -22,6 +22,7 @@ class Clitics:
     article: str
     lam_article: str
     min_stem: int = 2
+    suffixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,28 +44,44 @@ class Match:
     payload: Any
 
 
-def word_forms(word: str, clitics: Clitics) -> list[tuple[str, str]]:
-    """The word and its readings with attached prefixes removed, as (stem, prefix), most literal first."""
-    forms = [(word, "")]
+def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> list[tuple[str, int]]:
+    """The word and its readings with attached prefixes (and, if asked, pronoun suffixes) removed.
+
+    Returns (stem, consumed) pairs, most literal first; `consumed` is how many leading characters of the
+    word are clitics and not part of the matched name.
+    """
+    forms: list[tuple[str, int]] = [(word, 0)]
     seen = {word}
 
-    def add(stem: str, prefix: str):
+    def add(stem: str, consumed: int):
         if len(stem) >= clitics.min_stem and stem not in seen:
             seen.add(stem)
-            forms.append((stem, prefix))
+            forms.append((stem, consumed))
 
-    heads = [(word, "")]
+    heads = [(word, 0)]
     for conj in clitics.conjunctions:
         if word.startswith(conj):
-            heads.append((word[len(conj):], conj))
-            add(word[len(conj):], conj)
-    for head, pre in list(heads):
+            heads.append((word[len(conj):], len(conj)))
+            add(word[len(conj):], len(conj))
+    for head, used in list(heads):
         if clitics.lam_article and head.startswith(clitics.lam_article):
-            # لل + stem is ل + ال + stem
-            add(clitics.article + head[len(clitics.lam_article):], pre + head[0])
+            # لل + stem is ل + ال + stem: the second lam belongs to the name's article
+            add(clitics.article + head[len(clitics.lam_article):], used + 1)
+            add(head[len(clitics.lam_article):], used + len(clitics.lam_article))
         for prep in clitics.prepositions:
             if head.startswith(prep):
-                add(head[len(prep):], pre + prep)
+                add(head[len(prep):], used + len(prep))
+    for stem, used in list(forms):
+        if clitics.article and stem.startswith(clitics.article) and word[used:].startswith(clitics.article):
+            add(stem[len(clitics.article):], used + len(clitics.article))
+    if suffixes:
+        for stem, used in list(forms):
+            for suffix in clitics.suffixes:
+                rest = stem[:-len(suffix)]
+                if stem.endswith(suffix) and len(rest) >= 3:
+                    add(rest, used)
+                    if rest.endswith("ت"):
+                        add(rest[:-1] + "ه", used)
     return forms
 
 
@@ -75,8 +92,9 @@ class PhraseMatcher:
     matches are settled by `prefer_longest_match`.
     """
 
-    def __init__(self, phrases: Iterable[tuple[str, Any]], clitics: Clitics):
+    def __init__(self, phrases: Iterable[tuple[str, Any]], clitics: Clitics, *, suffixes: bool = False):
         self.clitics = clitics
+        self.suffixes = suffixes
         self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
         for phrase, payload in phrases:
             words = tuple(normalise_phrase(phrase).split())
@@ -94,16 +112,18 @@ class PhraseMatcher:
         words = [t.text for t in tokens]
         found: list[Match] = []
         for i, tok in enumerate(tokens):
-            for stem, prefix in word_forms(tok.text, self.clitics):
+            for stem, consumed in word_forms(tok.text, self.clitics, suffixes=self.suffixes):
                 for phrase_words, payload in self._by_first.get(stem, ()):
                     n = len(phrase_words)
                     if tuple(words[i + 1:i + n]) != phrase_words[1:]:
                         continue
-                    n_start = tok.start + len(prefix)
+                    if consumed >= len(tok.text):
+                        continue
+                    n_start = tok.start + consumed
                     n_end = tokens[i + n - 1].end
                     o_start, o_end = norm.to_original(n_start, n_end)
                     found.append(Match(Span(o_start, o_end, norm.original[o_start:o_end]), n_start, n_end,
-                                       i, i + n, " ".join(phrase_words), prefix, payload))
+                                       i, i + n, " ".join(phrase_words), tok.text[:consumed], payload))
         return found
 
     def find(self, norm: NormalisedText, tokens: list[Token] | None = None) -> list[Match]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,15 +45,7 @@ def load_clitics(lexicon_dir: Path) -> Clitics:
     data = load_yaml(path)
     try:
         return Clitics(tuple(data["conjunctions"]), tuple(data["prepositions"]), data["article"],
-                       data.get("lam_article", ""), int(data.get("min_stem", 2)))
+                       data.get("lam_article", ""), int(data.get("min_stem", 2)),
+                       tuple(data.get("suffixes", ())))
     except (KeyError, TypeError) as err:
         raise DataFileError(path, f"expected keys conjunctions, prepositions, article: {err}") from err
-
-
-def data_versions(*roots: Path) -> dict[str, str]:
-    """Short content hashes of every data file under the given folders (for run.json and the cache key)."""
-    versions: dict[str, str] = {}
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".csv", ".yaml", ".yml", ".json", ".geojson"}):
-            versions[str(path.relative_to(root.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return versions

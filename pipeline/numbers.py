@@ -1,0 +1,242 @@
+"""Numbers written in Arabic text (digits, number words, scales, vague quantities), with original spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import DataFileError
+from pipeline.matcher import Match, PhraseMatcher
+from pipeline.records import Span
+from pipeline.resources import load_clitics, load_yaml
+from pipeline.textnorm import NormalisedText, Token, normalise_phrase, tokenize
+
+_DIGITS = re.compile(r"(?P<prefix>\D*)(?P<digits>\d+)")
+_THOUSANDS_SEPARATORS = (",", "\u066C")
+_DECIMAL_POINTS = (".", "\u066B")
+_VOCALISED_DUAL = re.compile("\u064E[\u064A\u0649]\u0646$")
+"""A noun ending in fatha + yeh + noon is a dual (مقاتلَين = two fighters)."""
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number found in a text.
+
+    `value` is the number (the low bound for a vague word); `low`/`high` are its range, equal for an
+    exact number, `high` None when the word has no upper bound ("عدد كبير من").
+    """
+
+    value: int
+    span: Span
+    vague: bool
+    low: int
+    high: int | None
+    words: str
+    """The normalised words the number was read from."""
+
+
+@dataclass(frozen=True)
+class NumberWord:
+    """What a number word means; a word may both scale a number and stand alone as a vague one (آلاف)."""
+
+    value: int | None = None
+    scale: int | None = None
+    hundred: bool = False
+    vague: tuple[int, int | None] | None = None
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class NumberLexicon:
+    matcher: PhraseMatcher
+    percent_signs: tuple[str, ...]
+    clitic_prefixes: frozenset[str]
+    """Letters that may be glued to the front of digits (و17 تموز)."""
+
+
+@lru_cache(maxsize=None)
+def load_number_lexicon(lexicon_dir: Path) -> NumberLexicon:
+    """Compile numbers.yaml into one phrase matcher whose payloads are NumberWord."""
+    path = lexicon_dir / "numbers.yaml"
+    data = load_yaml(path)
+    entries: dict[str, dict] = {}
+
+    def add(phrase, **meaning):
+        if not isinstance(phrase, str) or not phrase.strip():
+            raise DataFileError(path, f"number phrase must be non-empty text, got {phrase!r}")
+        entries.setdefault(normalise_phrase(phrase), {}).update(meaning)
+
+    try:
+        for phrase, value in data["words"].items():
+            add(phrase, value=int(value))
+        for phrase, value in data["scales"].items():
+            add(phrase, scale=int(value))
+        for phrase in data["hundreds"]:
+            add(phrase, hundred=True)
+        for phrase, (low, high) in data["vague"].items():
+            add(phrase, vague=(int(low), None if high is None else int(high)))
+        for phrase in data.get("percent", []):
+            add(phrase, percent=True)
+        percent_signs = tuple(data.get("percent_signs", []))
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise DataFileError(path, f"expected words, scales, hundreds, vague mappings: {err}") from err
+    clitics = load_clitics(lexicon_dir)
+    prefixes = {""} | {c + p for c in ("",) + clitics.conjunctions for p in ("",) + clitics.prepositions}
+    matcher = PhraseMatcher(((p, NumberWord(**m)) for p, m in entries.items()), clitics)
+    return NumberLexicon(matcher, percent_signs, frozenset(prefixes))
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """One number word or digit run, in normalised offsets."""
+
+    start: int
+    end: int
+    prefix: str
+    word: NumberWord
+    text: str
+
+
+def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) -> list[_Atom]:
+    """Digit runs and number words in text order (thousands separators and decimals joined)."""
+    by_start: dict[int, Match] = {m.token_start: m for m in lexicon.matcher.find(norm, tokens)}
+    atoms: list[_Atom] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        match = by_start.get(i)
+        digits = _DIGITS.fullmatch(tok.text)
+        if match is not None:
+            atoms.append(_Atom(match.norm_start, match.norm_end, match.prefix, match.payload, match.phrase))
+            i = match.token_end
+            continue
+        if digits and digits["prefix"] in lexicon.clitic_prefixes:
+            start, end, text = tok.start + len(digits["prefix"]), tok.end, digits["digits"]
+            while i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
+                gap, nxt = norm.text[end:tokens[i + 1].start], tokens[i + 1]
+                if gap in _THOUSANDS_SEPARATORS and len(nxt.text) == 3:
+                    text += nxt.text
+                elif gap in _DECIMAL_POINTS:
+                    text += "." + nxt.text
+                else:
+                    break
+                end, i = nxt.end, i + 1
+            atoms.append(_Atom(start, end, digits["prefix"], NumberWord(value=None), text))
+        i += 1
+    return atoms
+
+
+def _is_digits(atom: _Atom) -> bool:
+    return atom.word.value is None and atom.word.scale is None and atom.word.vague is None and not atom.word.percent \
+        and not atom.word.hundred
+
+
+def _joins(norm: NormalisedText, prev: _Atom, nxt: _Atom) -> str | None:
+    """How nxt continues the number ending with prev: "and" (و), "adjacent", or None when it does not."""
+    gap = norm.text[prev.end:nxt.start - len(nxt.prefix)]
+    if gap.strip() == "" and nxt.prefix == "":
+        return "adjacent"
+    if (gap.strip() == "" and nxt.prefix == "و") or (gap.strip() == "و" and nxt.prefix == ""):
+        return "and"
+    return None
+
+
+def _value(atoms: list[_Atom]) -> float:
+    """Add up a run of number words: units, tens and hundreds add; a scale multiplies what came before."""
+    total, current = 0.0, 0.0
+    for k, atom in enumerate(atoms):
+        word = atom.word
+        if _is_digits(atom):
+            current += float(atom.text)
+        elif word.scale is not None and k > 0:
+            total += (current or 1) * word.scale
+            current = 0.0
+        elif word.scale is not None:
+            current += word.scale
+        elif word.hundred and 0 < current < 10 and atom.prefix == "":
+            current *= 100
+        else:
+            current += word.value or 0
+    return total + current
+
+
+def _continues(norm: NormalisedText, run: list[_Atom], nxt: _Atom) -> bool:
+    """Whether nxt belongs to the number read so far (digits take only a scale after them)."""
+    if nxt.word.percent or (nxt.word.vague and nxt.word.scale is None):
+        return False
+    join = _joins(norm, run[-1], nxt)
+    if join is None:
+        return False
+    if _is_digits(run[-1]) or _is_digits(nxt):
+        return join == "adjacent" and _is_digits(run[-1]) and nxt.word.scale is not None
+    if run[-1].word.vague and run[-1].word.scale is None:
+        return False
+    if nxt.word.scale is not None:
+        return join == "adjacent"
+    if join == "and":
+        return True
+    last = run[-1].word.value or 0
+    return 0 < last < 10 and (nxt.word.hundred or nxt.word.value == 10)
+
+
+def _is_percentage(norm: NormalisedText, lexicon: NumberLexicon, run_end: int, nxt: _Atom | None) -> bool:
+    after = norm.text[run_end:run_end + 2].lstrip()
+    if any(after.startswith(sign) for sign in lexicon.percent_signs):
+        return True
+    return nxt is not None and nxt.word.percent and norm.text[run_end:nxt.start - len(nxt.prefix)].strip() == ""
+
+
+def _mention(norm: NormalisedText, run: list[_Atom], value: float, vague: tuple[int, int | None] | None):
+    start, end = norm.to_original(run[0].start, run[-1].end)
+    words = norm.text[run[0].start:run[-1].end]
+    if vague is not None:
+        return NumberMention(vague[0], Span(start, end, norm.original[start:end]), True, vague[0], vague[1], words)
+    number = int(value)
+    return NumberMention(number, Span(start, end, norm.original[start:end]), False, number, number, words)
+
+
+def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tuple[int, int]]) -> list[NumberMention]:
+    """Dual nouns written with their vowel (مقاتلَين) count as 2 unless a number word follows them."""
+    found = []
+    for k, tok in enumerate(tokens):
+        start, end = norm.to_original(tok.start, tok.end)
+        if not _VOCALISED_DUAL.search(norm.original[start:end]):
+            continue
+        if k + 1 < len(tokens) and any(s == tokens[k + 1].start for s, _ in taken):
+            continue
+        found.append(NumberMention(2, Span(start, end, norm.original[start:end]), False, 2, 2, tok.text))
+    return found
+
+
+def find_numbers(norm: NormalisedText, lexicon: NumberLexicon, tokens: list[Token] | None = None) -> list[NumberMention]:
+    """Every number in the text, in text order, with spans in the original text.
+
+    Percentages and decimals that are not followed by a scale ("2.5") are left out: they never count
+    people or days.
+    """
+    tokens = tokenize(norm) if tokens is None else tokens
+    atoms = _atoms(norm, tokens, lexicon)
+    found: list[NumberMention] = []
+    taken: list[tuple[int, int]] = []
+    k = 0
+    while k < len(atoms):
+        run = [atoms[k]]
+        if atoms[k].word.percent:
+            k += 1
+            continue
+        while k + len(run) < len(atoms) and _continues(norm, run, atoms[k + len(run)]):
+            run.append(atoms[k + len(run)])
+        k += len(run)
+        nxt = atoms[k] if k < len(atoms) else None
+        taken.append((run[0].start - len(run[0].prefix), run[-1].end))
+        if _is_percentage(norm, lexicon, run[-1].end, nxt):
+            continue
+        vague = run[0].word.vague if len(run) == 1 else None
+        value = _value(run)
+        if vague is None and value != int(value):
+            continue
+        found.append(_mention(norm, run, value, vague))
+    found += _vocalised_duals(norm, tokens, taken)
+    return sorted(found, key=lambda m: m.span.start)

@@ -1,0 +1,89 @@
+"""Sentences and clauses of Arabic news copy: newlines, run-ons such as "., ", quotes, repeated captions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.records import Sentence, Span
+from pipeline.resources import load_yaml
+from pipeline.textnorm import normalise_phrase
+
+
+@dataclass(frozen=True)
+class SentenceRules:
+    sentence_end: re.Pattern
+    clause_split: re.Pattern
+    heading_max_words: int
+
+
+@lru_cache(maxsize=None)
+def load_sentence_rules(lexicon_dir: Path) -> SentenceRules:
+    data = load_yaml(lexicon_dir / "sentences.yaml")
+    ends = "".join(re.escape(c) for c in data["sentence_end"])
+    # a sentence ends at an end mark (possibly doubled, possibly followed by a comma) before a space or line end
+    sentence_end = re.compile(rf"[{ends}]+(?:\s*[,،])?(?=\s|$)")
+    punct = "|".join(re.escape(p) for p in data["clause_punctuation"])
+    openers = "|".join(sorted((re.escape(w) for w in data["clause_openers"]), key=len, reverse=True))
+    clause_split = re.compile(rf"(?:{punct})|(?<=\s)(?=(?:و\s*)?(?:{openers})(?:\s|$))")
+    return SentenceRules(sentence_end, clause_split, int(data.get("heading_max_words", 14)))
+
+
+def _clauses(text: str, start: int, rules: SentenceRules) -> tuple[Span, ...]:
+    spans, pos = [], 0
+    for m in rules.clause_split.finditer(text):
+        if m.start() > pos and text[pos:m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = max(pos, m.end())
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        out.append(Span(start + a, start + b, text[a:b]))
+    return tuple(out)
+
+
+def split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
+    """Split an article into sentences (with clauses); a line repeated verbatim (a caption shown twice) is kept once."""
+    sentences: list[Sentence] = []
+    seen_lines: set[str] = set()
+    paragraph = -1
+    for line in re.finditer(r"[^\n]+", text):
+        line_text = line.group()
+        key = normalise_phrase(line_text)
+        if not key:
+            continue
+        if key in seen_lines:
+            continue
+        seen_lines.add(key)
+        paragraph += 1
+        pos = 0
+        for m in list(rules.sentence_end.finditer(line_text)) + [None]:
+            end = m.end() if m else len(line_text)
+            a, b = pos, end
+            while a < b and (line_text[a].isspace() or line_text[a] in ",،"):
+                a += 1
+            while b > a and line_text[b - 1].isspace():
+                b -= 1
+            if b > a and re.search(r"\w", line_text[a:b]):
+                start = line.start() + a
+                sentences.append(Sentence(len(sentences), paragraph, start, start + b - a, line_text[a:b],
+                                          _clauses(line_text[a:b], start, rules)))
+            pos = end
+            if m is None:
+                break
+    return sentences
+
+
+def is_heading(sentence: Sentence, text: str, rules: SentenceRules) -> bool:
+    """A short line with no sentence-ending mark: a title, crosshead or caption."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    return len(line.split()) <= rules.heading_max_words and not rules.sentence_end.search(line[-2:] + " ")
