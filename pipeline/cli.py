@@ -1,0 +1,107 @@
+"""Command line: `python -m pipeline run | evaluate | check-data`. Thin: parses, calls the library, reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.errors import ConfigError, PipelineError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _settings(args) -> Settings:
+    return Settings(max_file_bytes=getattr(args, "max_file_bytes", Settings.max_file_bytes),
+                    cache=not getattr(args, "no_cache", False), progress=getattr(args, "progress", None))
+
+
+def cmd_run(args) -> int:
+    from pipeline.run import run_pipeline
+
+    settings = _settings(args)
+    articles = Path(args.articles) if args.articles else settings.default_corpus
+    if not articles.exists():
+        raise ConfigError(f"--articles {articles} does not exist: give a folder of .txt/.html files or a .jsonl file")
+    if args.manifest and not Path(args.manifest).is_file():
+        raise ConfigError(f"--manifest {args.manifest} is not a file: give a CSV with columns id,published,outlet,url,title")
+    out = Path(args.out) if args.out else settings.default_out
+    summary = run_pipeline(articles, Path(args.manifest) if args.manifest else None, out, settings)
+    if not args.quiet:
+        print(summary.describe())
+    return EXIT_OK
+
+
+def cmd_evaluate(args) -> int:
+    from pipeline.evaluate import evaluate_run, format_scores
+
+    settings = Settings()
+    events_dir = Path(args.events) if args.events else settings.default_out
+    if not (events_dir / "events.csv").is_file():
+        raise ConfigError(f"{events_dir} holds no events.csv: run `python -m pipeline run --out {events_dir}` first")
+    if not Path(args.gold).is_file():
+        raise ConfigError(f"--gold {args.gold} is not a file")
+    scores = evaluate_run(events_dir / "events.csv", Path(args.gold), Path(args.manifest) if args.manifest else None)
+    print(json.dumps(scores) if args.json else format_scores(scores))
+    return EXIT_OK
+
+
+def cmd_check_data(args) -> int:
+    from pipeline.checks import check_data_files
+
+    problems = check_data_files(Settings())
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) found" if problems else "All data files are valid.")
+    return EXIT_FAILURE if problems else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline",
+                                     description="Turn Arabic war reporting into dated, geocoded events.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="extract events from a corpus and write the output files",
+                         description="Extract events from a folder of .txt/.html articles or a .jsonl corpus and write "
+                                     "events.csv, events.parquet, articles.csv and run.json.")
+    run.add_argument("--articles", metavar="PATH", help="folder of .txt/.html articles or a .jsonl file (default: the bundled corpus)")
+    run.add_argument("--manifest", metavar="FILE", help="CSV with id,published,outlet,url,title (default: manifest.csv inside PATH if present)")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: data/output/<campaign>)")
+    run.add_argument("--no-cache", action="store_true", help="re-extract every article instead of reusing cached results")
+    run.add_argument("--max-file-bytes", type=int, default=Settings.max_file_bytes, metavar="N",
+                     help=f"skip input files larger than N bytes (default {Settings.max_file_bytes})")
+    bar = run.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+    run.add_argument("--quiet", action="store_true", help="print nothing on success")
+    run.set_defaults(func=cmd_run)
+
+    ev = sub.add_parser("evaluate", help="score a run against a gold annotation file",
+                        description="Score events.csv of a run against a gold JSONL file: place precision/recall/F1, "
+                                    "date accuracy, type accuracy, bank accuracy, figure recall/precision.")
+    ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSONL (one annotated event per line)")
+    ev.add_argument("--events", metavar="DIR", help="folder of a run (default: data/output/<campaign>)")
+    ev.add_argument("--manifest", metavar="FILE", help="manifest CSV, for the strict date score (default: the run's own)")
+    ev.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    ev.set_defaults(func=cmd_evaluate)
+
+    check = sub.add_parser("check-data", help="validate the bundled data files (gazetteer, lexicons, calendar)",
+                           description="Validate every data file: unique ids, aliases that resolve, coordinates inside "
+                                       "the campaign box, a source for every coordinate, well-formed lexicons.")
+    check.set_defaults(func=cmd_check_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except PipelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_FAILURE

@@ -1,0 +1,110 @@
+"""Per-article extraction: sentences -> places, dates, figures, triggers -> events.
+
+Everything here depends only on the article and the loaded lexicons, so articles can be processed in
+any order, in parallel workers, or taken from the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from pipeline.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon
+from pipeline.config import Settings
+from pipeline.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
+from pipeline.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
+                             load_event_lexicon)
+from pipeline.places import PlaceResolver, load_place_resolver
+from pipeline.records import Article, Event, PlaceMention, Span
+from pipeline.sentences import SentenceRules, is_heading, load_sentence_rules, split_sentences
+
+INHERIT_SENTENCES = 2
+"""How many sentences back "the area" may refer to a place named before."""
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The loaded language and campaign knowledge every article needs."""
+
+    sentences: SentenceRules
+    events: EventLexicon
+    places: PlaceResolver
+    dates: DateLexicon
+    casualties: CasualtyLexicon
+    city_id: str
+
+
+def load_resources(settings: Settings) -> Resources:
+    from pipeline.gazetteer import load_gazetteer
+
+    lex, camp = settings.lexicon_dir, settings.campaign_dir
+    return Resources(load_sentence_rules(lex), load_event_lexicon(lex), load_place_resolver(lex, camp),
+                     load_date_lexicon(lex, camp), load_casualty_lexicon(lex), load_gazetteer(camp).city_id)
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    article: Article
+    """The article with its publication date (given or inferred)."""
+    events: tuple[Event, ...]
+    date_evidence: tuple[str, ...] = ()
+
+
+def _publication_date(article: Article, res: Resources) -> tuple[Article, tuple[str, ...]]:
+    if article.published is not None:
+        return article, ()
+    inferred = infer_publication_date(article.text, res.dates)
+    if inferred.date is None:
+        return article, tuple(inferred.evidence)
+    return replace(article, published=inferred.date, date_source="inferred"), tuple(inferred.evidence)
+
+
+def _city_mention(mentions: list[PlaceMention], city_id: str) -> PlaceMention | None:
+    return next((m for m in mentions if m.place is not None and m.place.place_id == city_id), None)
+
+
+def extract_article(article: Article, res: Resources) -> ArticleResult:
+    """All events of one article, before duplicates across articles are merged."""
+    article, evidence = _publication_date(article, res)
+    text, published = article.text, article.published
+    published_iso = published.isoformat() if isinstance(published, dt.date) else ""
+    sentences = split_sentences(text, res.sentences)
+    mentions = {s.index: res.places.find_mentions(text, s.start, s.end) for s in sentences}
+    city = next((c for s in sentences if (c := _city_mention(mentions[s.index], res.city_id))), None)
+    leads: dict[int, Span] = {}
+    for s in sentences:
+        leads.setdefault(s.paragraph, Span(s.start, s.end, s.text))
+
+    events: list[Event] = []
+    previous: tuple[PlaceMention, ...] = ()
+    age = 0
+    for s in sentences:
+        heading = is_heading(s, text, res.sentences)
+        facts = SentenceFacts(
+            sentence=s,
+            triggers=tuple(find_triggers(text, res.events, s.start, s.end)),
+            figures=tuple(extract_figures(text, res.casualties, start=s.start, end=s.end)),
+            places=tuple(mentions[s.index]),
+            actors=tuple(find_actors(text, res.events, s.start, s.end)),
+            is_heading=heading,
+        )
+        sentence_span = Span(s.start, s.end, s.text)
+
+        def date_of(clause: Span, _s=sentence_span, _lead=leads[s.paragraph]):
+            return resolve_event_date(text, res.dates, published=published, clause=clause, sentence=_s,
+                                      paragraph_lead=_lead if _lead != _s else None)
+
+        events += build_sentence_events(facts, article_id=article.article_id, article_sha=article.sha256,
+                                        outlet=article.outlet, published=published_iso, lexicon=res.events,
+                                        date_of=date_of, previous_places=() if heading else previous, city=city)
+        named = tuple(m for m in facts.places if m.role == "location" and m.place is not None
+                      and m.place.kind not in ("city", "region", "out_of_area"))
+        if heading:
+            previous, age = (), 0
+        elif named:
+            previous, age = named, 0
+        else:
+            age += 1
+            if age >= INHERIT_SENTENCES:
+                previous = ()
+    return ArticleResult(article, tuple(events), evidence)
