@@ -47,7 +47,8 @@ def _figure_columns(event: Event) -> dict:
         lows[col] = lows.get(col, 0) + fig.low
         before = highs.get(col, 0)
         highs[col] = None if fig.high is None or before is None else before + fig.high
-    out = {f"{col}_low": low for col, low in lows.items()}
+    out: dict = {f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")}
+    out.update({f"{col}_low": low for col, low in lows.items()})
     out.update({f"{col}_high": high for col, high in highs.items()})
     return out
 

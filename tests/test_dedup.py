@@ -1,0 +1,62 @@
+from pipeline.dedup import figures_compatible, merge_duplicate_events
+from pipeline.records import DatePrecision, DateWindow
+
+from builders import day, event, figure, mention, place
+
+
+def clusters(events):
+    return {e.event_id: e.cluster_id for e in merge_duplicate_events(events)}
+
+
+def test_two_articles_reporting_forces_entering_one_neighbourhood_share_a_cluster():
+    c = clusters([event("a" * 16, article="000"), event("b" * 16, article="003")])
+    assert c["a" * 16] == c["b" * 16]
+
+
+def test_undated_report_can_join_a_dated_one():
+    undated = DateWindow(None, None, DatePrecision.UNKNOWN)
+    c = clusters([event("a" * 16, article="000", when=undated), event("b" * 16, article="003")])
+    assert c["a" * 16] == c["b" * 16]
+
+
+def test_different_places_types_or_dates_stay_apart():
+    other = mention(place("wahda", name_ar="الوحدة", name_en="al-Wahda"))
+    c = clusters([event("1" * 16), event("2" * 16, where=other, article="x"),
+                  event("3" * 16, event_type="airstrike", article="y"),
+                  event("4" * 16, when=day("2017-03-01"), article="z")])
+    assert len(set(c.values())) == 4
+
+
+def test_incompatible_figures_are_two_events():
+    c = clusters([event("1" * 16, event_type="clash", figures=[figure(low=5, high=5)]),
+                  event("2" * 16, event_type="clash", figures=[figure(low=50, high=50)], article="b")])
+    assert c["1" * 16] != c["2" * 16]
+
+
+def test_city_level_reports_in_different_articles_are_not_merged():
+    city = mention(place("mosul", kind="city", bank="both", name_ar="الموصل", name_en="Mosul"), precision=3)
+    c = clusters([event("1" * 16, event_type="clash", where=city, article="a"),
+                  event("2" * 16, event_type="clash", where=city, article="b")])
+    assert c["1" * 16] != c["2" * 16]
+
+
+def test_a_toll_told_twice_in_one_article_is_one_cluster_and_counted_once():
+    city = mention(place("mosul", kind="city", bank="both", name_ar="الموصل", name_en="Mosul"), precision=3)
+    unsplit = event("1" * 16, event_type="airstrike", where=city, figures=[figure("casualties", 60, None)])
+    split = event("2" * 16, event_type="civilian_harm", where=city, sentence=1,
+                  figures=[figure("killed", 23, 23), figure("wounded", 40, 40)])
+    merged = merge_duplicate_events([unsplit, split])
+    assert merged[0].cluster_id == merged[1].cluster_id
+    assert [e.extra["cluster_primary"] for e in merged] == [False, True]
+
+
+def test_rows_of_one_event_at_several_places_share_its_cluster_and_one_is_primary():
+    rows = [event(f"{i}" * 16, group="g" * 16, where=mention(place(f"p{i}", name_ar=f"مكان{i}"))) for i in range(3)]
+    merged = merge_duplicate_events(rows)
+    assert len({e.cluster_id for e in merged}) == 1
+    assert sum(e.extra["cluster_primary"] for e in merged) == 1
+
+
+def test_an_unsplit_toll_is_compatible_with_killed_plus_wounded_that_reach_it():
+    assert figures_compatible((figure("casualties", 60, None),), (figure("killed", 23, 23), figure("wounded", 40, 40)))
+    assert not figures_compatible((figure("casualties", 60, 60),), (figure("killed", 2, 2), figure("wounded", 3, 3)))

@@ -1,0 +1,44 @@
+import pytest
+
+from pipeline.sentences import is_heading, load_sentence_rules, split_sentences
+
+
+@pytest.fixture(scope="module")
+def rules(lexicon_dir):
+    return load_sentence_rules(lexicon_dir)
+
+
+def test_sentences_split_at_full_stops_and_keep_offsets(rules):
+    text = "قصفت الطائرات الحي. ونزح السكان! هل انتهى القتال؟ لا"
+    sentences = split_sentences(text, rules)
+    assert [s.text for s in sentences] == ["قصفت الطائرات الحي.", "ونزح السكان!", "هل انتهى القتال؟", "لا"]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_full_stop_comma_run_ons_end_a_sentence(rules):
+    text = "حررت القوات حي القدس., وأضاف أن الشرطة تقدمت.,  , وقال ضابط إن القتال مستمر"
+    assert [s.text for s in split_sentences(text, rules)] == [
+        "حررت القوات حي القدس.,", "وأضاف أن الشرطة تقدمت.,", "وقال ضابط إن القتال مستمر"]
+
+
+def test_each_line_is_its_own_paragraph(rules):
+    sentences = split_sentences("السطر الأول.\r\nالسطر الثاني.\n\nالسطر الثالث", rules)
+    assert [s.paragraph for s in sentences] == [0, 1, 2]
+
+
+def test_a_caption_repeated_verbatim_is_kept_once(rules):
+    text = "داعش يستخدم مدنيين دروعا بشرية\nداعش يستخدم مدنيين دروعا بشرية\nنص الخبر."
+    assert [s.text for s in split_sentences(text, rules)] == ["داعش يستخدم مدنيين دروعا بشرية", "نص الخبر."]
+
+
+def test_clauses_split_at_commas_and_clause_openers(rules):
+    text = "تقدم الجيش نحو القرية، حيث ستشتد المعارك بينما فرت العائلات"
+    clauses = split_sentences(text, rules)[0].clauses
+    assert [c.text for c in clauses] == ["تقدم الجيش نحو القرية", "حيث ستشتد المعارك", "بينما فرت العائلات"]
+    assert all(text[c.start:c.end] == c.text for c in clauses)
+
+
+def test_a_short_line_without_a_full_stop_is_a_heading(rules):
+    text = "فرار المئات\nوقالت مصادر إن مئات المدنيين فروا من المدينة أمس بعد أن استعادت القوات حيا جديدا."
+    first, second = split_sentences(text, rules)
+    assert is_heading(first, text, rules) and not is_heading(second, text, rules)
