@@ -59,7 +59,7 @@ class InputReport:
     article_id: str
     source_path: str
     status: str
-    """`ok`, or a stable reason family such as `empty`, `unreadable`, `duplicate`, `skipped`."""
+    """`ok`, `empty`, `unreadable`, `duplicate` or `missing` (a manifest row with no file)."""
     reason: str = ""
     """Stable reason code (`empty_file`, `binary_file`, `no_arabic_text`, ...); empty when ok."""
     message: str = ""

@@ -1,0 +1,497 @@
+"""Articles from a folder or a JSONL file, with one report row for every input, readable or not."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.errors import ConfigError
+from pipeline.records import Article, InputReport
+from pipeline.textnorm import has_arabic
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+IMPLICIT_MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("id", "published", "outlet", "url", "title")
+
+
+class Status:
+    """The `status` column of articles.csv."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    UNREADABLE = "unreadable"
+    DUPLICATE = "duplicate"
+    MISSING = "missing"
+
+
+class Reason:
+    """Stable `reason` codes of articles.csv; scripts may rely on them."""
+
+    NOT_IN_MANIFEST = "not_in_manifest"
+    MANIFEST_BAD_DATE = "manifest_bad_date"
+    INVALID_BYTES_REPLACED = "invalid_bytes_replaced"
+    EMPTY_FILE = "empty_file"
+    BINARY_FILE = "binary_file"
+    UNDECODABLE = "undecodable"
+    NO_ARABIC_TEXT = "no_arabic_text"
+    TOO_LARGE = "too_large"
+    READ_ERROR = "read_error"
+    BAD_JSONL_LINE = "bad_jsonl_line"
+    UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
+    DUPLICATE_CONTENT = "duplicate_content"
+    DUPLICATE_ID = "duplicate_id"
+    MANIFEST_ROW_WITHOUT_FILE = "manifest_row_without_file"
+
+
+ALL_REASONS = tuple(value for name, value in vars(Reason).items() if name.isupper())
+
+_BINARY_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"%PDF", "a PDF document"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a ZIP archive (such as .docx or .epub)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc)"),
+)
+_CONTROL_BYTES = frozenset([*range(0, 9), 11, *range(14, 32), 127])
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SKIPPED_HTML = frozenset({"script", "style", "noscript", "template"})
+_BLOCK_HTML = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table thead tbody tfoot caption article section header"
+    " footer main nav aside blockquote pre hr figure figcaption dl dt dd address form fieldset details"
+    " summary".split()
+)
+_SAVE_AS_UTF8 = "save the article as a UTF-8 .txt or .html file"
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """Metadata the user gave for one article id."""
+
+    article_id: str
+    source: str
+    """manifest path:line, for messages."""
+    published: dt.date | None
+    bad_date: str
+    """The published value when it is not a YYYY-MM-DD date, else empty."""
+    outlet: str = ""
+    url: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text recovered from an input's bytes."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+    """Invalid UTF-8 sequences replaced with U+FFFD."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A readable input, before the manifest and duplicate checks."""
+
+    article_id: str
+    source_path: str
+    text: str
+    encoding: str
+    notes: tuple[tuple[str, str], ...] = ()
+    """(reason, message) pairs for problems that do not stop the article."""
+    published: dt.date | None = None
+    outlet: str = ""
+    url: str = ""
+    title: str = ""
+
+
+def read_corpus(
+    articles: Path, manifest: Path | None, *, max_file_bytes: int
+) -> tuple[list[Article], list[InputReport]]:
+    """Read every article under `articles`; each input yields an Article and a report row, or only a row saying why not."""
+    articles = Path(articles)
+    if not articles.exists():
+        raise ConfigError(f"articles path {articles} does not exist: give a folder of .txt/.html files or a .jsonl file")
+    if articles.is_dir():
+        manifest_path = manifest if manifest is not None else _implicit_manifest(articles)
+        inputs = _folder_inputs(articles, manifest_path, max_file_bytes)
+    elif articles.suffix.lower() == ".jsonl":
+        manifest_path = manifest
+        inputs = _jsonl_inputs(articles, max_file_bytes)
+    else:
+        raise ConfigError(
+            f"articles path {articles} is neither a folder nor a .jsonl file: give the folder that holds the article files"
+        )
+    rows = load_manifest(Path(manifest_path)) if manifest_path is not None else None
+    return _admit(list(inputs), rows)
+
+
+def _implicit_manifest(folder: Path) -> Path | None:
+    candidate = folder / IMPLICIT_MANIFEST
+    return candidate if candidate.is_file() else None
+
+
+def load_manifest(path: Path) -> dict[str, ManifestRow]:
+    """Parse the manifest CSV; a manifest that cannot be used at all raises ConfigError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"manifest {path} cannot be read: {err.strerror or err}") from err
+    if b"\x00" in raw:
+        raise ConfigError(f"manifest {path} is not a CSV text file (it holds NUL bytes): give a UTF-8 CSV")
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"manifest {path} is not UTF-8 (byte {err.start}): save it as UTF-8 CSV") from err
+    reader = csv.reader(io.StringIO(content, newline=""))
+    header = [name.strip().lower() for name in next(reader, [])]
+    if "id" not in header:
+        raise ConfigError(
+            f"manifest {path} has no 'id' column (header: {','.join(header) or 'empty'}): "
+            f"its first line must name the columns {','.join(MANIFEST_COLUMNS)}"
+        )
+    rows: dict[str, ManifestRow] = {}
+    for cells in reader:
+        line = reader.line_num
+        values = dict(zip(header, (cell.strip() for cell in cells)))
+        if not any(values.values()):
+            continue
+        article_id = values.get("id", "")
+        if not article_id:
+            raise ConfigError(f"manifest {path}, line {line}: the id is empty; give the article's file name without extension")
+        if article_id in rows:
+            raise ConfigError(f"manifest {path}, line {line}: id {article_id!r} already appears at {rows[article_id].source}")
+        published, bad_date = _parse_date(values.get("published", ""))
+        rows[article_id] = ManifestRow(
+            article_id, f"{path}:{line}", published, bad_date,
+            values.get("outlet", ""), values.get("url", ""), values.get("title", ""),
+        )
+    return rows
+
+
+def _parse_date(value: str) -> tuple[dt.date | None, str]:
+    """A YYYY-MM-DD value as a date; anything else non-empty comes back as the bad value."""
+    if not value:
+        return None, ""
+    if _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value), ""
+        except ValueError:
+            pass
+    return None, value
+
+
+def _folder_inputs(folder: Path, manifest: Path | None, max_file_bytes: int) -> Iterator[Candidate | InputReport]:
+    """Top-level entries of the folder in name order; sub-folders are reported, not entered."""
+    manifest_resolved = Path(manifest).resolve() if manifest is not None else None
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.resolve() == manifest_resolved:
+            continue
+        if path.suffix.lower() not in ARTICLE_SUFFIXES or path.is_dir():
+            kind = "a folder (only the top level is read)" if path.is_dir() else "not an article file (.txt, .html, .htm)"
+            yield _reject(path.stem, path, Status.UNREADABLE, Reason.UNSUPPORTED_FILE_TYPE,
+                          f"{path.name} is {kind}: not read. Move its articles to the top level as .txt or .html files,"
+                          " or move it out of the folder")
+            continue
+        yield _read_file(path, max_file_bytes)
+
+
+def _read_file(path: Path, max_file_bytes: int) -> Candidate | InputReport:
+    try:
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            return _reject(path.stem, path, Status.UNREADABLE, Reason.TOO_LARGE,
+                           f"{size} bytes, above the limit of {max_file_bytes} bytes: not read. Split the file, or raise"
+                           " the limit with --max-file-bytes (Settings.max_file_bytes)")
+        raw = path.read_bytes()
+    except OSError as err:
+        return _reject(path.stem, path, Status.UNREADABLE, Reason.READ_ERROR,
+                       f"cannot be read ({err.strerror or err}): check that the file exists and is readable")
+    decoded = decode_article_bytes(raw)
+    if isinstance(decoded, InputReport):
+        return replace(decoded, article_id=path.stem, source_path=str(path))
+    text, title = fold_newlines(decoded.text), ""
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text, title = html_to_text(text)
+    notes = (_replaced_note(decoded.replaced),) if decoded.replaced else ()
+    return _check_text(Candidate(path.stem, str(path), text, decoded.encoding, notes, title=title))
+
+
+def _jsonl_inputs(path: Path, max_file_bytes: int) -> Iterator[Candidate | InputReport]:
+    """One input per non-blank line; blank lines are skipped."""
+    try:
+        handle = open(path, "rb")
+    except OSError as err:
+        raise ConfigError(f"articles file {path} cannot be read: {err.strerror or err}") from err
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            entry = _jsonl_entry(raw, number, path, max_file_bytes)
+            if entry is not None:
+                yield entry
+
+
+def _jsonl_entry(raw: bytes, number: int, path: Path, max_file_bytes: int) -> Candidate | InputReport | None:
+    if number == 1:
+        raw = raw.removeprefix(codecs.BOM_UTF8)
+    if not raw.strip():
+        return None
+    source = f"{path}:{number}"
+    if len(raw) > max_file_bytes:
+        return InputReport("", source, Status.UNREADABLE, Reason.TOO_LARGE,
+                           f"line is {len(raw)} bytes, above the limit of {max_file_bytes} bytes: not read. Split the"
+                           " article, or raise the limit with --max-file-bytes (Settings.max_file_bytes)")
+    return _jsonl_line(raw, source)
+
+
+def _jsonl_line(raw: bytes, source: str) -> Candidate | InputReport:
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _bad_line(source, "", "the line is not UTF-8: save the JSONL file as UTF-8")
+    except json.JSONDecodeError as err:
+        return _bad_line(source, "", f"not valid JSON ({err.msg} at column {err.colno}): fix or remove the line")
+    if not isinstance(record, dict):
+        return _bad_line(source, "", "the line is not a JSON object: write one {\"id\": ..., \"text\": ...} object a line")
+    raw_id = record.get("id")
+    article_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else ""
+    if not article_id:
+        return _bad_line(source, "", "no usable \"id\" (a non-empty string or number): add one")
+    text = record.get("text")
+    if not isinstance(text, str):
+        return _bad_line(source, article_id, "no \"text\" string: add the article text as \"text\"")
+    published, bad_date = _parse_date(_field(record, "published"))
+    notes = ((Reason.MANIFEST_BAD_DATE, _bad_date_message(bad_date, f"{source}, field \"published\"")),) if bad_date else ()
+    candidate = Candidate(
+        article_id, source, fold_newlines(text), "utf-8", notes, published,
+        _field(record, "outlet"), _field(record, "url"), _field(record, "title"),
+    )
+    return _check_text(candidate)
+
+
+def _field(record: dict, name: str) -> str:
+    value = record.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _bad_line(source: str, article_id: str, problem: str) -> InputReport:
+    return InputReport(article_id, source, Status.UNREADABLE, Reason.BAD_JSONL_LINE, problem)
+
+
+def _reject(article_id: str, path: Path, status: str, reason: str, message: str) -> InputReport:
+    return InputReport(article_id, str(path), status, reason, message)
+
+
+def decode_article_bytes(raw: bytes) -> Decoded | InputReport:
+    """Decode as UTF-8 (BOM or not), else Windows-1256 when that gives Arabic, else UTF-16 with BOM.
+
+    A rejection comes back as an InputReport without id or path, for the caller to fill in.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded(raw.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError:
+            return _unreadable(Reason.UNDECODABLE, f"starts like UTF-16 but is not valid UTF-16: {_SAVE_AS_UTF8}")
+    if not raw.strip():
+        return InputReport("", "", Status.EMPTY, Reason.EMPTY_FILE, _empty_message())
+    binary_kind = _binary_kind(raw)
+    if binary_kind:
+        return _unreadable(Reason.BINARY_FILE, f"looks like {binary_kind}, not text: not read; {_SAVE_AS_UTF8}")
+    encoding = "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        return Decoded(raw.decode(encoding), encoding)
+    except UnicodeDecodeError:
+        pass
+    lenient = raw.decode(encoding, errors="replace")
+    replaced = lenient.count("\ufffd") - raw.count("\ufffd".encode())
+    if replaced * 100 <= len(lenient) and has_arabic(lenient):
+        return Decoded(lenient, encoding, replaced)
+    legacy = raw.decode("cp1256")
+    if _mostly_arabic(legacy):
+        return Decoded(legacy, "cp1256")
+    return _unreadable(Reason.UNDECODABLE, f"neither UTF-8, nor Windows-1256 Arabic, nor UTF-16 with BOM: {_SAVE_AS_UTF8}")
+
+
+def _unreadable(reason: str, message: str) -> InputReport:
+    return InputReport("", "", Status.UNREADABLE, reason, message)
+
+
+def _binary_kind(raw: bytes) -> str:
+    """What the bytes look like when they are not text, or empty when they may be text."""
+    for signature, kind in _BINARY_SIGNATURES:
+        if raw.startswith(signature):
+            return kind
+    if b"\x00" in raw:
+        return "binary data (it holds NUL bytes; a UTF-16 file without BOM looks like this too)"
+    sample = raw[:65536]
+    if sum(byte in _CONTROL_BYTES for byte in sample) * 10 > len(sample):
+        return "binary data (mostly control bytes)"
+    return ""
+
+
+def _mostly_arabic(text: str) -> bool:
+    """True when Arabic letters make up at least half the letters (Latin text misread as cp1256 does not)."""
+    letters = sum(ch.isalpha() for ch in text)
+    return has_arabic(text, minimum=max(20, letters // 2))
+
+
+def fold_newlines(text: str) -> str:
+    """Drop a leading BOM and turn CRLF and CR into LF; nothing else changes."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _HtmlText(HTMLParser):
+    """Collects visible text, with a line break at every block element, and the <title> apart."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title_parts: list[str] = []
+        self.skip_depth = 0
+        self.in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIPPED_HTML:
+            self.skip_depth += 1
+        elif tag == "title":
+            self.in_title = True
+        elif tag in _BLOCK_HTML:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIPPED_HTML:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag == "title":
+            self.in_title = False
+        elif tag in _BLOCK_HTML:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self.skip_depth:
+            return
+        (self.title_parts if self.in_title else self.parts).append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """Visible text of an HTML page, one block a line with spaces folded, and its <title>."""
+    parser = _HtmlText()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line), " ".join("".join(parser.title_parts).split())
+
+
+def _check_text(candidate: Candidate) -> Candidate | InputReport:
+    """Reject text that is blank or holds too little Arabic to be an article."""
+    if not candidate.text.strip():
+        return InputReport(candidate.article_id, candidate.source_path, Status.EMPTY, Reason.EMPTY_FILE,
+                           _empty_message(), encoding=candidate.encoding)
+    if not has_arabic(candidate.text):
+        return InputReport(candidate.article_id, candidate.source_path, Status.UNREADABLE, Reason.NO_ARABIC_TEXT,
+                           f"decoded as {candidate.encoding} but holds fewer than 20 Arabic letters: not an Arabic"
+                           " article, or saved in an encoding not recognised; check the file, " + _SAVE_AS_UTF8,
+                           chars=len(candidate.text), encoding=candidate.encoding)
+    return candidate
+
+
+def _empty_message() -> str:
+    return "no text (empty or only whitespace): add the article text or remove the input"
+
+
+def _replaced_note(count: int) -> tuple[str, str]:
+    return (Reason.INVALID_BYTES_REPLACED,
+            f"{count} invalid UTF-8 byte sequence(s) replaced with U+FFFD: the file may be truncated or damaged;"
+            " read the rest, check the source and re-save it as UTF-8")
+
+
+def _bad_date_message(value: str, where: str) -> str:
+    return (f"{where}: published {value!r} is not a date in the form YYYY-MM-DD (e.g. 2017-03-29); it was ignored and"
+            " the date will be inferred from the text. Fix the value to set it")
+
+
+def _admit(
+    inputs: list[Candidate | InputReport], manifest: dict[str, ManifestRow] | None
+) -> tuple[list[Article], list[InputReport]]:
+    """Apply the manifest and the duplicate checks, in input order, then report manifest rows left unused."""
+    articles: list[Article] = []
+    reports: list[InputReport] = []
+    first_by_id: dict[str, str] = {}
+    first_by_hash: dict[str, str] = {}
+    used_rows: set[str] = set()
+    for item in inputs:
+        if isinstance(item, InputReport):
+            reports.append(item)
+            continue
+        digest = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
+        facts = dict(chars=len(item.text), sha256=digest, encoding=item.encoding)
+        row = _manifest_row(manifest, item)
+        if row is not None:
+            used_rows.add(row.article_id)
+        if item.article_id in first_by_id:
+            reports.append(InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_ID,
+                                       f"id {item.article_id!r} already read from {first_by_id[item.article_id]}: not"
+                                       " read again; rename one of them if both are articles", **facts))
+            continue
+        if digest in first_by_hash:
+            reports.append(InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_CONTENT,
+                                       f"same text as article {first_by_hash[digest]!r}: counted once, under that id",
+                                       **facts))
+            continue
+        first_by_id[item.article_id] = item.source_path
+        first_by_hash[digest] = item.article_id
+        article, notes = _with_metadata(item, digest, row, manifest is not None)
+        articles.append(article)
+        reason, message = notes[0] if notes else ("", "")
+        reports.append(InputReport(
+            article.article_id, article.source_path, Status.OK, reason, "; ".join(m for _, m in notes),
+            published=article.published.isoformat() if article.published else "",
+            date_source=article.date_source, **facts,
+        ))
+    for row in (manifest or {}).values():
+        if row.article_id not in used_rows:
+            reports.append(InputReport(row.article_id, row.source, Status.MISSING, Reason.MANIFEST_ROW_WITHOUT_FILE,
+                                       f"the manifest names {row.article_id!r} but no input has that id: check the"
+                                       " file name (the id is the name without extension) or remove the row"))
+    return articles, reports
+
+
+def _manifest_row(manifest: dict[str, ManifestRow] | None, item: Candidate) -> ManifestRow | None:
+    """The row for an article, by id or, for files, by full file name (a common way to fill the id column)."""
+    if not manifest:
+        return None
+    return manifest.get(item.article_id) or manifest.get(Path(item.source_path).name)
+
+
+def _with_metadata(
+    item: Candidate, digest: str, row: ManifestRow | None, has_manifest: bool
+) -> tuple[Article, tuple[tuple[str, str], ...]]:
+    """The Article with manifest values first, then the input's own; notes in order of importance."""
+    notes = list(item.notes)
+    if row is not None and row.bad_date:
+        notes.append((Reason.MANIFEST_BAD_DATE, _bad_date_message(row.bad_date, f"manifest {row.source}")))
+    if row is None and has_manifest:
+        notes.append((Reason.NOT_IN_MANIFEST, "no manifest row: publication date will be inferred from the text"
+                      f" (add a row with id {item.article_id!r} to set it)"))
+    published = (row.published if row else None) or item.published
+    article = Article(
+        article_id=item.article_id,
+        text=item.text,
+        source_path=item.source_path,
+        sha256=digest,
+        published=published,
+        date_source="manifest" if published else "unknown",
+        outlet=(row.outlet if row else "") or item.outlet,
+        url=(row.url if row else "") or item.url,
+        title=(row.title if row else "") or item.title,
+        encoding=item.encoding,
+    )
+    return article, tuple(notes)
