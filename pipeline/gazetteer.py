@@ -13,7 +13,7 @@ from pipeline.resources import load_csv, load_yaml
 from pipeline.textnorm import normalise_phrase
 
 PLACE_COLUMNS = ("place_id", "name_ar", "name_en", "kind", "bank", "parent_id", "lat", "lon",
-                 "precision", "source", "license")
+                 "precision", "source", "license", "note")
 ALIAS_COLUMNS = ("place_id", "alias_ar", "needs_context")
 KINDS = {"neighbourhood", "landmark", "town", "village", "camp", "district", "city", "region", "out_of_area"}
 BANKS = {"left", "right", "both", "outside", ""}

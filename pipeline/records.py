@@ -120,7 +120,7 @@ class Place:
     lat: float | None
     lon: float | None
     precision: int
-    """1 for a sourced point of the place itself, 2 for an estimate, 3 for a city/region point."""
+    """1 for a sourced point of the place itself, 2 for an estimate (no source for the coordinate), 3 for the representative point of a large area."""
     source: str
     license: str
 
