@@ -16,8 +16,8 @@ from pipeline.textnorm import NormalisedText, Token, normalise_phrase, tokenize
 _DIGITS = re.compile(r"(?P<prefix>\D*)(?P<digits>\d+)")
 _THOUSANDS_SEPARATORS = (",", "\u066C")
 _DECIMAL_POINTS = (".", "\u066B")
-_VOCALISED_DUAL = re.compile("\u064E[\u064A\u0649]\u0646$")
-"""A noun ending in fatha + yeh + noon is a dual (مقاتلَين = two fighters)."""
+_VOCALISED_DUAL = re.compile("[\u0621-\u064A]{3}\u064E[\u064A\u0649]\u0646$")
+"""A noun of three letters or more ending in fatha + yeh + noon is a dual (مقاتلَين = two fighters; not بَين)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class NumberLexicon:
     percent_signs: tuple[str, ...]
     clitic_prefixes: frozenset[str]
     """Letters that may be glued to the front of digits (و17 تموز)."""
+    and_prefixes: tuple[str, ...]
+    """How "and" joins number words, alone or glued to the next one (وعشرين، والعشرين)."""
 
 
 @lru_cache(maxsize=None)
@@ -80,12 +82,13 @@ def load_number_lexicon(lexicon_dir: Path) -> NumberLexicon:
         for phrase in data.get("percent", []):
             add(phrase, percent=True)
         percent_signs = tuple(data.get("percent_signs", []))
+        and_prefixes = tuple(normalise_phrase(p) for p in data["and"])
     except (KeyError, TypeError, ValueError, AttributeError) as err:
-        raise DataFileError(path, f"expected words, scales, hundreds, vague mappings: {err}") from err
+        raise DataFileError(path, f"expected words, scales, hundreds, vague, and: {err}") from err
     clitics = load_clitics(lexicon_dir)
     prefixes = {""} | {c + p for c in ("",) + clitics.conjunctions for p in ("",) + clitics.prepositions}
     matcher = PhraseMatcher(((p, NumberWord(**m)) for p, m in entries.items()), clitics)
-    return NumberLexicon(matcher, percent_signs, frozenset(prefixes))
+    return NumberLexicon(matcher, percent_signs, frozenset(prefixes), and_prefixes)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class _Atom:
     prefix: str
     word: NumberWord
     text: str
+    digits: bool = False
 
 
 def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) -> list[_Atom]:
@@ -123,22 +127,18 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) ->
                 else:
                     break
                 end, i = nxt.end, i + 1
-            atoms.append(_Atom(start, end, digits["prefix"], NumberWord(value=None), text))
+            atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
         i += 1
     return atoms
 
 
-def _is_digits(atom: _Atom) -> bool:
-    return atom.word.value is None and atom.word.scale is None and atom.word.vague is None and not atom.word.percent \
-        and not atom.word.hundred
-
-
-def _joins(norm: NormalisedText, prev: _Atom, nxt: _Atom) -> str | None:
+def _joins(norm: NormalisedText, lexicon: NumberLexicon, prev: _Atom, nxt: _Atom) -> str | None:
     """How nxt continues the number ending with prev: "and" (و), "adjacent", or None when it does not."""
     gap = norm.text[prev.end:nxt.start - len(nxt.prefix)]
     if gap.strip() == "" and nxt.prefix == "":
         return "adjacent"
-    if (gap.strip() == "" and nxt.prefix == "و") or (gap.strip() == "و" and nxt.prefix == ""):
+    glued_and = gap.strip() == "" and nxt.prefix in lexicon.and_prefixes
+    if glued_and or (gap.strip() in lexicon.and_prefixes and nxt.prefix == ""):
         return "and"
     return None
 
@@ -148,7 +148,7 @@ def _value(atoms: list[_Atom]) -> float:
     total, current = 0.0, 0.0
     for k, atom in enumerate(atoms):
         word = atom.word
-        if _is_digits(atom):
+        if atom.digits:
             current += float(atom.text)
         elif word.scale is not None and k > 0:
             total += (current or 1) * word.scale
@@ -162,15 +162,15 @@ def _value(atoms: list[_Atom]) -> float:
     return total + current
 
 
-def _continues(norm: NormalisedText, run: list[_Atom], nxt: _Atom) -> bool:
+def _continues(norm: NormalisedText, lexicon: NumberLexicon, run: list[_Atom], nxt: _Atom) -> bool:
     """Whether nxt belongs to the number read so far (digits take only a scale after them)."""
     if nxt.word.percent or (nxt.word.vague and nxt.word.scale is None):
         return False
-    join = _joins(norm, run[-1], nxt)
+    join = _joins(norm, lexicon, run[-1], nxt)
     if join is None:
         return False
-    if _is_digits(run[-1]) or _is_digits(nxt):
-        return join == "adjacent" and _is_digits(run[-1]) and nxt.word.scale is not None
+    if run[-1].digits or nxt.digits:
+        return join == "adjacent" and run[-1].digits and nxt.word.scale is not None
     if run[-1].word.vague and run[-1].word.scale is None:
         return False
     if nxt.word.scale is not None:
@@ -182,13 +182,15 @@ def _continues(norm: NormalisedText, run: list[_Atom], nxt: _Atom) -> bool:
 
 
 def _is_percentage(norm: NormalisedText, lexicon: NumberLexicon, run_end: int, nxt: _Atom | None) -> bool:
+    """A percent sign or "في المئة" right after the number."""
     after = norm.text[run_end:run_end + 2].lstrip()
     if any(after.startswith(sign) for sign in lexicon.percent_signs):
         return True
     return nxt is not None and nxt.word.percent and norm.text[run_end:nxt.start - len(nxt.prefix)].strip() == ""
 
 
-def _mention(norm: NormalisedText, run: list[_Atom], value: float, vague: tuple[int, int | None] | None):
+def _mention(norm: NormalisedText, run: list[_Atom], value: float,
+             vague: tuple[int, int | None] | None) -> NumberMention:
     start, end = norm.to_original(run[0].start, run[-1].end)
     words = norm.text[run[0].start:run[-1].end]
     if vague is not None:
@@ -210,7 +212,8 @@ def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tupl
     return found
 
 
-def find_numbers(norm: NormalisedText, lexicon: NumberLexicon, tokens: list[Token] | None = None) -> list[NumberMention]:
+def find_numbers(norm: NormalisedText, lexicon: NumberLexicon,
+                 tokens: list[Token] | None = None) -> list[NumberMention]:
     """Every number in the text, in text order, with spans in the original text.
 
     Percentages and decimals that are not followed by a scale ("2.5") are left out: they never count
@@ -226,7 +229,7 @@ def find_numbers(norm: NormalisedText, lexicon: NumberLexicon, tokens: list[Toke
         if atoms[k].word.percent:
             k += 1
             continue
-        while k + len(run) < len(atoms) and _continues(norm, run, atoms[k + len(run)]):
+        while k + len(run) < len(atoms) and _continues(norm, lexicon, run, atoms[k + len(run)]):
             run.append(atoms[k + len(run)])
         k += len(run)
         nxt = atoms[k] if k < len(atoms) else None

@@ -1,0 +1,149 @@
+"""Casualty and displacement figures: which numbers count the dead, wounded and displaced, and how."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.casualties import extract_figures, load_casualty_lexicon
+from pipeline.errors import DataFileError
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "ar"
+
+
+def figures_in(text, **bounds):
+    return extract_figures(text, load_casualty_lexicon(LEXICON_DIR), **bounds)
+
+
+def summary(figure):
+    return (figure.kind, figure.low, figure.high, figure.vague, figure.victims, figure.approximate, figure.cumulative)
+
+
+# Sentences of the gold quotes in tests/gold/seeds.jsonl, then forms the seeds lack.
+# (kind, low, high, vague, victims, approximate, cumulative)
+FIGURE_TABLE = [
+    ("تعرّضت له معظم الأحياء، أسفرت عن مقتل وإصابة العشرات من المدنيين، وفقاً لمصادر",
+     [("casualties", 20, 99, True, "civilians", False, False)]),
+    ("إلى أنّ \"الغارات أسفرت عن تدمير مواقع لداعش، وقتل عدد من عناصر التنظيم\".",
+     [("killed", 3, 10, True, "isis", False, False)]),
+    ("أنّ ما لا يقل عن 60 قتيلاً وجريحاً غالبيتهم نساء وأطفال، سقطوا خلال القصف الجوي والصاروخي الذي شهدته "
+     "أحياء المدينة، خلال الساعات الأربع والعشرين الماضية.",
+     [("casualties", 60, None, False, "civilians", False, True)]),
+    ("إنّ \"23 مدنياً قتلوا، بينهم 8 أشخاص من عائلة واحدة، كما أصيب نحو 40 آخرين، تم توزيعهم على ثلاثة مراكز طبية\".",
+     [("killed", 23, 23, False, "civilians", False, False), ("wounded", 40, 40, False, "civilians", True, False)]),
+    ("المصادر ذاتها أوضحت أن الشباب قتلوا أيضاً مقاتلَين إثنين لداعش و أحرقوا مركبتهما",
+     [("killed", 2, 2, False, "isis", False, False)]),
+    ("أعلنت وزارة الدفاع العراقية السبت أن طائرات التحالف الدولي قتلت المسؤول الأول عن تدريب قناصي داعش في ضربة "
+     "استهدفته في جنوب حي الصحة",
+     [("killed", 1, 1, False, "isis", False, False)]),
+    ("فإن المدعو أبو عبد الله الكويتي الذي يحمل الجنسية الكويتية لقي حتفه في الغارة.",
+     [("killed", 1, 1, False, "unknown", False, False)]),
+    ("أفادت وكالة رويترز بأن مئات المدنيين فروا من الموصل السبت وهم يجرون عربات يدوية",
+     [("displaced", 200, 999, True, "civilians", False, False)]),
+    ("وقال أبو قحطان (63 عاما) وهو أحد وجهاء مجموعة مؤلفة من 41 شخصا ينتمون إلى خمس عائلات \"غادرنا من دون مياه\"",
+     [("displaced", 41, 41, False, "civilians", False, False)]),
+    ("وأقلتهم حافلات إلى مخيمات تؤوي أكثر من 400 ألف شخص نزحوا من الموصل منذ انطلاق عمليات استعادة السيطرة",
+     [("displaced", 400000, None, False, "civilians", False, True)]),
+    ("وكان المفوض قد قال في 28 آذار/ مارس إن 307 مدنيين على الأقل قتلوا وأصيب 237 آخرون منذ بداية العمليات في غرب "
+     "الموصل في شباط/ فبراير.",
+     [("killed", 307, None, False, "civilians", False, True), ("wounded", 237, 237, False, "civilians", False, True)]),
+    ("وثار سجال حول تفجير مبنى قضى بسببه عشرات المدنيين في 17 آذار/ مارس، واتهم البعض طائرات التحالف",
+     [("killed", 20, 99, True, "civilians", False, False)]),
+    ("وأضاف أن قطعات الشرطة الاتحادية دمرت 8 عجلات مفخخة ومفرزة هاون وقتلت 24 إرهابياً ضمن المحور الجنوب الشرقي.",
+     [("killed", 24, 24, False, "isis", False, False)]),
+    ("وقال متحدث باسم قوات الرد السريع العراقية إن 250 عضوا في داعش قتلوا في الهرمات خلال الأيام الخمسة الماضية.",
+     [("killed", 250, 250, False, "isis", False, True)]),
+    ("وخرجت مئات الأسر من الهرمات و17 تموز وغيرها من الأحياء لتنضم إلى نحو 435 ألف شخص نزحوا من القطاع الغربي "
+     "للموصل منذ بدأت القوات العراقية الهجوم في فبراير شباط",
+     [("displaced", 200, 999, True, "civilians", False, True),
+      ("displaced", 435000, 435000, False, "civilians", True, True)]),
+    ("أصيب 12 مدنياً بجروح جراء القصف", [("wounded", 12, 12, False, "civilians", False, False)]),
+    ("أعلن الجيش مقتل ثلاثة جنود عراقيين بانفجار عبوة", [("killed", 3, 3, False, "security_forces", False, False)]),
+    ("أعدم التنظيم 15 شخصاً في ساحة عامة", [("killed", 15, 15, False, "civilians", False, False)]),
+    ("قتل قناص طفلا في حي الزنجيلي", [("killed", 1, 1, False, "civilians", False, False)]),
+    ("أكدت المصادر مقتل ١٧ مدنياً بقصف", [("killed", 17, 17, False, "civilians", False, False)]),
+    ("سقط 30 بين قتيل وجريح في التفجير", [("casualties", 30, 30, False, "unknown", False, False)]),
+    ("سقط بين 20 و30 قتيلا من المدنيين", [("killed", 20, 30, False, "civilians", False, False)]),
+    ("قتل 5 من عناصر الشرطة وأصيب 10 آخرون", [("killed", 5, 5, False, "security_forces", False, False),
+                                             ("wounded", 10, 10, False, "security_forces", False, False)]),
+    ("أسفر الهجوم عن مقتل جنديين", [("killed", 2, 2, False, "security_forces", False, False)]),
+    ("نزحت 300 عائلة من حي المأمون", [("displaced", 300, 300, False, "civilians", False, False)]),
+    ("استشهد ثلاثة عشر مدنيا حتى الآن", [("killed", 13, 13, False, "civilians", False, True)]),
+    ("قتل حوالي مئة وخمسين مسلحا من داعش", [("killed", 150, 150, False, "isis", True, False)]),
+    ("قتل 5 مدنيين في قصف الأسبوع الماضي", [("killed", 5, 5, False, "civilians", False, False)]),
+    ("سقط أقل من 10 قتلى في الهجوم", [("killed", 1, 10, False, "unknown", False, False)]),
+    ("قتل 4 أشخاص بينما أصيب 11 آخرون", [("killed", 4, 4, False, "civilians", False, False),
+                                         ("wounded", 11, 11, False, "civilians", False, False)]),
+    ("أكثر من 100 قتيل في يوم واحد", [("killed", 100, None, False, "unknown", False, False)]),
+    ("قتلت امرأة وأصيب طفلان بنيران قناص", [("killed", 1, 1, False, "civilians", False, False),
+                                            ("wounded", 2, 2, False, "civilians", False, False)]),
+    ("ارتفع عدد القتلى إلى 12 شخصا", [("killed", 12, 12, False, "civilians", False, False)]),
+    ("قتل 2000 شخص في المعارك", [("killed", 2000, 2000, False, "civilians", False, False)]),
+    ("قتل 4 مدنيين و6 من مسلحي داعش", [("killed", 4, 4, False, "civilians", False, False),
+                                     ("killed", 6, 6, False, "isis", False, False)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", FIGURE_TABLE, ids=[t[:40] for t, _ in FIGURE_TABLE])
+def test_figures_of_a_sentence(text, expected):
+    assert [summary(f) for f in figures_in(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "أكد أن طيران التحالف الدولي نفّذ 30 غارة جوية على الموصل",
+    "دمرت 8 عجلات مفخخة ومفرزة هاون",
+    "خلال أول خمس أو عشر دقائق تقدمت 500 متر.",
+    "ويشارك في معركة الموصل 100 ألف جندي عراقي وأعضاء من قوات الأمن الكردية",
+    "وقال أبو قحطان (63 عاما) وهو أحد وجهاء المنطقة",
+    "ويظهر الفيديو الذي يعود تاريخه إلى 29 آذار/ مارس الماضي عناصر داعش",
+    "أكبر عملية برية في العراق منذ الغزو الذي قادته أميركا في 2003",
+    "تقدمت قطعات اللواء 9 والفرقة 16 نحو المطار",
+    "تم توزيعهم على ثلاثة مراكز طبية",
+    "فإنّ ثلاث عائلات أخرى في حي الكرمة ما زالت تحت الأنقاض",
+    "ويفرض عقوبات تصل إلى حد القتل، لكل من يتم ضبطه",
+    "أن يكون داعش وراء مقتل المدنيين",
+    "وما زال حتى الآن مئات آلاف من الأشخاص محاصرين في الجانب الغربي",
+    "قتل 30 في المئة من السكان",
+    "خرجت 20 آلية عسكرية من المعسكر",
+    "نزح 300 جندي من المواقع",
+    "وصلت القوات في الساعة 10 صباحا",
+    "شارك 500 مقاتل في العملية التي قتل فيها قائدهم",
+    "خرج 200 مقاتل من داعش باتجاه الساحل الأيمن",
+    "قتلى القصف في 17 آذار",
+    "تعرضت المدينة لمقتل قادة التنظيم منذ 2014",
+])
+def test_number_without_a_casualty_cue_is_no_figure(text):
+    assert figures_in(text) == []
+
+
+def test_subset_after_bainahum_is_not_a_separate_figure():
+    lows = [f.low for f in figures_in("قتل 23 مدنياً، بينهم 8 أطفال")]
+    assert lows == [23]
+
+
+def test_figure_span_covers_number_and_cue_in_article_offsets():
+    article = "مقدمة الخبر. وأكد المصدر أن 23 مدنياً قتلوا في القصف."
+    start = article.index("وأكد")
+    [figure] = figures_in(article, start=start, end=len(article))
+    assert article[figure.span.start:figure.span.end] == figure.span.text == "23 مدنياً قتلوا"
+
+
+def test_approximate_qualifier_is_inside_the_span():
+    [figure] = figures_in("أكدت الأمم المتحدة أن نحو 435 ألف شخص نزحوا")
+    assert figure.span.text == "نحو 435 ألف شخص نزحوا"
+
+
+def test_text_outside_the_bounds_is_not_read():
+    text = "قتل 5 مدنيين. وصل الوفد إلى المدينة."
+    assert figures_in(text, start=text.index("وصل")) == []
+
+
+def test_empty_sentence_has_no_figures():
+    assert figures_in("") == []
+
+
+def test_lexicon_without_windows_names_the_file(tmp_path):
+    for name in ("clitics.yaml", "numbers.yaml"):
+        (tmp_path / name).write_text((LEXICON_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "casualties.yaml").write_text("cues: {}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="casualties.yaml"):
+        load_casualty_lexicon(tmp_path)
