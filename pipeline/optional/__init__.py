@@ -1,0 +1,1 @@
+"""Optional extras, off by default: statistical toponym proposals and an online geocoder."""
