@@ -12,8 +12,8 @@ def _check_taxonomy(settings: Settings) -> list[str]:
     triggers = load_yaml(settings.lexicon_dir / "event_triggers.yaml")
     problems = [f"{settings.lexicon_dir / 'event_triggers.yaml'}: event type {t!r} is not in event_types.yaml"
                 for t in triggers.get("types", {}) if t not in taxonomy]
-    problems += [f"{settings.lexicon_dir.parent / 'event_types.yaml'}: {t!r} lacks acled_event_type/acled_sub_event_type"
-                 for t, v in taxonomy.items() if not {"acled_event_type", "acled_sub_event_type"} <= set(v or {})]
+    problems += [f"{settings.lexicon_dir.parent / 'event_types.yaml'}: {t!r} lacks acled_event_type/acled_sub_event_type/harm"
+                 for t, v in taxonomy.items() if not {"acled_event_type", "acled_sub_event_type", "harm"} <= set(v or {})]
     return problems
 
 

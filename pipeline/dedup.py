@@ -1,8 +1,8 @@
 """Duplicates: the same real-world event told twice, in one article or in several, shares a cluster.
 
-Two events are the same when they are at the same place, of compatible types, in overlapping date
-windows, with compatible figures. Across articles only precisely placed events are compared (two
-reports of "clashes in Mosul" on one day are not evidence of one event). Nothing is dropped: every
+Two reports are the same event when their precise places mostly coincide, their types are compatible,
+their date windows overlap and their figures agree. Reports placed only at city level are compared
+within one article (two reports of "clashes in Mosul" are no evidence of one event). Nothing is dropped: every
 report stays a row, and one row per cluster is marked primary so totals count the cluster once.
 """
 
@@ -49,6 +49,24 @@ def types_compatible(a: Event, b: Event) -> bool:
             and bool(a.figures) and bool(b.figures))
 
 
+def victims_compatible(a: Event, b: Event) -> bool:
+    return a.victims == b.victims or "unknown" in (a.victims, b.victims) or "mixed" in (a.victims, b.victims)
+
+
+SHORT_TOTAL_DAYS = 2
+"""A running total over at most this many days ("in the past 24 hours") may be the same toll as a day's report."""
+
+
+def totals_compatible(a: Event, b: Event) -> bool:
+    """A total over a long period is never the same event as one incident inside it."""
+    if a.cumulative == b.cumulative:
+        return True
+    total = a if a.cumulative else b
+    if total.date.start is None or total.date.end is None:
+        return True
+    return (total.date.end - total.date.start).days <= SHORT_TOTAL_DAYS
+
+
 def dates_overlap(a: Event, b: Event) -> bool:
     if None in (a.date.start, a.date.end, b.date.start, b.date.end):
         return True
@@ -59,16 +77,37 @@ def _place_key(e: Event) -> str:
     return e.place.place.place_id if e.place is not None and e.place.place is not None else ""
 
 
-def same_event(a: Event, b: Event) -> bool:
-    """The rule for two reports of one event."""
-    key = _place_key(a)
-    if not key or key != _place_key(b):
+def _precise(e: Event) -> bool:
+    return bool(_place_key(e)) and e.place.place.kind not in BROAD_KINDS and e.place.geo_precision <= 2
+
+
+class _Report:
+    """One reported event: the rows that share an initial cluster_id (one row per place)."""
+
+    def __init__(self, rows: list[Event]):
+        self.rows = rows
+        self.head = rows[0]
+        self.precise = frozenset(_place_key(e) for e in rows if _precise(e))
+        self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e))
+
+
+def same_event(a: _Report, b: _Report) -> bool:
+    """The rule for two reports of one event.
+
+    Precise places must mostly coincide (one set inside the other, or half of the union shared); reports
+    placed only at city or district level are compared within one article, and only when both carry figures.
+    """
+    x, y = a.head, b.head
+    if not (types_compatible(x, y) and dates_overlap(x, y) and figures_compatible(x.figures, y.figures)
+            and victims_compatible(x, y) and totals_compatible(x, y)):
         return False
-    if a.article_id != b.article_id and (a.place.place.kind in BROAD_KINDS or a.place.geo_precision > 2):
+    if a.precise and b.precise:
+        shared = len(a.precise & b.precise)
+        return shared > 0 and (a.precise <= b.precise or b.precise <= a.precise
+                               or shared / len(a.precise | b.precise) >= 0.5)
+    if a.precise or b.precise:
         return False
-    if a.article_id == b.article_id and a.place.place.kind in BROAD_KINDS and not (a.figures and b.figures):
-        return False
-    return types_compatible(a, b) and dates_overlap(a, b) and figures_compatible(a.figures, b.figures)
+    return x.article_id == y.article_id and bool(x.figures) and bool(y.figures) and a.broad == b.broad
 
 
 def _figure_weight(e: Event) -> int:
@@ -78,55 +117,42 @@ def _figure_weight(e: Event) -> int:
 def merge_duplicate_events(events: list[Event]) -> list[Event]:
     """Give duplicates one cluster_id (the smallest event_id in it) and mark one primary row per cluster.
 
-    The rows of one event at several places start in one cluster (they share their cluster_id on input).
-    The primary row is the report with the largest figures, then the highest confidence: totals take
-    its figures once and never add the others.
+    The rows of one event at several places arrive sharing their cluster_id. The primary row is the
+    report with the largest figures, then the highest confidence: totals take its figures once.
     """
-    parent = {e.event_id: e.event_id for e in events}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: str, y: str):
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-
-    first_of_group: dict[str, str] = {}
+    groups: dict[str, list[Event]] = {}
     for e in events:
-        union(e.event_id, first_of_group.setdefault(e.cluster_id, e.event_id))
-    by_place: dict[str, list[Event]] = {}
-    for e in events:
-        if _place_key(e):
-            by_place.setdefault(_place_key(e), []).append(e)
-    for group in by_place.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if find(a.event_id) != find(b.event_id) and same_event(a, b):
-                    union(a.event_id, b.event_id)
-    # figure-only duplicates in one article with no precise place ("23 killed" after "60 killed and wounded")
-    unplaced: dict[str, list[Event]] = {}
-    for e in events:
-        if e.figures and (not _place_key(e) or e.place.place.kind in BROAD_KINDS):
-            unplaced.setdefault(e.article_id, []).append(e)
-    for group in unplaced.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if (find(a.event_id) != find(b.event_id) and _place_key(a) == _place_key(b)
-                        and types_compatible(a, b) and dates_overlap(a, b) and figures_compatible(a.figures, b.figures)):
-                    union(a.event_id, b.event_id)
+        groups.setdefault(e.cluster_id, []).append(e)
+    reports = [_Report(rows) for rows in groups.values()]
+    # complete linkage: two clusters join only when every report of one is the same event as every report
+    # of the other, so a chain of partial overlaps never grows into one big cluster
+    cluster_of = list(range(len(reports)))
+    members_of: dict[int, list[int]] = {i: [i] for i in range(len(reports))}
+    by_key: dict[str, list[int]] = {}
+    for i, r in enumerate(reports):
+        for key in sorted(r.precise or r.broad):
+            by_key.setdefault(key, []).append(i)
+    for key in sorted(by_key):
+        candidates = by_key[key]
+        for n, i in enumerate(candidates):
+            for j in candidates[n + 1:]:
+                ci, cj = cluster_of[i], cluster_of[j]
+                if ci == cj or not all(same_event(reports[x], reports[y]) for x in members_of[ci] for y in members_of[cj]):
+                    continue
+                keep, gone = min(ci, cj), max(ci, cj)
+                for x in members_of.pop(gone):
+                    cluster_of[x] = keep
+                    members_of[keep].append(x)
 
-    clusters: dict[str, list[Event]] = {}
-    for e in events:
-        clusters.setdefault(find(e.event_id), []).append(e)
+    clusters: dict[int, list[Event]] = {}
+    for i, r in enumerate(reports):
+        clusters.setdefault(cluster_of[i], []).extend(r.rows)
     out = []
-    for root, members in clusters.items():
+    for members in clusters.values():
+        cluster_id = min(e.event_id for e in members)
         primary = max(members, key=lambda e: (_figure_weight(e), e.confidence, -int(e.event_id, 16))).event_id
         for e in members:
-            out.append(replace(e, cluster_id=root, extra={**e.extra, "cluster_primary": e.event_id == primary,
-                                                           "cluster_size": len(members)}))
+            out.append(replace(e, cluster_id=cluster_id, extra={**e.extra, "cluster_primary": e.event_id == primary,
+                                                                "cluster_size": len(members)}))
     order = {e.event_id: i for i, e in enumerate(events)}
     return sorted(out, key=lambda e: order[e.event_id])

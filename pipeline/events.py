@@ -28,7 +28,7 @@ class EventLexicon:
     actors: PhraseMatcher
     """Payload: canonical actor name."""
     modality: PhraseMatcher
-    """Payload: "irrealis" or "negation"."""
+    """Payload: "irrealis", "background" or "negation"."""
     modality_window: int
     taxonomy: dict
     """event_type -> {acled_event_type, acled_sub_event_type}."""
@@ -48,6 +48,7 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         triggers=PhraseMatcher(phrases, clitics, suffixes=True),
         actors=PhraseMatcher([(w, name) for name, words in actors.items() for w in words], clitics, suffixes=True),
         modality=PhraseMatcher([(w, "irrealis") for w in modality["markers"]]
+                               + [(w, "background") for w in modality.get("background", ())]
                                + [(w, "negation") for w in modality["negations"]], clitics),
         modality_window=int(modality.get("window", 3)),
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
@@ -117,63 +118,104 @@ def _figure_event_type(figure: Figure) -> str:
     return "clash" if figure.victims in ("isis", "security_forces") else "civilian_harm"
 
 
-def _fits(figure: Figure, event_type: str) -> bool:
-    return (figure.kind == "displaced") == (event_type == "displacement")
+def _fits(figure: Figure, event_type: str, taxonomy: dict) -> bool:
+    """Displacement figures go with displacement words, tolls with words of a type that harms."""
+    if figure.kind == "displaced":
+        return event_type == "displacement"
+    return bool(taxonomy.get(event_type, {}).get("harm"))
 
 
-def _anchors(facts: SentenceFacts) -> list[_Anchor]:
+def _merge_into(target: _Anchor, other: _Anchor) -> None:
+    target.figures.extend(other.figures)
+    if other.strength == "strong":
+        target.strength = "strong"
+
+
+def _kinds(anchor: _Anchor) -> set[str]:
+    return {f.kind for f in anchor.figures}
+
+
+def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
+    """Trigger words and ungoverned figures of a sentence, grouped into events.
+
+    Weak words (aircraft, "strike") count only in a sentence with no strong event word: beside one they
+    name a supporting actor. Several words of one type in a clause are one event unless each carries
+    its own figure of the same kind.
+    """
     s = facts.sentence
-    anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength) for t, strength in facts.triggers]
+    triggers = list(facts.triggers)
+    if any(strength == "strong" for _, strength in triggers):
+        triggers = [(t, strength) for t, strength in triggers if strength == "strong"]
+    anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength) for t, strength in triggers]
     for fig in facts.figures:
         clause = _clause_of(s, fig.span.start)
-        near = [a for a in anchors if a.clause == clause and _fits(fig, a.event_type)]
+        near = [a for a in anchors if a.clause == clause and _fits(fig, a.event_type, taxonomy)]
         if near:
-            best = min(near, key=lambda a: abs(a.span.start - fig.span.start))
-            best.figures.append(fig)
+            min(near, key=lambda a: abs(a.span.start - fig.span.start)).figures.append(fig)
         else:
             anchors.append(_Anchor(_figure_event_type(fig), fig.span, clause, "figure", [fig]))
     anchors.sort(key=lambda a: a.span.start)
     merged: list[_Anchor] = []
     for a in anchors:
-        twin = next((m for m in merged if m.clause == a.clause and m.event_type == a.event_type
-                     and not ({f.kind for f in m.figures} & {f.kind for f in a.figures})), None)
+        twin = next((m for m in merged if m.event_type == a.event_type and not (_kinds(m) & _kinds(a))
+                     and (m.clause == a.clause or (m.strength == a.strength == "figure"))), None)
         if twin:
-            twin.figures.extend(a.figures)
-            if twin.strength != "strong" and a.strength == "strong":
-                twin.strength = "strong"
+            _merge_into(twin, a)
         else:
             merged.append(a)
     return merged
 
 
+def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMention]]) -> list[PlaceMention]:
+    """Places of the nearest clause before the anchor's (the place the sentence is about), else after it."""
+    before = [c for c in by_clause if c.start < anchor.clause.start]
+    after = [c for c in by_clause if c.start > anchor.clause.start]
+    if before:
+        return list(by_clause[max(before, key=lambda c: c.start)])
+    return list(by_clause[min(after, key=lambda c: c.start)]) if after else []
+
+
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
-                   city: PlaceMention | None) -> None:
+                   city: PlaceMention | None) -> list[_Anchor]:
+    """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own."""
     places = [p for p in facts.places if p.role in EVENT_PLACE_ROLES]
     by_clause: dict[Span, list[PlaceMention]] = {}
     for p in places:
         by_clause.setdefault(_clause_of(facts.sentence, p.span.start), []).append(p)
-    # places of a clause go to that clause's anchors, split at each anchor's position
     for clause, mentions in by_clause.items():
         own = [a for a in anchors if a.clause == clause]
-        if own:
+        if own:  # split the clause's places at each anchor's position
             for p in mentions:
                 before = [a for a in own if a.span.start <= p.span.start]
                 (before[-1] if before else own[0]).places.append(p)
-        else:  # a clause with places and no event word continues the nearest event before it
+        else:  # a clause with places and no event word continues the event before it ("... as well as parts of X")
             earlier = [a for a in anchors if a.span.start < clause.start]
-            later = [a for a in anchors if a.span.start >= clause.end]
-            target = earlier[-1] if earlier else (later[0] if later else None)
-            if target:
-                target.places.extend(mentions)
+            if earlier:
+                earlier[-1].places.extend(mentions)
+    placed = [a for a in anchors if a.places]
+    kept: list[_Anchor] = []
     for a in anchors:
         if a.places:
-            a.places.sort(key=lambda p: p.span.start)
-        elif places:
-            a.places, a.place_source = list(places), "sentence"
+            kept.append(a)
+            continue
+        twin = next((m for m in placed if m.event_type == a.event_type and not (_kinds(m) & _kinds(a))), None)
+        if twin:
+            _merge_into(twin, a)
+            continue
+        borrowed = _nearest_clause_places(a, by_clause)
+        if borrowed:
+            a.places, a.place_source = borrowed, "sentence"
         elif previous:
             a.places, a.place_source = list(previous), "previous_sentence"
         elif city is not None:
             a.places, a.place_source = [city], "city"
+        kept.append(a)
+    for a in kept:
+        unique = {}
+        for p in sorted(a.places, key=lambda p: p.span.start):
+            unique.setdefault(p.place.place_id if p.place is not None else f"@{p.span.start}", p)
+        a.places = list(unique.values())
+    return kept
 
 
 def confidence(anchor_strength: str, place_source: str, place: PlaceMention | None, date: DateWindow,
@@ -211,15 +253,15 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
                           city: PlaceMention | None) -> list[Event]:
     """Events of one sentence, one Event per event and place.
 
-    `date_of(clause: Span)` returns the DateWindow governing a clause of this sentence.
+    `date_of(clause: Span, cumulative: bool | None)` returns the DateWindow governing a clause of this
+    sentence; `cumulative` says whether the event is a running total (None: unknown).
     """
-    anchors = _anchors(facts)
-    _assign_places(anchors, facts, previous_places, city)
+    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city)
     events = []
     for a in anchors:
         clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]
         actors = tuple(dict.fromkeys(clause_actors or [x.actor for x in facts.actors]))
-        date = date_of(a.clause)
+        date = date_of(a.clause, any(f.cumulative for f in a.figures) if a.figures else None)
         cumulative = date.cumulative or any(f.cumulative for f in a.figures)
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)

@@ -65,8 +65,8 @@ def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> list[t
             add(word[len(conj):], len(conj))
     for head, used in list(heads):
         if clitics.lam_article and head.startswith(clitics.lam_article):
-            # لل + stem is ل + ال + stem: the second lam belongs to the name's article
-            add(clitics.article + head[len(clitics.lam_article):], used + 1)
+            # لل + stem is ل + ال + stem: the span starts after both lams
+            add(clitics.article + head[len(clitics.lam_article):], used + len(clitics.lam_article))
             add(head[len(clitics.lam_article):], used + len(clitics.lam_article))
         for prep in clitics.prepositions:
             if head.startswith(prep):

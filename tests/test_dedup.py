@@ -60,3 +60,20 @@ def test_rows_of_one_event_at_several_places_share_its_cluster_and_one_is_primar
 def test_an_unsplit_toll_is_compatible_with_killed_plus_wounded_that_reach_it():
     assert figures_compatible((figure("casualties", 60, None),), (figure("killed", 23, 23), figure("wounded", 40, 40)))
     assert not figures_compatible((figure("casualties", 60, 60),), (figure("killed", 2, 2), figure("wounded", 3, 3)))
+
+
+def test_reports_sharing_one_place_out_of_many_are_different_events():
+    def at(ids, group, article):
+        return [event(f"{group}{i}".ljust(16, "0"), group=group * 16, article=article,
+                      where=mention(place(pid, name_ar=pid))) for i, pid in enumerate(ids)]
+    c = clusters(at(["a", "b", "c", "d"], "1", "x") + at(["a", "e", "f", "g", "h"], "2", "y"))
+    assert len(set(c.values())) == 2
+
+
+def test_reports_sharing_half_their_places_are_one_event():
+    def at(ids, group, article):
+        return [event(f"{group}{i}".ljust(16, "0"), group=group * 16, article=article,
+                      where=mention(place(pid, name_ar=pid))) for i, pid in enumerate(ids)]
+    c = clusters(at(["salam", "filastin", "shayma", "wahda"], "1", "000")
+                 + at(["salam", "intisar", "wahda", "filastin", "quds"], "2", "003"))
+    assert len(set(c.values())) == 1
