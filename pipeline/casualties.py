@@ -375,13 +375,17 @@ def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: se
         if cue.token_start in used_cues or kind not in s.lexicon.one_person_kinds or role == "nouns":
             continue
         end = _clause_end(s, cue.token_start, cue.token_end + w.singular_object)
-        if numbered & set(range(cue.token_end, end)):
+        end = min([end] + [i for i in numbered if i >= cue.token_end])  # a counted group after it is another figure
+        if end <= cue.token_end and role != "one_person":
             continue
         persons = s.within("singular_people", cue.token_end, end)
         if role != "one_person" and not persons:
             continue
+        # with two person nouns ("قتل قناص من داعش طفلاً") the first is the killer, the last the victim
         last = persons[-1].token_end if persons else cue.token_end
-        victims = _victims(s, cue.token_end, _clause_end(s, cue.token_start, last + w.victims_after + 1), "unknown")
+        head = persons[-1].token_start if persons else None
+        victims = _victims(s, cue.token_end, _clause_end(s, cue.token_start, last + w.victims_after + 1), "unknown",
+                           head=head)
         parts = [cue.span] + [p.span for p in persons[-1:]]
         figures.append(_figure(s, kind, 1, 1, parts, victims=victims, cumulative=cumulative))
     return figures

@@ -1,0 +1,80 @@
+"""The yardstick: the evaluation command's rules, and the seed scores they give."""
+
+import json
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.evaluate import evaluate_run, name_key_ar, score
+
+GOLD = "tests/gold/seeds.jsonl"
+BARS = {"place_f1": 0.9, "place_p": 0.9, "place_r": 0.9, "date_acc": 0.9, "type_acc": 0.85, "bank_acc": 0.9,
+        "fig_r": 0.9, "fig_p": 0.9}
+
+
+@pytest.fixture(scope="module")
+def seed_scores(tmp_path_factory, seed_corpus):
+    out = tmp_path_factory.mktemp("eval")
+    main(["run", "--articles", str(seed_corpus), "--out", str(out), "--quiet", "--no-cache"])
+    return evaluate_run(out / "events.csv", __import__("pathlib").Path(GOLD))
+
+
+@pytest.mark.parametrize("metric", sorted(BARS))
+def test_seed_scores_stay_above_the_bar(seed_scores, metric):
+    assert seed_scores[metric] >= BARS[metric], seed_scores
+
+
+def test_no_seed_row_is_placed_outside_the_campaign_box(seed_scores):
+    assert seed_scores["spurious_out_of_area"] == 0
+
+
+def test_dates_not_on_the_publication_day_are_resolved(seed_scores):
+    assert seed_scores["n_hard_dates"] == 4 and seed_scores["date_hard_acc"] >= 0.75
+
+
+def test_arabic_names_match_without_place_words_article_or_hamza():
+    assert name_key_ar("حي الكرامة") == name_key_ar("الكرامة") == name_key_ar("كرامه")
+    assert name_key_ar("قرية البجوانية السفلى") == name_key_ar("البجوانية السفلى")
+
+
+def gold_event(**kw):
+    base = {"article": "a", "event_type": "advance", "places": [{"ar": "حي الكرامة", "en": "al-Karama", "kind": "neighbourhood",
+            "bank": "left"}], "quote": "اقتحام حي الكرامة", "date_min": "2017-01-02", "date_max": "2017-01-02",
+            "killed": [5, 5], "wounded": None, "killed_or_wounded": None, "displaced": None}
+    return {**base, **kw}
+
+
+def row(**kw):
+    base = {"article_id": "a", "place_ar": "الكرامة", "place_text": "حي الكرامة", "place_en": "al-Karama",
+            "place_kind": "neighbourhood", "event_type": "advance", "bank": "left", "event_date": "2017-01-02",
+            "quote": "x", "killed_low": "5", "vague": "False"}
+    return {**base, **kw}
+
+
+def test_a_perfect_row_scores_one_everywhere():
+    s = score([row()], [gold_event()], {"a": "2017-01-03"})
+    assert (s["place_f1"], s["date_acc"], s["date_hard_acc"], s["type_acc"], s["bank_acc"], s["fig_r"], s["fig_p"]) == (1, 1, 1, 1, 1, 1, 1)
+
+
+def test_an_extra_place_lowers_precision_not_recall():
+    s = score([row(), row(place_ar="الزهور", place_text="حي الزهور", place_en="al-Zuhur")], [gold_event()], {})
+    assert (s["place_p"], s["place_r"]) == (0.5, 1.0)
+
+
+def test_city_level_rows_and_vague_figures_are_not_counted():
+    s = score([row(place_ar="الموصل", place_text="الموصل", place_en="Mosul", place_kind="city", killed_low="7"),
+               row(killed_low="30", vague="True")], [gold_event()], {})
+    assert s["place_p"] == 1.0 and s["fig_p"] == 1.0
+
+
+def test_date_one_day_off_passes_with_slack_but_not_strictly():
+    s = score([row(event_date="2017-01-01")], [gold_event()], {"a": "2017-01-05"})
+    assert (s["date_acc"], s["date_hard_acc"]) == (1.0, 0.0)
+
+
+def test_evaluate_command_prints_every_metric(tmp_path, capsys, seed_corpus):
+    main(["run", "--articles", str(seed_corpus), "--out", str(tmp_path), "--quiet"])
+    capsys.readouterr()
+    assert main(["evaluate", "--gold", GOLD, "--events", str(tmp_path), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(BARS) | {"date_hard_acc", "spurious_out_of_area"} <= set(printed)
