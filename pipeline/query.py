@@ -1,0 +1,567 @@
+"""Loading, filtering and aggregating a run's output for the dashboard, with no Streamlit and no NLP imports.
+
+Totals count each real-world event once: one representative row per cluster (the primary row when the
+filter kept it). Undated events and cumulative statements are always totalled apart from dated daily events.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import yaml
+
+FIGURE_KINDS = ("killed", "wounded", "casualties", "displaced")
+FIGURE_COLUMNS = tuple(f"{kind}_{end}" for kind in FIGURE_KINDS for end in ("low", "high"))
+BOOL_COLUMNS = ("cluster_primary", "vague", "cumulative", "undated")
+DATE_COLUMNS = ("published", "event_date", "date_start", "date_end")
+NUMBER_COLUMNS = FIGURE_COLUMNS + ("lat", "lon", "confidence", "geo_precision", "cluster_size",
+                                   "sentence_index", "quote_start", "quote_end")
+TEXT_COLUMNS = ("event_id", "cluster_id", "article_id", "outlet", "url", "title", "quote", "event_type",
+                "acled_event_type", "acled_sub_event_type", "actors", "date_precision", "date_text", "date_span",
+                "place_text", "place_id", "place_ar", "place_en", "place_kind", "place_role", "relation", "bank",
+                "place_span", "trigger_text", "trigger_span", "victims", "figure_text", "figure_spans")
+EVENT_COLUMNS = TEXT_COLUMNS + NUMBER_COLUMNS + BOOL_COLUMNS + DATE_COLUMNS
+BANK_ORDER = ("left", "right", "")
+PARAM_NAMES = {"date_from": "from", "date_to": "to", "places": "place", "event_types": "type", "actors": "actor",
+               "victims": "victims", "outlets": "outlet", "include_undated": "undated",
+               "include_cumulative": "cumulative", "min_confidence": "conf"}
+
+
+# ---------------------------------------------------------------- loading
+
+def _as_bool(series: pd.Series) -> pd.Series:
+    if series.dtype == bool:
+        return series
+    return series.astype("string").str.strip().str.lower().isin(["true", "1", "yes"]).astype(bool)
+
+
+def normalise_events(raw: pd.DataFrame) -> pd.DataFrame:
+    """Give an events table (from CSV or Parquet) the dtypes the queries rely on, adding absent columns.
+
+    Adds derived columns starting with "_": `_when`/`_until` (the window used for date filters: the event's
+    window, else the publication date), `_undated` and `_actors` (padded for whole-name matching).
+    """
+    df = raw.copy()
+    for col in TEXT_COLUMNS:
+        df[col] = df[col].astype("string").fillna("").str.strip() if col in df else ""
+    for col in NUMBER_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float) if col in df else np.nan
+    for col in BOOL_COLUMNS:
+        df[col] = _as_bool(df[col]) if col in df else False
+    for col in DATE_COLUMNS:
+        df[col] = (pd.to_datetime(df[col].astype("string"), format="%Y-%m-%d", errors="coerce")
+                   if col in df else pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]"))
+    df["cluster_id"] = df["cluster_id"].where(df["cluster_id"] != "", df["event_id"])
+    df["confidence"] = df["confidence"].fillna(0.0)
+    df["_when"] = df["event_date"].combine_first(df["date_start"]).combine_first(df["published"])
+    until = df["date_end"].where(df["date_end"].notna(), df["_when"])
+    df["_until"] = until.where(~(until < df["_when"]), df["_when"])
+    df["_undated"] = df["undated"] | df["_when"].isna()
+    df["_actors"] = "; " + df["actors"] + "; "
+    for column in ("cluster_id", "place_id", "article_id"):
+        df[f"_{column}_code"] = pd.factorize(df[column])[0]
+    return df.reset_index(drop=True)
+
+
+def empty_events() -> pd.DataFrame:
+    return normalise_events(pd.DataFrame({col: pd.Series(dtype="string") for col in EVENT_COLUMNS}))
+
+
+def load_events(out_dir: Path) -> pd.DataFrame:
+    """events.parquet (or events.csv) of an output folder; an empty table when neither exists."""
+    parquet, csv_path = out_dir / "events.parquet", out_dir / "events.csv"
+    if parquet.exists():
+        return normalise_events(pd.read_parquet(parquet))
+    if csv_path.exists():
+        return normalise_events(pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8"))
+    return empty_events()
+
+
+def load_articles(out_dir: Path) -> pd.DataFrame:
+    path = out_dir / "articles.csv"
+    if not path.exists():
+        return pd.DataFrame({"article_id": pd.Series(dtype="string"), "status": pd.Series(dtype="string")})
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def load_article_texts(out_dir: Path) -> dict[str, dict]:
+    """article_texts.jsonl as {article_id: record}; blank or broken lines are skipped."""
+    path, texts = out_dir / "article_texts.jsonl", {}
+    if not path.exists():
+        return texts
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and "article_id" in record:
+            texts[str(record["article_id"])] = record
+    return texts
+
+
+def load_run(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def load_campaign(campaign_dir: Path) -> dict:
+    """campaign.yaml (map center/zoom, window); {} when absent."""
+    try:
+        return yaml.safe_load((campaign_dir / "campaign.yaml").read_text(encoding="utf-8")) or {}
+    except OSError:
+        return {}
+
+
+def load_milestones(campaign_dir: Path) -> pd.DataFrame:
+    """calendar.csv as milestone_id, date, label_en, label_ar; an empty table when absent."""
+    path = campaign_dir / "calendar.csv"
+    columns = ["milestone_id", "date", "label_en", "label_ar"]
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
+    return table.dropna(subset=["date"])[columns].sort_values("date").reset_index(drop=True)
+
+
+def load_places(campaign_dir: Path) -> pd.DataFrame:
+    """places.csv names and banks, for labels of places; an empty table when absent."""
+    path = campaign_dir / "places.csv"
+    columns = ["place_id", "name_ar", "name_en", "kind", "bank"]
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return table.reindex(columns=columns, fill_value="")
+
+
+def load_layer(path: Path) -> dict | None:
+    """A GeoJSON FeatureCollection, or None when the file is missing or not one."""
+    try:
+        layer = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return layer if isinstance(layer, dict) and layer.get("type") == "FeatureCollection" else None
+
+
+# ---------------------------------------------------------------- filtering
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst asked to see; an empty tuple means no restriction."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    places: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    victims: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    include_undated: bool = True
+    """Keep events with no date at all (they never count in dated totals)."""
+    include_cumulative: bool = True
+    """Keep statements of totals over a period (they are never summed with daily events)."""
+    min_confidence: float = 0.0
+
+
+def filter_events(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows that pass every filter; a dated event passes the date range when its window overlaps it."""
+    keep = np.ones(len(events), dtype=bool)
+    undated = events["_undated"].to_numpy()
+    if filters.date_from is not None:
+        keep &= undated | (events["_until"] >= pd.Timestamp(filters.date_from)).to_numpy()
+    if filters.date_to is not None:
+        keep &= undated | (events["_when"] <= pd.Timestamp(filters.date_to)).to_numpy()
+    for column, wanted in (("place_id", filters.places), ("event_type", filters.event_types),
+                           ("victims", filters.victims), ("outlet", filters.outlets)):
+        if wanted:
+            keep &= events[column].isin(wanted).to_numpy()
+    if filters.actors:
+        any_actor = np.zeros(len(events), dtype=bool)
+        for actor in filters.actors:
+            any_actor |= events["_actors"].str.contains(f"; {actor}; ", regex=False).to_numpy()
+        keep &= any_actor
+    if not filters.include_undated:
+        keep &= ~undated
+    if not filters.include_cumulative:
+        keep &= ~events["cumulative"].to_numpy()
+    if filters.min_confidence > 0:
+        keep &= (events["confidence"] >= filters.min_confidence).to_numpy()
+    return events[keep]
+
+
+def select_events(events: pd.DataFrame, event_ids: Iterable[str]) -> pd.DataFrame:
+    """Rows of the given events (a map selection); all rows when nothing is selected."""
+    ids = list(event_ids)
+    return events[events["event_id"].isin(ids)] if ids else events
+
+
+PLACE_PREFIX = "place:"
+"""Map points of the per-place layer carry "place:<id>" so that selecting one selects the events there."""
+
+
+def selected_event_ids(points: Iterable[Mapping], events: pd.DataFrame) -> list[str]:
+    """Event ids of a map selection (plotly points with customdata): event points, and the events of place points."""
+    picked = [p.get("customdata") for p in points]
+    picked = [str(p[0] if isinstance(p, list) else p) for p in picked if p]
+    places = {p.removeprefix(PLACE_PREFIX) for p in picked if p.startswith(PLACE_PREFIX)}
+    return [p for p in picked if not p.startswith(PLACE_PREFIX)] + \
+        events.loc[events["place_id"].isin(places), "event_id"].tolist()
+
+
+def window_filters(filters: Filters, end: date, days: int) -> Filters:
+    """The filters narrowed to the `days` days ending on `end` (the time-player's window), undated left out."""
+    return replace(filters, date_from=end - timedelta(days=days - 1), date_to=end, include_undated=False)
+
+
+# ---------------------------------------------------------------- URL state
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name) or []
+    return values[-1] if values else None
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def filters_from_params(params: Mapping[str, list[str]]) -> Filters:
+    """Filters from URL query parameters (name -> list of values); unreadable values fall back to defaults."""
+    default = Filters()
+    try:
+        confidence = min(max(float(_one(params, "conf") or 0.0), 0.0), 1.0)
+    except ValueError:
+        confidence = default.min_confidence
+    flags = {name: (_one(params, PARAM_NAMES[name]) or ("1" if getattr(default, name) else "0")) == "1"
+             for name in ("include_undated", "include_cumulative")}
+    lists = {name: tuple(v for v in params.get(PARAM_NAMES[name], []) if v)
+             for name in ("places", "event_types", "actors", "victims", "outlets")}
+    return Filters(date_from=_parse_date(_one(params, "from")), date_to=_parse_date(_one(params, "to")),
+                   min_confidence=confidence, **flags, **lists)
+
+
+def filters_to_params(filters: Filters) -> dict[str, list[str]]:
+    """URL query parameters for the filters that differ from the defaults (so a plain view has a plain URL)."""
+    default, params = Filters(), {}
+    for field in fields(Filters):
+        value = getattr(filters, field.name)
+        if value == getattr(default, field.name):
+            continue
+        if isinstance(value, tuple):
+            params[PARAM_NAMES[field.name]] = list(value)
+        elif isinstance(value, bool):
+            params[PARAM_NAMES[field.name]] = ["1" if value else "0"]
+        elif isinstance(value, float):
+            params[PARAM_NAMES[field.name]] = [f"{value:g}"]
+        else:
+            params[PARAM_NAMES[field.name]] = [value.isoformat()]
+    return params
+
+
+# ---------------------------------------------------------------- totals
+
+@dataclass(frozen=True)
+class FigureRange:
+    """A summed figure: `high` is None when some source gave only a lower bound ("at least 40")."""
+
+    low: int
+    high: int | None
+
+    def text(self, open_style: str = "≥") -> str:
+        """"12", "12–30", "≥ 12" (or "12+" with open_style="+")."""
+        if self.high is None:
+            return f"{self.low:,}+" if open_style == "+" else f"≥ {self.low:,}"
+        return f"{self.low:,}" if self.high == self.low else f"{self.low:,}–{self.high:,}"
+
+
+@dataclass(frozen=True)
+class Totals:
+    events: int
+    places: int
+    articles: int
+    killed: FigureRange
+    wounded: FigureRange
+    casualties: FigureRange
+    """Killed or wounded, when the source does not split them."""
+    displaced: FigureRange
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Header figures: dated daily events, with undated events and cumulative statements counted apart."""
+
+    dated: Totals
+    undated: Totals
+    cumulative: Totals
+
+
+def _first_of_each(codes: np.ndarray, preferred: np.ndarray | None = None) -> np.ndarray:
+    """Positions of one row per distinct code (a preferred row when the code has one), in table order."""
+    key = codes * 2 + (0 if preferred is None else ~preferred)
+    order = np.argsort(key, kind="stable")
+    ranked = codes[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    return np.sort(order[first])
+
+
+def _positions(events: pd.DataFrame, mask: np.ndarray | None) -> np.ndarray:
+    return np.arange(len(events)) if mask is None else np.flatnonzero(mask)
+
+
+def _cluster_rows(events: pd.DataFrame, mask: np.ndarray | None = None, columns: Iterable[str] | None = None
+                  ) -> pd.DataFrame:
+    """One row per real-world event among the masked rows (the primary row when kept, else the first).
+
+    Only `columns` are copied, which keeps aggregations over 100k rows fast.
+    """
+    positions = _positions(events, mask)
+    codes = events["_cluster_id_code"].to_numpy()[positions]
+    keep = positions[_first_of_each(codes, events["cluster_primary"].to_numpy()[positions])]
+    return (events if columns is None else events[list(columns)]).iloc[keep]
+
+
+def _cluster_place_rows(events: pd.DataFrame, mask: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
+    """One row per real-world event and place: an event reported twice at a place counts once there."""
+    positions = _positions(events, mask)
+    places = events["_place_id_code"].to_numpy()[positions]
+    pairs = events["_cluster_id_code"].to_numpy()[positions] * (int(places.max(initial=0)) + 2) + places
+    return events[list(columns)].iloc[positions[_first_of_each(pairs)]]
+
+
+def one_row_per_cluster(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per real-world event: the primary row when present, else the first row kept."""
+    return _cluster_rows(events)
+
+
+def _open_high(events: pd.DataFrame, kind: str) -> pd.Series:
+    """The high of each row, infinite when only a lower bound was given."""
+    low, high = events[f"{kind}_low"], events[f"{kind}_high"]
+    return high.where(high.notna(), low.where(low.isna(), np.inf)).fillna(0.0)
+
+
+def figure_range(events: pd.DataFrame, kind: str) -> FigureRange:
+    """Sum of one figure over rows that are already one per real-world event."""
+    low = events[f"{kind}_low"].fillna(0.0)
+    high = _open_high(events, kind).clip(lower=low)
+    total_high = high.sum()
+    return FigureRange(int(low.sum()), None if math.isinf(total_high) else int(total_high))
+
+
+def totals(events: pd.DataFrame, mask: np.ndarray | None = None) -> Totals:
+    """Counts and figure sums of the (masked) rows, each real-world event counted once."""
+    clusters = _cluster_rows(events, mask, FIGURE_COLUMNS)
+    ranges = {kind: figure_range(clusters, kind) for kind in FIGURE_KINDS}
+    chosen = np.ones(len(events), dtype=bool) if mask is None else mask
+    located = chosen & (events["place_id"] != "").to_numpy()
+    return Totals(events=len(clusters), places=len(np.unique(events["_place_id_code"].to_numpy()[located])),
+                  articles=len(np.unique(events["_article_id_code"].to_numpy()[chosen])), **ranges)
+
+
+def headline(events: pd.DataFrame) -> Headline:
+    cumulative = events["cumulative"].to_numpy()
+    undated = events["_undated"].to_numpy() & ~cumulative
+    return Headline(dated=totals(events, ~cumulative & ~undated), undated=totals(events, undated),
+                    cumulative=totals(events, cumulative))
+
+
+# ---------------------------------------------------------------- aggregations
+
+def _daily_mask(events: pd.DataFrame) -> np.ndarray:
+    """Dated, non-cumulative rows: what time series may sum."""
+    return ~events["cumulative"].to_numpy() & ~events["_undated"].to_numpy()
+
+
+def _period(when: pd.Series, freq: str) -> pd.Series:
+    day = when.dt.floor("D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D") if freq == "W" else day
+
+
+def events_over_time(events: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
+    """Events per day ("D") or week starting Monday ("W") and type: period, event_type, events."""
+    daily = _cluster_rows(events, _daily_mask(events), ["_when", "event_type"])
+    counts = (daily.assign(period=_period(daily["_when"], freq))
+              .groupby(["period", "event_type"], observed=True).size().rename("events").reset_index())
+    return counts.sort_values(["period", "event_type"]).reset_index(drop=True)
+
+
+def _figure_sums(rows: pd.DataFrame, keys: list[str], kinds: Iterable[str]) -> pd.DataFrame:
+    """events and low/high sums per group; an open-ended high makes the group's high NaN ("at least low")."""
+    parts = {key: rows[key] for key in keys}
+    for kind in kinds:
+        parts[f"{kind}_low"] = rows[f"{kind}_low"].fillna(0.0)
+        parts[f"{kind}_high"] = _open_high(rows, kind).clip(lower=parts[f"{kind}_low"])
+    grouped = pd.DataFrame(parts).groupby(keys, observed=True)
+    summed = grouped.sum().replace(np.inf, np.nan)
+    summed.insert(0, "events", grouped.size())
+    return summed.reset_index()
+
+
+CASUALTY_COLUMNS = ("killed_low", "killed_high", "wounded_low", "wounded_high")
+
+
+def casualties_over_time(events: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
+    """Killed and wounded low/high per period over dated daily events (cumulative statements never enter)."""
+    daily = _cluster_rows(events, _daily_mask(events), ("_when",) + CASUALTY_COLUMNS)
+    daily = daily.assign(period=_period(daily["_when"], freq))
+    return _figure_sums(daily, ["period"], ("killed", "wounded")).sort_values("period").reset_index(drop=True)
+
+
+def casualties_by_victims(events: pd.DataFrame) -> pd.DataFrame:
+    """Killed and wounded low/high per victim group over daily events, undated included (they are events too)."""
+    rows = _cluster_rows(events, ~events["cumulative"].to_numpy(), ("victims",) + CASUALTY_COLUMNS)
+    rows = rows.assign(victims=rows["victims"].where(rows["victims"] != "", "unknown"))
+    return _figure_sums(rows, ["victims"], ("killed", "wounded")).sort_values("victims").reset_index(drop=True)
+
+
+PLACE_COLUMNS = ("place_id", "place_ar", "place_en", "place_kind", "bank", "lat", "lon")
+
+
+def place_summary(events: pd.DataFrame) -> pd.DataFrame:
+    """Per place (non-cumulative rows; a cluster counts once per place): names, bank, position, events, figures."""
+    mask = ~events["cumulative"].to_numpy() & (events["place_id"] != "").to_numpy()
+    rows = _cluster_place_rows(events, mask, PLACE_COLUMNS + CASUALTY_COLUMNS)
+    sums = _figure_sums(rows, ["place_id"], ("killed", "wounded"))
+    names = rows.drop_duplicates("place_id").set_index("place_id")[list(PLACE_COLUMNS[1:])]
+    return sums.join(names, on="place_id").sort_values(["events", "place_id"], ascending=[False, True]) \
+        .reset_index(drop=True)
+
+
+def top_places(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The n places with most killed and wounded (low), then most events."""
+    summary = place_summary(events)
+    summary = summary.assign(_harm=summary["killed_low"] + summary["wounded_low"])
+    return summary.sort_values(["_harm", "events"], ascending=False).head(n).drop(columns="_harm") \
+        .reset_index(drop=True)
+
+
+def place_options(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Places that have events, for the neighbourhood filter: grouped by bank (east, west, other), most events first.
+
+    Names come from the events, completed from the gazetteer; `events` counts real-world events at the place.
+    """
+    rows = _cluster_place_rows(events, (events["place_id"] != "").to_numpy(), ("place_id", "place_ar", "place_en",
+                                                                                 "bank", "place_kind"))
+    counts = rows.groupby("place_id").size().rename("events")
+    options = rows.drop_duplicates("place_id").set_index("place_id").join(counts)
+    if len(places):
+        gazetteer = places.set_index("place_id")
+        for column, source in (("place_ar", "name_ar"), ("place_en", "name_en"), ("bank", "bank")):
+            fallback = options.index.to_series().map(gazetteer[source]).fillna("")
+            options[column] = options[column].where(options[column] != "", fallback)
+    options["bank"] = options["bank"].where(options["bank"].isin(BANK_ORDER), "")
+    options["_bank_rank"] = options["bank"].map({b: i for i, b in enumerate(BANK_ORDER)})
+    options = options.reset_index().sort_values(["_bank_rank", "events", "place_id"], ascending=[True, False, True])
+    return options.drop(columns="_bank_rank").reset_index(drop=True)
+
+
+def cumulative_statements(events: pd.DataFrame) -> pd.DataFrame:
+    """Statements of totals over a period, one per real-world statement: shown apart, never summed."""
+    return _cluster_rows(events, events["cumulative"].to_numpy())
+
+
+def value_options(events: pd.DataFrame, column: str) -> list[str]:
+    """Distinct non-empty values of a column, sorted."""
+    return sorted(v for v in events[column].unique() if v)
+
+
+def actor_options(events: pd.DataFrame) -> list[str]:
+    names = {name.strip() for actors in events["actors"].unique() for name in actors.split(";")}
+    return sorted(n for n in names if n)
+
+
+@dataclass(frozen=True)
+class Phase:
+    phase_id: str
+    start: date
+    end: date
+
+
+def campaign_phases(milestones: pd.DataFrame, presets: Iterable[Mapping], window: tuple[date, date] | None
+                    ) -> list[Phase]:
+    """Date presets: each preset names its first and last milestone ids (or "window" for the campaign window).
+
+    A preset whose milestone is missing from the calendar is left out, so a partial calendar still works.
+    """
+    by_id = {row.milestone_id: row.date.date() for row in milestones.itertuples()}
+    phases = []
+    for preset in presets:
+        ends = []
+        for side, key in (("start", "from"), ("end", "to")):
+            milestone = preset.get(key)
+            if milestone == "window":
+                ends.append(window[0 if side == "start" else 1] if window else None)
+            else:
+                ends.append(by_id.get(milestone))
+        if None not in ends and ends[0] <= ends[1]:
+            phases.append(Phase(preset["id"], ends[0], ends[1]))
+    return phases
+
+
+def campaign_window(campaign: Mapping) -> tuple[date, date] | None:
+    window = campaign.get("window") or []
+    try:
+        start, end = (d if isinstance(d, date) else date.fromisoformat(str(d)) for d in window)
+    except ValueError:
+        return None
+    return start, end
+
+
+def date_bounds(events: pd.DataFrame, window: tuple[date, date] | None) -> tuple[date, date]:
+    """The span the date filter offers: the campaign window widened to every dated event."""
+    dated = events.loc[~events["_undated"], "_when"]
+    starts = ([dated.min().date()] if len(dated) else []) + ([window[0]] if window else [])
+    ends = ([dated.max().date()] if len(dated) else []) + ([window[1]] if window else [])
+    return (min(starts), max(ends)) if starts else (date.today(), date.today())
+
+
+# ---------------------------------------------------------------- downloads
+
+def export_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The events as the pipeline wrote them: derived columns dropped, dates back to YYYY-MM-DD text."""
+    table = events[[c for c in events.columns if not c.startswith("_")]].copy()
+    for col in DATE_COLUMNS:
+        table[col] = table[col].dt.strftime("%Y-%m-%d").fillna("")
+    return table.reset_index(drop=True)
+
+
+def to_csv_bytes(events: pd.DataFrame) -> bytes:
+    return export_table(events).to_csv(index=False, quoting=csv.QUOTE_MINIMAL).encode("utf-8")
+
+
+def to_parquet_bytes(events: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    export_table(events).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _json_value(value):
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    return value
+
+
+def to_geojson_bytes(events: pd.DataFrame) -> bytes:
+    """A FeatureCollection of the events that have coordinates (Point geometries, every column a property)."""
+    table = export_table(events)
+    located = table[table["lat"].notna() & table["lon"].notna()]
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                 "properties": {k: _json_value(v) for k, v in row.items()}}
+                for row in located.to_dict(orient="records")]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,181 @@
+"""The dashboard script, run headless with AppTest: every filter moves the figures as the query module says."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from factories import event_row, sample_rows, write_campaign, write_output
+from pipeline import query
+from pipeline.query import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+PAYLOAD = 'هجوم <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> على الحي'
+
+
+@pytest.fixture
+def folders(tmp_path, monkeypatch):
+    out = write_output(tmp_path / "out", sample_rows())
+    campaign = write_campaign(tmp_path / "campaign")
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(out))
+    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(campaign))
+    return out, campaign
+
+
+def run_app(params=None) -> AppTest:
+    app = AppTest.from_file("../dashboard.py", default_timeout=30)
+    for name, value in (params or {}).items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def expected_metrics(out: Path, filters: Filters) -> dict[str, str]:
+    dated = query.headline(query.filter_events(query.load_events(out), filters)).dated
+    return {"Events": f"{dated.events:,}", "Places": f"{dated.places:,}", "Articles": f"{dated.articles:,}",
+            "Killed": dated.killed.text(), "Wounded": dated.wounded.text(), "Displaced": dated.displaced.text()}
+
+
+def spec(app, key) -> dict:
+    return json.loads(app.get_by_key(key).proto.spec)
+
+
+def test_opens_on_the_whole_output_with_header_figures_from_the_query_module(folders):
+    assert metrics(run_app()) == expected_metrics(folders[0], Filters())
+
+
+@pytest.mark.parametrize("change, filters", [
+    (lambda a: a.multiselect(key="places").set_value(["tayaran"]), Filters(places=("tayaran",))),
+    (lambda a: a.multiselect(key="event_types").set_value(["shelling"]), Filters(event_types=("shelling",))),
+    (lambda a: a.multiselect(key="actors").set_value(["Iraqi army"]), Filters(actors=("Iraqi army",))),
+    (lambda a: a.multiselect(key="victims").set_value(["civilians"]), Filters(victims=("civilians",))),
+    (lambda a: a.multiselect(key="outlets").set_value(["Outlet B"]), Filters(outlets=("Outlet B",))),
+    (lambda a: a.slider(key="min_confidence").set_value(0.7), Filters(min_confidence=0.7)),
+    (lambda a: a.date_input(key="dates").set_value((date(2017, 2, 19), date(2017, 7, 10))),
+     Filters(date_from=date(2017, 2, 19), date_to=date(2017, 7, 10))),
+    (lambda a: a.selectbox(key="phase").set_value("east_bank"),
+     Filters(date_from=date(2016, 10, 17), date_to=date(2017, 1, 24))),
+])
+def test_each_filter_changes_the_header_as_the_query_module_says(folders, change, filters):
+    app = run_app()
+    change(app)
+    app.run()
+    assert metrics(app) == expected_metrics(folders[0], filters) != expected_metrics(folders[0], Filters())
+
+
+@pytest.mark.parametrize("key, note", [("include_undated", "Undated"), ("include_cumulative", "Cumulative")])
+def test_excluding_undated_or_cumulative_removes_their_separate_count(folders, key, note):
+    app = run_app()
+    assert any(c.value.startswith(note) for c in app.caption)
+    app.checkbox(key=key).uncheck().run()
+    assert not any(c.value.startswith(note) for c in app.caption)
+
+
+def test_filter_state_is_written_to_the_url_and_a_new_session_restores_it(folders):
+    app = run_app()
+    app.multiselect(key="places").set_value(["tayaran", "zahra"])
+    app.checkbox(key="include_undated").uncheck()
+    app.slider(key="min_confidence").set_value(0.5).run()
+    shared = dict(app.query_params)
+    assert shared["place"] == ["tayaran", "zahra"] and shared["undated"] in ("0", ["0"])
+    reopened = run_app(shared)
+    assert reopened.multiselect(key="places").value == ["tayaran", "zahra"]
+    assert not reopened.checkbox(key="include_undated").value and metrics(reopened) == metrics(app)
+
+
+def test_filters_matching_nothing_show_a_message_not_an_error(folders):
+    app = run_app({"type": "shelling", "place": "zahra"})
+    assert "No events match" in app.info[0].value and not app.get("plotly_chart")
+
+
+def test_output_without_events_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", [])))
+    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
+    app = run_app()
+    assert "holds no events" in app.info[0].value
+
+
+def test_map_is_tile_free_with_river_and_outline_layers_and_keeps_its_view(folders):
+    layout = spec(run_app(), "map")["layout"]
+    assert layout["map"]["style"] == "white-bg" and len(layout["map"]["layers"]) == 2
+    assert layout["uirevision"] == "mosul-map"
+
+
+def test_street_tiles_are_an_opt_in(folders):
+    app = run_app()
+    app.toggle(key="street_tiles").set_value(True).run()
+    assert spec(app, "map")["layout"]["map"]["style"] == "open-street-map"
+
+
+def test_missing_map_layers_leave_a_plain_map(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", sample_rows())))
+    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign", calendar=False,
+                                                                layers=False)))
+    app = run_app()
+    assert not spec(app, "map")["layout"]["map"].get("layers")
+    assert "shapes" not in spec(app, "timeline")["layout"]
+
+
+def test_timeline_marks_the_calendar_milestones(folders):
+    assert len(spec(run_app(), "timeline")["layout"]["shapes"]) == 4
+
+
+def test_article_text_is_escaped_in_hover_and_reader(tmp_path, monkeypatch):
+    rows = [event_row("x1", place="zahra", quote=PAYLOAD, quote_start=0, quote_end=len(PAYLOAD),
+                      place_span="[0, 4]", date_span="", trigger_span="", figure_spans="[]")]
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", rows, texts={"a1": PAYLOAD})))
+    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
+    app = run_app()
+    hover = json.dumps(spec(app, "map")["data"])
+    shown = " ".join(h.proto.body for h in app.get("html"))
+    for rendered in (hover, shown):
+        assert "<script>" not in rendered and "<img" not in rendered and "&lt;script&gt;" in rendered
+
+
+def test_reader_highlights_the_spans_of_the_chosen_event(folders):
+    app = run_app()
+    app.selectbox(key="reader_event").set_value("e1").run()
+    shown = " ".join(h.proto.body for h in app.get("html"))
+    assert 'class="hl-place"' in shown and 'dir="rtl"' in shown
+
+
+def test_arabic_interface_switches_every_label(folders):
+    app = run_app()
+    app.radio(key="lang").set_value("ar").run()
+    assert app.title[0].value.startswith("معركة الموصل") and "القتلى" in metrics(app)
+    assert app.query_params["lang"] in ("ar", ["ar"])
+
+
+def test_time_window_narrows_the_map_only(folders):
+    app = run_app()
+    app.toggle(key="window_on").set_value(True).run()
+    app.select_slider(key="win_end").set_value(date(2017, 3, 2)).run()
+    points = sum(len(t.get("customdata", [])) for t in spec(app, "map")["data"][1:])
+    assert points == 2 and metrics(app) == expected_metrics(folders[0], Filters())
+
+
+@pytest.mark.skipif(not (ROOT / "data/output/mosul/events.parquet").exists(), reason="no pipeline output yet")
+def test_bundled_output_opens_with_its_own_totals(monkeypatch):
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(ROOT / "data/output/mosul"))
+    monkeypatch.delenv("MOSUL_CAMPAIGN_DIR", raising=False)
+    app = run_app()
+    assert metrics(app) == expected_metrics(ROOT / "data/output/mosul", Filters())
+    assert len(spec(app, "map")["layout"]["map"]["layers"]) == 2
+
+
+def test_dashboard_never_imports_torch_or_camel_tools(folders):
+    probe = ("import sys; sys.path[:0] = ['tests', '.']\n"
+             "from streamlit.testing.v1 import AppTest\n"
+             "AppTest.from_file('dashboard.py', default_timeout=30).run()\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'camel_tools')))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

@@ -1,0 +1,174 @@
+"""The dashboard in a real browser (Debian's Chromium through playwright), served on 127.0.0.1 with no network.
+
+Screenshots go to tests/artifacts/. With UPDATE_SCREENSHOT=1 and a pipeline output in data/output/mosul/,
+the README screenshot docs/screenshot.png is refreshed from the bundled corpus (off by default: it costs a server).
+"""
+
+import math
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from factories import event_row, sample_rows, write_campaign, write_output
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+BUNDLED_OUTPUT = ROOT / "data" / "output" / "mosul"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SCRIPT = "<script>window.__pwned=1</script>"
+IMAGE = '<img src=x onerror="window.__pwned=1">'
+PAYLOAD = f"هاجم مسلحون حي الطيران {SCRIPT}{IMAGE} وقتل 4 مدنيين."
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium at /usr/bin/chromium")
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(events_dir: Path, campaign_dir: Path):
+    """Start `streamlit run dashboard.py -- --events DIR` and wait until it answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--", "--events", str(events_dir), "--campaign", str(campaign_dir)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url, deadline = f"http://127.0.0.1:{port}", time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            return proc, url
+        except OSError as err:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("streamlit did not start") from err
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dash")
+    rows = [event_row("x0", place="tayaran", article_id="hostile", quote=PAYLOAD, quote_start=0,
+                      quote_end=len(PAYLOAD), place_span="[14, 23]", date_span="", trigger_span="[0, 4]",
+                      figure_spans="[]", killed_low=4, killed_high=4, event_type="clash")] + sample_rows()
+    texts = {"hostile": PAYLOAD, "a1": "قصفت طائرات التحالف حي الزهراء في الموصل يوم الخميس."}
+    proc, url = serve(write_output(folder / "out", rows, texts=texts), write_campaign(folder / "campaign"))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1400, "height": 2000})
+        yield context
+        context.close()
+
+
+def open_page(browser, url):
+    """A loaded dashboard page and the list its console errors and page errors are collected into."""
+    page, errors = browser.new_page(), []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    sync_api.expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=30_000)
+    sync_api.expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(5, timeout=30_000)
+    return page, errors
+
+
+@pytest.fixture(scope="module")
+def loaded(server, browser):
+    """One page shared by the tests below (a first render costs seconds); the filter test runs last."""
+    page, errors = open_page(browser, server)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield page, errors
+    page.close()
+
+
+def metric(page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def test_page_draws_map_and_charts_without_console_errors(loaded):
+    page, errors = loaded
+    sync_api.expect(page.locator(".maplibregl-canvas")).to_be_visible(timeout=30_000)
+    sync_api.expect(page.locator(".js-plotly-plot .barlayer .point").first).to_be_visible()
+    sync_api.expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+    assert not errors, errors
+
+
+def test_hostile_article_text_is_shown_as_text_and_runs_nothing(loaded):
+    page, errors = loaded
+    shown = page.get_by_test_id("stHtml")
+    sync_api.expect(shown.filter(has_text=SCRIPT).first).to_be_visible(timeout=15_000)
+    sync_api.expect(shown.filter(has_text=IMAGE).first).to_be_visible()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.get_by_test_id("stExpander").first.screenshot(path=str(ARTIFACTS / "reader.png"))
+    assert not errors, errors
+
+
+def map_pixel(box: dict, lat: float, lon: float, center=(36.345, 43.14), zoom=11.5) -> tuple[float, float]:
+    """Where a point lies on the MapLibre canvas (web Mercator, 512-pixel tiles) for the factory's map view."""
+    scale = 512 * 2 ** zoom
+    mercator = lambda la: math.log(math.tan(math.pi / 4 + math.radians(la) / 2))  # noqa: E731
+    return (box["x"] + box["width"] / 2 + (lon - center[1]) / 360 * scale,
+            box["y"] + box["height"] / 2 - (mercator(lat) - mercator(center[0])) / (2 * math.pi) * scale)
+
+
+def test_clicking_an_event_on_the_map_narrows_the_table(loaded):
+    page, errors = loaded
+    canvas = page.locator(".maplibregl-canvas")
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.mouse.click(*map_pixel(canvas.bounding_box(), 36.372, 43.178))
+    sync_api.expect(page.get_by_text("1 events selected on the map.")).to_be_visible(timeout=15_000)
+    assert not errors, errors
+
+
+def test_choosing_a_neighbourhood_changes_the_header_and_the_url(loaded):
+    page, errors = loaded
+    sync_api.expect(metric(page, "Events")).to_have_text("4")
+    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option", name=re.compile("al-Tayaran")).click()
+    sync_api.expect(metric(page, "Events")).to_have_text("2", timeout=15_000)
+    sync_api.expect(metric(page, "Killed")).to_have_text("7–9")
+    assert "place=tayaran" in page.url
+    page.keyboard.press("Escape")
+    page.screenshot(path=str(ARTIFACTS / "dashboard_filtered.png"))
+    assert not errors, errors
+
+
+@pytest.mark.skipif(os.environ.get("UPDATE_SCREENSHOT") != "1" or not (BUNDLED_OUTPUT / "events.parquet").exists(),
+                    reason="refreshes docs/screenshot.png: set UPDATE_SCREENSHOT=1 after a pipeline run")
+def test_bundled_corpus_renders_for_the_readme_screenshot(browser):
+    proc, url = serve(BUNDLED_OUTPUT, ROOT / "data" / "campaigns" / "mosul")
+    try:
+        page, errors = open_page(browser, url)
+        sync_api.expect(page.locator(".maplibregl-canvas")).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1500)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "bundled.png"))
+        shutil.copyfile(ARTIFACTS / "bundled.png", ROOT / "docs" / "screenshot.png")
+        assert not errors, errors
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
