@@ -124,25 +124,26 @@ def merge_duplicate_events(events: list[Event]) -> list[Event]:
     for e in events:
         groups.setdefault(e.cluster_id, []).append(e)
     reports = [_Report(rows) for rows in groups.values()]
-    # complete linkage: two clusters join only when every report of one is the same event as every report
-    # of the other, so a chain of partial overlaps never grows into one big cluster
-    cluster_of = list(range(len(reports)))
-    members_of: dict[int, list[int]] = {i: [i] for i in range(len(reports))}
+    # leader clustering: a report joins the first earlier cluster whose first report it matches, so a chain
+    # of partial overlaps never grows into one big cluster, and the work grows with the clusters per place
+    cluster_of: dict[int, int] = {}
     by_key: dict[str, list[int]] = {}
     for i, r in enumerate(reports):
-        for key in sorted(r.precise or r.broad):
-            by_key.setdefault(key, []).append(i)
-    for key in sorted(by_key):
-        candidates = by_key[key]
-        for n, i in enumerate(candidates):
-            for j in candidates[n + 1:]:
-                ci, cj = cluster_of[i], cluster_of[j]
-                if ci == cj or not all(same_event(reports[x], reports[y]) for x in members_of[ci] for y in members_of[cj]):
-                    continue
-                keep, gone = min(ci, cj), max(ci, cj)
-                for x in members_of.pop(gone):
-                    cluster_of[x] = keep
-                    members_of[keep].append(x)
+        keys = sorted(r.precise) if r.precise else [f"{r.head.article_id}|{k}" for k in sorted(r.broad)]
+        seen: set[int] = set()
+        for key in keys:
+            for leader in by_key.get(key, ()):
+                if leader not in seen:
+                    seen.add(leader)
+                    if same_event(reports[leader], r):
+                        cluster_of[i] = leader
+                        break
+            if i in cluster_of:
+                break
+        if i not in cluster_of:
+            cluster_of[i] = i
+            for key in keys:
+                by_key.setdefault(key, []).append(i)
 
     clusters: dict[int, list[Event]] = {}
     for i, r in enumerate(reports):

@@ -90,9 +90,9 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
         )
         sentence_span = Span(s.start, s.end, s.text)
 
-        def date_of(clause: Span, _s=sentence_span, _lead=leads[s.paragraph]):
+        def date_of(clause: Span, cumulative: bool | None, _s=sentence_span, _lead=leads[s.paragraph]):
             return resolve_event_date(text, res.dates, published=published, clause=clause, sentence=_s,
-                                      paragraph_lead=_lead if _lead != _s else None)
+                                      paragraph_lead=_lead if _lead != _s else None, cumulative=cumulative)
 
         events += build_sentence_events(facts, article_id=article.article_id, article_sha=article.sha256,
                                         outlet=article.outlet, published=published_iso, lexicon=res.events,

@@ -14,6 +14,8 @@ from pipeline import __version__
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_SUFFIXES = {".csv", ".yaml", ".yml", ".json", ".geojson"}
+VIEW_MODULES = {"query.py", "charts.py", "reader.py", "i18n.py"}
+"""Dashboard modules: changing them changes no extracted event, so they are not part of the code version."""
 
 
 def _hash_files(paths, root: Path) -> str:
@@ -27,7 +29,8 @@ def _hash_files(paths, root: Path) -> str:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Package version plus a hash of the pipeline's source files."""
-    return f"{__version__}+{_hash_files(PACKAGE_DIR.rglob('*.py'), PACKAGE_DIR)}"
+    sources = [p for p in PACKAGE_DIR.rglob("*.py") if p.name not in VIEW_MODULES]
+    return f"{__version__}+{_hash_files(sources, PACKAGE_DIR)}"
 
 
 def data_version(*roots: Path) -> dict[str, str]:

@@ -7,6 +7,7 @@ PhraseMatcher; the matcher knows nothing about what the phrases mean.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable
 
 from pipeline.records import Span
@@ -44,7 +45,8 @@ class Match:
     payload: Any
 
 
-def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> list[tuple[str, int]]:
+@lru_cache(maxsize=200_000)
+def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> tuple[tuple[str, int], ...]:
     """The word and its readings with attached prefixes (and, if asked, pronoun suffixes) removed.
 
     Returns (stem, consumed) pairs, most literal first; `consumed` is how many leading characters of the
@@ -82,7 +84,7 @@ def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> list[t
                     add(rest, used)
                     if rest.endswith("ت"):
                         add(rest[:-1] + "ه", used)
-    return forms
+    return tuple(forms)
 
 
 class PhraseMatcher:

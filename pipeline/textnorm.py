@@ -61,8 +61,12 @@ class NormalisedText:
         return o_start, o_end
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> NormalisedText:
-    """Normalise Arabic text for matching, keeping an offset map to the original."""
+    """Normalise Arabic text for matching, keeping an offset map to the original.
+
+    Memoised: every stage normalises the same sentences.
+    """
     table = _char_table()
     out: list[str] = []
     offsets: list[int] = []
