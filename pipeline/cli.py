@@ -15,7 +15,9 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 def _settings(args) -> Settings:
     return Settings(max_file_bytes=getattr(args, "max_file_bytes", Settings.max_file_bytes),
-                    cache=not getattr(args, "no_cache", False), progress=getattr(args, "progress", None))
+                    cache=not getattr(args, "no_cache", False), progress=getattr(args, "progress", None),
+                    ner_model=Path(args.ner_model) if getattr(args, "ner_model", None) else None,
+                    geocoder_url=getattr(args, "geocoder_url", None))
 
 
 def cmd_run(args) -> int:
@@ -76,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
     run.add_argument("--quiet", action="store_true", help="print nothing on success")
+    run.add_argument("--ner-model", metavar="DIR",
+                     help="optional: a camel-tools NER model folder; its location names join the gazetteer's")
+    run.add_argument("--geocoder-url", metavar="URL",
+                     help="optional: a Nominatim server (e.g. https://nominatim.openstreetmap.org) to look up names "
+                          "the gazetteer lacks; rate-limited to 1 request/s, cached, bounded to the campaign box")
     run.set_defaults(func=cmd_run)
 
     ev = sub.add_parser("evaluate", help="score a run against a gold annotation file",

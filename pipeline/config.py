@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ConfigError
@@ -29,10 +29,18 @@ class Settings:
     """Where cached per-article results live; default: <out>/.cache."""
     progress: bool | None = None
     """Show a progress bar; None means only when stderr is a terminal."""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-    """Options of optional extras (NER model path, geocoder), off when empty."""
+    ner_model: Path | None = None
+    """Folder of a camel-tools NER model: its location proposals join the gazetteer's mentions (off when None)."""
+    geocoder_url: str | None = None
+    """A Nominatim server (e.g. https://nominatim.openstreetmap.org): toponyms the gazetteer lacks are
+    looked up there, rate-limited, cached and bounded to the campaign box (off when None)."""
+    geocoder_user_agent: str = "mosul-event-map"
 
     def __post_init__(self):
+        if self.ner_model is not None and not Path(self.ner_model).is_dir():
+            raise ConfigError(f"ner_model {self.ner_model} is not a folder holding a camel-tools NER model")
+        if self.geocoder_url is not None and not self.geocoder_url.startswith(("http://", "https://")):
+            raise ConfigError(f"geocoder_url must start with http:// or https://, got {self.geocoder_url!r}")
         if self.max_file_bytes <= 0:
             raise ConfigError(f"max_file_bytes must be positive, got {self.max_file_bytes}")
         for name in ("lexicon_dir", "campaign_dir"):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from pipeline.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon
 from pipeline.config import Settings
 from pipeline.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
 from pipeline.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
                              load_event_lexicon)
+from pipeline.optional import PlaceExtras, enrich_mentions, load_place_extras
 from pipeline.places import PlaceResolver, load_place_resolver
 from pipeline.records import Article, Event, PlaceMention, Span
 from pipeline.sentences import SentenceRules, is_heading, load_sentence_rules, split_sentences
@@ -32,14 +34,20 @@ class Resources:
     dates: DateLexicon
     casualties: CasualtyLexicon
     city_id: str
+    extras: PlaceExtras = PlaceExtras()
+    """Optional NER and geocoding, off by default."""
 
 
-def load_resources(settings: Settings) -> Resources:
+def load_resources(settings: Settings, cache_dir: Path | None = None) -> Resources:
     from pipeline.gazetteer import load_gazetteer
 
     lex, camp = settings.lexicon_dir, settings.campaign_dir
+    gazetteer = load_gazetteer(camp)
+    extras = load_place_extras(ner_model=settings.ner_model, geocoder_url=settings.geocoder_url,
+                               user_agent=settings.geocoder_user_agent,
+                               cache_dir=(cache_dir or settings.default_out / ".cache") / "geocoder", bbox=gazetteer.bbox)
     return Resources(load_sentence_rules(lex), load_event_lexicon(lex), load_place_resolver(lex, camp),
-                     load_date_lexicon(lex, camp), load_casualty_lexicon(lex), load_gazetteer(camp).city_id)
+                     load_date_lexicon(lex, camp), load_casualty_lexicon(lex), gazetteer.city_id, extras)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,9 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
     published_iso = published.isoformat() if isinstance(published, dt.date) else ""
     sentences = split_sentences(text, res.sentences)
     mentions = {s.index: res.places.find_mentions(text, s.start, s.end) for s in sentences}
+    if res.extras:
+        mentions = {i: enrich_mentions(text, s.start, s.end, mentions[i], res.extras)
+                    for i, s in zip(mentions, sentences)}
     city = next((c for s in sentences if (c := _city_mention(mentions[s.index], res.city_id))), None)
     leads: dict[int, Span] = {}
     for s in sentences:

@@ -83,12 +83,13 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     timings["ingest_s"] = time.perf_counter() - started
 
     t = time.perf_counter()
-    resources = load_resources(settings)
+    cache_dir = settings.cache_dir or out_dir / ".cache"
+    resources = load_resources(settings, cache_dir)
     timings["load_lexicons_s"] = time.perf_counter() - t
 
     versions = data_version(settings.lexicon_dir, settings.campaign_dir)
-    cache = ArticleCache(settings.cache_dir or out_dir / ".cache",
-                         hashlib.sha256(json.dumps([code_version(), versions], sort_keys=True).encode()).hexdigest())
+    extras = [str(settings.ner_model or ""), settings.geocoder_url or ""]
+    cache = ArticleCache(cache_dir, hashlib.sha256(json.dumps([code_version(), versions, extras]).encode()).hexdigest())
     t = time.perf_counter()
     results, cached = [], 0
     for article in tqdm(docs, desc="articles", unit="article", disable=not _show_progress(settings), file=sys.stderr):

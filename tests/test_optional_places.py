@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,12 +13,14 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 
 from pipeline.errors import ConfigError
+from pipeline.records import PlaceMention
 from pipeline.optional.geocode import NominatimResolver
 
 # ---------------------------------------------------------------- geocoder
 
 ANSWERS = {
     "بعشيقة": [{"lat": "36.4547", "lon": "43.3508", "display_name": "بعشيقة, نينوى, العراق"}],
+    "كهريز الصغير": [{"lat": "36.2101", "lon": "43.1702", "display_name": "كهريز الصغير, نينوى"}],
     "باريس": [{"lat": "48.8566", "lon": "2.3522", "display_name": "Paris, France"}],
     "الفيصلية": [{"lat": "48.0", "lon": "2.0", "display_name": "somewhere else"},
                  {"lat": "36.3477", "lon": "43.1469", "display_name": "الفيصلية, الموصل"}],
@@ -170,3 +173,56 @@ def test_ner_returns_nothing_for_text_without_words(tiny_ner_model, offline_came
     from pipeline.optional.camel_ner import propose_toponyms
 
     assert propose_toponyms("  ", str(tiny_ner_model)) == []
+
+
+def test_run_with_a_geocoder_places_a_village_the_gazetteer_lacks(server, tmp_path, no_sleep):
+    from pipeline.cli import main
+
+    httpd, requests = server
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text('حررت القوات العراقية قرية "كهريز الصغير" جنوب الموصل اليوم.', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--articles", str(corpus), "--out", str(out), "--quiet",
+                 "--geocoder-url", f"http://127.0.0.1:{httpd.server_address[1]}"]) == 0
+    rows = list(csv.DictReader(open(out / "events.csv", encoding="utf-8")))
+    village = next(r for r in rows if r["place_text"] == "كهريز الصغير")
+    assert (float(village["lat"]), float(village["lon"]), village["geo_precision"]) == (36.2101, 43.1702, "2")
+    assert [r["q"] for r in requests] == ["كهريز الصغير"]
+
+
+def test_without_a_geocoder_the_unknown_village_stays_unresolved_with_its_text(tmp_path):
+    from pipeline.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text('حررت القوات العراقية قرية "كهريز الصغير" جنوب الموصل اليوم.', encoding="utf-8")
+    main(["run", "--articles", str(corpus), "--out", str(tmp_path / "out"), "--quiet"])
+    rows = list(csv.DictReader(open(tmp_path / "out" / "events.csv", encoding="utf-8")))
+    village = next(r for r in rows if r["place_text"] == "كهريز الصغير")
+    assert village["lat"] == "" and village["place_id"] == ""
+
+
+def test_ner_proposals_join_the_mentions_only_where_the_gazetteer_found_nothing(monkeypatch):
+    from pipeline.optional import PlaceExtras, enrich_mentions
+    from pipeline.optional import camel_ner
+    from pipeline.records import Span
+
+    text = "قصفت الطائرات تل كيف وكهريز"
+    monkeypatch.setattr(camel_ner, "propose_toponyms",
+                        lambda t, model: [Span(t.index("تل كيف"), t.index("تل كيف") + 6, "تل كيف"),
+                                          Span(t.index("كهريز"), t.index("كهريز") + 5, "كهريز")])
+    known = PlaceMention(Span(14, 20, "تل كيف"), None, 36.49, 43.12, 1)
+    found = enrich_mentions(text, 0, len(text), [known], PlaceExtras(ner_model="model"))
+    assert [(m.span.text, m.note) for m in found] == [("تل كيف", ""), ("كهريز", "proposed by NER; unresolved")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--geocoder-url", "127.0.0.1:8080"], "geocoder_url must start with http"),
+    (["--ner-model", "/no/such/model"], "not a folder"),
+])
+def test_bad_extra_settings_are_usage_errors(args, message, tmp_path, capsys):
+    from pipeline.cli import EXIT_USAGE, main
+
+    assert main(["run", "--out", str(tmp_path)] + args) == EXIT_USAGE
+    assert message in capsys.readouterr().err
