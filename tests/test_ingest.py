@@ -429,5 +429,5 @@ def test_bundled_seed_corpus_reads_five_articles_with_manifest_dates():
 
 
 def test_every_reason_code_is_documented():
-    doc = (PROJECT / "docs" / "ingest.md").read_text(encoding="utf-8")
+    doc = (PROJECT / "README.md").read_text(encoding="utf-8")
     assert [reason for reason in ALL_REASONS if f"`{reason}`" not in doc] == []
