@@ -123,3 +123,41 @@ def test_readme_scripts_exist_and_ci_runs_the_test_script():
     for script in ("scripts/setup.sh", "scripts/test.sh", "scripts/start.sh", ".ci/run"):
         assert (ROOT / script).is_file()
     assert "scripts/test.sh" in (ROOT / ".ci/run").read_text()
+
+
+GOOD = "اقتحمت القوات العراقية حي الزهور في الساحل الأيسر من الموصل اليوم بعد اشتباكات عنيفة مع عناصر داعش."
+
+
+def test_a_folder_of_bad_inputs_is_fully_accounted_for_and_good_files_still_give_events(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
+    (corpus / "good_cp1256.txt").write_bytes(GOOD.replace("الزهور", "المثنى").encode("cp1256"))
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (corpus / "english.txt").write_text("This report has no Arabic text at all, only English words.", encoding="utf-8")
+    (corpus / "good_again.txt").write_text(GOOD, encoding="utf-8")  # after good.txt in name order
+    (corpus / "big.txt").write_text(GOOD * 200, encoding="utf-8")
+    (corpus / "notes.docx").write_bytes(b"PK\x03\x04 not an article")
+    (corpus / "manifest.csv").write_text("id,published,outlet,url,title\ngood,2016-12-01,X,,\n"
+                                         "good_cp1256,01/12/2016,Y,,\nghost,2016-12-02,Z,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--articles", str(corpus), "--out", str(out), "--quiet", "--max-file-bytes", "5000"]) == 0
+    rows = {r["article_id"]: r for r in csv.DictReader(open(out / "articles.csv", encoding="utf-8"))}
+    assert {k: (v["status"], v["reason"]) for k, v in rows.items()} == {
+        "big": ("unreadable", "too_large"),
+        "good_again": ("duplicate", "duplicate_content"),
+        "empty": ("empty", "empty_file"),
+        "english": ("unreadable", "no_arabic_text"),
+        "ghost": ("missing", "manifest_row_without_file"),
+        "good": ("ok", ""),
+        "good_cp1256": ("ok", "manifest_bad_date"),
+        "image": ("unreadable", "binary_file"),
+        "notes": ("unreadable", "unsupported_file_type"),
+    }
+    assert all(r["message"] for r in rows.values() if r["reason"])
+    assert int(rows["good"]["n_events"]) > 0 and int(rows["good_cp1256"]["n_events"]) > 0
+    assert rows["good_cp1256"]["encoding"] == "cp1256"
+    events = pd.read_csv(out / "events.csv", dtype=str, keep_default_na=False)
+    assert set(events.article_id) == {"good", "good_cp1256"}
+    assert "zuhur" in set(events.place_id)
