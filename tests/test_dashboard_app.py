@@ -163,12 +163,14 @@ def test_time_window_narrows_the_map_only(folders):
     assert points == 2 and metrics(app) == expected_metrics(folders[0], Filters())
 
 
-@pytest.mark.skipif(not (ROOT / "data/output/mosul/events.parquet").exists(), reason="no pipeline output yet")
-def test_bundled_output_opens_with_its_own_totals(monkeypatch):
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(ROOT / "data/output/mosul"))
+def test_bundled_output_opens_with_its_own_totals(monkeypatch, tmp_path):
+    from pipeline.cli import main
+
+    main(["run", "--out", str(tmp_path), "--quiet", "--no-progress"])
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(tmp_path))
     monkeypatch.delenv("MOSUL_CAMPAIGN_DIR", raising=False)
     app = run_app()
-    assert metrics(app) == expected_metrics(ROOT / "data/output/mosul", Filters())
+    assert metrics(app) == expected_metrics(tmp_path, Filters())
     assert len(spec(app, "map")["layout"]["map"]["layers"]) == 2
 
 
