@@ -7,6 +7,7 @@ places of its sentence, then of the previous sentence ("in the area"), then the 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -30,19 +31,23 @@ class EventLexicon:
     """Payload: canonical actor name."""
     modality: PhraseMatcher
     """Payload: the kind of marker (irrealis, intent, background, negation, anaphora, attempt, shoot_down,
-    weapon_object, launch)."""
+    weapon_object, launch, demolished)."""
     windows: dict
-    """Marker kind -> how many words after the marker it reaches (None: the whole sentence)."""
+    """Marker kind -> how many words after the marker it reaches (negative: before it; None: the whole sentence)."""
     taxonomy: dict
     """event_type -> {harm, weapon, acled_event_type, acled_sub_event_type}."""
     agent_window: int = 5
+    recap_days: int | None = None
+    relative_pronouns: frozenset = frozenset()
     purpose_prefix: str = ""
     purpose_types: frozenset = frozenset()
+    demolishing: frozenset = frozenset()
+    """Forms of the words that blow up or destroy (a building after them makes a demolition)."""
     fighter_flight: tuple = (4, frozenset(), frozenset())
     """(window, fighter actors, civilian actors)."""
 
 
-DROPPING_MARKERS = {"irrealis", "intent", "background", "negation", "anaphora"}
+DROPPING_MARKERS = {"irrealis", "intent", "background", "negation", "anaphora", "temporal"}
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -56,10 +61,6 @@ def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] |
             for lemma in words.get(f"{strength}_verbs") or ():
                 forms = verb_forms(lemma, rules) if " " not in lemma else [lemma]
                 phrases += [(f, (etype, strength)) for f in forms if normalise_phrase(f) not in excluded]
-    demolition = triggers.get("demolition") or {}
-    for verb in demolition.get("verbs", ()):
-        for obj in demolition.get("objects", ()):
-            phrases += [(f"{verb} {o}", ("other", "generic")) for o in (obj, "ال" + obj)]
     phrases += [(w, None) for w in triggers["not_events"]]
     return phrases
 
@@ -79,19 +80,28 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
     objects = triggers.get("weapon_objects") or {}
     markers += [(w, "weapon_object") for w in objects.get("words", ())]
     windows["weapon_object"] = int(objects.get("window", 4))
+    demolition = triggers.get("demolition") or {}
+    markers += [(w, "demolished") for w in demolition.get("objects", ())]
+    windows["demolished"] = -int(demolition.get("window", 3))
+    rules = load_inflection_rules(lexicon_dir)
+    demolishing = frozenset(normalise_phrase(f) for w in demolition.get("nouns", ()) for f in noun_forms(w, rules)) \
+        | frozenset(normalise_phrase(f) for w in demolition.get("verbs", ()) for f in verb_forms(w, rules))
     launch = triggers.get("launch") or {}
     markers += [(w, "launch") for w in launch.get("words", ())]
     windows["launch"] = int(launch.get("window", 4))
     flight = triggers.get("fighter_flight") or {}
     return EventLexicon(
-        triggers=PhraseMatcher(_trigger_phrases(triggers, load_inflection_rules(lexicon_dir)), clitics, suffixes=True),
+        triggers=PhraseMatcher(_trigger_phrases(triggers, rules), clitics, suffixes=True),
         actors=PhraseMatcher([(w, name) for name, words in actors.items() for w in words], clitics, suffixes=True),
         modality=PhraseMatcher(markers, clitics),
         windows=windows,
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
         agent_window=int(triggers.get("agent_window", 5)),
+        recap_days=triggers.get("recap_days"),
+        relative_pronouns=frozenset(normalise_phrase(w) for w in triggers.get("relative_pronouns", ())),
         purpose_prefix=normalise_phrase(triggers.get("purpose_prefix", "")),
         purpose_types=frozenset(triggers.get("purpose_types", ())),
+        demolishing=demolishing,
         fighter_flight=(int(flight.get("window", 4)), frozenset(flight.get("fighters", ())),
                         frozenset(flight.get("civilians", ()))),
     )
@@ -116,14 +126,19 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
     word with an aircraft beside it is an air strike; a bombing word naming a weapon destroyed or
-    defused is "other".
+    defused, or blowing up a building, is "other".
     """
     norm = normalise(text[start:end])
     tokens = tokenize(norm)
     reach: dict[str, set[int]] = {}
     for m in lexicon.modality.find(norm, tokens):
         window = lexicon.windows.get(m.payload)
-        cells = range(len(tokens)) if window is None else range(m.token_end, m.token_end + window)
+        if window is None:
+            cells = range(len(tokens))
+        elif window < 0:
+            cells = range(max(0, m.token_start + window), m.token_start)
+        else:
+            cells = range(m.token_end, m.token_end + window)
         reach.setdefault(m.payload, set()).update(cells)
     matches = [m for m in lexicon.triggers.find(norm, tokens) if m.payload is not None]
     agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
@@ -147,7 +162,9 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             etype, strength = "airstrike", "strong"
         if etype == "vbied_ied" and at in reach.get("weapon_object", ()):
             etype, strength = "other", "generic"
-        if etype == "airstrike" and shot_down:
+        if m.phrase in lexicon.demolishing and at in reach.get("demolished", ()):
+            etype, strength = "other", "generic"
+        if shot_down and (etype == "airstrike" or (strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm"))):
             continue
         if etype == "displacement" and _fighters_flee(at, actors, lexicon.fighter_flight):
             continue
@@ -267,9 +284,11 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
     for t in generic:
         pool = _joinable(t.event_type, anchors, taxonomy)
         if pool:
-            _nearest(pool, t.span.start).strength = "strong"
+            nearest = _nearest(pool, t.span.start)
+            if nearest.strength == "weak":
+                nearest.strength = "strong"
         else:
-            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), "strong"))
+            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), "generic"))
     for fig in facts.figures:
         clause = _clause_of(s, fig.span.start)
         fitting = [a for a in anchors if _fits(fig, a.event_type, taxonomy)]
@@ -346,7 +365,7 @@ def confidence(anchor_strength: str, place_source: str, place: PlaceMention | No
                heading: bool) -> float:
     """Documented score in [0, 1]: how much of the event rests on explicit words of its own sentence."""
     score = 0.5
-    score += {"strong": 0.2, "figure": 0.15, "weak": 0.0}[anchor_strength]
+    score += {"strong": 0.2, "figure": 0.15, "generic": 0.1, "weak": 0.0}[anchor_strength]
     score += {"clause": 0.15, "sentence": 0.1, "previous_sentence": -0.05, "city": -0.15}.get(place_source, -0.2)
     if place is not None and place.geo_precision == 1:
         score += 0.05
@@ -372,6 +391,21 @@ def _event_id(*parts) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
+def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, trigger: Span) -> bool:
+    """Dated by its own words well before the report: earlier fighting recalled, not news.
+
+    A date across a relative pronoun from the event word dates that relative clause ("near the mosque
+    from which the caliphate was declared in 2014"), not the event.
+    """
+    if lexicon.recap_days is None or date.span is None or date.end is None or not published:
+        return False
+    if (dt.date.fromisoformat(published[:10]) - date.end).days <= lexicon.recap_days:
+        return False
+    lo, hi = sorted((trigger.end, date.span.start))
+    between = normalise(sentence.text[max(0, lo - sentence.start):max(0, hi - sentence.start)]).text.split()
+    return not any(w in lexicon.relative_pronouns for w in between)
+
+
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
                           lexicon: EventLexicon, date_of, previous_places: tuple[PlaceMention, ...],
                           city: PlaceMention | None) -> list[Event]:
@@ -387,6 +421,8 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
         actors = tuple(dict.fromkeys(clause_actors or [x.actor for x in facts.actors]))
         date = date_of(a.clause, any(f.cumulative for f in a.figures) if a.figures else None)
         cumulative = date.cumulative or any(f.cumulative for f in a.figures)
+        if not cumulative and _is_recap(date, published, lexicon, facts.sentence, a.span):
+            continue
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)
         for place in a.places or [None]:
@@ -410,11 +446,13 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
 
 FOLLOW_UP_SENTENCES = 2
 """How many sentences after an event its toll may still be reported ("... 12 dead reached the hospital")."""
+FOLLOW_UP_ANCHORS = {"figure", "generic"}
+"""Events resting only on a figure or on generic words ("the bodies", "the blast") may be a follow-up."""
 
 
 def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
-    """One happening, one event: a toll reported in a sentence of its own right after a harmful event
-    (with no event word, no place and no date of its own) belongs to that event.
+    """One happening, one event: a toll or an aftermath reported in a sentence of its own right after a
+    harmful event (with no specific event word, no place and no date of its own) belongs to that event.
 
     The toll's figures move to the event's rows unless the event already has a figure of the same kind.
     """
@@ -425,7 +463,7 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
     dropped: set[str] = set()
     for cid, rows in clusters.items():
         toll = rows[0]
-        if toll.extra.get("anchor") != "figure":
+        if toll.extra.get("anchor") not in FOLLOW_UP_ANCHORS:
             continue
         if toll.extra.get("place_source") == "clause":
             continue
@@ -433,9 +471,12 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
         for target_id, target_rows in clusters.items():
             target = target_rows[0]
             gap = toll.sentence_index - target.sentence_index
-            if target_id in dropped or target.extra.get("anchor") == "figure" or not 0 < gap <= FOLLOW_UP_SENTENCES:
+            if target_id in dropped or target.extra.get("anchor") in FOLLOW_UP_ANCHORS or not 0 < gap <= FOLLOW_UP_SENTENCES:
                 continue
             if not taxonomy.get(target.event_type, {}).get("harm"):
+                continue
+            if toll.extra.get("anchor") == "generic" and taxonomy.get(toll.event_type, {}).get("joins") == "weapon" \
+                    and not taxonomy.get(target.event_type, {}).get("weapon"):
                 continue
             have = {f.kind for f in target.figures} | {f.kind for f in merged_into.get(target_id, [])}
             own_date = toll.date.span is not None and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)
