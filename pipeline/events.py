@@ -34,6 +34,10 @@ class EventLexicon:
     weapon_object, launch, demolished)."""
     windows: dict
     """Marker kind -> how many words after the marker it reaches (negative: before it; None: the whole sentence)."""
+    marker_types: dict
+    """Marker kind -> the event types it applies to, where it does not apply to all."""
+    battles: frozenset
+    """Forms of the battle and attack words that a launch makes an advance."""
     taxonomy: dict
     """event_type -> {harm, weapon, acled_event_type, acled_sub_event_type}."""
     agent_window: int = 5
@@ -71,10 +75,15 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
     clitics = load_clitics(lexicon_dir)
     triggers = load_yaml(lexicon_dir / "event_triggers.yaml")
     actors = load_yaml(lexicon_dir / "actors.yaml")
-    markers, windows = [], {}
+    markers, windows, marker_types = [], {}, {}
     for kind, spec in triggers["modality"].items():
         markers += [(w, kind) for w in spec["words"]]
         windows[kind] = int(spec.get("window", 3))
+        if spec.get("types"):
+            marker_types[kind] = frozenset(spec["types"])
+    victims = triggers.get("combatant_victims") or {}
+    markers += [(w, "combatant") for w in victims.get("words", ())]
+    windows["combatant"] = -int(victims.get("window", 3))
     markers += [(w, "shoot_down") for w in triggers.get("shoot_down", ())]
     windows["shoot_down"] = None
     objects = triggers.get("weapon_objects") or {}
@@ -95,6 +104,8 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         actors=PhraseMatcher([(w, name) for name, words in actors.items() for w in words], clitics, suffixes=True),
         modality=PhraseMatcher(markers, clitics),
         windows=windows,
+        marker_types=marker_types,
+        battles=frozenset(normalise_phrase(f) for w in launch.get("battles", ()) for f in noun_forms(w, rules)),
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
         agent_window=int(triggers.get("agent_window", 5)),
         recap_days=triggers.get("recap_days"),
@@ -126,7 +137,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
     word with an aircraft beside it is an air strike; a bombing word naming a weapon destroyed or
-    defused, or blowing up a building, is "other".
+    defused, or blowing up a building, is "other"; abducting a soldier is "other"; a battle launched
+    by the forces is an advance.
     """
     norm = normalise(text[start:end])
     tokens = tokenize(norm)
@@ -142,21 +154,25 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         reach.setdefault(m.payload, set()).update(cells)
     matches = [m for m in lexicon.triggers.find(norm, tokens) if m.payload is not None]
     agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
-    actors = lexicon.actors.find(norm, tokens) if any(m.payload[0] == "displacement" for m in matches) else []
+    actors = lexicon.actors.find(norm, tokens) if matches else []
     shot_down = bool(reach.get("shoot_down"))
     found = []
     for m in matches:
         etype, strength = m.payload
         at = m.token_start
-        if any(at in reach.get(kind, ()) for kind in DROPPING_MARKERS - {"anaphora"}):
+        if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
+               for kind in DROPPING_MARKERS - {"anaphora"}):
             continue
         if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
             continue
-        if (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
-                and at not in reach.get("launch", ())):
-            continue
         if etype == "advance" and at in reach.get("attempt", ()):
             etype, strength = "clash", "strong"
+        elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
+                and at not in reach.get("launch", ())):
+            continue
+        if etype == "clash" and m.phrase in lexicon.battles and at in reach.get("launch", ()) \
+                and _nearest_actor(at, actors, lexicon.fighter_flight[0]) not in lexicon.fighter_flight[1]:
+            etype, strength = "advance", "strong"
         if strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm") and any(
                 abs(a - at) <= lexicon.agent_window for a in agents):
             etype, strength = "airstrike", "strong"
@@ -164,6 +180,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             etype, strength = "other", "generic"
         if m.phrase in lexicon.demolishing and at in reach.get("demolished", ()):
             etype, strength = "other", "generic"
+        if etype == "abuse" and at in reach.get("combatant", ()):
+            etype = "other"
         if shot_down and (etype == "airstrike" or (strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm"))):
             continue
         if etype == "displacement" and _fighters_flee(at, actors, lexicon.fighter_flight):
@@ -178,6 +196,12 @@ def _has_prefix(attached: str, prefix: str) -> bool:
     if attached.endswith("ال"):
         attached = attached[:-2]
     return bool(prefix) and attached.endswith(prefix)
+
+
+def _nearest_actor(at: int, actors, window: int) -> str | None:
+    near = sorted((min(abs(a.token_start - at), abs(a.token_end - 1 - at)), a.payload) for a in actors
+                  if a.token_start - window <= at <= a.token_end - 1 + window)
+    return near[0][1] if near else None
 
 
 def _fighters_flee(at: int, actors, flight: tuple) -> bool:
@@ -268,8 +292,8 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
 
     Weak words (aircraft) count only in a sentence with no other event word. Generic words (attack,
     rockets, explosion, damage, the rubble) join the nearest event of their sentence that their type may
-    be part of (`joins` in event_types.yaml), weapon words first; with none, they stand as their own
-    type. A figure goes to the nearest harmful event of its
+    be part of (`joins` in event_types.yaml), weapon words first, and only a harmful one when their
+    clause holds a toll; with none, they stand as their own type. A figure goes to the nearest harmful event of its
     clause, else of its sentence if that event has no figure of its kind yet, else becomes an event of its own. Several words of one type in a
     clause are one event unless each carries its own figure of the same kind.
     """
@@ -281,8 +305,11 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
                for t, strength in triggers if strength != "generic"]
     generic = sorted((t for t, strength in triggers if strength == "generic"),
                      key=lambda t: not taxonomy.get(t.event_type, {}).get("weapon"))
+    tolled = {_clause_of(s, f.span.start) for f in facts.figures if f.kind in CASUALTY_KINDS}
     for t in generic:
         pool = _joinable(t.event_type, anchors, taxonomy)
+        if _clause_of(s, t.span.start) in tolled:  # an attack with its own toll is not part of an advance
+            pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]
         if pool:
             nearest = _nearest(pool, t.span.start)
             if nearest.strength == "weak":

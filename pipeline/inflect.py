@@ -69,8 +69,12 @@ def verb_forms(lemma: str, rules: InflectionRules) -> list[str]:
 
 
 def noun_forms(noun: str, rules: InflectionRules) -> list[str]:
-    """A noun and, for a single word, its accusative, dual and sound plural forms."""
-    if " " in noun.strip():
+    """A noun and, for a single word, its accusative, dual and sound plural forms; a two-word phrase
+    (noun and adjective) and its definite form."""
+    words = noun.split()
+    if len(words) == 2 and not any(w.startswith("ال") for w in words):
+        return [noun, " ".join("ال" + w for w in words)]  # قصف عشوائي -> القصف العشوائي
+    if len(words) > 1:
         return [noun]
     if noun.endswith("ة"):
         return [noun] + [noun[:-1] + s for s in rules.feminine_suffixes]

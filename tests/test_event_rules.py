@@ -178,3 +178,33 @@ def test_fighting_recalled_weeks_before_the_report_is_no_event(resources):
 def test_an_old_date_in_a_relative_clause_does_not_make_the_event_a_recap(resources):
     events = events_of("تدور معارك عنيفة اليوم قرب الجامع الذي خطب فيه زعيم التنظيم في تموز 2014.", resources)
     assert {t for _, t in clusters(events)} == {"clash"}
+
+
+def test_a_battle_launched_by_the_forces_is_an_advance(resources):
+    events = events_of("بدأت القوات صباح اليوم هجوما يستهدف حي الزهور", resources)
+    assert {t for _, t in clusters(events)} == {"advance"}
+
+
+def test_an_attack_launched_by_the_fighters_stays_a_clash(lexicon):
+    assert types_in("شن تنظيم داعش هجوما على مواقع الجيش", lexicon) == ["clash"]
+
+
+def test_abducting_an_officer_is_other_not_abuse_of_civilians(lexicon):
+    assert types_in("اختطف التنظيم ضابطا وثلاثة جنود قرب الجسر", lexicon) == ["other"]
+
+
+def test_abducting_civilians_is_abuse(lexicon):
+    assert types_in("اختطف التنظيم عشرات المدنيين من القرية", lexicon) == ["abuse"]
+
+
+def test_attempts_to_take_a_place_are_a_clash_even_with_the_purpose_prefix(lexicon):
+    assert types_in("وتتواصل محاولات القوات للسيطرة على الحي", lexicon) == ["clash"]
+
+
+def test_a_definite_noun_and_adjective_phrase_keeps_its_type(lexicon):
+    assert types_in("جرحوا إثر القصف العشوائي على منازلهم", lexicon) == ["shelling"]
+
+
+def test_an_attack_with_its_own_toll_is_not_absorbed_by_an_advance(resources):
+    events = events_of("تقدمت القوات في حي الزهور، وقتل 12 مسلحا من التنظيم في هجوم للقوات في حي سومر.", resources)
+    assert {t for _, t in clusters(events)} == {"advance", "clash"}
