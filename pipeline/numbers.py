@@ -117,19 +117,35 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) ->
             i = match.token_end
             continue
         if digits and digits["prefix"] in lexicon.clitic_prefixes:
-            start, end, text = tok.start + len(digits["prefix"]), tok.end, digits["digits"]
+            start, end, groups, gaps = tok.start + len(digits["prefix"]), tok.end, [digits["digits"]], []
             while i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
                 gap, nxt = norm.text[end:tokens[i + 1].start], tokens[i + 1]
-                if gap in _THOUSANDS_SEPARATORS and len(nxt.text) == 3:
-                    text += nxt.text
-                elif gap in _DECIMAL_POINTS:
-                    text += "." + nxt.text
-                else:
+                if not (gap in _THOUSANDS_SEPARATORS and len(nxt.text) == 3) and gap not in _DECIMAL_POINTS:
                     break
+                groups.append(nxt.text)
+                gaps.append(gap)
                 end, i = nxt.end, i + 1
-            atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
+            text = _digit_run(groups, gaps)
+            if text is not None:
+                atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
         i += 1
     return atoms
+
+
+def _digit_run(groups: list[str], gaps: list[str]) -> str | None:
+    """The number a run of digit groups spells, or None when it is no count (a dotted date, a version).
+
+    One decimal point gives a decimal ("2.5"); thousands separators, or points between groups of three
+    after the first ("1.200.000"), give a whole number; anything else with two points or more is not a count.
+    """
+    points = sum(gap in _DECIMAL_POINTS for gap in gaps)
+    if points == 0:
+        return "".join(groups)
+    if points == 1 and gaps[-1] in _DECIMAL_POINTS:
+        return "".join(groups[:-1]) + "." + groups[-1]
+    if points == len(gaps) and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+        return "".join(groups)
+    return None
 
 
 def _joins(norm: NormalisedText, lexicon: NumberLexicon, prev: _Atom, nxt: _Atom) -> str | None:

@@ -71,14 +71,9 @@ def normalise(text: str) -> NormalisedText:
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        rep = table.get(ord(ch), ch)
-        if len(rep) == 1:
-            out.append(rep.lower())
-            offsets.append(i)
-        elif rep:
-            for c in rep:
-                out.append(c)
-                offsets.append(i)
+        rep = table.get(ord(ch), ch).lower()  # one offset per output character: "İ".lower() is two
+        out.append(rep)
+        offsets.extend([i] * len(rep))
     return NormalisedText(text, "".join(out), tuple(offsets))
 
 
