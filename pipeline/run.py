@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import sys
 import time
 from collections import Counter
@@ -14,6 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from pipeline import __version__
+from pipeline.cache import ArticleCache
 from pipeline.config import Settings
 from pipeline.fingerprint import code_version, data_version, run_fingerprint
 from pipeline.ingest import Reason, Status, read_corpus
@@ -41,33 +41,6 @@ class RunSummary:
         return (f"Read {sum(self.articles_by_status.values())} inputs ({statuses}); wrote {self.n_events} event rows "
                 f"in {self.n_clusters} distinct events ({types or 'none'}); {self.cached} articles came from the cache; "
                 f"{self.seconds:.1f} s. Output: {self.out_dir} (events.csv, events.parquet, articles.csv, run.json)." + warning)
-
-
-class ArticleCache:
-    """Per-article results on disk, keyed by the article's content and metadata and the code and data versions."""
-
-    def __init__(self, folder: Path, version_key: str):
-        self.folder = folder
-        self.version_key = version_key
-
-    def key(self, article: Article) -> str:
-        meta = [article.sha256, article.article_id, str(article.published), article.date_source, article.outlet,
-                self.version_key]
-        return hashlib.sha256(json.dumps(meta).encode()).hexdigest()[:32]
-
-    def get(self, article: Article):
-        path = self.folder / f"{self.key(article)}.pkl"
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
-
-    def put(self, article: Article, result) -> None:
-        from pipeline.store import atomic_write
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.folder / f"{self.key(article)}.pkl", lambda tmp: tmp.write_bytes(pickle.dumps(result)))
 
 
 def _show_progress(settings: Settings) -> bool:
@@ -103,7 +76,7 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
             result = outcome.result
             if outcome.failure:
                 failures[article.article_id] = outcome.failure
-            elif settings.cache:
+            else:
                 cache.put(article, result)
         else:
             cached += 1
