@@ -242,11 +242,12 @@ class _Doc:
     numbers: dict[int, tuple[int, int]]
     """Token index -> (value, index of the token after the number)."""
     clitics: Clitics
+    longest: dict[tuple[int, str], Match]
+    """(token index, category) -> the longest match of the category starting there (the first of equals)."""
 
     def match(self, i: int, category: str) -> Match | None:
         """The longest match of a category starting at token i."""
-        found = [m for m in self.matches.get(i, ()) if m.payload[0] == category]
-        return max(found, key=lambda m: m.token_end, default=None)
+        return self.longest.get((i, category))
 
     def gap(self, i: int, j: int) -> str:
         """Normalised text between the end of token i and the start of token j."""
@@ -294,8 +295,12 @@ def _prepare(analysed: Document, lexicon: DateLexicon) -> _Doc:
     view = analysed.view()
     norm, tokens = view.norm, view.tokens
     matches: dict[int, list[Match]] = {}
+    longest: dict[tuple[int, str], Match] = {}
     for m in view.find_all(lexicon.matcher):
         matches.setdefault(m.token_start, []).append(m)
+        key = (m.token_start, m.payload[0])
+        if key not in longest or m.token_end > longest[key].token_end:
+            longest[key] = m
     token_at = {}
     for k, tok in enumerate(tokens):
         start, end = norm.to_original(tok.start, tok.end)
@@ -308,7 +313,7 @@ def _prepare(analysed: Document, lexicon: DateLexicon) -> _Doc:
         first, last = token_at[mention.span.start], token_at.get(mention.span.end - 1)
         if last is not None:
             numbers[first] = (mention.value, last + 1)
-    return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics)
+    return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics, longest)
 
 
 def _qualifier(doc: _Doc, k: int) -> tuple[str | None, int]:
