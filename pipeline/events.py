@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.document import Document, document_for
 from pipeline.matcher import PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
-from pipeline.textnorm import normalise, normalise_phrase, tokenize
+from pipeline.textnorm import normalise, normalise_phrase
 
 EVENT_PLACE_ROLES = {"location", "origin"}
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
@@ -129,7 +130,8 @@ def _is_definite(word: str) -> bool:
     return False
 
 
-def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None) -> list[tuple[Trigger, str]]:
+def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
+                  doc: Document | None = None) -> list[tuple[Trigger, str]]:
     """Event words in text[start:end] (one sentence) that report something that happened, with their strength.
 
     Left out: words inside a no-event phrase; words a few words after a plan, intent, background or
@@ -138,12 +140,13 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
     word with an aircraft beside it is an air strike; a bombing word naming a weapon destroyed or
     defused, or blowing up a building, is "other"; abducting a soldier is "other"; a battle launched
-    by the forces is an advance.
+    by the forces is an advance. `doc` is the article analysed once (see pipeline.document); without it
+    the text is analysed here.
     """
-    norm = normalise(text[start:end])
-    tokens = tokenize(norm)
+    view = (doc or document_for(text, lexicon.triggers, lexicon.modality, lexicon.actors)).view(start, end)
+    tokens = view.tokens
     reach: dict[str, set[int]] = {}
-    for m in lexicon.modality.find(norm, tokens):
+    for m in view.find(lexicon.modality):
         window = lexicon.windows.get(m.payload)
         if window is None:
             cells = range(len(tokens))
@@ -152,9 +155,9 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         else:
             cells = range(m.token_end, m.token_end + window)
         reach.setdefault(m.payload, set()).update(cells)
-    matches = [m for m in lexicon.triggers.find(norm, tokens) if m.payload is not None]
+    matches = [m for m in view.find(lexicon.triggers) if m.payload is not None]
     agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
-    actors = lexicon.actors.find(norm, tokens) if matches else []
+    actors = view.find(lexicon.actors) if matches else []
     shot_down = bool(reach.get("shoot_down"))
     found = []
     for m in matches:
@@ -212,10 +215,11 @@ def _fighters_flee(at: int, actors, flight: tuple) -> bool:
     return bool(near) and near[0][1] in fighters and not any(name in civilians for _, name in near)
 
 
-def find_actors(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None) -> list[ActorMention]:
-    norm = normalise(text[start:end])
+def find_actors(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
+                doc: Document | None = None) -> list[ActorMention]:
+    view = (doc or document_for(text, lexicon.actors)).view(start, end)
     return [ActorMention(m.payload, Span(m.span.start + start, m.span.end + start, m.span.text))
-            for m in lexicon.actors.find(norm)]
+            for m in view.find(lexicon.actors)]
 
 
 @dataclass
