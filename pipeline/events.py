@@ -182,7 +182,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         if etype == "vbied_ied" and at in reach.get("weapon_object", ()):
             etype, strength = "other", "generic"
         if m.phrase in lexicon.demolishing and at in reach.get("demolished", ()):
-            etype, strength = "other", "generic"
+            etype, strength = "other", "strong"
         if etype == "abuse" and at in reach.get("combatant", ()):
             etype = "other"
         if shot_down and (etype == "airstrike" or (strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm"))):

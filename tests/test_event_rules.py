@@ -208,3 +208,16 @@ def test_a_definite_noun_and_adjective_phrase_keeps_its_type(lexicon):
 def test_an_attack_with_its_own_toll_is_not_absorbed_by_an_advance(resources):
     events = events_of("تقدمت القوات في حي الزهور، وقتل 12 مسلحا من التنظيم في هجوم للقوات في حي سومر.", resources)
     assert {t for _, t in clusters(events)} == {"advance", "clash"}
+
+
+def test_a_demolition_takes_the_charges_that_brought_the_building_down(resources):
+    events = events_of("فجّر التنظيم براميل متفجرة داخل جسر الحرية مما أدى إلى تدمير الجسر بالكامل.", resources)
+    assert {t for _, t in clusters(events)} == {"other"}
+
+
+def test_leaving_a_place_is_displacement(lexicon):
+    assert types_in("واضطرت مئات العائلات إلى الخروج من القرية", lexicon) == ["displacement"]
+
+
+def test_a_failed_storming_with_its_subject_between_is_a_clash(lexicon):
+    assert types_in("وفشلت القوات الأمنية العراقية في اقتحامه", lexicon) == ["clash"]
