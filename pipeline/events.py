@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,8 @@ from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
 from pipeline.textnorm import normalise, normalise_phrase
 
 EVENT_PLACE_ROLES = {"location", "origin"}
+DATELINE_CHARS = 20
+"""A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
 
 
@@ -43,6 +46,7 @@ class EventLexicon:
     """event_type -> {harm, weapon, acled_event_type, acled_sub_event_type}."""
     agent_window: int = 5
     recap_days: int | None = None
+    recap_years: int | None = None
     relative_pronouns: frozenset = frozenset()
     purpose_prefix: str = ""
     purpose_types: frozenset = frozenset()
@@ -52,7 +56,8 @@ class EventLexicon:
     """(window, fighter actors, civilian actors)."""
 
 
-DROPPING_MARKERS = {"irrealis", "intent", "background", "negation", "anaphora", "temporal"}
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+DROPPING_MARKERS = {"irrealis", "intent", "habitual", "background", "negation", "anaphora", "temporal"}
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -110,6 +115,7 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
         agent_window=int(triggers.get("agent_window", 5)),
         recap_days=triggers.get("recap_days"),
+        recap_years=triggers.get("recap_years"),
         relative_pronouns=frozenset(normalise_phrase(w) for w in triggers.get("relative_pronouns", ())),
         purpose_prefix=normalise_phrase(triggers.get("purpose_prefix", "")),
         purpose_types=frozenset(triggers.get("purpose_types", ())),
@@ -284,6 +290,8 @@ def _nearest(anchors: list[_Anchor], pos: int) -> _Anchor:
 def _joinable(etype: str, anchors: list[_Anchor], taxonomy: dict) -> list[_Anchor]:
     """The events a generic word of this type may be part of (event_types.yaml `joins`)."""
     joins = taxonomy.get(etype, {}).get("joins", "any")
+    if isinstance(joins, list):
+        return [a for a in anchors if a.event_type in joins]
     if joins == "harm":
         return [a for a in anchors if taxonomy.get(a.event_type, {}).get("harm")]
     if joins == "weapon":
@@ -351,7 +359,12 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
 
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
                    city: PlaceMention | None) -> list[_Anchor]:
-    """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own."""
+    """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
+
+    An anchor with no place of its own in a clause that names a place outside the area and none inside
+    it (a dateline at the start of the sentence aside) is an event elsewhere and is left out; a toll whose clause names places only before another event
+    word shares them.
+    """
     places = [p for p in facts.places if p.role in EVENT_PLACE_ROLES]
     by_clause: dict[Span, list[PlaceMention]] = {}
     for p in places:
@@ -366,10 +379,18 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             earlier = [a for a in anchors if a.span.start < clause.start]
             if earlier:
                 earlier[-1].places.extend(mentions)
+    away = {_clause_of(facts.sentence, p.span.start) for p in facts.places
+            if p.role == "out_of_area" and p.span.start - facts.sentence.start > DATELINE_CHARS}
     placed = [a for a in anchors if a.places]
     kept: list[_Anchor] = []
     for a in anchors:
         if a.places:
+            kept.append(a)
+            continue
+        if a.clause in away and a.clause not in by_clause:  # an event elsewhere (another province), not here
+            continue
+        if a.strength == "figure" and by_clause.get(a.clause):  # a toll after the clause's places and event word
+            a.places = list(by_clause[a.clause])
             kept.append(a)
             continue
         twin = next((m for m in placed if m.event_type == a.event_type and not (_kinds(m) & _kinds(a))), None)
@@ -422,19 +443,28 @@ def _event_id(*parts) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
-def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, trigger: Span) -> bool:
-    """Dated by its own words well before the report: earlier fighting recalled, not news.
+def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, clause: Span,
+              trigger: Span) -> bool:
+    """Dated by its own words well before the report, or with an old year in its clause: earlier
+    fighting or history recalled, not news.
 
     A date across a relative pronoun from the event word dates that relative clause ("near the mosque
     from which the caliphate was declared in 2014"), not the event.
     """
-    if lexicon.recap_days is None or date.span is None or date.end is None or not published:
+    if not published:
         return False
-    if (dt.date.fromisoformat(published[:10]) - date.end).days <= lexicon.recap_days:
+    def same_clause(pos: int) -> bool:
+        lo, hi = sorted((trigger.end, pos))
+        between = normalise(sentence.text[max(0, lo - sentence.start):max(0, hi - sentence.start)]).text.split()
+        return not any(w in lexicon.relative_pronouns for w in between)
+
+    year = int(published[:4])
+    if lexicon.recap_years and any(year - int(m.group()) >= lexicon.recap_years and same_clause(clause.start + m.start())
+                                   for m in _YEAR.finditer(clause.text)):
+        return True
+    if lexicon.recap_days is None or date.span is None or date.end is None:
         return False
-    lo, hi = sorted((trigger.end, date.span.start))
-    between = normalise(sentence.text[max(0, lo - sentence.start):max(0, hi - sentence.start)]).text.split()
-    return not any(w in lexicon.relative_pronouns for w in between)
+    return (dt.date.fromisoformat(published[:10]) - date.end).days > lexicon.recap_days and same_clause(date.span.start)
 
 
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
@@ -452,7 +482,7 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
         actors = tuple(dict.fromkeys(clause_actors or [x.actor for x in facts.actors]))
         date = date_of(a.clause, any(f.cumulative for f in a.figures) if a.figures else None)
         cumulative = date.cumulative or any(f.cumulative for f in a.figures)
-        if not cumulative and _is_recap(date, published, lexicon, facts.sentence, a.span):
+        if not cumulative and _is_recap(date, published, lexicon, facts.sentence, a.clause, a.span):
             continue
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)
@@ -506,8 +536,8 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
                 continue
             if not taxonomy.get(target.event_type, {}).get("harm"):
                 continue
-            if toll.extra.get("anchor") == "generic" and taxonomy.get(toll.event_type, {}).get("joins") == "weapon" \
-                    and not taxonomy.get(target.event_type, {}).get("weapon"):
+            if toll.extra.get("anchor") == "generic" and not _joinable(toll.event_type, [_Anchor(
+                    target.event_type, target.trigger.span, target.trigger.span, "strong")], taxonomy):
                 continue
             have = {f.kind for f in target.figures} | {f.kind for f in merged_into.get(target_id, [])}
             own_date = toll.date.span is not None and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)

@@ -221,3 +221,21 @@ def test_leaving_a_place_is_displacement(lexicon):
 
 def test_a_failed_storming_with_its_subject_between_is_a_clash(lexicon):
     assert types_in("وفشلت القوات الأمنية العراقية في اقتحامه", lexicon) == ["clash"]
+
+
+def test_an_event_in_another_province_is_left_out(resources):
+    events = events_of("وفي سياق آخر، قتل خمسة جنود باشتباكات وقعت جنوب تكريت.", resources)
+    assert events == []
+
+
+def test_tactics_described_are_no_event(lexicon):
+    assert types_in("مقاتلو التنظيم يعتمدون على المفخخات والانتحاريين في المعارك", lexicon) == []
+
+
+def test_history_with_an_old_year_is_no_event(resources):
+    assert events_of("وكان التنظيم قد نسف المعالم الأثرية في حي الزهور عام 2015.", resources) == []
+
+
+def test_a_civilian_toll_of_an_execution_is_part_of_it(resources):
+    events = events_of("أعدم التنظيم 20 مدنيا في حي الزهور وما زالت جثث الضحايا في الشارع.", resources)
+    assert {t for _, t in clusters(events)} == {"abuse"}
