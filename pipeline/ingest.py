@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from pipeline.errors import ConfigError
 from pipeline.records import Article, InputReport
@@ -122,6 +122,21 @@ def read_corpus(
     articles: Path, manifest: Path | None, *, max_file_bytes: int
 ) -> tuple[list[Article], list[InputReport]]:
     """Read every article under `articles`; each input yields an Article and a report row, or only a row saying why not."""
+    docs, reports = [], []
+    for report, article in iter_corpus(articles, manifest, max_file_bytes=max_file_bytes):
+        reports.append(report)
+        if article is not None:
+            docs.append(article)
+    return docs, reports
+
+
+def iter_corpus(
+    articles: Path, manifest: Path | None, *, max_file_bytes: int
+) -> Iterator[tuple[InputReport, Article | None]]:
+    """Each input in order, as its report row and its Article when it is readable; then unused manifest rows.
+
+    The paths and the manifest are checked before the first item (ConfigError), so a run stops before any work.
+    """
     articles = Path(articles)
     if not articles.exists():
         raise ConfigError(f"articles path {articles} does not exist: give a folder of .txt/.html files or a .jsonl file")
@@ -136,7 +151,7 @@ def read_corpus(
             f"articles path {articles} is neither a folder nor a .jsonl file: give the folder that holds the article files"
         )
     rows = load_manifest(Path(manifest_path)) if manifest_path is not None else None
-    return _admit(list(inputs), rows)
+    return _admit(inputs, rows)
 
 
 def _implicit_manifest(folder: Path) -> Path | None:
@@ -422,17 +437,15 @@ def _bad_date_message(value: str, where: str) -> str:
 
 
 def _admit(
-    inputs: list[Candidate | InputReport], manifest: dict[str, ManifestRow] | None
-) -> tuple[list[Article], list[InputReport]]:
+    inputs: Iterable[Candidate | InputReport], manifest: dict[str, ManifestRow] | None
+) -> Iterator[tuple[InputReport, Article | None]]:
     """Apply the manifest and the duplicate checks, in input order, then report manifest rows left unused."""
-    articles: list[Article] = []
-    reports: list[InputReport] = []
     first_by_id: dict[str, str] = {}
-    first_by_hash: dict[str, str] = {}
+    first_by_hash: dict[bytes, str] = {}
     used_rows: set[str] = set()
     for item in inputs:
         if isinstance(item, InputReport):
-            reports.append(item)
+            yield item, None
             continue
         digest = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
         facts = dict(chars=len(item.text), sha256=digest, encoding=item.encoding)
@@ -440,31 +453,29 @@ def _admit(
         if row is not None:
             used_rows.add(row.article_id)
         if item.article_id in first_by_id:
-            reports.append(InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_ID,
-                                       f"id {item.article_id!r} already read from {first_by_id[item.article_id]}: not"
-                                       " read again; rename one of them if both are articles", **facts))
+            yield InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_ID,
+                              f"id {item.article_id!r} already read from {first_by_id[item.article_id]}: not"
+                              " read again; rename one of them if both are articles", **facts), None
             continue
-        if digest in first_by_hash:
-            reports.append(InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_CONTENT,
-                                       f"same text as article {first_by_hash[digest]!r}: counted once, under that id",
-                                       **facts))
+        key = bytes.fromhex(digest)
+        if key in first_by_hash:
+            yield InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_CONTENT,
+                              f"same text as article {first_by_hash[key]!r}: counted once, under that id", **facts), None
             continue
         first_by_id[item.article_id] = item.source_path
-        first_by_hash[digest] = item.article_id
+        first_by_hash[key] = item.article_id
         article, notes = _with_metadata(item, digest, row, manifest is not None)
-        articles.append(article)
         reason, message = notes[0] if notes else ("", "")
-        reports.append(InputReport(
+        yield InputReport(
             article.article_id, article.source_path, Status.OK, reason, "; ".join(m for _, m in notes),
             published=article.published.isoformat() if article.published else "",
             date_source=article.date_source, **facts,
-        ))
+        ), article
     for row in (manifest or {}).values():
         if row.article_id not in used_rows:
-            reports.append(InputReport(row.article_id, row.source, Status.MISSING, Reason.MANIFEST_ROW_WITHOUT_FILE,
-                                       f"the manifest names {row.article_id!r} but no input has that id: check the"
-                                       " file name (the id is the name without extension) or remove the row"))
-    return articles, reports
+            yield InputReport(row.article_id, row.source, Status.MISSING, Reason.MANIFEST_ROW_WITHOUT_FILE,
+                              f"the manifest names {row.article_id!r} but no input has that id: check the"
+                              " file name (the id is the name without extension) or remove the row"), None
 
 
 def _manifest_row(manifest: dict[str, ManifestRow] | None, item: Candidate) -> ManifestRow | None:
