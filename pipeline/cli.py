@@ -30,6 +30,8 @@ def cmd_run(args) -> int:
         raise ConfigError(f"--articles {articles} does not exist: give a folder of .txt/.html files or a .jsonl file")
     if args.manifest and not Path(args.manifest).is_file():
         raise ConfigError(f"--manifest {args.manifest} is not a file: give a CSV with columns id,published,outlet,url,title")
+    if args.out is not None and not args.out.strip():
+        raise ConfigError("--out is empty: give the folder to write the outputs into")
     out = Path(args.out) if args.out is not None else settings.default_out
     summary = run_pipeline(articles, Path(args.manifest) if args.manifest else None, out, settings)
     if not args.quiet:
