@@ -6,6 +6,7 @@ reports and texts are written as they come, event rows wait in a spill file unti
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sys
@@ -67,6 +68,20 @@ def _batches(items: Iterator[tuple[InputReport, Article | None]], size: int):
         yield batch
 
 
+PUBLISHED_MARGIN = (dt.timedelta(days=365), dt.timedelta(days=5 * 365))
+"""How far before and after the campaign window a publication date stays plausible."""
+
+
+def published_window(settings: Settings) -> tuple[dt.date, dt.date] | None:
+    """The campaign's window widened by the margin; None when the campaign gives no window."""
+    from pipeline.dates import load_date_lexicon
+
+    window = load_date_lexicon(settings.lexicon_dir, settings.campaign_dir).campaign_window
+    if window is None:
+        return None
+    return window[0] - PUBLISHED_MARGIN[0], window[1] + PUBLISHED_MARGIN[1]
+
+
 def version_key(settings: Settings) -> str:
     """Everything besides the article that decides its result: code, data and the optional extras."""
     extras = [str(settings.ner_model or ""), settings.geocoder_url or ""]
@@ -84,7 +99,8 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     started = time.perf_counter()
     articles = Path(articles)
     out = check_out_dir(out_dir, [articles] + ([Path(manifest)] if manifest else []))
-    items = iter_corpus(articles, manifest, max_file_bytes=settings.max_file_bytes)
+    items = iter_corpus(articles, manifest, max_file_bytes=settings.max_file_bytes,
+                        published_window=published_window(settings))
     manifest_used = _manifest_used(articles, manifest)
     with OutputSet(out) as output_set:
         fingerprint = run_fingerprint(articles, manifest_used, settings.lexicon_dir, settings.campaign_dir,
