@@ -182,15 +182,6 @@ def load_places(campaign_dir: Path) -> pd.DataFrame:
     return table
 
 
-def load_layer(path: Path) -> dict | None:
-    """A GeoJSON FeatureCollection, or None when the file is missing or not one."""
-    try:
-        layer = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return layer if isinstance(layer, dict) and layer.get("type") == "FeatureCollection" else None
-
-
 # ---------------------------------------------------------------- filtering
 
 @dataclass(frozen=True)
