@@ -6,7 +6,6 @@ filter kept it). Undated events and cumulative statements are always totalled ap
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -617,10 +616,6 @@ def export_table(events: pd.DataFrame) -> pd.DataFrame:
     for col in DATE_COLUMNS:
         table[col] = table[col].dt.strftime("%Y-%m-%d").fillna("")
     return table.reset_index(drop=True)
-
-
-def to_csv_bytes(events: pd.DataFrame) -> bytes:
-    return export_table(events).to_csv(index=False, quoting=csv.QUOTE_MINIMAL).encode("utf-8")
 
 
 def to_parquet_bytes(events: pd.DataFrame) -> bytes:
