@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from pipeline import safe_csv
+
 FIGURE_KINDS = ("killed", "wounded", "casualties", "displaced")
 FIGURE_COLUMNS = tuple(f"{kind}_{end}" for kind in FIGURE_KINDS for end in ("low", "high"))
 BOOL_COLUMNS = ("cluster_primary", "vague", "cumulative", "undated")
@@ -744,23 +746,9 @@ def milestone_check(table: pd.DataFrame, areas: pd.DataFrame, milestones: pd.Dat
 
 # ---------------------------------------------------------------- analyst exports
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as a formula get a leading apostrophe (numbers stay numbers)."""
-    table = table.copy()
-    for column in table.columns:
-        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
-            text = table[column].astype("string")
-            risky = text.str.startswith(FORMULA_STARTS).fillna(False)
-            table[column] = text.where(~risky, "'" + text)
-    return table
-
-
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark (so spreadsheet programs read the Arabic), formulas neutralised."""
-    return neutralise_formulas(table).to_csv(index=False).encode("utf-8-sig")
+    return "\ufeff".encode("utf-8") + safe_csv.frame_csv_bytes(table)
 
 
 def _joined(values: pd.Series) -> str:
