@@ -21,6 +21,14 @@ def _settings(args) -> Settings:
                     engine=getattr(args, "engine", "local"), scheduler=getattr(args, "scheduler", None))
 
 
+def default_out_for(articles: Path, settings) -> Path:
+    """The bundled corpus writes the bundled output; any other corpus a folder named after it, never the bundled one."""
+    if articles.resolve() == settings.default_corpus.resolve():
+        return settings.default_out
+    out = settings.default_out.parent / (articles.stem or "corpus")
+    return out if out.resolve() != settings.default_out.resolve() else out.with_name(out.name + "-corpus")
+
+
 def cmd_run(args) -> int:
     from pipeline.run import run_pipeline
 
@@ -32,7 +40,7 @@ def cmd_run(args) -> int:
         raise ConfigError(f"--manifest {args.manifest} is not a file: give a CSV with columns id,published,outlet,url,title")
     if args.out is not None and not args.out.strip():
         raise ConfigError("--out is empty: give the folder to write the outputs into")
-    out = Path(args.out) if args.out is not None else settings.default_out
+    out = Path(args.out) if args.out is not None else default_out_for(articles, settings)
     summary = run_pipeline(articles, Path(args.manifest) if args.manifest else None, out, settings)
     if not args.quiet:
         print(summary.describe())
@@ -80,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "events.csv, events.parquet, articles.csv and run.json.")
     run.add_argument("--articles", metavar="PATH", help="folder of .txt/.html articles or a .jsonl file (default: the bundled corpus)")
     run.add_argument("--manifest", metavar="FILE", help="CSV with id,published,outlet,url,title (default: manifest.csv inside PATH if present)")
-    run.add_argument("--out", metavar="DIR", help="output folder (default: data/output/<campaign>)")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: data/output/<campaign> for the bundled corpus, "
+                                                "data/output/<corpus folder name> for any other)")
     run.add_argument("--no-cache", action="store_true", help="re-extract every article instead of reusing cached results")
     run.add_argument("--max-file-bytes", type=int, default=Settings.max_file_bytes, metavar="N",
                      help=f"skip input files larger than N bytes (default {Settings.max_file_bytes})")
