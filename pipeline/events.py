@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.document import Document, document_for
 from pipeline.matcher import PhraseMatcher
+from pipeline.places import load_world_places
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
@@ -45,6 +46,8 @@ class EventLexicon:
     taxonomy: dict
     """event_type -> {harm, weapon, acled_event_type, acled_sub_event_type}."""
     agent_window: int = 5
+    countries: frozenset = frozenset()
+    """Place ids of whole countries: naming one does not put an event elsewhere (it may hold the area)."""
     recap_days: int | None = None
     recap_years: int | None = None
     relative_pronouns: frozenset = frozenset()
@@ -114,6 +117,7 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         battles=frozenset(normalise_phrase(f) for w in launch.get("battles", ()) for f in noun_forms(w, rules)),
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
         agent_window=int(triggers.get("agent_window", 5)),
+        countries=frozenset(wp.place.place_id for _, wp in load_world_places(lexicon_dir) if wp.world_kind == "country"),
         recap_days=triggers.get("recap_days"),
         recap_years=triggers.get("recap_years"),
         relative_pronouns=frozenset(normalise_phrase(w) for w in triggers.get("relative_pronouns", ())),
@@ -358,11 +362,12 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
 
 
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
-                   city: PlaceMention | None) -> list[_Anchor]:
+                   city: PlaceMention | None, countries: frozenset = frozenset()) -> list[_Anchor]:
     """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
-    it (a dateline at the start of the sentence aside) is an event elsewhere and is left out; a toll whose clause names places only before another event
+    it (a dateline at the start of the sentence, and whole countries, aside) is an event elsewhere and
+    is left out; a toll whose clause names places only before another event
     word shares them.
     """
     places = [p for p in facts.places if p.role in EVENT_PLACE_ROLES]
@@ -380,7 +385,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             if earlier:
                 earlier[-1].places.extend(mentions)
     away = {_clause_of(facts.sentence, p.span.start) for p in facts.places
-            if p.role == "out_of_area" and p.span.start - facts.sentence.start > DATELINE_CHARS}
+            if p.role == "out_of_area" and p.span.start - facts.sentence.start > DATELINE_CHARS
+            and not (p.place is not None and p.place.place_id in countries)}
     placed = [a for a in anchors if a.places]
     kept: list[_Anchor] = []
     for a in anchors:
@@ -475,7 +481,7 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
     `date_of(clause: Span, cumulative: bool | None)` returns the DateWindow governing a clause of this
     sentence; `cumulative` says whether the event is a running total (None: unknown).
     """
-    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city)
+    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city, lexicon.countries)
     events = []
     for a in anchors:
         clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]
