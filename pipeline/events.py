@@ -74,6 +74,7 @@ def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] |
             for lemma in words.get(f"{strength}_verbs") or ():
                 forms = verb_forms(lemma, rules) if " " not in lemma else [lemma]
                 phrases += [(f, (etype, strength)) for f in forms if normalise_phrase(f) not in excluded]
+    phrases += [(w, ("advance", "campaign")) for w in triggers.get("campaign_names") or ()]
     phrases += [(w, None) for w in triggers["not_events"]]
     return phrases
 
@@ -144,7 +145,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
                   doc: Document | None = None) -> list[tuple[Trigger, str]]:
     """Event words in text[start:end] (one sentence) that report something that happened, with their strength.
 
-    Left out: words inside a no-event phrase; words a few words after a plan, intent, background or
+    Left out: words inside a no-event phrase; the name of an offensive unless it is launched; words a few words after a plan, intent, background or
     negation marker; a definite word right after a demonstrative (an event already reported); an
     advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
@@ -178,6 +179,10 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             continue
         if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
             continue
+        if strength == "campaign":
+            if at not in reach.get("launch", ()):
+                continue
+            strength = "strong"
         if etype == "advance" and at in reach.get("attempt", ()):
             etype, strength = "clash", "strong"
         elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)

@@ -239,3 +239,11 @@ def test_history_with_an_old_year_is_no_event(resources):
 def test_a_civilian_toll_of_an_execution_is_part_of_it(resources):
     events = events_of("أعدم التنظيم 20 مدنيا في حي الزهور وما زالت جثث الضحايا في الشارع.", resources)
     assert {t for _, t in clusters(events)} == {"abuse"}
+
+
+def test_the_launch_of_a_named_offensive_is_an_advance(lexicon):
+    assert types_in("أعلن ضابط اليوم عن بدء معركة تحرير قضاء تلكيف", lexicon) == ["advance"]
+
+
+def test_the_name_of_an_offensive_alone_is_no_event(lexicon):
+    assert types_in("وقال المتحدث باسم قيادة القوات إن عمليات تحرير المدينة مستمرة", lexicon) == []
