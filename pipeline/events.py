@@ -367,12 +367,15 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
 
 
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
-                   city: PlaceMention | None, countries: frozenset = frozenset()) -> list[_Anchor]:
+                   city: PlaceMention | None, countries: frozenset = frozenset(),
+                   taxonomy_origin=lambda etype: True, harmful=lambda etype: True) -> list[_Anchor]:
     """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
     it (a dateline at the start of the sentence, and whole countries, aside) is an event elsewhere and
-    is left out; a toll whose clause names places only before another event
+    is left out; the origin of a movement is an event place for the types that happen there
+    (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
+    shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
     word shares them.
     """
     places = [p for p in facts.places if p.role in EVENT_PLACE_ROLES]
@@ -417,6 +420,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             a.places, a.place_source = [city], "city"
         kept.append(a)
     for a in kept:
+        if not (taxonomy_origin(a.event_type) or harmful(a.event_type)):  # where troops set out from
+            a.places = [p for p in a.places if p.role != "origin"] or ([city] if city is not None else [])
         unique = {}
         for p in sorted(a.places, key=lambda p: p.span.start):
             unique.setdefault(p.place.place_id if p.place is not None else f"@{p.span.start}", p)
@@ -486,7 +491,9 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
     `date_of(clause: Span, cumulative: bool | None)` returns the DateWindow governing a clause of this
     sentence; `cumulative` says whether the event is a running total (None: unknown).
     """
-    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city, lexicon.countries)
+    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city, lexicon.countries,
+                             lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
+                             lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")))
     events = []
     for a in anchors:
         clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]

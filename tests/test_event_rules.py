@@ -247,3 +247,13 @@ def test_the_launch_of_a_named_offensive_is_an_advance(lexicon):
 
 def test_the_name_of_an_offensive_alone_is_no_event(lexicon):
     assert types_in("وقال المتحدث باسم قيادة القوات إن عمليات تحرير المدينة مستمرة", lexicon) == []
+
+
+def test_the_place_troops_set_out_from_is_not_where_they_advanced(resources):
+    events = events_of("اقتحمت القوات حي سومر انطلاقا من حي الزهور.", resources)
+    assert {e.place.place.place_id for e in events if e.place and e.place.place} == {"sumer"}
+
+
+def test_people_fleeing_a_place_are_displaced_from_it(resources):
+    events = events_of("فرّ مئات المدنيين من حي الزهور باتجاه المخيمات.", resources)
+    assert any(e.event_type == "displacement" and e.place.place.place_id.startswith("zuhur") for e in events)
