@@ -329,14 +329,17 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
     tolled = {_clause_of(s, f.span.start) for f in facts.figures if f.kind in CASUALTY_KINDS}
     for t in generic:
         pool = _joinable(t.event_type, anchors, taxonomy)
-        if _clause_of(s, t.span.start) in tolled:  # an attack with its own toll is not part of an advance
-            pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]
+        if taxonomy.get(t.event_type, {}).get("harm") and _clause_of(s, t.span.start) in tolled:
+            pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]  # an attack with its own toll
         if pool:
             nearest = _nearest(pool, t.span.start)
             if nearest.strength == "weak":
                 nearest.strength = "strong"
-        else:
-            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), "generic"))
+        else:  # a weapon named on its own is an event; "the shelling", a toll or damage alone may be a follow-up
+            word = s.text[max(0, t.span.start - s.start - 4):t.span.end - s.start].split()
+            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not (word and _is_definite(normalise(word[-1]).text))
+            strength = "strong" if fresh else "generic"
+            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength))
     for fig in facts.figures:
         clause = _clause_of(s, fig.span.start)
         fitting = [a for a in anchors if _fits(fig, a.event_type, taxonomy)]

@@ -257,3 +257,16 @@ def test_the_place_troops_set_out_from_is_not_where_they_advanced(resources):
 def test_people_fleeing_a_place_are_displaced_from_it(resources):
     events = events_of("فرّ مئات المدنيين من حي الزهور باتجاه المخيمات.", resources)
     assert any(e.event_type == "displacement" and e.place.place.place_id.startswith("zuhur") for e in events)
+
+
+def test_the_bombardment_mentioned_again_in_the_next_sentence_is_a_follow_up(resources):
+    events = events_of("قصفت طائرات التحالف سوقا في حي الزهور. وأضاف أن القصف أسفر عن مقتل ستة مدنيين.", resources)
+    assert {t for _, t in clusters(events)} == {"airstrike"}
+
+
+def test_deploying_snipers_is_no_sniper_attack(lexicon):
+    assert types_in("ما زال التنظيم ينشر قناصة في المباني العالية", lexicon) == []
+
+
+def test_a_reason_clause_is_no_event(lexicon):
+    assert "advance" not in types_in("يصعب تحديد الحصيلة لأننا ما زلنا نطهر المنطقة", lexicon)
