@@ -55,6 +55,8 @@ class EventLexicon:
     purpose_types: frozenset = frozenset()
     demolishing: frozenset = frozenset()
     """Forms of the words that blow up or destroy (a building after them makes a demolition)."""
+    imperfect: frozenset = frozenset()
+    """Imperfect (present) forms of the verb triggers."""
     fighter_flight: tuple = (4, frozenset(), frozenset())
     """(window, fighter actors, civilian actors)."""
 
@@ -105,6 +107,9 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
     rules = load_inflection_rules(lexicon_dir)
     demolishing = frozenset(normalise_phrase(f) for w in demolition.get("nouns", ()) for f in noun_forms(w, rules)) \
         | frozenset(normalise_phrase(f) for w in demolition.get("verbs", ()) for f in verb_forms(w, rules))
+    imperfect = frozenset(normalise_phrase(f) for words in triggers["types"].values()
+                          for key in ("strong_verbs", "generic_verbs", "weak_verbs") for lemma in words.get(key) or ()
+                          if " " not in lemma for f in verb_forms(lemma, rules, perfect_tense=False))
     launch = triggers.get("launch") or {}
     markers += [(w, "launch") for w in launch.get("words", ())]
     windows["launch"] = int(launch.get("window", 4))
@@ -125,6 +130,7 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         purpose_prefix=normalise_phrase(triggers.get("purpose_prefix", "")),
         purpose_types=frozenset(triggers.get("purpose_types", ())),
         demolishing=demolishing,
+        imperfect=imperfect,
         fighter_flight=(int(flight.get("window", 4)), frozenset(flight.get("fighters", ())),
                         frozenset(flight.get("civilians", ()))),
     )
@@ -146,7 +152,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     """Event words in text[start:end] (one sentence) that report something that happened, with their strength.
 
     Left out: words inside a no-event phrase; the name of an offensive unless it is launched; words a few words after a plan, intent, background or
-    negation marker; a definite word right after a demonstrative (an event already reported); an
+    negation marker; a definite word right after a demonstrative (an event already reported); a
+    present-tense verb right after a relative pronoun (it describes an actor); an
     advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
     word with an aircraft beside it is an air strike; a bombing word naming a weapon destroyed or
@@ -175,9 +182,11 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         etype, strength = m.payload
         at = m.token_start
         if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
-               for kind in DROPPING_MARKERS - {"anaphora"}):
+               for kind in DROPPING_MARKERS - {"anaphora", "relative"}):
             continue
         if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
+            continue
+        if at in reach.get("relative", ()) and m.phrase in lexicon.imperfect:
             continue
         if strength == "campaign":
             if at not in reach.get("launch", ()):
@@ -189,7 +198,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
                 and at not in reach.get("launch", ())):
             continue
         if etype == "clash" and m.phrase in lexicon.battles and at in reach.get("launch", ()) \
-                and _nearest_actor(at, actors, lexicon.fighter_flight[0]) not in lexicon.fighter_flight[1]:
+                and _subject(at, actors) not in lexicon.fighter_flight[1]:
             etype, strength = "advance", "strong"
         if strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm") and any(
                 abs(a - at) <= lexicon.agent_window for a in agents):
@@ -216,10 +225,10 @@ def _has_prefix(attached: str, prefix: str) -> bool:
     return bool(prefix) and attached.endswith(prefix)
 
 
-def _nearest_actor(at: int, actors, window: int) -> str | None:
-    near = sorted((min(abs(a.token_start - at), abs(a.token_end - 1 - at)), a.payload) for a in actors
-                  if a.token_start - window <= at <= a.token_end - 1 + window)
-    return near[0][1] if near else None
+def _subject(at: int, actors) -> str | None:
+    """The actor named last before a word (who launched the battle: "شن التنظيم هجوما")."""
+    before = [a for a in actors if a.token_end <= at]
+    return max(before, key=lambda a: a.token_end).payload if before else None
 
 
 def _fighters_flee(at: int, actors, flight: tuple) -> bool:

@@ -270,3 +270,12 @@ def test_deploying_snipers_is_no_sniper_attack(lexicon):
 
 def test_a_reason_clause_is_no_event(lexicon):
     assert "advance" not in types_in("يصعب تحديد الحصيلة لأننا ما زلنا نطهر المنطقة", lexicon)
+
+
+def test_a_present_tense_fighting_verb_after_a_relative_pronoun_describes_an_actor(lexicon):
+    assert types_in("وتشارك فصائل عدة أبرزها الحركة التي تقاتل منذ سنوات", lexicon) == []
+
+
+def test_firing_at_people_being_executed_is_part_of_the_execution(resources):
+    events = events_of("أعدم مسلحو التنظيم 12 شابا في حي الزهور بإطلاق النار عليهم.", resources)
+    assert {t for _, t in clusters(events)} == {"abuse"}
