@@ -20,7 +20,7 @@ from pipeline.places import load_world_places
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
-from pipeline.textnorm import normalise, normalise_phrase
+from pipeline.textnorm import normalise, normalise_phrase, tokenize
 
 EVENT_PLACE_ROLES = {"location", "origin"}
 DATELINE_CHARS = 20
@@ -345,8 +345,8 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
             if nearest.strength == "weak":
                 nearest.strength = "strong"
         else:  # a weapon named on its own is an event; "the shelling", a toll or damage alone may be a follow-up
-            word = s.text[max(0, t.span.start - s.start - 4):t.span.end - s.start].split()
-            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not (word and _is_definite(normalise(word[-1]).text))
+            word = tokenize(normalise(s.text[max(0, t.span.start - s.start - 4):t.span.end - s.start]))
+            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not (word and _is_definite(word[-1].text))
             strength = "strong" if fresh else "generic"
             anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength))
     for fig in facts.figures:
@@ -545,13 +545,16 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
     """One happening, one event: a toll or an aftermath reported in a sentence of its own right after a
     harmful event (with no specific event word, no place and no date of its own) belongs to that event.
 
-    The toll's figures move to the event's rows unless the event already has a figure of the same kind.
+    The toll's figures move to the event's rows unless the event already has a figure of the same kind;
+    then "the bombardment" with its own toll stays its own event, of the kind of the strike before it.
+    A date the toll takes from its paragraph's lead is not a date of its own.
     """
     clusters: dict[str, list[Event]] = {}
     for e in events:
         clusters.setdefault(e.cluster_id, []).append(e)
     merged_into: dict[str, list[Figure]] = {}
     dropped: set[str] = set()
+    retyped: dict[str, str] = {}
     for cid, rows in clusters.items():
         toll = rows[0]
         if toll.extra.get("anchor") not in FOLLOW_UP_ANCHORS:
@@ -570,8 +573,14 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
                     target.event_type, target.trigger.span, target.trigger.span, "strong")], taxonomy):
                 continue
             have = {f.kind for f in target.figures} | {f.kind for f in merged_into.get(target_id, [])}
-            own_date = toll.date.span is not None and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)
-            if own_date or kinds & have:
+            own_date = toll.date.span is not None and _within(toll.date.span, toll) \
+                and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)
+            if own_date:
+                continue
+            if kinds & have:  # a second toll of the same kind: its own event, of the kind of the one before
+                if toll.extra.get("anchor") == "generic" and _same_family(toll.event_type, target.event_type, taxonomy):
+                    retyped[cid] = target.event_type
+                    break
                 continue
             merged_into.setdefault(target_id, []).extend(toll.figures)
             dropped.add(cid)
@@ -584,8 +593,23 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
         if extra_figures:
             figures = e.figures + tuple(extra_figures)
             e = replace(e, figures=figures, victims=_victims(list(figures), list(e.actors)))
+        if e.cluster_id in retyped:
+            etype = retyped[e.cluster_id]
+            acled = taxonomy.get(etype, {})
+            e = replace(e, event_type=etype, trigger=Trigger(etype, e.trigger.span),
+                        acled_event_type=acled.get("acled_event_type", ""),
+                        acled_sub_event_type=acled.get("acled_sub_event_type", ""))
         out.append(e)
     return out
+
+
+def _within(span: Span, event: Event) -> bool:
+    return event.extra.get("quote_start", 0) <= span.start < event.extra.get("quote_end", 0)
+
+
+def _same_family(a: str, b: str, taxonomy: dict) -> bool:
+    """Two types of one ACLED event type ("the bombardment" after an air strike)."""
+    return taxonomy.get(a, {}).get("acled_event_type") == taxonomy.get(b, {}).get("acled_event_type")
 
 
 def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:

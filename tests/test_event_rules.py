@@ -279,3 +279,10 @@ def test_a_present_tense_fighting_verb_after_a_relative_pronoun_describes_an_act
 def test_firing_at_people_being_executed_is_part_of_the_execution(resources):
     events = events_of("أعدم مسلحو التنظيم 12 شابا في حي الزهور بإطلاق النار عليهم.", resources)
     assert {t for _, t in clusters(events)} == {"abuse"}
+
+
+def test_a_second_toll_of_the_bombardment_keeps_the_strikes_type(resources):
+    events = events_of('قتل عشرة مدنيين في غارة جوية على حي الزهور. وأضاف أن "القصف أسفر عن مقتل خمسة آخرين".',
+                       resources)
+    assert {t for _, t in clusters(events)} == {"airstrike"}
+    assert {f.low for e in events for f in e.figures if f.kind == "killed"} == {10, 5}
