@@ -21,8 +21,8 @@ EVENT_COLUMNS = [
     "place_text", "place_id", "place_ar", "place_en", "place_kind", "place_role", "place_source", "relation", "bank",
     "lat", "lon", "geo_precision", "place_span", "trigger_text", "trigger_span",
     "killed_low", "killed_high", "wounded_low", "wounded_high", "casualties_low", "casualties_high",
-    "displaced_low", "displaced_high", "vague", "victims", "cumulative", "figure_text", "figure_spans",
-    "confidence", "undated",
+    "displaced_low", "displaced_high", "displaced_unit", "vague", "vague_figures", "victims", "cumulative",
+    "figure_text", "figure_spans", "figure_rules", "confidence", "undated",
 ]
 INT_COLUMNS = ["cluster_size", "sentence_index", "quote_start", "quote_end", "geo_precision", "killed_low", "killed_high",
                "wounded_low", "wounded_high", "casualties_low", "casualties_high", "displaced_low", "displaced_high"]
@@ -38,17 +38,31 @@ def _span_json(span) -> str:
 
 
 def _figure_columns(event: Event) -> dict:
-    """Figures of one event by kind; several figures of one kind add up (they count distinct groups)."""
-    lows: dict[str, int] = {}
-    highs: dict[str, int | None] = {}
-    for fig in event.figures:
-        col = FIGURE_KIND_COLUMN[fig.kind]
-        lows[col] = lows.get(col, 0) + fig.low
-        before = highs.get(col, 0)
-        highs[col] = None if fig.high is None or before is None else before + fig.high
+    """Figures of one event by kind, in the columns' units.
+
+    Figures of one kind add up only when the text joins them with "and" and they count the same group
+    in the same unit ("قتل 4 مدنيين و6 آخرين"); otherwise (parts of a total, civilians and fighters,
+    families and persons) the first stays and the others remain in figure_text. Stated numbers come
+    before vague words: a row's
+    numbers come from vague words (and `vague` is true) only when it has no stated figure; the vague
+    figures are always named in `vague_figures`.
+    """
+    stated = [f for f in event.figures if not f.vague]
+    chosen = stated or list(event.figures)
+    by_column: dict[str, list] = {}
+    for fig in chosen:
+        by_column.setdefault(FIGURE_KIND_COLUMN[fig.kind], []).append(fig)
     out: dict = {f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")}
-    out.update({f"{col}_low": low for col, low in lows.items()})
-    out.update({f"{col}_high": high for col, high in highs.items()})
+    for col, figs in by_column.items():
+        first = figs[0]
+        same = [first] + [f for f in figs[1:] if f.rule == "coordinated" and (f.victims, f.unit) == (first.victims, first.unit)]
+        out[f"{col}_low"] = sum(f.low for f in same)
+        out[f"{col}_high"] = None if any(f.high is None for f in same) else sum(f.high for f in same)
+    displaced = by_column.get("displaced")
+    out["displaced_unit"] = displaced[0].unit if displaced else ""
+    out["vague"] = bool(event.figures) and not stated
+    out["vague_figures"] = "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»"
+                                     for f in event.figures if f.vague)
     return out
 
 
@@ -81,9 +95,10 @@ def event_row(e: Event, article: Article | None = None) -> dict:
         "lat": p.lat if p else None, "lon": p.lon if p else None, "geo_precision": p.geo_precision if p else None,
         "place_span": _span_json(p.span) if p and p.span.end > p.span.start else "",
         "trigger_text": e.trigger.span.text, "trigger_span": _span_json(e.trigger.span),
-        "vague": any(f.vague for f in e.figures), "victims": e.victims, "cumulative": e.cumulative,
+        "victims": e.victims, "cumulative": e.cumulative,
         "figure_text": " | ".join(f.span.text for f in e.figures),
         "figure_spans": json.dumps([[f.span.start, f.span.end, f.kind] for f in e.figures]) if e.figures else "",
+        "figure_rules": " | ".join(f"{f.kind}:{f.rule}" for f in e.figures if f.rule),
         "confidence": e.confidence, "undated": date.start is None,
     }
     row.update(_figure_columns(e))
@@ -115,6 +130,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # the temporary file is private (0600); outputs are for others to read too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
