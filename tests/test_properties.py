@@ -19,6 +19,7 @@ from pipeline.extract import extract_article, load_resources
 from pipeline.ingest import Candidate, _jsonl_line, decode_article_bytes, html_to_text
 from pipeline.records import Article, InputReport
 from pipeline.run import run_pipeline
+from pipeline.sentences import split_sentences
 from pipeline.store import ARTICLE_COLUMNS, BOOL_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,16 +90,18 @@ def article(text: str) -> Article:
 
 
 def assert_spans_hold(text: str):
+    """Quotes and spans are the article's own characters; the trigger is in the quote, every span in one sentence."""
     result = extract_article(article(text), resources())
+    sentences = [(s.start, s.end) for s in split_sentences(text, resources().sentences)]
     for e in result.events:
         qs, qe = e.extra["quote_start"], e.extra["quote_end"]
         assert 0 <= qs <= qe <= len(text) and text[qs:qe] == e.quote
-        inside = [e.trigger.span, *(f.span for f in e.figures)]
-        spans = inside + [s for s in (e.date.span, e.place.span if e.place else None) if s is not None]
+        assert qs <= e.trigger.span.start and e.trigger.span.end <= qe
+        spans = [e.trigger.span, *(f.span for f in e.figures)]
+        spans += [s for s in (e.date.span, e.place.span if e.place else None) if s is not None]
         for span in spans:
             assert 0 <= span.start <= span.end <= len(text) and text[span.start:span.end] == span.text
-        for span in inside:
-            assert qs <= span.start and span.end <= qe
+            assert any(a <= span.start and span.end <= b for a, b in sentences), span
 
 
 @bounded(600)
