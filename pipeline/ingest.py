@@ -254,7 +254,16 @@ def _folder_inputs(folder: Path, manifest: Path | None, max_file_bytes: int) -> 
         path = folder / name
         if manifest_key is not None and _identity(path) == manifest_key:
             continue
-        yield _folder_entry(path, max_file_bytes)
+        yield _guarded(_folder_entry, path, max_file_bytes, article_id=_shown(path.stem), source=_shown(str(path)))
+
+
+def _guarded(read, *args, article_id: str, source: str) -> Candidate | InputReport | None:
+    """Whatever reading one input raises becomes its report row: one input never stops the run."""
+    try:
+        return read(*args)
+    except Exception as err:  # noqa: BLE001
+        return InputReport(article_id, source, Status.UNREADABLE, Reason.READ_ERROR,
+                           f"reading it failed with {type(err).__name__}: {str(err)[:200]}; not read; please report it")
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -361,7 +370,8 @@ def _jsonl_inputs(path: Path, max_file_bytes: int) -> Iterator[Candidate | Input
                                   f"line is {size} bytes, above the limit of {max_file_bytes} bytes: not read. Split the"
                                   " article, or raise the limit with --max-file-bytes (Settings.max_file_bytes)")
                 continue
-            entry = _jsonl_entry(raw, number, path, max_file_bytes)
+            entry = _guarded(_jsonl_entry, raw, number, path, max_file_bytes, article_id="",
+                             source=f"{_shown(str(path))}:{number}")
             if entry is not None:
                 yield entry
 

@@ -246,3 +246,21 @@ def test_a_folder_of_every_bad_input_kind_finishes_and_accounts_for_each(folder,
 
 def _shown(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def test_an_input_whose_reading_raises_is_reported_and_the_others_are_read(folder, tmp_path, monkeypatch):
+    import pipeline.ingest
+
+    real = pipeline.ingest.html_to_text
+
+    def fragile(html):
+        if "boom" in html:
+            raise AssertionError("parser confused")
+        return real(html)
+
+    monkeypatch.setattr(pipeline.ingest, "html_to_text", fragile)
+    (folder / "page.html").write_text("<p>boom " + OTHER + "</p>", encoding="utf-8")
+    assert run(folder, tmp_path / "out") == 0
+    rows = articles(tmp_path / "out")
+    assert rows["page.html"]["reason"] == "read_error" and "AssertionError" in rows["page.html"]["message"]
+    assert rows["good.txt"]["status"] == "ok"
