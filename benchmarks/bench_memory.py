@@ -4,7 +4,7 @@ Usage: .venv/bin/python benchmarks/bench_memory.py N [N ...] [--workers W]
 For each N, writes a SYNTHETIC corpus (bundled articles with rotated paragraphs and a numbered line, so each
 has its own hash; never shipped, never shown) to a temporary folder, runs `python -m pipeline run` on it
 in a subprocess and samples the resident memory of that process and its workers every 0.2 s. Prints, per N,
-the wall time, articles/s, the peak RSS of the largest process and the peak of all of them together.
+the wall time, articles/s, the peak RSS of the main process, of the largest worker, and of all together.
 """
 
 from __future__ import annotations
@@ -46,21 +46,23 @@ def measure(n: int, workers: int) -> dict:
                                  str(Path(tmp) / "out"), "--no-cache", "--quiet", "--no-progress",
                                  "--workers", str(workers)], cwd=ROOT)
         root = psutil.Process(proc.pid)
-        peak_one = peak_all = 0
+        peak_main = peak_worker = peak_all = 0
         while proc.poll() is None:
             try:
-                tree = [root, *root.children(recursive=True)]
-                rss = [p.memory_info().rss for p in tree]
+                main_rss = root.memory_info().rss
+                workers_rss = [p.memory_info().rss for p in root.children(recursive=True)]
             except psutil.Error:
                 continue
-            peak_one, peak_all = max(peak_one, *rss), max(peak_all, sum(rss))
+            peak_main, peak_worker = max(peak_main, main_rss), max(peak_worker, *workers_rss, 0)
+            peak_all = max(peak_all, main_rss + sum(workers_rss))
             time.sleep(0.2)
         seconds = time.perf_counter() - started
         if proc.returncode != 0:
             raise SystemExit(f"run failed with exit {proc.returncode}")
         rows = pq.ParquetFile(Path(tmp) / "out" / "events.parquet").metadata.num_rows
     return {"articles": n, "chars": chars, "event_rows": rows, "seconds": round(seconds, 1),
-            "articles_per_s": round(n / seconds, 1), "peak_rss_largest_mb": round(peak_one / 2**20),
+            "articles_per_s": round(n / seconds, 1), "peak_rss_main_mb": round(peak_main / 2**20),
+            "peak_rss_worker_mb": round(peak_worker / 2**20),
             "peak_rss_all_mb": round(peak_all / 2**20), "workers": workers}
 
 

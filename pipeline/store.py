@@ -152,7 +152,7 @@ def _json_line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-ROWS_PER_GROUP = 20_000
+ROWS_PER_GROUP = 5_000
 """Events per Parquet row group and per chunk held while the events files are written."""
 SPILL_NAME = ".events.rows.jsonl"
 
