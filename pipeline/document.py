@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
@@ -85,7 +86,7 @@ class Document:
             return TextView(0, self.norm, self.tokens, self.index, self.matches.__getitem__)
         offsets = self.norm.offsets
         n_start, n_end = bisect_left(offsets, start), bisect_left(offsets, end)
-        starts = [t.start for t in self.tokens]
+        starts = self._token_starts()
         first, last = bisect_left(starts, n_start), bisect_left(starts, n_end)
         cut_first = first > 0 and self.tokens[first - 1].end > n_start
         cut_last = last > first and self.tokens[last - 1].end > n_end
@@ -94,21 +95,33 @@ class Document:
         norm = NormalisedText(self.text[start:end], self.norm.text[n_start:n_end],
                               tuple(o - start for o in offsets[n_start:n_end]))
         tokens = [Token(t.text, t.start - n_start, t.end - n_start) for t in self.tokens[first:last]]
+        # the view holds the match lists, not the document: no reference cycle, so an article's
+        # analysis is freed as soon as it is done with, without waiting for the garbage collector
+        return TextView(start, norm, tokens, self.index,
+                        partial(_shifted, self.matches, self._derived.setdefault("match starts", {}),
+                                first, last, start, n_start))
 
-        def shifted(family: str) -> list[Match]:
-            every = self.matches[family]
-            k = bisect_left([m.token_start for m in every], first)
-            out = []
-            for m in every[k:]:
-                if m.token_start >= last:
-                    break
-                if m.token_end <= last:
-                    out.append(Match(Span(m.span.start - start, m.span.end - start, m.span.text),
-                                     m.norm_start - n_start, m.norm_end - n_start, m.token_start - first,
-                                     m.token_end - first, m.phrase, m.prefix, m.payload))
-            return out
+    def _token_starts(self) -> list[int]:
+        if "token starts" not in self._derived:
+            self._derived["token starts"] = [t.start for t in self.tokens]
+        return self._derived["token starts"]
 
-        return TextView(start, norm, tokens, self.index, shifted)
+
+def _shifted(matches: dict[str, list[Match]], starts: dict[str, list[int]], first: int, last: int, start: int,
+             n_start: int, family: str) -> list[Match]:
+    """The family's matches inside tokens [first, last), in the offsets of a stretch starting at `start`."""
+    every = matches[family]
+    if family not in starts:
+        starts[family] = [m.token_start for m in every]
+    out = []
+    for m in every[bisect_left(starts[family], first):]:
+        if m.token_start >= last:
+            break
+        if m.token_end <= last:
+            out.append(Match(Span(m.span.start - start, m.span.end - start, m.span.text),
+                             m.norm_start - n_start, m.norm_end - n_start, m.token_start - first,
+                             m.token_end - first, m.phrase, m.prefix, m.payload))
+    return out
 
 
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
