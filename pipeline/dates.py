@@ -584,6 +584,8 @@ def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[_Mention, ...]
     doc = _prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
     for i in range(len(doc.tokens)):
+        if i not in doc.matches and doc.number(i) is None:
+            continue  # every rule starts at a word of the date lexicon or at a number
         candidates += [m for m in (rule(doc, i) for rule in _GRAMMAR) if m is not None]
         candidates += [m for m in (_calendar_date(doc, i, lexicon), _since_anchor(doc, i, lexicon)) if m is not None]
     chosen: list[_Mention] = []

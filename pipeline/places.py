@@ -352,6 +352,9 @@ class PlaceResolver:
         drafts: list[_Draft] = []
         t = 0
         while t < len(doc.words):
+            if t not in doc.at:  # every place phrase starts at a phrase of the lexicon
+                t += 1
+                continue
             found, t_next = self._phrase(doc, t, drafts)
             drafts.extend(found)
             t = t_next if found else t + 1
