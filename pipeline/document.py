@@ -45,7 +45,8 @@ class TextView:
         """Non-overlapping matches of the family, longest first, in text order (as PhraseMatcher.find)."""
         key = ("longest", self.index.family(matcher))
         if key not in self._memo:
-            self._memo[key] = prefer_longest_match(self.find_all(matcher))
+            found = self.find_all(matcher)
+            self._memo[key] = prefer_longest_match(found) if len(found) > 1 else found
         return self._memo[key]
 
 
