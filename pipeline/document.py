@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import partial
+from operator import itemgetter
 from typing import Any, Callable
 
 from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
@@ -96,33 +97,34 @@ class Document:
         norm = NormalisedText(self.text[start:end], self.norm.text[n_start:n_end],
                               tuple(o - start for o in offsets[n_start:n_end]))
         tokens = [Token(t.text, t.start - n_start, t.end - n_start) for t in self.tokens[first:last]]
-        # the view holds the match lists, not the document: no reference cycle, so an article's
+        # the view holds its own match lists, not the document: no reference cycle, so an article's
         # analysis is freed as soon as it is done with, without waiting for the garbage collector
-        return TextView(start, norm, tokens, self.index,
-                        partial(_shifted, self.matches, self._derived.setdefault("match starts", {}),
-                                first, last, start, n_start))
+        starts, every = self._matches_by_token()
+        inside: dict[str, list[Match]] = {}
+        for _, family, m in every[bisect_left(starts, first):bisect_left(starts, last)]:
+            if m.token_end <= last:
+                inside.setdefault(family, []).append(
+                    Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
+                          m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix,
+                          m.payload))
+        return TextView(start, norm, tokens, self.index, partial(_listed, inside))
 
     def _token_starts(self) -> list[int]:
         if "token starts" not in self._derived:
             self._derived["token starts"] = [t.start for t in self.tokens]
         return self._derived["token starts"]
 
+    def _matches_by_token(self) -> tuple[list[int], list[tuple[int, str, Match]]]:
+        """Every family's matches in one list by first token (a family's own order kept), and their first tokens."""
+        if "matches by token" not in self._derived:
+            every = sorted(((m.token_start, family, m) for family, ms in self.matches.items() for m in ms),
+                           key=itemgetter(0))
+            self._derived["matches by token"] = ([k for k, _, _ in every], every)
+        return self._derived["matches by token"]
 
-def _shifted(matches: dict[str, list[Match]], starts: dict[str, list[int]], first: int, last: int, start: int,
-             n_start: int, family: str) -> list[Match]:
-    """The family's matches inside tokens [first, last), in the offsets of a stretch starting at `start`."""
-    every = matches[family]
-    if family not in starts:
-        starts[family] = [m.token_start for m in every]
-    out = []
-    for m in every[bisect_left(starts[family], first):]:
-        if m.token_start >= last:
-            break
-        if m.token_end <= last:
-            out.append(Match(Span(m.span.start - start, m.span.end - start, m.span.text),
-                             m.norm_start - n_start, m.norm_end - n_start, m.token_start - first,
-                             m.token_end - first, m.phrase, m.prefix, m.payload))
-    return out
+
+def _listed(matches: dict[str, list[Match]], family: str) -> list[Match]:
+    return matches.get(family, [])
 
 
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
