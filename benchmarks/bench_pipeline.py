@@ -104,18 +104,26 @@ class StageClock:
 
 
 def install_stage_clock() -> StageClock:
-    """Time the stages of extract_article (the pipeline code itself is not changed)."""
+    """Time the stages of extract_article in this process (the pipeline code itself is not changed)."""
     import pipeline.extract as extract
+    import pipeline.work  # noqa: F401  (it holds extract_article too)
     from pipeline.places import PlaceResolver
 
     clock = StageClock()
+    modules = [m for name, m in sys.modules.items() if name.startswith("pipeline") and m is not None]
     for attr, name in (("analyse", "document (normalise, tokens, sentences, one-pass matching)"),
                        ("infer_publication_date", "publication date inference"),
                        ("find_triggers", "triggers and modality"), ("find_actors", "actors"),
                        ("extract_figures", "casualty figures and numbers"), ("resolve_event_date", "event dates"),
                        ("build_sentence_events", "event assembly"),
                        ("extract_article", "extract: rest (sentence loop, carry-over)")):
-        setattr(extract, attr, clock.wrap(name, getattr(extract, attr)))
+        original = getattr(extract, attr, None)
+        if original is None:
+            continue
+        timed = clock.wrap(name, original)
+        for module in modules:
+            if getattr(module, attr, None) is original:
+                setattr(module, attr, timed)
     PlaceResolver.find_mentions = clock.wrap("places", PlaceResolver.find_mentions)
     return clock
 
@@ -145,44 +153,63 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=1000, help="synthetic articles to generate (default 1000)")
     parser.add_argument("--articles", type=Path, help="measure this folder or JSONL file instead of a synthetic corpus")
     parser.add_argument("--manifest", type=Path, help="manifest for --articles")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="workers of the parallel run (default: all cores; 1 runs only the one-worker pass)")
     parser.add_argument("--keep", type=Path, help="write the synthetic corpus and outputs here instead of a temporary folder")
     args = parser.parse_args(argv)
 
     from pipeline.run import run_pipeline
 
-    settings = Settings(progress=False, cache=False)
     startup = startup_seconds()
     with tempfile.TemporaryDirectory(prefix="synthetic-benchmark-") as tmp:
         work = args.keep or Path(tmp)
         if args.articles:
             articles, manifest = args.articles, args.manifest
         else:
-            articles = make_corpus(work / "synthetic-benchmark-corpus", args.n, settings)
+            articles = make_corpus(work / "synthetic-benchmark-corpus", args.n, Settings())
             manifest = articles / "manifest.csv"
         bare_s, chars, words = bare_pass(articles)
-        clock = install_stage_clock()
-        cpu, wall = time.process_time(), time.perf_counter()
-        summary = run_pipeline(articles, manifest, work / "out", settings)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        timings = json.loads((work / "out" / "run.json").read_text(encoding="utf-8"))["timings"]
-    n = sum(summary.articles_by_status.values())
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    print(f"machine: {machine()}")
+        clock = install_stage_clock()
+        one = Settings(progress=False, cache=False, workers=1)
+        cpu, wall = time.process_time(), time.perf_counter()
+        summary = run_pipeline(articles, manifest, work / "out-1", one)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        timings = json.loads((work / "out-1" / "run.json").read_text(encoding="utf-8"))["timings"]
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        parallel = None
+        if args.workers != 1:
+            many = Settings(progress=False, cache=False, workers=args.workers)
+            t = time.perf_counter()
+            run_pipeline(articles, manifest, work / "out-n", many)
+            parallel = (time.perf_counter() - t, json.loads((work / "out-n" / "run.json").read_text(encoding="utf-8")))
+            same = (work / "out-1" / "events.csv").read_bytes() == (work / "out-n" / "events.csv").read_bytes()
+    n = sum(summary.articles_by_status.values())
+
+    print(f"machine: {machine()}; load average before the run {os.getloadavg()[0]:.1f}")
     print(f"corpus: {n} articles, {chars:,} characters, {words:,} words "
           f"({'synthetic' if not args.articles else articles}); {summary.n_events} event rows")
-    print(f"pipeline: {wall:.2f} s wall, {cpu:.2f} s CPU -> {n / wall:.0f} articles/s, {chars / wall / 1e3:.0f} k chars/s "
-          f"({n / cpu:.0f} articles per CPU-second)")
-    print(f"bare read + re.findall(r'\\w+') over the same files: {bare_s:.3f} s -> pipeline is {wall / bare_s:.0f}x")
-    print(f"peak RSS: {peak_mb:.0f} MB")
+    print(f"one worker: {wall:.2f} s wall, {cpu:.2f} s CPU -> {n / wall:.0f} articles/s, {chars / wall / 1e3:.0f} k chars/s; "
+          f"{n / cpu:.0f} articles and {chars / cpu / 1e3:.0f} k chars per CPU-second")
+    if parallel is not None:
+        p_wall, p_info = parallel
+        print(f"{p_info['engine']['workers']} workers: {p_wall:.2f} s wall -> {n / p_wall:.0f} articles/s, "
+              f"{chars / p_wall / 1e3:.0f} k chars/s; events.csv identical to one worker: {same}")
+    print(f"bare read + re.findall(r'\\w+') over the same files: {bare_s:.3f} s -> one worker is {wall / bare_s:.0f}x "
+          f"({cpu / bare_s:.0f}x in CPU time)")
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: {peak_mb:.0f} MB (one-worker run, this process)"
+          + (f"; largest worker process {children_mb:.0f} MB" if parallel is not None else ""))
     print(f"start-up in a fresh interpreter: imports {startup['imports_s']:.2f} s, lexicons {startup['lexicons_s']:.2f} s "
           f"(torch imported: {startup['torch']}, camel_tools imported: {startup['camel_tools']})")
-    print("time by stage (run.json wall timings, then CPU time of the stages inside extraction, exclusive):")
-    for key in ("ingest_s", "load_lexicons_s", "extract_s", "dedup_s", "write_s"):
-        if key in timings:
-            print(f"  {key.removesuffix('_s'):<58} {timings[key]:8.2f} s  {100 * timings[key] / wall:5.1f}%")
+    print("one-worker run by phase (run.json, wall):")
+    for key, seconds in timings.items():
+        if key != "total_s":
+            print(f"  {key.removesuffix('_s'):<58} {seconds:8.2f} s  {100 * seconds / wall:5.1f}%")
+    print("stages inside extraction (CPU, exclusive: a stage's time leaves out the stages it calls):")
     for name, seconds in sorted(clock.seconds.items(), key=lambda x: -x[1]):
-        print(f"    {name:<56} {seconds:8.2f} s  {100 * seconds / cpu:5.1f}% of CPU  {1e3 * seconds / max(n, 1):6.2f} ms/article")
+        print(f"  {name:<58} {seconds:8.2f} s  {100 * seconds / cpu:5.1f}%  {1e3 * seconds / max(n, 1):6.2f} ms/article")
 
 
 if __name__ == "__main__":
