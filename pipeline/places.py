@@ -27,6 +27,8 @@ from pipeline.resources import load_clitics, load_csv, load_yaml
 from pipeline.sentences import load_sentence_rules, split_sentences
 from pipeline.textnorm import NormalisedText, normalise, normalise_phrase, tokenize
 
+_ENCLOSES_SITE = "encloses the building before it"
+
 LOCAL_KINDS = frozenset({"neighbourhood", "landmark", "town", "village", "camp"})
 """Kinds of places an event can be put at (a city, district or region is only a coarse location)."""
 
@@ -128,12 +130,16 @@ class PlaceGrammar:
     """(phrase, role)."""
     not_origin_before: frozenset[str]
     proximity_before: frozenset[str]
+    departure_words: frozenset[str]
+    """Words before من of a force setting out (انطلقت القطعات من ...): the place is a departure, not the event's."""
     """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
     fire_words: frozenset[str]
     fire_window: int
     source_speakers: frozenset[str]
     residence_words: frozenset[str]
     colon_list_window: int
+    locator_reach: int
+    """How many words may stand between a place and a direction phrase that locates it."""
     locators: tuple[str, ...]
     proximity_locators: frozenset[str]
     """Locators after which the next place is only near the one before (الملاصقة لحي الفاروق)."""
@@ -261,11 +267,13 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         cues=cues,
         not_origin_before=norm_set("not_origin_before"),
         proximity_before=norm_set("proximity_before"),
+        departure_words=norm_set("departure_words"),
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
         residence_words=norm_set("residence_words"),
         colon_list_window=int(words.get("colon_list_window", 12)),
+        locator_reach=int(words.get("locator_reach", 5)),
         locators=tuple(_require(words_path, words, "locators")),
         proximity_locators=frozenset(words.get("proximity_locators") or ()),
         name_separators=tuple(words.get("name_separators") or ()),
@@ -388,6 +396,7 @@ class PlaceResolver:
             add(w.form, w)
             add(clitics.article + w.form, replace(w, definite=True))
             word_forms_norm.add(normalise_phrase(w.form))
+        self._place_word_forms = frozenset(word_forms_norm)
         world_names = {normalise_phrase(name) for name, _ in world}
         for name, wp in world:
             add(name, wp)
@@ -496,9 +505,12 @@ class PlaceResolver:
             return [], t
         if note:
             head = [replace(d, notes=d.notes + (note,)) for d in head]
+        head = self._relative_locator(doc, t, head, before)
         found = list(head)
         while True:
             tail, t_end = self._tails(doc, t_end, ctx, before + found)
+            if tail and _ENCLOSES_SITE in tail[0].notes:
+                found[-1] = replace(found[-1], role="reference", notes=found[-1].notes + ("inside the next place",))
             found += tail
             u = self._continuation(doc, t_end) if ctx is not None else None
             if u is None:
@@ -510,12 +522,34 @@ class PlaceResolver:
             t_end, ctx = u_end, item_ctx
         return self._situated(doc, t, found), t_end
 
+    def _relative_locator(self, doc: _Doc, t: int, head: list[_Draft], before: list[_Draft]) -> list[_Draft]:
+        """A direction from a place that only says where other places lie: a few words after a smaller place
+        of the same sentence ("قرية خواجة خليل على نهر دجلة شرق ناحية بادوش"), or right after a place word
+        with no name ("تسع قرى شمال بلدة بعشيقة")."""
+        if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
+                head[0].role not in ("location", "origin"):
+            return head
+        if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
+            # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
+            return [replace(head[0], role="reference", relation="", notes=("locator",))]
+        if not before:
+            return head
+        previous = before[-1]
+        gap = doc.text[previous.span.end:doc.span(t, t + 1).start]
+        if len(gap.split()) > self.grammar.locator_reach or any(c in gap for c in ".؟!:؛"):
+            return head
+        if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
+            return head
+        return [replace(head[0], role="reference", relation="", notes=("locator",))]
+
     def _cue_role(self, doc: _Doc, t: int, role: str) -> tuple[str, str]:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
         before = doc.words[t - 1] if t > 0 else ""
         if role == "origin" and before:
             if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
                 return "proximity", "distance or approach"
+            if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
+                return "departure", "where a force set out from"
             if before.isdigit() or self._is_partitive(before):
                 return "location", ""
         if role == "destination":
@@ -550,9 +584,10 @@ class PlaceResolver:
             return found
         m = doc.at.get(t)
         i = t - 1
+        construct = doc.words[t] in self._place_word_forms and not (m and m.prefix)  # "مدير مخيم حسن شام"
         if doc.words[i] == "في":
             i -= 1
-        elif not (m and m.prefix and m.prefix[-1] in "ب"):
+        elif not (m and m.prefix and m.prefix[-1] in "ب") and not construct:
             return found
         words = doc.words[max(0, i - 1):i + 1]
         head = found[0]
@@ -598,6 +633,8 @@ class PlaceResolver:
     def _rank(self, draft: _Draft, word: PlaceWord | None) -> int:
         if word is not None:
             return word.type.rank
+        if draft.word_type in self.grammar.types:  # "محلة ابن الهيثم" is smaller than its quarter
+            return self.grammar.types[draft.word_type].rank
         kinds = [p.kind for p in draft.candidates] or (["district"] if draft.sector else ["neighbourhood"])
         return max(self.grammar.kind_ranks.get(k, 1) for k in kinds)
 
@@ -710,7 +747,7 @@ class PlaceResolver:
         if m is not None:
             draft, t_end = self._known_name(doc, m, word, licensed, role)
         local_word = word is not None and word.type.unknown_names and word.type.name not in ("city", "governorate")
-        if draft is not None and draft.world is not None and local_word:
+        if draft is not None and draft.world is not None and local_word and word.type.rank <= 1:
             draft = None  # "حي الجزائر" is a quarter, not Algeria
         if draft is None and word is not None and word.type.unknown_names:
             draft, t_end = self._unknown_name(doc, t, word, role, in_list=in_list)
@@ -761,7 +798,7 @@ class PlaceResolver:
             aliases = fitting or aliases
         usable = [a.place for a in aliases if licensed or not a.needs_context]
         banks = [p for p in m.payload if isinstance(p, Tag) and p.name == "bank"]
-        word_type = word.type.name if word else ""
+        word_type = word.type.name if word else self._head_word_type(m.phrase)
         if usable:
             draft = _Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
             return self._with_bank_tail(doc, m, draft) if self._is_bank_district(draft) else (draft, m.token_end)
@@ -771,6 +808,12 @@ class PlaceResolver:
         if banks:
             return self._with_bank_tail(doc, m, self._bank_draft(m.span, banks[0].value, role))
         return None, m.token_start
+
+    def _head_word_type(self, phrase: str) -> str:
+        """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
+        first = phrase.split()[0] if phrase else ""
+        return next((w.type.name for w in self.grammar.place_words if normalise_phrase(w.form) == first), "") \
+            if first in self._place_word_forms else ""
 
     def _is_bank_district(self, draft: _Draft) -> bool:
         return all(p.kind == "district" and p.parent_id == self.city.place_id and p.bank in ("left", "right")
@@ -828,7 +871,8 @@ class PlaceResolver:
         if (word.type.quoted_names_only or (word.type.definite_names_only and not definite)) and not quoted:
             return None, t
         trusted = quoted or not word.many
-        bounded = not trusted and (in_list or (word.dual and definite))
+        closed = any(c in doc.gap(t) for c in ")]»”")  # the list was in quotes or brackets and has ended
+        bounded = not trusted and not closed and (in_list or (word.dual and definite))
         if not trusted and not bounded:
             return None, t
         limit = 5 if quoted else 3
@@ -935,8 +979,8 @@ class PlaceResolver:
     def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[_Draft]):
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[_Draft] = []
-        while ctx is not None and t < len(doc.words) and doc.gap(t).strip() in ("", "(", "["):
-            if doc.gap(t).strip():  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
+        while ctx is not None and t < len(doc.words) and self._unquoted_gap(doc.gap(t)) in ("", "(", "["):
+            if self._unquoted_gap(doc.gap(t)):  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
                 item, t_end, _ = self._head(doc, t, before + found, "reference")
                 if not item or doc.gap(t_end).strip()[:1] not in (")", "]"):
                     break
@@ -971,11 +1015,25 @@ class PlaceResolver:
                 break
             near = bool(locators) and locators[0].value in self.grammar.proximity_locators
             always = near or (locators and locators[0].value in self.grammar.enclosing_locators)
+            inside = self._unknown_site_in(before, item[0]) and not near
+            if inside:  # مطعم "حسين الشيخ" في حي الزهور: the quarter is the place on the map, the building a detail
+                found.append(replace(item[0], role=before[-1].role, notes=item[0].notes + (_ENCLOSES_SITE,)))
+                t = t_end
+                continue
             if not always and self._rank(item[0], None) <= ctx.rank:
                 break
             found += [replace(d, role="proximity" if near else "reference") for d in item]
             t = t_end
         return found, t
+
+    def _unquoted_gap(self, gap: str) -> str:
+        """A gap without its quote marks: a closing quote does not end a place phrase (مطعم "X" في حي Y)."""
+        return "".join(c for c in gap if c not in self.grammar.quotes).strip()
+
+    def _unknown_site_in(self, before: list[_Draft], item: _Draft) -> bool:
+        """An unresolved building (a quoted name after مطعم، فندق ...) followed by a known local place."""
+        return bool(before) and not before[-1].candidates and before[-1].word_type == "site" and \
+            any(p.kind in LOCAL_KINDS for p in item.candidates)
 
     def _has_attached_locator(self, doc: _Doc, t: int) -> bool:
         m = doc.at.get(t)
