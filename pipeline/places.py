@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -755,6 +756,9 @@ class PlaceResolver:
             return None, t
         if draft.candidates and not draft.sector and not draft.parts:
             number = self._ordinal_ending(m) if m is not None and t_end == m.token_end else None
+            if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
+                                          for p in draft.candidates):
+                number = None  # "الجسر الخامس" is the name itself, not a part of a place
             ordinals = doc.tags(t_end, "ordinal") if doc.gap(t_end).strip() == "" else []
             if ordinals:
                 number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
@@ -1081,6 +1085,10 @@ class PlaceResolver:
         if len({p.bank for p in d.candidates}) > 1:
             bank = self._decide_bank(d, drafts, sentences)
             chosen = [p for p in d.candidates if p.bank == bank]
+            if not chosen and "outside" in {p.bank for p in d.candidates}:
+                # a city quarter or a town of the same name, and nothing says which: named, not mapped
+                notes.append("ambiguous: " + " or ".join(p.place_id for p in d.candidates))
+                return PlaceMention(d.span, None, None, None, 0, "", d.role, d.relation, "; ".join(notes))
             if not chosen:
                 notes.append("bank undecided")
                 place = self._undecided(d.candidates)
@@ -1112,10 +1120,16 @@ class PlaceResolver:
         if d.sector is not None:
             return d.sector.bank if d.sector.bank in ("left", "right") else ""
         banks = {p.bank for p in d.candidates}
+        if banks == {"outside"} and all(p.kind in LOCAL_KINDS for p in d.candidates):
+            return "outside"  # a town or village: evidence that a name shared with a city quarter is the town
         return banks.pop() if len(banks) == 1 and banks <= {"left", "right"} else ""
 
     def _decide_bank(self, d: _Draft, drafts: list[_Draft], sentences) -> str:
-        """Same-sentence bank phrase (nearest), then the sentence's other city places, then the article."""
+        """Same-sentence bank phrase (nearest), then the sentence's other places, then the article's.
+
+        Other places vote for the banks the name can be on; towns and villages vote for "outside" (the town of
+        al-Qairawan rather than the quarter) when the name is also one outside the city.
+        """
         starts = [s.start for s in sentences]
         i = bisect.bisect_right(starts, d.span.start) - 1
         lo, hi = (sentences[i].start, sentences[i].end) if i >= 0 else (0, len(d.span.text))
@@ -1124,11 +1138,11 @@ class PlaceResolver:
         if phrases:
             nearest = min(phrases, key=lambda o: abs(o.span.start - d.span.start))
             return self._bank_evidence(nearest)
+        possible = {p.bank for p in d.candidates}
         for group in (in_sentence, [o for o in drafts if o is not d]):
-            votes = [self._bank_evidence(o) for o in group]
-            left, right = votes.count("left"), votes.count("right")
-            if left != right:
-                return "left" if left > right else "right"
+            votes = Counter(v for o in group if (v := self._bank_evidence(o)) in possible).most_common(2)
+            if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
+                return votes[0][0]
         return ""
 
 
