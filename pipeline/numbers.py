@@ -35,6 +35,8 @@ class NumberMention:
     high: int | None
     words: str
     """The normalised words the number was read from."""
+    scale: int = 1
+    """The scale word that ends the number (1000 for "15 ألف"), 1 without one."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,9 @@ class _Atom:
     digits: bool = False
 
 
-def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) -> list[_Atom]:
+def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match]) -> list[_Atom]:
     """Digit runs and number words in text order (thousands separators and decimals joined)."""
-    by_start: dict[int, Match] = {m.token_start: m for m in lexicon.matcher.find(norm, tokens)}
+    by_start: dict[int, Match] = {m.token_start: m for m in words}
     atoms: list[_Atom] = []
     i = 0
     while i < len(tokens):
@@ -117,19 +119,39 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) ->
             i = match.token_end
             continue
         if digits and digits["prefix"] in lexicon.clitic_prefixes:
-            start, end, text = tok.start + len(digits["prefix"]), tok.end, digits["digits"]
+            start, end = tok.start + len(digits["prefix"]), tok.end
+            groups, separators = [digits["digits"]], []
             while i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
                 gap, nxt = norm.text[end:tokens[i + 1].start], tokens[i + 1]
-                if gap in _THOUSANDS_SEPARATORS and len(nxt.text) == 3:
-                    text += nxt.text
-                elif gap in _DECIMAL_POINTS:
-                    text += "." + nxt.text
-                else:
+                if gap not in _THOUSANDS_SEPARATORS + _DECIMAL_POINTS:
                     break
+                groups.append(nxt.text)
+                separators.append(gap)
                 end, i = nxt.end, i + 1
-            atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
+            text = _digit_run(groups, separators)
+            if text is not None:
+                atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
         i += 1
     return atoms
+
+
+def _digit_run(groups: list[str], separators: list[str]) -> str | None:
+    """Digit groups joined by separators as the digits of one number, or None when they are no number.
+
+    Three-digit groups after commas or after two or more dots are thousands (1,200 or 1.200.000); one
+    dot is a decimal point (2.5); other dotted runs are dates (12.3.2017, 2017.03.05), left to dates.py.
+    """
+    if not separators:
+        return groups[0]
+    thousands = all(len(g) == 3 for g in groups[1:])
+    dots = sum(sep in _DECIMAL_POINTS for sep in separators)
+    if dots == 0:
+        return "".join(groups) if thousands else None
+    if dots == len(separators) and dots >= 2:
+        return "".join(groups) if thousands else None
+    if len(separators) == 1:
+        return groups[0] + "." + groups[1]
+    return None
 
 
 def _joins(norm: NormalisedText, lexicon: NumberLexicon, prev: _Atom, nxt: _Atom) -> str | None:
@@ -196,7 +218,8 @@ def _mention(norm: NormalisedText, run: list[_Atom], value: float,
     if vague is not None:
         return NumberMention(vague[0], Span(start, end, norm.original[start:end]), True, vague[0], vague[1], words)
     number = int(value)
-    return NumberMention(number, Span(start, end, norm.original[start:end]), False, number, number, words)
+    scale = run[-1].word.scale if len(run) > 1 and run[-1].word.scale else 1
+    return NumberMention(number, Span(start, end, norm.original[start:end]), False, number, number, words, scale)
 
 
 def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tuple[int, int]]) -> list[NumberMention]:
@@ -213,14 +236,15 @@ def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tupl
 
 
 def find_numbers(norm: NormalisedText, lexicon: NumberLexicon,
-                 tokens: list[Token] | None = None) -> list[NumberMention]:
+                 tokens: list[Token] | None = None, *, words: list[Match] | None = None) -> list[NumberMention]:
     """Every number in the text, in text order, with spans in the original text.
 
     Percentages and decimals that are not followed by a scale ("2.5") are left out: they never count
-    people or days.
+    people or days. `words` are the number-word matches of an analysed document (TextView.find);
+    without them the text is matched here.
     """
     tokens = tokenize(norm) if tokens is None else tokens
-    atoms = _atoms(norm, tokens, lexicon)
+    atoms = _atoms(norm, tokens, lexicon, lexicon.matcher.find(norm, tokens) if words is None else words)
     found: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
     k = 0

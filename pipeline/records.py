@@ -163,6 +163,10 @@ class Figure:
     victims: str = "unknown"
     """civilians, isis, security_forces, mixed, unknown."""
     cumulative: bool = False
+    unit: str = "people"
+    """What the number counts: people, or families (households) for displacement."""
+    rule: str = ""
+    """The reading rule that made the number a figure (the `figure_rules` column), for diagnosis."""
 
 
 @dataclass(frozen=True)
