@@ -133,6 +133,8 @@ class PlaceGrammar:
     not_origin_before: frozenset[str]
     proximity_before: frozenset[str]
     departure_words: frozenset[str]
+    description_words: frozenset[str]
+    """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
     """Words before من of a force setting out (انطلقت القطعات من ...): the place is a departure, not the event's."""
     """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
     fire_words: frozenset[str]
@@ -270,6 +272,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         not_origin_before=norm_set("not_origin_before"),
         proximity_before=norm_set("proximity_before"),
         departure_words=norm_set("departure_words"),
+        description_words=norm_set("description_words"),
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
@@ -505,6 +508,8 @@ class PlaceResolver:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
         role, note = "location", ""
         cues = doc.entries(t, Cue)
+        if not cues and t > 0 and self._has_stem(doc.words[t - 1], self.grammar.description_words):
+            role, note = "reference", "described"
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
@@ -561,6 +566,8 @@ class PlaceResolver:
         if role == "origin" and before:
             if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
                 return "proximity", "distance or approach"
+            if doc.entries(t - 1, DirectionWord):
+                return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
             if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
                 return "departure", "where a force set out from"
             if before.isdigit() or self._is_partitive(before):
