@@ -437,7 +437,7 @@ class PlaceResolver:
         variants: dict[str, set[tuple[str, bool]]] = {}
         for key, alias, self_licensed in spellings:
             for variant in spelling_variants(key, grammar.variants, clitics.article) - known:
-                variants.setdefault(variant, set()).add((alias.place_id, self_licensed))
+                variants.setdefault(variant, set()).add((alias.place_id, variant.split()[0] in word_forms_norm))
             if self_licensed and len(key.split()) > 1 and " ".join(key.split()[1:]) not in known:
                 # "حي الكنيسة" is also "الكنيسة" on a list of places
                 variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
@@ -565,7 +565,7 @@ class PlaceResolver:
         before = doc.words[t - 1] if t > 0 else ""
         if role == "origin" and before:
             if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
-                return "proximity", "distance or approach"
+                return "reference", "distance or approach"
             if doc.entries(t - 1, DirectionWord):
                 return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
             if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
@@ -688,13 +688,13 @@ class PlaceResolver:
         if n >= len(doc.words) or not (self._only_quotes_between(gap) or (word.many and self._list_opening(gap))):
             return [], t, None
         draft, t_end = self._name(doc, n, word, licensed=True, role=role)
-        if draft is None and word.type.head_in_name:
-            draft, t_end = self._unknown_name(doc, t, word, role)
-        elif draft is not None and word.type.head_in_name and draft.candidates:
+        if draft is not None and word.type.head_in_name:  # "تلة الزعتر": the head is part of the name
             draft = replace(draft, span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
         if draft is None:
             return [], t, None
-        return [draft], t_end, _ListContext(role, True, word.type.rank, word if word.type.unknown_names else None)
+        # only a plural or a dual announces more names than the gazetteer knows (قرية اليرموك وأضحت: no list)
+        opener = word if word.type.unknown_names and word.many else None
+        return [draft], t_end, _ListContext(role, True, word.type.rank, opener)
 
     def _list_opening(self, gap: str) -> bool:
         """A slash or colon between a plural place word and its list: "أحياء/ السلام والوحدة"."""
@@ -894,7 +894,8 @@ class PlaceResolver:
         if (word.type.quoted_names_only or (word.type.definite_names_only and not definite)) and not quoted:
             return None, t
         trusted = quoted or not word.many
-        closed = any(c in doc.gap(t) for c in ")]»”")  # the list was in quotes or brackets and has ended
+        gap = doc.gap(t)
+        closed = any(c in gap for c in ")]»”") or gap.lstrip()[:1] in self.grammar.quotes  # the list has ended
         bounded = not trusted and not closed and (in_list or (word.dual and definite))
         if not trusted and not bounded:
             return None, t
@@ -907,7 +908,9 @@ class PlaceResolver:
                 break  # punctuation, a closing quote, a conjunction or a known word ends the name
             known = doc.at.get(last) if last > t or not self._world_only(doc.at.get(last)) else None
             numbered = last == t and word.type.numbered_names and w.isdigit()
-            if not quoted and ((self._stops_name(w) and not numbered) or self._starts_with_conjunction(w) or known):
+            joined = self._starts_with_conjunction(w) and not (last == t and in_list)  # "والزيتون" opens an item
+            if not quoted and ((self._stops_name(self._without_conjunction(w) if last == t and in_list else w)
+                                and not numbered) or joined or known):
                 ended = True
                 break  # "بث حي ومباشر", "قرية صغيرة": not names
             last += 1
@@ -915,6 +918,10 @@ class PlaceResolver:
         if last == t or (bounded and not ended):
             return None, t
         span = doc.span(t, last) if doc.at.get(t) is None else self._plain_span(doc, t, last)
+        if in_list and doc.at.get(t) is None and self._starts_with_conjunction(doc.words[t]):
+            skip = len(doc.words[t]) - len(self._without_conjunction(doc.words[t]))
+            s, e = doc.norm.to_original(doc.starts[t] + skip, doc.ends[last - 1])
+            span = Span(s, e, doc.text[s:e])
         place = self._similar_place(normalise_phrase(span.text), word)
         if place is not None:
             return _Draft(span, (place,), role=role, notes=("similar spelling",), word_type=word.type.name), last
@@ -959,7 +966,10 @@ class PlaceResolver:
         return key[len(article):] if key.startswith(article) and len(key) > len(article) + 2 else key
 
     def _stops_name(self, word: str) -> bool:
-        return word.isdigit() or any(stem in self.grammar.name_stops for stem, _ in word_forms(word, self.clitics))
+        """Digits, stop words, and words with an attached preposition and article (بالصواريخ) end a name."""
+        attached = any(word.startswith(p + self.clitics.article) for p in self.clitics.prepositions) \
+            or word.startswith(self.clitics.lam_article)
+        return word.isdigit() or attached or any(stem in self.grammar.name_stops for stem, _ in word_forms(word, self.clitics))
 
     def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[_Draft], role: str):
         """جنوب حي الصحة (offset from a place), غرب الموصل / شمال غرب المدينة (a sector of the city)."""
@@ -1063,6 +1073,10 @@ class PlaceResolver:
         return bool(m and m.prefix and m.prefix[-1] in "".join(self.clitics.prepositions)
                     and not self._starts_with_conjunction(m.prefix))
 
+    def _without_conjunction(self, word: str) -> str:
+        conj = next((c for c in self.grammar.list_conjunctions if word.startswith(c) and len(word) > len(c) + 2), "")
+        return word[len(conj):]
+
     def _starts_with_conjunction(self, word: str) -> bool:
         return any(word.startswith(c) for c in self.grammar.list_conjunctions)
 
@@ -1080,6 +1094,8 @@ class PlaceResolver:
         m = doc.at.get(t)
         if m and self._starts_with_conjunction(m.prefix):
             return t
+        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t]:
+            return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
         if any(c in gap for c in "،,"):
             return t
         return None
