@@ -1012,7 +1012,15 @@ class PlaceResolver:
     def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[_Draft]):
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[_Draft] = []
-        while ctx is not None and t < len(doc.words) and self._unquoted_gap(doc.gap(t)) in ("", "(", "["):
+        while ctx is not None and t < len(doc.words) and self._unquoted_gap(doc.gap(t)) in ("", "(", "[", "،", ","):
+            if self._unquoted_gap(doc.gap(t)) in ("،", ","):
+                # "نحو معسكر حسن شام، في منطقة الخازر": after a comma, في and a place word say where it lies
+                item, t_end = self._comma_locator(doc, t, before + found)
+                if not item:
+                    break
+                found += item
+                t = t_end
+                continue
             if self._unquoted_gap(doc.gap(t)):  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
                 item, t_end, _ = self._head(doc, t, before + found, "reference")
                 if not item or doc.gap(t_end).strip()[:1] not in (")", "]"):
@@ -1059,6 +1067,18 @@ class PlaceResolver:
             t = t_end
         return found, t
 
+    def _comma_locator(self, doc: _Doc, t: int, before: list[_Draft]) -> tuple[list[_Draft], int]:
+        if not any(tag.value == "في" for tag in doc.tags(t, "locator")) or doc.at[t].prefix:
+            return [], t
+        start = doc.at[t].token_end
+        words = doc.entries(start, PlaceWord)
+        if not words or words[0].definite or words[0].many:
+            return [], t
+        item, t_end, _ = self._after_place_word(doc, start, words[0], before, "reference")
+        if not item or not item[0].candidates:
+            return [], t
+        return [replace(d, role="reference", notes=("locator",)) for d in item], t_end
+
     def _unquoted_gap(self, gap: str) -> str:
         """A gap without its quote marks: a closing quote does not end a place phrase (مطعم "X" في حي Y)."""
         return "".join(c for c in gap if c not in self.grammar.quotes).strip()
@@ -1096,7 +1116,7 @@ class PlaceResolver:
             return t
         if m is None and self._without_conjunction(doc.words[t]) != doc.words[t]:
             return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
-        if any(c in gap for c in "،,"):
+        if any(c in gap for c in g.list_separators):  # "، " and the dash of "سنجار - تلعفر"
             return t
         return None
 

@@ -222,3 +222,12 @@ def test_spelling_variants_make_one_change_and_skip_short_words():
     assert "الفروق" in variants and "الفاروق" not in variants
     assert spelling_variants("عدن", rules, "ال") == set()
     assert "جامع النوري" in spelling_variants("الجامع النوري", rules, "ال")
+
+
+def test_after_a_comma_fi_and_a_place_word_locate_the_place_before(resolver):  # noqa: F811
+    assert local_rows(resolver, "نزحت العائلات نحو قرية حسن شام، في منطقة الخازر") == [
+        ("حسن شام", "hasan_sham", "", "destination"), ("الخازر", "khazir_camp", "", "reference")]
+
+
+def test_a_dash_joins_the_two_ends_of_a_road(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "أقيم ساتر على الطريق الرابط القيارة - الشورة")] == ["reference", "reference"]
