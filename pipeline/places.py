@@ -56,6 +56,8 @@ class PlaceType:
     """Unknown names only with the article or in quotes: "منطقة آخذة في الانكماش" is no name."""
     head_in_name: bool = False
     """The word is part of the name (تلة الزعتر، هضبة الكرامة): kept in the span of an unknown name."""
+    strict_kinds: bool = False
+    """Only places of its kinds: "جامع الرابعية" is a mosque named after a quarter, not the quarter."""
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         types[name] = PlaceType(name, frozenset(_require(words_path, spec, "kinds")), int(_require(words_path, spec, "rank")),
                                 bool(unknown), bool(spec.get("bare_reference")), bool(spec.get("sector")),
                                 unknown == "quoted", bool(spec.get("numbered_names")), unknown == "definite",
-                                bool(spec.get("head_in_name")))
+                                bool(spec.get("head_in_name")), bool(spec.get("strict_kinds")))
     place_words = []
     for n, row in enumerate(_require(words_path, words, "place_words")):
         if row.get("type") not in types or row.get("number") not in ("one", "two", "many"):
@@ -614,7 +616,7 @@ class PlaceResolver:
         kinds = {p.kind for p in head.candidates}
         role = ""
         if any(self._has_stem(w, self.grammar.source_speakers) for w in words) and \
-                (kinds & {"landmark", "camp"} or head.word_type in ("site", "camp")):
+                (kinds & {"landmark", "camp"} or head.word_type in ("site", "building", "camp")):
             role = "source"
         elif any(self._has_stem(w, self.grammar.residence_words) for w in words) and \
                 ("camp" in kinds or head.word_type == "camp"):
@@ -818,7 +820,7 @@ class PlaceResolver:
         aliases = [p for p in m.payload if isinstance(p, Alias)]
         if word is not None:
             fitting = [a for a in aliases if a.place.kind in word.type.kinds]
-            aliases = fitting or aliases
+            aliases = fitting if fitting or word.type.strict_kinds else aliases
         usable = [a.place for a in aliases if licensed or not a.needs_context]
         banks = [p for p in m.payload if isinstance(p, Tag) and p.name == "bank"]
         word_type = word.type.name if word else self._head_word_type(m.phrase)
@@ -1085,7 +1087,7 @@ class PlaceResolver:
 
     def _unknown_site_in(self, before: list[_Draft], item: _Draft) -> bool:
         """An unresolved building (a quoted name after مطعم، فندق ...) followed by a known local place."""
-        return bool(before) and not before[-1].candidates and before[-1].word_type == "site" and \
+        return bool(before) and not before[-1].candidates and before[-1].word_type in ("site", "building") and \
             any(p.kind in LOCAL_KINDS for p in item.candidates)
 
     def _has_attached_locator(self, doc: _Doc, t: int) -> bool:

@@ -231,3 +231,11 @@ def test_after_a_comma_fi_and_a_place_word_locate_the_place_before(resolver):  #
 
 def test_a_dash_joins_the_two_ends_of_a_road(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "أقيم ساتر على الطريق الرابط القيارة - الشورة")] == ["reference", "reference"]
+
+
+def test_a_mosque_named_after_a_quarter_is_not_the_quarter(resolver):  # noqa: F811
+    assert local_rows(resolver, "قصف جامع الكرامة الكبير") == []
+
+
+def test_a_place_a_quarter_contains_is_described_not_an_event_place(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "قتال في حي الكرامة الذي يضم حي سومر")] == ["location", "reference"]
