@@ -14,7 +14,8 @@ from pipeline.errors import DataFileError
 
 LABELS_PATH = DATA_DIR / "ui" / "labels.yaml"
 FALLBACK = "en"
-TERM_GROUPS = ("ui", "event_type", "victims", "bank")
+TERM_GROUPS = ("ui", "event_type", "victims", "bank", "precision", "status", "relation", "date_precision",
+               "date_source")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Labels:
     """group -> key -> language -> text."""
     phases: tuple[dict, ...]
     colours: dict[str, str]
+    months: dict[str, list[str]]
+    """Language -> the twelve month names, for date axes."""
 
     def term(self, group: str, key: str, lang: str) -> str:
         """The label of a value (event type, victim group, bank); the value itself when it has none."""
@@ -47,6 +50,9 @@ def _check(path: Path, data: Any) -> None:
         for key, entry in (data.get(group) or {}).items():
             if not isinstance(entry, dict) or set(entry) != languages:
                 raise DataFileError(path, f"{group}.{key} must have exactly the languages {sorted(languages)}")
+    for lang, names in (data.get("months") or {}).items():
+        if not isinstance(names, list) or len(names) != 12:
+            raise DataFileError(path, f"months.{lang} must list twelve month names")
     for n, phase in enumerate(data.get("phases") or []):
         if not {"id", "from", "to"} <= set(phase) or not languages <= set(phase):
             raise DataFileError(path, f"phase {n} needs id, from, to and a label per language")
@@ -63,4 +69,5 @@ def load_labels(path: Path = LABELS_PATH) -> Labels:
         raise DataFileError(path, f"not valid YAML: {err}") from err
     _check(path, data)
     groups = {group: {str(k): v for k, v in (data.get(group) or {}).items()} for group in TERM_GROUPS}
-    return Labels(dict(data["languages"]), groups, tuple(data.get("phases") or ()), dict(data.get("colours") or {}))
+    return Labels(dict(data["languages"]), groups, tuple(data.get("phases") or ()), dict(data.get("colours") or {}),
+                  {k: list(v) for k, v in (data.get("months") or {}).items()})

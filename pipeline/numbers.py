@@ -105,9 +105,9 @@ class _Atom:
     digits: bool = False
 
 
-def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) -> list[_Atom]:
+def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match]) -> list[_Atom]:
     """Digit runs and number words in text order (thousands separators and decimals joined)."""
-    by_start: dict[int, Match] = {m.token_start: m for m in lexicon.matcher.find(norm, tokens)}
+    by_start: dict[int, Match] = {m.token_start: m for m in words}
     atoms: list[_Atom] = []
     i = 0
     while i < len(tokens):
@@ -236,14 +236,15 @@ def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tupl
 
 
 def find_numbers(norm: NormalisedText, lexicon: NumberLexicon,
-                 tokens: list[Token] | None = None) -> list[NumberMention]:
+                 tokens: list[Token] | None = None, *, words: list[Match] | None = None) -> list[NumberMention]:
     """Every number in the text, in text order, with spans in the original text.
 
     Percentages and decimals that are not followed by a scale ("2.5") are left out: they never count
-    people or days.
+    people or days. `words` are the number-word matches of an analysed document (TextView.find);
+    without them the text is matched here.
     """
     tokens = tokenize(norm) if tokens is None else tokens
-    atoms = _atoms(norm, tokens, lexicon)
+    atoms = _atoms(norm, tokens, lexicon, lexicon.matcher.find(norm, tokens) if words is None else words)
     found: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
     k = 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import tempfile
@@ -14,6 +12,7 @@ from typing import Callable
 import pandas as pd
 
 from pipeline.records import Article, Event, InputReport
+from pipeline.safe_csv import SafeWriter, csv_text
 
 EVENT_COLUMNS = [
     "event_id", "cluster_id", "cluster_primary", "cluster_size", "article_id", "outlet", "published", "url", "title",
@@ -107,7 +106,12 @@ def event_row(e: Event, article: Article | None = None) -> dict:
 
 
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
-    df = pd.DataFrame([event_row(e, articles.get(e.article_id)) for e in events], columns=EVENT_COLUMNS)
+    return rows_frame([event_row(e, articles.get(e.article_id)) for e in events])
+
+
+def rows_frame(rows: list[dict]) -> pd.DataFrame:
+    """events.csv rows as a typed frame (nullable integers, floats, booleans, text)."""
+    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     for col in INT_COLUMNS:
         df[col] = pd.array(df[col], dtype="Int64")
     for col in FLOAT_COLUMNS:
@@ -126,6 +130,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # the temporary file is private (0600); outputs are for others to read too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -137,12 +142,81 @@ def _write_text(text: str) -> Callable[[Path], None]:
 
 
 def _csv_text(rows: list[dict], columns: list[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v) for k, v in row.items()})
-    return buf.getvalue()
+    return csv_text(rows, columns)
+
+
+def text_record(article: Article, date_evidence: tuple[str, ...] = ()) -> dict:
+    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found."""
+    return {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
+            "title": article.title, "published": article.published.isoformat() if article.published else "",
+            "date_source": article.date_source, "date_evidence": list(date_evidence)}
+
+
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+ROWS_PER_GROUP = 20_000
+"""Events per Parquet row group and per chunk held while the events files are written."""
+SPILL_NAME = ".events.rows.jsonl"
+
+
+class OutputWriter:
+    """Writes a run's files into a folder as the articles arrive, so memory does not grow with the corpus.
+
+    articles.csv and article_texts.jsonl are appended in input order; event rows wait in a spill file
+    until duplicates are merged, then events.csv and events.parquet are written from it in chunks.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._articles_fh = open(self.folder / "articles.csv", "w", encoding="utf-8", newline="")
+        self._articles = SafeWriter(self._articles_fh, ARTICLE_COLUMNS)
+        self._texts = open(self.folder / "article_texts.jsonl", "w", encoding="utf-8", newline="")
+        self._spill = open(self.folder / SPILL_NAME, "w", encoding="utf-8", newline="")
+        self.n_rows = 0
+
+    def add_report(self, report: InputReport) -> None:
+        self._articles.write(asdict(report))
+
+    def add_article(self, article: Article, date_evidence: tuple[str, ...], events: tuple[Event, ...]) -> None:
+        self._texts.write(_json_line(text_record(article, date_evidence)))
+        for e in events:
+            self._spill.write(json.dumps(event_row(e, article), ensure_ascii=False) + "\n")
+            self.n_rows += 1
+
+    def finish(self, cluster_of_row: Callable[[int, str], tuple[str, bool, int]]) -> None:
+        """Write events.csv and events.parquet with each row's merged cluster, then drop the spill."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for fh in (self._articles_fh, self._texts, self._spill):
+            fh.close()
+        spill = self.folder / SPILL_NAME
+        writer = None
+        with open(spill, encoding="utf-8") as rows_in, \
+                open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
+            events_csv = SafeWriter(csv_out, EVENT_COLUMNS)
+            chunk: list[dict] = []
+            k = 0
+            while True:
+                line = rows_in.readline()
+                if line:
+                    row = json.loads(line)
+                    row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of_row(k, row["event_id"])
+                    k += 1
+                    events_csv.write(row)
+                    chunk.append(row)
+                if len(chunk) >= ROWS_PER_GROUP or (not line and (chunk or writer is None)):
+                    table = pa.Table.from_pandas(rows_frame(chunk), preserve_index=False)
+                    if writer is None:
+                        writer = pq.ParquetWriter(self.folder / "events.parquet", table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                    chunk = []
+                if not line:
+                    break
+        writer.close()
+        spill.unlink()
 
 
 def write_outputs(out_dir: Path, events: pd.DataFrame, reports: list[InputReport], articles: list[Article]) -> None:

@@ -29,7 +29,7 @@ DEFAULTS = {
     "actors": "International coalition", "event_date": "2016-11-03", "date_start": "2016-11-03",
     "date_end": "2016-11-03", "date_precision": "day", "date_text": "الخميس", "date_span": "[48, 53]",
     "place_text": "حي الزهراء", "place_id": "zahra", "place_ar": "حي الزهراء", "place_en": "al-Zahra",
-    "place_kind": "neighbourhood", "place_role": "target", "relation": "in", "bank": "left",
+    "place_kind": "neighbourhood", "place_role": "location", "relation": "", "bank": "left",
     "lat": "36.372", "lon": "43.178", "geo_precision": "1", "place_span": "[24, 34]",
     "trigger_text": "قصفت", "trigger_span": "[0, 4]", "killed_low": "", "killed_high": "", "wounded_low": "",
     "wounded_high": "", "casualties_low": "", "casualties_high": "", "displaced_low": "", "displaced_high": "",
@@ -97,6 +97,10 @@ def write_campaign(campaign_dir: Path, calendar: bool = True, layers: bool = Tru
                                                 [43.05, 36.42], [43.05, 36.28]]]}}]}
         (campaign_dir / "layers" / "tigris.geojson").write_text(json.dumps(line), encoding="utf-8")
         (campaign_dir / "layers" / "city_outline.geojson").write_text(json.dumps(ring), encoding="utf-8")
+        (campaign_dir / "layers" / "map.yaml").write_text(
+            "labels:\n  - {kind: bank, lat: 36.39, lon: 43.21, en: East bank, ar: الساحل الأيسر}\n"
+            "control_milestones: {left: east_bank_retaken, right: victory}\n"
+            "acled: {country: Iraq, admin1: Ninewa, city_admin2: Mosul}\n", encoding="utf-8")
     return campaign_dir
 
 
