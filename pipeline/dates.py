@@ -25,11 +25,14 @@ from pipeline.textnorm import NormalisedText, Token, normalise, tokenize
 
 CALENDAR_COLUMNS = ("milestone_id", "date", "label_en", "label_ar", "source")
 _CLAUSE_STOP = re.compile(r"[،,.;؛!?؟\n]")
-_SENTENCE_STOP = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?؟\n]")
-"""A full stop (not a decimal point: "1.5 كيلومتر"), a question or exclamation mark, a line break."""
+_SENTENCE_STOP = re.compile(r"\.(?!\s?\d)|(?<![\d\s])\.|[!?؟\n]")
+"""A full stop (not a dot between digits: "1.5 كيلومتر", "19 . 12 . 2016"), a question or exclamation
+mark, a line break."""
 _DATE_JOINERS = set(" /-()\u200f\u200e")
 _YEAR = re.compile(r"(19|20)\d\d")
 _TODAY = "اليوم"
+_DATELINE_TOKENS = 8
+"""A date among the first words of an article is its dateline ("بغداد 10 مايو 2017 /")."""
 """A weekday written after it ("اليوم السبت") names the report's own day."""
 _NUMERIC_DATES = (
     (re.compile(r"(?<![\d.])(\d{1,2}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{4})(?![\d.])"), (4, 3, 1)),
@@ -78,6 +81,8 @@ class DateLexicon:
     report_reach: int
     trailing_asides: tuple[str, ...] = ()
     """Words allowed between a clause and an adverbial date that follows it ("في وقت سابق")."""
+    recalled_milestones: tuple[str, ...] = ()
+    """Milestones whose day reports recall as background: their date anchors no publication date."""
 
 
 def _phrases(path: Path, value, what: str) -> list[str]:
@@ -130,7 +135,8 @@ def _lexicon_entries(path: Path, data: dict, article: str) -> list[tuple[str, tu
               "past_markers": "past_marker", "ago_words": "ago", "since_words": "since",
               "approximators": "approx", "elapsed_words": "elapsed", "elapsed_links": "elapsed_link",
               "report_verbs": "report_verb", "month_context": "month_context", "next_day": "next_day",
-              "day_range_openers": "range_open", "day_range_joiners": "range_join", "topic_shifts": "topic_shift"}
+              "day_range_openers": "range_open", "day_range_joiners": "range_join", "topic_shifts": "topic_shift",
+              "day_count_verbs": "day_count_verb"}
     for key, category in simple.items():
         entries += [(p, (category, None)) for p in _phrases(path, data[key], key)]
     return entries
@@ -175,9 +181,10 @@ def load_date_lexicon(lexicon_dir: Path, campaign_dir: Path) -> DateLexicon:
     try:
         entries += _calendar_entries(phrases_path, phrases, milestones)
         starts = tuple(phrases["offensive_starts"])
+        recalled = tuple(phrases.get("recalled_milestones", ()))
     except (KeyError, TypeError, AttributeError, ValueError) as err:
         raise DataFileError(phrases_path, f"missing or malformed entry: {err}") from err
-    unknown = [m for m in starts if m not in milestones]
+    unknown = [m for m in starts + recalled if m not in milestones]
     if unknown:
         raise DataFileError(phrases_path, f"offensive_starts: {unknown} are not milestone_ids of calendar.csv")
     campaign = load_yaml(campaign_dir / "campaign.yaml") if (campaign_dir / "campaign.yaml").exists() else {}
@@ -188,7 +195,7 @@ def load_date_lexicon(lexicon_dir: Path, campaign_dir: Path) -> DateLexicon:
                            _date(campaign_dir / "campaign.yaml", window[1], "window"))
     asides = tuple(_phrases(words_path, words["trailing_asides"], "trailing_asides"))
     return DateLexicon(PhraseMatcher(entries, clitics), load_number_lexicon(lexicon_dir), milestones, starts,
-                       ambiguous, campaign_window, *reach, asides)
+                       ambiguous, campaign_window, *reach, asides, recalled)
 
 
 # --------------------------------------------------------------------------- records
@@ -994,16 +1001,24 @@ class _Bound:
 
 
 def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Bound]:
-    """Days the report cannot precede: dates it names, and milestones it ties to the recent past.
+    """Days the report cannot precede and follows closely: dates it names as news, and milestones it ties
+    to the recent past.
 
-    A milestone counts only when its sentence also names a weekday or a recent day ("opened a new front
-    last week"): a milestone told alone may be months old.
+    Left out, because the report may be long after them: dates qualified as past ("في 23 أكتوبر الماضي"),
+    the day of a milestone told as a date (a recap: "بدأت العمليات في 17 تشرين الأول"), and dates before
+    the campaign. A milestone counts only when its sentence also names a weekday or a recent day ("opened
+    a new front last week"): a milestone told alone may be months old.
     """
     bounds = []
-    for m in mentions:
-        if m.kind == "explicit_date":
+    lo = lexicon.campaign_window[0] if lexicon.campaign_window else dt.date.min
+    recaps = {lexicon.milestones[m] for m in lexicon.recalled_milestones}
+    for k, m in enumerate(mentions):
+        if m.kind == "explicit_date" and not m.past:
             window = _calendar_window(m, None, lexicon.campaign_window)
-            if window is not None:
+            before = mentions[k - 1] if k else None
+            own_weekday = window is not None and before is not None and before.kind == "weekday" \
+                and before.weekday == window[0].weekday() and not text[before.span.end:m.span.start].strip(" ،,()-")
+            if window is not None and window[0] >= lo and (window[0] not in recaps or own_weekday):
                 bounds.append(_Bound(window[0], True, f"names {window[0].isoformat()} ({m.span.text})"))
         elif m.kind == "campaign":
             day = lexicon.milestones[m.milestone]
@@ -1013,6 +1028,80 @@ def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexico
                 firm = any(o.weekday == day.weekday() for o in mates)
                 bounds.append(_Bound(day, firm, f"tells of {m.milestone} ({day.isoformat()}) as recent: {m.span.text}"))
     return bounds
+
+
+def _dateline(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> PublicationDate | None:
+    """A date the report gives for itself: in its first words ("بغداد 10 مايو 2017 /"), or in its lead
+    after "اليوم" or with its own weekday ("السيمر / الاثنين 19 . 12 . 2016 —", "اليوم الجمعة 12 أيار")."""
+    lead_end = _SENTENCE_STOP.search(text)
+    lead_end = lead_end.start() if lead_end else len(text)
+    lo, hi = lexicon.campaign_window or (dt.date.min, dt.date.max)
+    for k, m in enumerate(mentions):
+        if m.kind != "explicit_date" or m.span.end > lead_end or m.past:
+            continue
+        before = mentions[k - 1] if k else None
+        weekday = before.weekday if before is not None and before.kind == "weekday" and \
+            not text[before.span.end:m.span.start].strip(" ،,()-") else None
+        today = normalise(text[max(0, m.span.start - 12):m.span.start]).text.rstrip(" ،,(").endswith(_TODAY)
+        years = [m.year] if m.year else [y for y in range(lo.year, hi.year + 1)]
+        days = [dt.date(y, m.month, m.day) for y in years if _valid(y, m.month, m.day)]
+        days = [d for d in days if lo <= d <= hi and (weekday is None or d.weekday() == weekday)]
+        if weekday is not None and not days:
+            return PublicationDate(None, DatePrecision.UNKNOWN, (f"dateline {m.span.text} does not fall on its weekday",))
+        if len(days) != 1 or not (m.tokens[0] < _DATELINE_TOKENS or weekday is not None or today):
+            continue
+        if m.year is None and weekday is None:
+            continue
+        return PublicationDate(days[0], DatePrecision.DAY, (f"dateline: {m.span.text}",))
+    return None
+
+
+def _report_weekdays(text: str, mentions: tuple[_Mention, ...]) -> list[tuple[int, _Mention]]:
+    """The weekdays the report can fall on: each weekday it names (not "الماضي"), and the day after a
+    weekday said to be yesterday ("أمس الاثنين" puts the report on Tuesday)."""
+    out = []
+    for k, m in enumerate(mentions):
+        if m.kind != "weekday" or m.past:
+            continue
+        before = mentions[k - 1] if k else None
+        back = 0
+        if before is not None and before.rule is not None and before.rule.days is not None \
+                and before.rule.days[0] == before.rule.days[1] and not text[before.span.end:m.span.start].strip():
+            back = before.rule.days[0]
+        out.append(((m.weekday + back) % 7, m))
+    return out
+
+
+def _milestone_counts(text: str, doc: _Doc, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Target]:
+    """Days counted from a milestone in one clause: "بدء الهجوم على الموصل قبل عشرة أيام" (that many days
+    after it), "عمليات تحرير نينوى التي بلغت 258 يوماً" (the 258th day)."""
+    targets = []
+    for m in mentions:
+        if m.kind not in ("campaign", "ago"):
+            continue
+        if m.kind == "ago" and m.unit is not None and m.unit.days == 1 and not m.unit.months:
+            named = [o for o in mentions if o.kind in ("campaign", "since") and o.milestone and o.month is None
+                     and o.span.end <= m.span.start and not _CLAUSE_STOP.search(text[o.span.end:m.span.start])]
+            if named:
+                point = lexicon.milestones[named[-1].milestone] + dt.timedelta(days=m.amount)
+                targets.append(_Target(point, point, point, DatePrecision.DAY, f"{named[-1].span.text} … {m.span.text}"))
+    for k in range(len(doc.tokens)):
+        operation = doc.match(k, "operation") or doc.match(k, "milestone")
+        if operation is None:
+            continue
+        for j in range(operation.token_end, min(operation.token_end + lexicon.since_reach, len(doc.tokens))):
+            if _CLAUSE_STOP.search(doc.gap(j - 1, j)):
+                break
+            if doc.match(j, "day_count_verb") is None:
+                continue
+            counted = _amount(doc, doc.match(j, "day_count_verb").token_end)
+            if counted is not None and counted[1].days == 1 and not counted[1].months and counted[0] > 2:
+                point = lexicon.milestones[operation.payload[1]] + dt.timedelta(days=counted[0] - 1)
+                words = doc.span(k, counted[2]).text
+                targets.append(_Target(point, point - dt.timedelta(days=1), point + dt.timedelta(days=1),
+                                       DatePrecision.DAY, words))
+            break
+    return targets
 
 
 def _first_on_or_after(day: dt.date, weekday: int) -> dt.date:
@@ -1040,38 +1129,51 @@ def _targets(mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Targ
 
 
 def infer_publication_date(text: str, lexicon: DateLexicon, *, doc: Document | None = None) -> PublicationDate:
-    """The publication date from the text alone, or None when nothing in it supports one.
+    """The publication date from the text alone, or None when nothing in it pins the day.
 
-    Evidence, strongest first: a day counted in the campaign ("the second day of the operations"); the
-    weekdays the report names, each taken as the first such day on or after the latest date it names
-    (or a milestone it ties to the recent past); a point counted from a milestone ("seven months after
-    the campaign began"), on the named weekday nearest it; the latest date named inside the campaign window.
+    Evidence, strongest first: the report's own dateline; a day counted in the campaign ("the second day
+    of the operations", "258 days of operations", "began ten days ago"), snapped to a weekday named near
+    it; the weekdays the report falls on (a weekday said to be yesterday puts it the day after), each the
+    first such day on or after the latest date it names as news (or a milestone it tells of as recent);
+    a point counted from a milestone ("seven months after the campaign began") on the named weekday
+    nearest it. Never outside the campaign window; a lower bound alone, a background date or a recap of
+    a milestone's day gives no date: the article stays undated.
     """
-    mentions = _scan(doc or _document(text, lexicon), lexicon)
+    analysed = doc or _document(text, lexicon)
+    mentions = _scan(analysed, lexicon)
     lo, hi = lexicon.campaign_window or (dt.date.min, dt.date.max)
+    inside = lambda d: lo <= d <= hi  # noqa: E731
+    dateline = _dateline(text, mentions, lexicon)
+    if dateline is not None:
+        return dateline  # its date, or none when it contradicts itself
     anchor = next((m for m in mentions if m.kind == "campaign_day"), None)
     if anchor is not None:
         day = lexicon.milestones[anchor.milestone] + dt.timedelta(days=anchor.amount - 1)
-        return PublicationDate(day, DatePrecision.DAY, (f"day {anchor.amount} of {anchor.milestone}: {anchor.span.text}",))
-    targets = _targets(mentions, lexicon)
-    weekdays = sorted({m.weekday for m in mentions if m.kind == "weekday" and not m.past})
+        if inside(day):
+            return PublicationDate(day, DatePrecision.DAY, (f"day {anchor.amount} of {anchor.milestone}: {anchor.span.text}",))
+    report_days = _report_weekdays(text, mentions)
+    weekdays = sorted({w for w, _ in report_days})
     names = ", ".join(calendar.day_name[w] for w in weekdays)
+    for count in _milestone_counts(text, _prepare(analysed, lexicon), mentions, lexicon):
+        span = [count.start + dt.timedelta(days=k) for k in range((count.end - count.start).days + 1)]
+        named = [d for d in span if d.weekday() in weekdays] if weekdays else [count.point]
+        if len(named) == 1 and inside(named[0]):
+            return PublicationDate(named[0], DatePrecision.DAY, (f"counted from a milestone: {count.words}",)
+                                   + ((f"names {names}",) if weekdays else ()))
+    targets = _targets(mentions, lexicon)
     latest = max((b for b in _lower_bounds(text, mentions, lexicon) if b.day <= hi),
                  key=lambda b: (b.day, b.firm), default=None)
     if weekdays and latest is not None:
         day = max(_first_on_or_after(latest.day, w) for w in weekdays)
-        if day <= hi and all(t.start <= day <= t.end for t in targets):
+        if inside(day) and all(t.start <= day <= t.end for t in targets):
             return PublicationDate(day, DatePrecision.DAY if latest.firm else DatePrecision.WEEK,
                                    (latest.evidence, f"names {names}: the first such day(s) on or after it"))
-    if targets:
+    if targets and weekdays:
         target = targets[0]
         evidence = (f"counted from a milestone: {target.words} ({target.start}..{target.end})",)
         span = [target.start + dt.timedelta(days=k) for k in range((target.end - target.start).days + 1)]
-        named = [d for d in span if d.weekday() in weekdays]
+        named = [d for d in span if d.weekday() in weekdays and inside(d)]
         if named:
             day = min(named, key=lambda d: abs((d - target.point).days))
             return PublicationDate(day, DatePrecision.WEEK, (*evidence, f"names {names}: the such day nearest"))
-        return PublicationDate(target.point, target.precision, evidence)
-    if latest is not None and latest.firm and lo <= latest.day <= hi and not weekdays:
-        return PublicationDate(latest.day, DatePrecision.WEEK, (latest.evidence, "on or after the latest date named"))
     return PublicationDate(None, DatePrecision.UNKNOWN, ())

@@ -299,9 +299,51 @@ def test_milestone_told_without_a_recent_day_does_not_pin_a_weekday(lexicon):
     assert infer_publication_date(text, lexicon).date is None
 
 
-def test_date_named_alone_gives_a_report_on_or_after_it(lexicon):
-    inferred = infer_publication_date("قتل 30 مدنيا في 17 آذار/ مارس في الموصل الجديدة", lexicon)
-    assert (inferred.date, inferred.precision) == (D("2017-03-17"), WEEK)
+def test_a_date_named_alone_is_only_a_lower_bound_and_dates_no_report(lexicon):
+    assert infer_publication_date("قتل 30 مدنيا في 17 آذار/ مارس في الموصل الجديدة", lexicon).date is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("بغداد 14 آذار 2017 / أعلنت القوات تحرير حي جديد", "2017-03-14"),
+    ("الموصل / الأربعاء 15 . 3 . 2017 — أعلنت القوات تحرير حي جديد", "2017-03-15"),
+    ("أعلن الجيش، اليوم الأحد 12 آذار، تحرير حي جديد في الموصل.", "2017-03-12"),
+])
+def test_an_explicit_dateline_dates_the_report(lexicon, text, expected):
+    assert infer_publication_date(text, lexicon).date == D(expected)
+
+
+def test_a_dateline_whose_weekday_does_not_fit_the_date_is_no_dateline(lexicon):
+    assert infer_publication_date("أعلن الجيش، اليوم الأحد 13 آذار، تحرير حي جديد في الموصل.", lexicon).date is None
+
+
+def test_a_weekday_said_to_be_yesterday_places_the_report_the_day_after(lexicon):
+    text = "وقال المصدر إن القوات التي دخلت الحي في 6 آذار 2017 حررته أمس الأربعاء."
+    assert infer_publication_date(text, lexicon).date == D("2017-03-09")  # 6 March 2017 was a Monday
+
+
+def test_a_recap_of_the_campaign_start_anchors_no_weekday(lexicon):
+    text = "تقدمت القوات الثلاثاء في حي جديد. وكانت العمليات قد انطلقت في 17 تشرين الأول/ أكتوبر."
+    assert infer_publication_date(text, lexicon).date is None
+
+
+def test_a_past_qualified_date_anchors_no_weekday(lexicon):
+    text = "قال الجيش الخميس إن القوات التي بدأت الهجوم في 3 آذار الماضي تقدمت."
+    assert infer_publication_date(text, lexicon).date is None
+
+
+def test_days_counted_from_the_campaign_start_date_the_report(lexicon):
+    text = "قتل مئات المسلحين منذ بدء الهجوم على مدينة الموصل قبل عشرة أيام، بحسب مسؤول."
+    assert infer_publication_date(text, lexicon).date == D("2016-10-27")
+
+
+def test_an_operation_that_has_lasted_n_days_dates_the_report_with_its_weekday(lexicon):
+    text = "أعلنت القيادة اليوم السبت تقدما جديدا ضمن عمليات تحرير نينوى التي بلغت 258 يوما."
+    assert infer_publication_date(text, lexicon).date == D("2017-07-01")
+
+
+def test_a_date_before_the_campaign_gives_no_publication_date(lexicon):
+    text = "أعلن الجيش، اليوم الأحد 5 حزيران 2016، أن القوات تستعد."
+    assert infer_publication_date(text, lexicon).date is None
 
 
 # --------------------------------------------------------------------------- data
