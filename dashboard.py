@@ -30,8 +30,7 @@ CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
 TABLE_ROWS = 5000
 MAP_POINTS = 5000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
-PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}
-"""Seconds between playback steps."""
+PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}  # seconds between playback steps
 MAP_MODES = ("points", "areas", "control")
 BASE_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 1.7rem; }
@@ -302,14 +301,13 @@ def timeline_section(dated, milestones, bounds, labels, lang) -> None:
     st.plotly_chart(figure, key="timeline")
 
 
-def control_section(control, layers, milestones, labels, lang) -> None:
+def control_section(control, layers, places, milestones, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
     st.subheader(t("control_section"))
     if control.empty:
         st.info(t("no_control"))
         return
-    names = pd.concat([layers.cells[["place_id", "name_ar", "name_en", "bank"]]]).drop_duplicates("place_id") \
-        .set_index("place_id")
+    names = places.drop_duplicates("place_id").set_index("place_id")
     check = query.milestone_check(control, layers.cells, milestones, layers.control_milestones)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
     milestone_names = dict(zip(milestones["milestone_id"], milestones[label_column]))
@@ -323,7 +321,8 @@ def control_section(control, layers, milestones, labels, lang) -> None:
                                      "place_text": a}, lang) for a in control["area_id"]]
     table = pd.DataFrame({
         t("col_area"): area_names,
-        t("col_bank"): [labels.term("bank", names["bank"].get(a, ""), lang) for a in control["area_id"]],
+        t("col_bank"): [labels.term("bank", bank if bank in ("left", "right") else "", lang)
+                        for bank in (names["bank"].get(a, "") for a in control["area_id"])],
         t("col_first_retaken"): control["first_retaken"].dt.strftime("%Y-%m-%d"),
         t("col_outlet"): control["evidence_outlet"],
         t("col_evidence"): control["evidence_quote"].str.slice(0, 160),
@@ -521,7 +520,7 @@ def main() -> None:
         filtered, query.load_control_words(settings.lexicon_dir)) if len(filtered) != len(events) else control,
         bounds, labels, lang)
     timeline_section(dated, milestones, bounds, labels, lang)
-    control_section(control, layers, milestones, labels, lang)
+    control_section(control, layers, places, milestones, labels, lang)
     casualty_section(filtered, bounds, labels, lang)
     rows = table_section(dated, map_selection(dated), labels, lang)
     undated = undated_section(filtered, labels, lang)
