@@ -214,7 +214,10 @@ def test_an_undated_only_selection_logs_no_console_error(browser, server):
     assert not errors, errors
 
 
-ALLOWED_LATIN = {"ACLED", "CSV", "GeoJSON", "Parquet", "out", "km"}
+ALLOWED_LATIN = {"ACLED", "CSV", "UTF", "GeoJSON", "Parquet", "out", "English"}
+"""Format names, the output folder's name and the language switch's own name for English."""
+ICON_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+"""Streamlit's material icons are ligatures written as words (keyboard_double_arrow_left)."""
 
 
 def test_arabic_mode_leaves_no_english_label(browser, server):
@@ -224,7 +227,7 @@ def test_arabic_mode_leaves_no_english_label(browser, server):
         '[data-testid="stWidgetLabel"], [data-testid="stMetricLabel"], h1, h2, h3, [data-testid="stCaptionContainer"],'
         + ' button, [data-testid="stRadio"] label, .legendtext, .xtick text, .annotation-text')]
         .filter(e => !e.closest('[data-testid="stHtml"]')).map(e => e.textContent)""")
-    english = {word for text in texts for word in re.findall(r"[A-Za-z]{2,}", text)} - ALLOWED_LATIN
+    english = {word for text in texts for word in re.findall(r"[A-Za-z]{2,}", ICON_NAME.sub("", text))} - ALLOWED_LATIN
     page.screenshot(path=str(ARTIFACTS / "arabic.png"))
     page.close()
     assert english == set(), english
