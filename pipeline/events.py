@@ -136,6 +136,14 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
     )
 
 
+def _definite_word(sentence: Sentence, span: Span) -> bool:
+    """The first word at span (an event word) carries the article in the sentence ("القصف", "بالمعارك")."""
+    rel = span.start - sentence.start
+    head = (span.text.split() or [""])[0]
+    words = tokenize(normalise(sentence.text[max(0, rel - 4):rel + len(head)]))
+    return bool(words) and _is_definite(words[-1].text)
+
+
 def _is_definite(word: str) -> bool:
     """A word with the article, after any attached conjunction and preposition ("والتقدم", "بالهجوم")."""
     for lead in ("", "و", "ف"):
@@ -345,8 +353,7 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
             if nearest.strength == "weak":
                 nearest.strength = "strong"
         else:  # a weapon named on its own is an event; "the shelling", a toll or damage alone may be a follow-up
-            word = tokenize(normalise(s.text[max(0, t.span.start - s.start - 4):t.span.end - s.start]))
-            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not (word and _is_definite(word[-1].text))
+            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not _definite_word(s, t.span)
             strength = "strong" if fresh else "generic"
             anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength))
     for fig in facts.figures:
@@ -385,7 +392,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
     it (a dateline at the start of the sentence, and whole countries, aside) is an event elsewhere and
-    is left out; the origin of a movement is an event place for the types that happen there
+    is left out; a definite event word with no place or figure in its sentence ("the battle") refers
+    back to an event already reported and adds none; the origin of a movement is an event place for the types that happen there
     (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
     shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
     word shares them.
@@ -427,6 +435,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"
         elif previous:
+            if not a.figures and _definite_word(facts.sentence, a.span):  # "the battle" again, nothing new
+                continue
             a.places, a.place_source = list(previous), "previous_sentence"
         elif city is not None:
             a.places, a.place_source = [city], "city"

@@ -286,3 +286,8 @@ def test_a_second_toll_of_the_bombardment_keeps_the_strikes_type(resources):
                        resources)
     assert {t for _, t in clusters(events)} == {"airstrike"}
     assert {f.low for e in events for f in e.figures if f.kind == "killed"} == {10, 5}
+
+
+def test_the_battle_mentioned_again_without_a_place_adds_no_event(resources):
+    events = events_of("حررت القوات قرية الخزنة صباح اليوم. وتشهد المعركة مشاركة فصائل عدة.", resources)
+    assert {t for _, t in clusters(events)} == {"advance"}
