@@ -113,6 +113,7 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
     launch = triggers.get("launch") or {}
     markers += [(w, "launch") for w in launch.get("words", ())]
     windows["launch"] = int(launch.get("window", 4))
+    windows["launched"] = int(launch.get("window_before", 0))
     flight = triggers.get("fighter_flight") or {}
     return EventLexicon(
         triggers=PhraseMatcher(_trigger_phrases(triggers, rules), clitics, suffixes=True),
@@ -181,6 +182,9 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         else:
             cells = range(m.token_end, m.token_end + window)
         reach.setdefault(m.payload, set()).update(cells)
+        if m.payload == "launch":  # the battle may be named before its launch verb
+            reach.setdefault("launched", set()).update(range(max(0, m.token_start - lexicon.windows["launched"]),
+                                                             m.token_start))
     matches = [m for m in view.find(lexicon.triggers) if m.payload is not None]
     agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
     actors = view.find(lexicon.actors) if matches else []
@@ -205,7 +209,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
                 and at not in reach.get("launch", ())):
             continue
-        if etype == "clash" and m.phrase in lexicon.battles and at in reach.get("launch", ()) \
+        if etype == "clash" and m.phrase in lexicon.battles and (at in reach.get("launch", ()) or at in reach.get("launched", ())) \
                 and _subject(at, actors) not in lexicon.fighter_flight[1]:
             etype, strength = "advance", "strong"
         if strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm") and any(

@@ -291,3 +291,7 @@ def test_a_second_toll_of_the_bombardment_keeps_the_strikes_type(resources):
 def test_the_battle_mentioned_again_without_a_place_adds_no_event(resources):
     events = events_of("حررت القوات قرية الخزنة صباح اليوم. وتشهد المعركة مشاركة فصائل عدة.", resources)
     assert {t for _, t in clusters(events)} == {"advance"}
+
+
+def test_a_battle_named_before_its_launch_verb_is_an_advance(lexicon):
+    assert types_in("وأن معركة المطار انطلقت فجر اليوم من المرتفعات الجنوبية", lexicon) == ["advance"]
