@@ -23,6 +23,9 @@ from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
 from pipeline.textnorm import normalise, normalise_phrase, tokenize
 
 EVENT_PLACE_ROLES = {"location", "origin"}
+BORROWED_PLACES = 2
+"""An event with no place of its own takes the previous sentence's places only when it named this many or
+fewer below district level: "the area" after a list of quarters could be any of them."""
 DATELINE_CHARS = 20
 """A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
@@ -438,7 +441,7 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
         borrowed = _nearest_clause_places(a, by_clause)
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"
-        elif previous:
+        elif previous and sum(1 for p in previous if p.place is None or p.place.kind != "district") <= BORROWED_PLACES:
             if not a.figures and _definite_word(facts.sentence, a.span):  # "the battle" again, nothing new
                 continue
             a.places, a.place_source = list(previous), "previous_sentence"

@@ -314,3 +314,18 @@ def test_a_war_of_decades_ago_is_no_event(lexicon):
 
 def test_a_rising_trend_of_people_fleeing_is_no_displacement(lexicon):
     assert "displacement" not in types_in("ومع تواصل القتال ترتفع أعداد الهاربين من الأحياء", lexicon)
+
+
+def test_an_event_after_a_list_of_quarters_does_not_take_them_all(resources):
+    events = events_of("اقتحمت القوات أحياء السلام وفلسطين والشيماء. وقال ضابط إن طائرات التحالف شنت غارات مكثفة.",
+                       resources)
+    strikes = [e for e in events if e.event_type == "airstrike"]
+    assert strikes and not any(e.place and e.place.place and e.place.place.place_id in {"salam", "filastin", "shayma"}
+                               for e in strikes)
+
+
+def test_an_event_after_a_single_named_place_takes_it(resources):
+    events = events_of("اقتحمت القوات حي الزهور. وقال ضابط إن طائرات التحالف شنت غارات مكثفة.", resources)
+    strikes = [e for e in events if e.event_type == "airstrike"]
+    ids = {e.place.place.place_id for e in strikes if e.place and e.place.place}
+    assert ids and all(i.startswith("zuhur") for i in ids)
