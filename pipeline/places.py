@@ -136,6 +136,7 @@ class PlaceGrammar:
     proximity_before: frozenset[str]
     departure_words: frozenset[str]
     description_words: frozenset[str]
+    road_words: frozenset[str]
     """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
     """Words before من of a force setting out (انطلقت القطعات من ...): the place is a departure, not the event's."""
     """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
@@ -275,6 +276,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         proximity_before=norm_set("proximity_before"),
         departure_words=norm_set("departure_words"),
         description_words=norm_set("description_words"),
+        road_words=norm_set("road_words"),
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
@@ -512,6 +514,8 @@ class PlaceResolver:
         cues = doc.entries(t, Cue)
         if not cues and t > 0 and self._has_stem(doc.words[t - 1], self.grammar.description_words):
             role, note = "reference", "described"
+        if not cues and self._between_road_ends(doc, t):
+            role, note = "reference", "end of a road"
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
@@ -561,6 +565,12 @@ class PlaceResolver:
         if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
             return head
         return [replace(head[0], role="reference", relation="", notes=("locator",))]
+
+    def _between_road_ends(self, doc: _Doc, t: int) -> bool:
+        """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
+        if t <= 0 or doc.words[t - 1] != "بين":
+            return False
+        return any(self._has_stem(w, self.grammar.road_words) for w in doc.words[max(0, t - 6):t - 1])
 
     def _cue_role(self, doc: _Doc, t: int, role: str) -> tuple[str, str]:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
@@ -901,6 +911,8 @@ class PlaceResolver:
         bounded = not trusted and not closed and (in_list or (word.dual and definite))
         if not trusted and not bounded:
             return None, t
+        if bounded and doc.gap(t).strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
+            return None, t  # "، وسيطروا": a comma and و start a clause, not another unknown item
         limit = 5 if quoted else 3
         last, ended = t, False
         while last < len(doc.words) and last - t < limit:
@@ -1116,7 +1128,7 @@ class PlaceResolver:
         m = doc.at.get(t)
         if m and self._starts_with_conjunction(m.prefix):
             return t
-        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t]:
+        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
             return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
         if any(c in gap for c in g.list_separators):  # "، " and the dash of "سنجار - تلعفر"
             return t
