@@ -30,6 +30,8 @@ from pipeline.sentences import load_sentence_rules
 from pipeline.textnorm import NormalisedText, normalise_phrase
 
 _ENCLOSES_SITE = "encloses the building before it"
+_AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", "town", "subdistrict", "district"})
+"""Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
 
 LOCAL_KINDS = frozenset({"neighbourhood", "landmark", "town", "village", "camp"})
 """Kinds of places an event can be put at (a city, district or region is only a coarse location)."""
@@ -406,6 +408,9 @@ class PlaceResolver:
             add(clitics.article + w.form, replace(w, definite=True))
             word_forms_norm.add(normalise_phrase(w.form))
         self._place_word_forms = frozenset(word_forms_norm)
+        head_types: dict[str, set[str]] = {}
+        for w in grammar.place_words:
+            head_types.setdefault(normalise_phrase(w.form), set()).add(w.type.name)
         world_names = {normalise_phrase(name) for name, _ in world}
         for name, wp in world:
             add(name, wp)
@@ -442,8 +447,9 @@ class PlaceResolver:
         for key, alias, self_licensed in spellings:
             for variant in spelling_variants(key, grammar.variants, clitics.article) - known:
                 variants.setdefault(variant, set()).add((alias.place_id, variant.split()[0] in word_forms_norm))
-            if self_licensed and len(key.split()) > 1 and " ".join(key.split()[1:]) not in known:
-                # "حي الكنيسة" is also "الكنيسة" on a list of places
+            if self_licensed and len(key.split()) > 1 and " ".join(key.split()[1:]) not in known \
+                    and head_types.get(key.split()[0], set()) <= _AREA_TYPES:
+                # "حي الكنيسة" is also "الكنيسة" on a list of places (but "جسر الحرية" is not "الحرية")
                 variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
         for variant, targets in variants.items():
             if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
