@@ -20,10 +20,11 @@ from pathlib import Path
 from geopy.distance import distance
 from rapidfuzz import fuzz
 
-from pipeline.document import Document, document_for
+from pipeline.document import Document
+from pipeline.document import analyse as analyse_document
 from pipeline.errors import DataFileError
 from pipeline.gazetteer import Gazetteer, load_gazetteer
-from pipeline.matcher import Match, PhraseMatcher, word_forms
+from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, word_forms
 from pipeline.records import Place, PlaceMention, Span
 from pipeline.resources import load_clitics, load_csv, load_yaml
 from pipeline.sentences import load_sentence_rules
@@ -456,6 +457,8 @@ class PlaceResolver:
                 (place_id, self_licensed), *_ = targets
                 add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
         self.matcher = PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics)
+        self._index = PhraseIndex({"places": self.matcher})
+        """Built once: a text analysed for places alone reuses it."""
 
     # ------------------------------------------------------------ public API
 
@@ -472,7 +475,7 @@ class PlaceResolver:
 
     def document(self, text: str) -> Document:
         """A text analysed for this resolver alone (the run analyses each article once for all stages)."""
-        return document_for(text, self.matcher, sentence_rules=self.sentence_rules)
+        return analyse_document(text, self._index, self.sentence_rules)
 
     def article_mentions(self, text: str, *, doc: Document | None = None) -> tuple[PlaceMention, ...]:
         """Every mention of an article, banks decided with the whole article as context."""
