@@ -1198,7 +1198,7 @@ class PlaceResolver:
         if d.sector is not None:
             return d.sector.bank if d.sector.bank in ("left", "right") else ""
         banks = {p.bank for p in d.candidates}
-        if banks == {"outside"} and all(p.kind in LOCAL_KINDS for p in d.candidates):
+        if banks == {"outside"} and all(p.kind in LOCAL_KINDS | {"out_of_area"} for p in d.candidates):
             return "outside"  # a town or village: evidence that a name shared with a city quarter is the town
         return banks.pop() if len(banks) == 1 and banks <= {"left", "right"} else ""
 

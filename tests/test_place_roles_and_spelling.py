@@ -248,3 +248,7 @@ def test_the_places_a_road_runs_between_are_references(resolver):  # noqa: F811
 
 def test_a_clause_after_a_comma_and_wa_is_not_a_further_unknown_item(resolver):  # noqa: F811
     assert [r[0] for r in rows(resolver, "تقدمت القوات في أحياء سومر والزيتون، وسيطروا على المباني")] == ["سومر", "الزيتون"]
+
+
+def test_an_adjective_after_a_village_word_is_no_name(resolver):  # noqa: F811
+    assert rows(resolver, "وهي قرية مسيحية تبعد عشرة كيلومترات عن القضاء") == []
