@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from geopy.distance import distance
 from rapidfuzz import fuzz
 
 from pipeline.document import Document
@@ -512,6 +511,9 @@ class PlaceResolver:
         drafts: list[_Draft] = []
         t = 0
         while t < len(doc.words):
+            if t not in doc.at:  # every place phrase starts at a phrase of the lexicon
+                t += 1
+                continue
             found, t_next = self._phrase(doc, t, drafts)
             drafts.extend(found)
             t = t_next if found else t + 1
@@ -1028,6 +1030,8 @@ class PlaceResolver:
     def _offset(self, place: Place, bearing: float) -> tuple[float | None, float | None]:
         if place.lat is None or place.lon is None:
             return place.lat, place.lon
+        from geopy.distance import distance  # imported when first needed: it brings every geocoder with it
+
         km = self.grammar.offset_km.get(place.kind, 1.0)
         point = distance(kilometers=km).destination((place.lat, place.lon), bearing=bearing)
         return round(point.latitude, 6), round(point.longitude, 6)
