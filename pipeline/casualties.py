@@ -676,3 +676,26 @@ def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end:
     figures, used = _numbered_figures(s, quantities, cumulative)
     figures += _one_person_figures(s, quantities, used, cumulative)
     return sorted(figures, key=lambda f: f.span.start)
+
+
+def summary_figures(lead: list[Figure], details: list[Figure]) -> set[Figure]:
+    """Figures of an article's lead that sum up, or round, the detailed figures told after it.
+
+    "27 killed" in the lead, then "15 killed" and "12 killed" in two strikes, is one toll told twice: the
+    lead total is no figure of its own. So is "about fifty killed or wounded" before "15 killed" and "33
+    wounded", and "about 900" before "between 800 and 900". A lead figure that no detail sums up stays.
+    """
+    out = set()
+    for fig in lead:
+        if fig.vague or fig.kind == "displaced":
+            continue
+        kinds = ("killed", "wounded") if fig.kind == "casualties" else (fig.kind,)
+        parts = [d for d in details if d.kind in kinds and not d.vague and not d.cumulative == (not fig.cumulative)]
+        total = sum(d.low for d in parts)
+        tolerance = fig.low // 10 if fig.approximate else 0
+        summed = len(parts) >= 2 and abs(total - fig.low) <= tolerance
+        rounded = any(d.kind == fig.kind and d.high is not None and d.low < d.high and d.low <= fig.low <= d.high
+                      for d in parts)
+        if summed or rounded:
+            out.add(fig)
+    return out
