@@ -256,3 +256,10 @@ def test_a_lead_figure_inside_a_detailed_range_is_no_figure_of_its_own():
 def test_a_lead_figure_no_detail_sums_up_stays():
     lead, details = lead_and_details("قتل 19 مدنيا بغارتين على المدينة", "قتل 11 مدنيا في الغارة الأولى")
     assert summary_figures(lead, details) == set()
+
+
+def test_each_number_of_a_sentence_is_explained():
+    from pipeline.casualties import explain_numbers
+    notes = explain_numbers("قتل 5 مدنيين بينهم 3 أطفال ونفذت الطائرات 30 غارة", load_casualty_lexicon(LEXICON_DIR))
+    assert notes["5"].startswith("killed by verb_before_number")
+    assert notes["3"].startswith("a part of a figure") and notes["30"].startswith("counts things")
