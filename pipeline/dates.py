@@ -8,6 +8,7 @@ this module holds one small grammar over phrase matches.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -327,16 +328,19 @@ def _prepare(analysed: Document, lexicon: DateLexicon) -> _Doc:
         key = (m.token_start, m.payload[0])
         if key not in longest or m.token_end > longest[key].token_end:
             longest[key] = m
-    token_at = {}
-    for k, tok in enumerate(tokens):
-        start, end = norm.to_original(tok.start, tok.end)
-        for offset in range(start, end):
-            token_at[offset] = k
+    original_starts = [norm.offsets[tok.start] for tok in tokens]
+    original_ends = [norm.offsets[tok.end - 1] + 1 for tok in tokens]
+
+    def token_at(offset: int) -> int | None:
+        """The token whose original characters include the offset."""
+        k = bisect.bisect_right(original_starts, offset) - 1
+        return k if k >= 0 and offset < original_ends[k] else None
+
     numbers = {}
     for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher)):
-        if mention.vague or mention.span.start not in token_at:
+        if mention.vague or token_at(mention.span.start) is None:
             continue
-        first, last = token_at[mention.span.start], token_at.get(mention.span.end - 1)
+        first, last = token_at(mention.span.start), token_at(mention.span.end - 1)
         if last is not None:
             numbers[first] = (mention.value, last + 1)
     return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics, longest, lexicon.capture_reach)
@@ -677,6 +681,8 @@ def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[_Mention, ...]
     doc = _prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
     for i in range(len(doc.tokens)):
+        if i not in doc.matches and doc.number(i) is None:
+            continue  # every rule starts at a word of the date lexicon or at a number
         candidates += [m for m in (rule(doc, i) for rule in _GRAMMAR) if m is not None]
         candidates += [m for m in (_calendar_date(doc, i, lexicon), _since_anchor(doc, i, lexicon)) if m is not None]
     chosen: list[_Mention] = []
