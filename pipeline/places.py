@@ -453,7 +453,7 @@ class PlaceResolver:
                 variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
         for variant, targets in variants.items():
             if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
-                (place_id, self_licensed), *_ = targets
+                place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
                 add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
         self.matcher = PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics)
         self._index = PhraseIndex({"places": self.matcher})
@@ -511,7 +511,7 @@ class PlaceResolver:
         drafts: list[_Draft] = []
         t = 0
         while t < len(doc.words):
-            if t not in doc.at:  # every place phrase starts at a phrase of the lexicon
+            if t not in doc.at and ":" not in doc.gap(t):  # a place phrase starts at a lexicon phrase or a colon list
                 t += 1
                 continue
             found, t_next = self._phrase(doc, t, drafts)

@@ -252,3 +252,8 @@ def test_a_clause_after_a_comma_and_wa_is_not_a_further_unknown_item(resolver): 
 
 def test_an_adjective_after_a_village_word_is_no_name(resolver):  # noqa: F811
     assert rows(resolver, "وهي قرية مسيحية تبعد عشرة كيلومترات عن القضاء") == []
+
+
+def test_a_colon_list_may_open_with_a_name_the_gazetteer_lacks(resolver):  # noqa: F811
+    found = rows(resolver, "سيطرت القوات على تسع قرى، أبرزها: الخفاجية، والحود")
+    assert [(r[0], r[1]) for r in found] == [("الخفاجية", None), ("الحود", "hud")]
