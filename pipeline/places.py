@@ -564,6 +564,9 @@ class PlaceResolver:
         if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
                 head[0].role not in ("location", "origin"):
             return head
+        if t > 0 and self._has_stem(doc.words[t - 1], self.grammar.proximity_before):
+            # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
+            return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
         if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
             # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
             return [replace(head[0], role="reference", relation="", notes=("locator",))]
