@@ -453,7 +453,7 @@ class PlaceResolver:
                 variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
         for variant, targets in variants.items():
             if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
-                (place_id, self_licensed), *_ = targets
+                place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
                 add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
         self.matcher = PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics)
         self._index = PhraseIndex({"places": self.matcher})
@@ -511,7 +511,7 @@ class PlaceResolver:
         drafts: list[_Draft] = []
         t = 0
         while t < len(doc.words):
-            if t not in doc.at:  # every place phrase starts at a phrase of the lexicon
+            if t not in doc.at and ":" not in doc.gap(t):  # a place phrase starts at a lexicon phrase or a colon list
                 t += 1
                 continue
             found, t_next = self._phrase(doc, t, drafts)
@@ -564,6 +564,9 @@ class PlaceResolver:
         if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
                 head[0].role not in ("location", "origin"):
             return head
+        if t > 0 and self._has_stem(doc.words[t - 1], self.grammar.proximity_before):
+            # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
+            return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
         if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
             # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
             return [replace(head[0], role="reference", relation="", notes=("locator",))]
