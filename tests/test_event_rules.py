@@ -295,3 +295,22 @@ def test_the_battle_mentioned_again_without_a_place_adds_no_event(resources):
 
 def test_a_battle_named_before_its_launch_verb_is_an_advance(lexicon):
     assert types_in("وأن معركة المطار انطلقت فجر اليوم من المرتفعات الجنوبية", lexicon) == ["advance"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وفجّره الانتحاري قرب الحاجز", "vbied_ied"),
+    ("نفذت القطعات عملية تمشيط واسعة في البساتين", "clash"),
+    ("وأخذوا معهم عشرات العائلات إلى داخل المدينة", "abuse"),
+    ("اقتادوا الشبان بقوة السلاح إلى مقر التنظيم", "abuse"),
+])
+def test_paraphrases_of_bombings_sweeps_and_hostages(text, expected, lexicon):
+    assert expected in types_in(text, lexicon)
+
+
+def test_a_war_of_decades_ago_is_no_event(lexicon):
+    assert types_in("ودمرت المدينة خلال حرب الثمانينيات", lexicon) in ([], ["other"])
+    assert "clash" not in types_in("ودمرت المدينة خلال حرب الثمانينيات", lexicon)
+
+
+def test_a_rising_trend_of_people_fleeing_is_no_displacement(lexicon):
+    assert "displacement" not in types_in("ومع تواصل القتال ترتفع أعداد الهاربين من الأحياء", lexicon)
