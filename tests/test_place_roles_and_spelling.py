@@ -239,3 +239,16 @@ def test_a_mosque_named_after_a_quarter_is_not_the_quarter(resolver):  # noqa: F
 
 def test_a_place_a_quarter_contains_is_described_not_an_event_place(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "قتال في حي الكرامة الذي يضم حي سومر")] == ["location", "reference"]
+
+
+def test_the_places_a_road_runs_between_are_references(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "قطعت القوات طريق المسلحين بين قرية الحود وناحية الشورة")] == [
+        "reference", "reference"]
+
+
+def test_a_clause_after_a_comma_and_wa_is_not_a_further_unknown_item(resolver):  # noqa: F811
+    assert [r[0] for r in rows(resolver, "تقدمت القوات في أحياء سومر والزيتون، وسيطروا على المباني")] == ["سومر", "الزيتون"]
+
+
+def test_an_adjective_after_a_village_word_is_no_name(resolver):  # noqa: F811
+    assert rows(resolver, "وهي قرية مسيحية تبعد عشرة كيلومترات عن القضاء") == []
