@@ -593,7 +593,7 @@ def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: boo
             else:
                 note(q, "a toll of households, no count of people")
                 continue
-        others_head = s.at("others", _head(s, q))
+        others_head = s.at("others", _head(s, q)) or s.at("others", q.first)  # "4 آخرون", "آخران"
         if kind == "casualties" and cue.payload[0] == "verbs" and others_head is not None and cue.token_end <= q.first:
             kind = s.lexicon.compound_others[0]
         following = [o.span_first for o in quantities if o.span_first >= q.last]
