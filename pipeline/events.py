@@ -399,8 +399,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
     it (a dateline at the start of the sentence, and whole countries, aside) is an event elsewhere and
-    is left out; a definite event word with no place or figure in its sentence ("the battle") refers
-    back to an event already reported and adds none; the origin of a movement is an event place for the types that happen there
+    is left out; a definite event word alone, with no place or figure in its sentence ("the battle"),
+    refers back to an event already reported and adds none; the origin of a movement is an event place for the types that happen there
     (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
     shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
     word shares them.
@@ -442,7 +442,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"
         elif previous and sum(1 for p in previous if p.place is None or p.place.kind != "district") <= BORROWED_PLACES:
-            if not a.figures and _definite_word(facts.sentence, a.span):  # "the battle" again, nothing new
+            if not a.figures and " " not in a.span.text.strip() and _definite_word(facts.sentence, a.span):
+                # "the battle" again, nothing new ("the random shelling" names something new)
                 continue
             a.places, a.place_source = list(previous), "previous_sentence"
         elif city is not None:

@@ -329,3 +329,9 @@ def test_an_event_after_a_single_named_place_takes_it(resources):
     strikes = [e for e in events if e.event_type == "airstrike"]
     ids = {e.place.place.place_id for e in strikes if e.place and e.place.place}
     assert ids and all(i.startswith("zuhur") for i in ids)
+
+
+def test_a_definite_noun_and_adjective_is_new_information_not_a_back_reference(resources):
+    events = events_of("قُتل طبيب برصاص قناص في حي الزهور. وكان يسعف جرحى أصيبوا إثر القصف العشوائي على منازلهم.",
+                       resources)
+    assert {t for _, t in clusters(events)} >= {"sniper", "shelling"}
