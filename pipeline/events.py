@@ -65,7 +65,7 @@ class EventLexicon:
 
 
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
-DROPPING_MARKERS = {"irrealis", "intent", "habitual", "background", "negation", "anaphora", "temporal"}
+DROPPING_MARKERS = {"irrealis", "expected", "intent", "habitual", "background", "negation", "anaphora", "temporal"}
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -212,8 +212,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
                 and at not in reach.get("launch", ())):
             continue
-        if etype == "clash" and m.phrase in lexicon.battles and (at in reach.get("launch", ()) or at in reach.get("launched", ())) \
-                and _subject(at, actors) not in lexicon.fighter_flight[1]:
+        if etype == "clash" and m.phrase in lexicon.battles and (at in reach.get("launched", ()) or (
+                at in reach.get("launch", ()) and _subject(at, actors) not in lexicon.fighter_flight[1])):
             etype, strength = "advance", "strong"
         if strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm") and any(
                 abs(a - at) <= lexicon.agent_window for a in agents):

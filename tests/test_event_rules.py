@@ -335,3 +335,12 @@ def test_a_definite_noun_and_adjective_is_new_information_not_a_back_reference(r
     events = events_of("قُتل طبيب برصاص قناص في حي الزهور. وكان يسعف جرحى أصيبوا إثر القصف العشوائي على منازلهم.",
                        resources)
     assert {t for _, t in clusters(events)} >= {"sniper", "shelling"}
+
+
+def test_an_attack_described_as_expected_is_no_event(lexicon):
+    assert types_in("وهو نوع من الهجمات المتوقع أن يشنها التنظيم", lexicon) == []
+    assert types_in("استعدادا للهجوم المرتقب على المدينة", lexicon) == []
+
+
+def test_a_battle_launched_from_a_place_is_an_advance_whoever_is_named_before(lexicon):
+    assert types_in("وما زال المطار تحت سيطرة التنظيم وأن معركة المطار انطلقت من المرتفعات", lexicon) == ["advance"]
