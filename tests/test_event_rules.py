@@ -344,3 +344,7 @@ def test_an_attack_described_as_expected_is_no_event(lexicon):
 
 def test_a_battle_launched_from_a_place_is_an_advance_whoever_is_named_before(lexicon):
     assert types_in("وما زال المطار تحت سيطرة التنظيم وأن معركة المطار انطلقت من المرتفعات", lexicon) == ["advance"]
+
+
+def test_a_place_described_by_the_fighting_it_goes_through_is_no_new_clash(lexicon):
+    assert types_in("قرب المدينة القديمة التي تشهد حرب شوارع منذ أسبوعين", lexicon) == []
