@@ -198,7 +198,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         etype, strength = m.payload
         at = m.token_start
         if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
-               for kind in DROPPING_MARKERS - {"anaphora", "relative"}):
+               for kind in DROPPING_MARKERS - {"anaphora"}):
             continue
         if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
             continue
