@@ -734,7 +734,13 @@ class PlaceResolver:
         adjectives = [d for d in doc.entries(n, DirectionWord) if d.usage == "adjective"]
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
-            return [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)], t_end, None
+            sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
+            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gap(t_end).strip() \
+                    and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
+                named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
+                if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
+                    return sector + [replace(named, notes=named.notes + ("names the axis",))], named_end, None
+            return sector, t_end, None
         if word.type.name == "city":
             draft = self._the_city(doc.span(t, n), before, role)
             return [draft], n, self._context(draft, role)

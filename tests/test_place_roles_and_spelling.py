@@ -265,3 +265,8 @@ def test_a_distance_and_a_direction_from_a_place_only_locate_something_else(reso
 
 def test_a_withdrawal_from_a_place_keeps_it_as_an_origin(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "اضطرت القوات إلى الانسحاب من حي الكرامة")] == ["origin"]
+
+
+def test_a_place_naming_an_axis_is_a_reference(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "تقدمت قطعات المحور الجنوبي حمام العليل نحو المدينة")][:2] == [
+        "location", "reference"]
