@@ -139,6 +139,9 @@ class PlaceGrammar:
     departure_words: frozenset[str]
     description_words: frozenset[str]
     road_words: frozenset[str]
+    home_words: frozenset[str]
+    victim_words: frozenset[str]
+    home_window: int
     """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
     """Words before من of a force setting out (انطلقت القطعات من ...): the place is a departure, not the event's."""
     """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
@@ -279,6 +282,9 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         departure_words=norm_set("departure_words"),
         description_words=norm_set("description_words"),
         road_words=norm_set("road_words"),
+        home_words=norm_set("home_words"),
+        victim_words=norm_set("victim_words"),
+        home_window=int(words.get("home_window", 20)),
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
@@ -527,6 +533,8 @@ class PlaceResolver:
             role, note = "reference", "described"
         if not cues and self._between_road_ends(doc, t):
             role, note = "reference", "end of a road"
+        if self._victims_home(doc, t):
+            role, note = "home", "where victims came from"
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
@@ -579,6 +587,16 @@ class PlaceResolver:
         if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
             return head
         return [replace(head[0], role="reference", relation="", notes=("locator",))]
+
+    def _victims_home(self, doc: _Doc, t: int) -> bool:
+        """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
+        g = self.grammar
+        for i in range(t - 1, max(-1, t - g.home_window), -1):
+            if any(c in doc.gap(i + 1) for c in ".؟!؛"):
+                return False
+            if self._has_stem(doc.words[i], g.home_words):
+                return any(self._has_stem(w, g.victim_words) for w in doc.words[max(0, i - 3):i])
+        return False
 
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""

@@ -270,3 +270,8 @@ def test_a_withdrawal_from_a_place_keeps_it_as_an_origin(resolver):  # noqa: F81
 def test_a_place_naming_an_axis_is_a_reference(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "تقدمت قطعات المحور الجنوبي حمام العليل نحو المدينة")][:2] == [
         "location", "reference"]
+
+
+def test_where_victims_came_from_is_their_home_not_the_event_place(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "أعدم التنظيم عشرين رجلا، وقال مصدر إن القتلى هم من سكان قرية الحود")] == ["home"]
+    assert [r[3] for r in local_rows(resolver, "فر المئات من سكان حي الكرامة")] == ["location"]  # no victims: still the event's
