@@ -608,13 +608,15 @@ class PlaceResolver:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
         before = doc.words[t - 1] if t > 0 else ""
         if role == "origin" and before:
+            if self._is_partitive(before):
+                return "location", ""
             if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
                 return "reference", "distance or approach"
             if doc.entries(t - 1, DirectionWord):
                 return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
             if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
                 return "departure", "where a force set out from"
-            if before.isdigit() or self._is_partitive(before):
+            if before.isdigit():
                 return "location", ""
         if role == "destination":
             window = range(max(0, t - self.grammar.fire_window), t)
