@@ -28,7 +28,7 @@ from pipeline.i18n import load_labels
 EVENTS_ENV = "MOSUL_EVENTS_DIR"
 CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
 TABLE_ROWS = 5000
-MAP_POINTS = 5000
+MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
 PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}  # seconds between playback steps
 MAP_MODES = ("points", "areas", "control")
@@ -76,7 +76,7 @@ def output_stamp(out_dir: Path) -> tuple:
     return tuple((out_dir / n).stat().st_mtime_ns if (out_dir / n).exists() else 0 for n in names)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def load_campaign_data(campaign_dir: str):
     folder = Path(campaign_dir)
     places = query.load_places(folder)
@@ -84,9 +84,12 @@ def load_campaign_data(campaign_dir: str):
             maplayers.load_map_layers(folder, places))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_output(out_dir: str, stamp: tuple, campaign_dir: str, lexicon_dir: str):
-    """The run's tables, events joined to the gazetteer and the neighbourhood areas, and the control table."""
+    """The run's tables, events joined to the gazetteer and the neighbourhood areas, and the control table.
+
+    Cached as a resource (shared, not copied per rerun: copying 100k rows cost more than filtering them);
+    nothing downstream modifies these tables in place."""
     folder = Path(out_dir)
     _campaign, _milestones, places, layers = load_campaign_data(campaign_dir)
     events = query.with_places(query.load_events(folder), places, maplayers.placeholder_places(places), layers.cells)
