@@ -704,7 +704,8 @@ def control_table(events: pd.DataFrame, words: Iterable[str]) -> pd.DataFrame:
         "first_retaken": first["_when"], "evidence_quote": first["quote"], "evidence_outlet": first["outlet"],
         "evidence_article": first["article_id"], "evidence_event": first["event_id"],
         "reports": per_article.groupby("area_id").size()}))
-    spread = per_article.groupby("area_id")["_when"].agg(lambda s: (s.max() - s.min()).days)
+    when = per_article.groupby("area_id")["_when"]
+    spread = (when.max() - when.min()).dt.days.astype(float)
     table["report_dates"] = per_article.groupby("area_id").apply(
         lambda g: "; ".join(f"{w:%Y-%m-%d} ({o or a})" for w, o, a in zip(g["_when"], g["outlet"], g["article_id"])),
         include_groups=False) if len(per_article) else ""
