@@ -294,7 +294,7 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
         area_level = query.area_level_counts(shown)
         st.caption(t("area_level", n=query.area_level_events(shown)))
         for row in area_level.head(12).itertuples():
-            st.caption(f"{charts.place_name(row._asdict(), lang) or t('undated')}: {row.events}")
+            st.caption(f"{charts.place_name(row._asdict(), lang) or labels.term('precision', 'none', lang)}: {row.events}")
     st.caption(t("areas_note") if mode != "points" else t("map_help"))
     if st.session_state.get("playing"):
         time.sleep(PLAY_SPEEDS.get(st.session_state.get("speed"), 0.8))
