@@ -27,7 +27,7 @@ from pipeline.i18n import load_labels
 
 EVENTS_ENV = "MOSUL_EVENTS_DIR"
 CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
-TABLE_ROWS = 5000
+TABLE_ROWS = 2000
 MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
 PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}  # seconds between playback steps
