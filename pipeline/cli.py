@@ -17,7 +17,8 @@ def _settings(args) -> Settings:
     return Settings(max_file_bytes=getattr(args, "max_file_bytes", Settings.max_file_bytes),
                     cache=not getattr(args, "no_cache", False), progress=getattr(args, "progress", None),
                     ner_model=Path(args.ner_model) if getattr(args, "ner_model", None) else None,
-                    geocoder_url=getattr(args, "geocoder_url", None))
+                    geocoder_url=getattr(args, "geocoder_url", None), workers=getattr(args, "workers", None),
+                    engine=getattr(args, "engine", "local"), scheduler=getattr(args, "scheduler", None))
 
 
 def default_out_for(articles: Path, settings) -> Path:
@@ -37,7 +38,9 @@ def cmd_run(args) -> int:
         raise ConfigError(f"--articles {articles} does not exist: give a folder of .txt/.html files or a .jsonl file")
     if args.manifest and not Path(args.manifest).is_file():
         raise ConfigError(f"--manifest {args.manifest} is not a file: give a CSV with columns id,published,outlet,url,title")
-    out = Path(args.out) if args.out else default_out_for(articles, settings)
+    if args.out is not None and not args.out.strip():
+        raise ConfigError("--out is empty: give the folder to write the outputs into")
+    out = Path(args.out) if args.out is not None else default_out_for(articles, settings)
     summary = run_pipeline(articles, Path(args.manifest) if args.manifest else None, out, settings)
     if not args.quiet:
         print(summary.describe())
@@ -61,8 +64,17 @@ def cmd_evaluate(args) -> int:
     if args.errors:
         articles = Path(args.articles) if args.articles else run_input(events_dir / "events.csv", "articles")
         print()
-        print(format_errors(errors_of_run(events_dir / "events.csv", Path(args.gold), manifest, articles)))
+        print(format_errors(errors_of_run(events_dir / "events.csv", Path(args.gold), manifest, articles,
+                                          _number_explainer(settings))))
     return EXIT_OK
+
+
+def _number_explainer(settings: Settings):
+    """What the figure rules make of each number of a sentence, for the error list."""
+    from pipeline.casualties import explain_numbers, load_casualty_lexicon
+
+    lexicon = load_casualty_lexicon(settings.lexicon_dir)
+    return lambda sentence: "; ".join(f"«{n}» {why}" for n, why in explain_numbers(sentence, lexicon).items())
 
 
 def cmd_check_data(args) -> int:
@@ -99,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--geocoder-url", metavar="URL",
                      help="optional: a Nominatim server (e.g. https://nominatim.openstreetmap.org) to look up names "
                           "the gazetteer lacks; rate-limited to 1 request/s, cached, bounded to the campaign box")
+    run.add_argument("--workers", type=int, metavar="N",
+                     help="worker processes (default: every core); the output is the same bytes for any N")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local: processes on this machine (default); dask: tasks on a dask.distributed cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --engine dask: an existing scheduler (e.g. tcp://10.0.0.5:8786); default: a local "
+                          "cluster of --workers processes")
     run.set_defaults(func=cmd_run)
 
     ev = sub.add_parser("evaluate", help="score a run against a gold annotation file",

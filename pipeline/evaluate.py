@@ -24,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 _DIACRITICS = re.compile("[\u064B-\u0652\u0670\u0640]")
 _PLACE_WORDS = re.compile(r"^(حي|احياء|منطقة|قرية|قريتي|بلدة|ناحية|قضاء|مدينة|مخيم|محور)\s+")
@@ -301,8 +302,11 @@ def _account(rows: list[dict], none: str) -> str:
 
 
 def find_errors(rows: list[dict], gold: list[dict], published: dict[str, str], articles: set[str] = frozenset(),
-                texts: dict[str, str] | None = None) -> list[Finding]:
-    """Every missed and spurious place, event, figure and date, with what the extraction did there."""
+                texts: dict[str, str] | None = None, explain: Callable[[str], str] | None = None) -> list[Finding]:
+    """Every missed and spurious place, event, figure and date, with what the extraction did there.
+
+    `explain`, when given, tells what the figure rules made of each number of a missed figure's sentence.
+    """
     m = _Match(rows, gold, published, articles)
     texts = texts or {}
     out: list[Finding] = []
@@ -353,6 +357,8 @@ def find_errors(rows: list[dict], gold: list[dict], published: dict[str, str], a
         reason = _account(_sentence_rows(m, g), "no row from this sentence")
         if same_kind:
             reason = f"run has {kind} {', '.join(f'{v:g}' for v in same_kind)} in this article; " + reason
+        if explain is not None:
+            reason += f" | numbers: {explain(sentence(g)) or 'none read'}"
         out.append(Finding("figure", "missed", a, f"{kind} {low:g}", sentence(g), reason))
     for key in sorted(set(pred_figs) - set(gold_figs)):
         a, kind, low = key
@@ -435,9 +441,9 @@ def read_texts(articles: Path | None) -> dict[str, str]:
 
 
 def errors_of_run(events_csv: Path, gold_path: Path, manifest: Path | None = None,
-                  articles: Path | None = None) -> list[Finding]:
+                  articles: Path | None = None, explain: Callable[[str], str] | None = None) -> list[Finding]:
     rows, gold, dates = _load(events_csv, gold_path, manifest)
-    return find_errors(rows, gold, dates, set(dates), read_texts(articles))
+    return find_errors(rows, gold, dates, set(dates), read_texts(articles), explain)
 
 
 def format_scores(scores: dict) -> str:
