@@ -29,6 +29,9 @@ fewer below district level: "the area" after a list of quarters could be any of 
 DATELINE_CHARS = 20
 """A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
+COUNTED_DATE_KINDS = frozenset({"campaign_day", "elapsed", "since"})
+"""Date expressions counted from a milestone ("the sixtieth day of the battle", "seven months after the
+offensive began"): the event word they hold names the milestone, not a happening of the sentence."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class EventLexicon:
     """Imperfect (present) forms of the verb triggers."""
     fighter_flight: tuple = (4, frozenset(), frozenset())
     """(window, fighter actors, civilian actors)."""
+    arrivals: PhraseMatcher | None = None
+    """Words of arriving somewhere: a displacement reported by its arrival happens at the destination."""
 
 
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -138,6 +143,7 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         imperfect=imperfect,
         fighter_flight=(int(flight.get("window", 4)), frozenset(flight.get("fighters", ())),
                         frozenset(flight.get("civilians", ()))),
+        arrivals=PhraseMatcher([(w, "arrival") for w in triggers.get("arrivals") or ()], clitics, suffixes=True),
     )
 
 
@@ -285,6 +291,8 @@ class SentenceFacts:
     places: tuple[PlaceMention, ...]
     actors: tuple[ActorMention, ...]
     is_heading: bool = False
+    dates: tuple[Span, ...] = ()
+    """Spans of the sentence's date expressions counted from a milestone (COUNTED_DATE_KINDS)."""
 
 
 def _clause_of(sentence: Sentence, pos: int) -> Span:
@@ -344,7 +352,8 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
     clause are one event unless each carries its own figure of the same kind.
     """
     s = facts.sentence
-    triggers = list(facts.triggers)
+    triggers = [(t, strength) for t, strength in facts.triggers
+                if not any(d.start <= t.span.start and t.span.end <= d.end for d in facts.dates)]
     if any(strength != "weak" for _, strength in triggers):
         triggers = [(t, strength) for t, strength in triggers if strength != "weak"]
     anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength)
@@ -395,7 +404,8 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
 
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
                    city: PlaceMention | None, countries: frozenset = frozenset(),
-                   taxonomy_origin=lambda etype: True, harmful=lambda etype: True) -> list[_Anchor]:
+                   taxonomy_origin=lambda etype: True, harmful=lambda etype: True,
+                   arrivals: frozenset = frozenset()) -> list[_Anchor]:
     """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
@@ -404,9 +414,16 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
     refers back to an event already reported and adds none; the origin of a movement is an event place for the types that happen there
     (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
     shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
-    word shares them.
+    word shares them. In a clause of `arrivals` (people reaching a camp or a town) a displacement is placed at the
+    destination, not at the origin.
     """
-    places = [p for p in facts.places if p.role in EVENT_PLACE_ROLES]
+    arrived = {a.clause for a in anchors if a.event_type == "displacement"} & arrivals
+    def event_place(p: PlaceMention) -> bool:
+        clause = _clause_of(facts.sentence, p.span.start)
+        if clause in arrived:  # people reaching a place: the arrival is what is reported, not where they left
+            return p.role in ("destination", "location")
+        return p.role in EVENT_PLACE_ROLES
+    places = [p for p in facts.places if event_place(p)]
     by_clause: dict[Span, list[PlaceMention]] = {}
     for p in places:
         by_clause.setdefault(_clause_of(facts.sentence, p.span.start), []).append(p)
@@ -451,6 +468,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             a.places, a.place_source = [city], "city"
         kept.append(a)
     for a in kept:
+        if a.clause in arrived and a.event_type == "displacement":
+            a.places = [p for p in a.places if p.role == "destination"] or a.places
         if not (taxonomy_origin(a.event_type) or harmful(a.event_type)):  # where troops set out from
             a.places = [p for p in a.places if p.role != "origin"] or ([city] if city is not None else [])
         unique = {}
@@ -514,6 +533,15 @@ def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence:
     return (dt.date.fromisoformat(published[:10]) - date.end).days > lexicon.recap_days and same_clause(date.span.start)
 
 
+def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon) -> frozenset:
+    """Clauses of the sentence with a word of arriving, when it names a destination at all."""
+    if lexicon.arrivals is None or not any(p.role == "destination" for p in facts.places):
+        return frozenset()
+    s = facts.sentence
+    view = document_for(s.text, lexicon.arrivals).view()
+    return frozenset(_clause_of(s, s.start + m.span.start) for m in view.find(lexicon.arrivals))
+
+
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
                           lexicon: EventLexicon, date_of, previous_places: tuple[PlaceMention, ...],
                           city: PlaceMention | None) -> list[Event]:
@@ -524,7 +552,8 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
     """
     anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city, lexicon.countries,
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
-                             lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")))
+                             lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")),
+                             _arrival_clauses(facts, lexicon))
     events = []
     for a in anchors:
         clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]
@@ -638,5 +667,5 @@ def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:
                                and e.place.place is not None and e.place.place.kind not in ("city", "region")))
 
 
-__all__ = ["EventLexicon", "SentenceFacts", "build_sentence_events", "confidence", "find_actors", "find_triggers",
+__all__ = ["COUNTED_DATE_KINDS", "EventLexicon", "SentenceFacts", "build_sentence_events", "confidence", "find_actors", "find_triggers",
            "load_event_lexicon", "located_places", "merge_follow_up_tolls"]

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from pipeline.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon, summary_figures
 from pipeline.config import Settings
-from pipeline.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
+from pipeline.dates import (DateLexicon, find_temporal_expressions, infer_publication_date, load_date_lexicon,
+                            resolve_event_date)
 from pipeline.document import Document, analyse
-from pipeline.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
-                             load_event_lexicon, merge_follow_up_tolls)
+from pipeline.events import (COUNTED_DATE_KINDS, EventLexicon, SentenceFacts, build_sentence_events, find_actors,
+                             find_triggers, load_event_lexicon, merge_follow_up_tolls)
 from pipeline.matcher import PhraseIndex, PhraseMatcher
 from pipeline.optional import PlaceExtras, enrich_mentions, load_place_extras
 from pipeline.places import PlaceResolver, load_place_resolver
@@ -124,6 +125,9 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
             places=tuple(mentions[s.index]),
             actors=tuple(find_actors(text, res.events, s.start, s.end, doc=doc)),
             is_heading=heading,
+            dates=tuple(e.span for e in find_temporal_expressions(text, res.dates, published=published,
+                                                                  start=s.start, end=s.end, doc=doc)
+                        if e.kind in COUNTED_DATE_KINDS),
         )
         sentence_span = Span(s.start, s.end, s.text)
 

@@ -348,3 +348,25 @@ def test_a_battle_launched_from_a_place_is_an_advance_whoever_is_named_before(le
 
 def test_a_place_described_by_the_fighting_it_goes_through_is_no_new_clash(lexicon):
     assert types_in("قرب المدينة القديمة التي تشهد حرب شوارع منذ أسبوعين", lexicon) == []
+
+
+def test_an_event_word_inside_a_day_count_names_the_time_not_an_event(resources):
+    events = events_of("في اليوم العاشر من اقتحام حي كوكجلي، قتل خمسة مدنيين بقصف على حي الزهراء.", resources,
+                       published=dt.date(2016, 11, 13))
+    assert {(e.event_type, e.place.place.place_id) for e in events} == {("shelling", "zahraa")}
+    assert [f.low for e in events for f in e.figures if f.kind == "killed"] == [5]
+
+
+def test_people_arriving_are_a_displacement_at_their_destination(resources):
+    events = events_of("وصل نحو 300 نازح إلى مخيم الخازر خلال اليومين الماضيين.", resources)
+    assert [(e.event_type, e.place.place.place_id) for e in events] == [("displacement", "khazir_camp")]
+
+
+def test_a_flight_given_as_the_reason_of_an_arrival_adds_no_event_of_its_own(resources):
+    events = events_of("وصل نحو 300 نازح إلى مخيم الخازر، هرباً من المعارك في حي الزهراء.", resources)
+    assert [(e.event_type, e.place.place.place_id) for e in events] == [("displacement", "khazir_camp")]
+    assert [f.low for e in events for f in e.figures] == [300]
+
+
+def test_those_displaced_pointed_back_at_are_no_new_displacement(lexicon):
+    assert "displacement" not in types_in("وأضاف أن هؤلاء الفارين وصلوا إلى المخيم", lexicon)
