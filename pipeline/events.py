@@ -170,7 +170,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
                   doc: Document | None = None) -> list[tuple[Trigger, str]]:
     """Event words in text[start:end] (one sentence) that report something that happened, with their strength.
 
-    Left out: words inside a no-event phrase; the name of an offensive unless it is launched; words a few words after a plan, intent, background or
+    Left out: words inside a no-event phrase; a circumstance ("amid shelling") of another event word of the sentence; the name of an offensive unless it is launched; words a few words after a plan, intent, background or
     negation marker; a definite word right after a demonstrative (an event already reported); a
     present-tense verb right after a relative pronoun (it describes an actor); an
     advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
@@ -200,9 +200,13 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     actors = view.find(lexicon.actors) if matches else []
     shot_down = bool(reach.get("shoot_down"))
     found = []
+    amid = reach.get("amid", set())
+    main = any(m.token_start not in amid and m.payload[1] != "weak" for m in matches)
     for m in matches:
         etype, strength = m.payload
         at = m.token_start
+        if at in amid and main:  # the circumstance of the sentence's event, not one of its own
+            continue
         if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
                for kind in DROPPING_MARKERS - {"anaphora"}):
             continue
@@ -345,8 +349,9 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
     """Trigger words and ungoverned figures of a sentence, grouped into events: one happening, one event.
 
     Weak words (aircraft) count only in a sentence with no other event word. Generic words (attack,
-    rockets, explosion, damage, the rubble) join the nearest event of their sentence that their type may
-    be part of (`joins` in event_types.yaml), weapon words first, and only a harmful one when their
+    rockets, explosion, damage, the rubble, snipers) join the nearest event of their sentence that their type may
+    be part of (`joins` in event_types.yaml), weapon words first in the order of event_types.yaml (a strike
+    before the snipers it killed), and only a harmful one when their
     clause holds a toll; with none, they stand as their own type. A figure goes to the nearest harmful event of its
     clause, else of its sentence if that event has no figure of its kind yet, else becomes an event of its own. Several words of one type in a
     clause are one event unless each carries its own figure of the same kind.
@@ -358,8 +363,10 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
         triggers = [(t, strength) for t, strength in triggers if strength != "weak"]
     anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength)
                for t, strength in triggers if strength != "generic"]
+    order = list(taxonomy)
     generic = sorted((t for t, strength in triggers if strength == "generic"),
-                     key=lambda t: not taxonomy.get(t.event_type, {}).get("weapon"))
+                     key=lambda t: (not taxonomy.get(t.event_type, {}).get("weapon"),
+                                    order.index(t.event_type) if t.event_type in order else len(order)))
     tolled = {_clause_of(s, f.span.start) for f in facts.figures if f.kind in CASUALTY_KINDS}
     for t in generic:
         pool = _joinable(t.event_type, anchors, taxonomy)

@@ -370,3 +370,22 @@ def test_a_flight_given_as_the_reason_of_an_arrival_adds_no_event_of_its_own(res
 
 def test_those_displaced_pointed_back_at_are_no_new_displacement(lexicon):
     assert "displacement" not in types_in("وأضاف أن هؤلاء الفارين وصلوا إلى المخيم", lexicon)
+
+
+def test_fire_amid_an_advance_is_its_circumstance_not_a_shelling(resources):
+    events = events_of("شرعت القوات بالتقدم في حي سومر وسط قصف مدفعي كثيف.", resources)
+    assert {e.event_type for e in events} == {"advance"}
+
+
+def test_fire_amid_which_people_die_is_still_the_event(resources):
+    events = events_of("قتل مدنيان وسط قصف مدفعي على حي سومر.", resources)
+    assert [(e.event_type, e.place.place.place_id) for e in events] == [("shelling", "sumer")]
+
+
+def test_snipers_named_as_people_are_part_of_the_strike_that_hit_them(resources):
+    events = events_of("قتلت طائرات التحالف المسؤول عن تدريب قناصي التنظيم في ضربة استهدفته في حي الصحة.", resources)
+    assert {e.event_type for e in events} == {"airstrike"}
+
+
+def test_a_sniper_alone_is_a_sniper_event(resources):
+    assert {e.event_type for e in events_of("قتل قناص من التنظيم مدنيا في حي الصحة.", resources)} == {"sniper"}
