@@ -409,6 +409,14 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
     return list(by_clause[min(after, key=lambda c: c.start)]) if after else []
 
 
+def _fighting_of_advance(anchor: _Anchor, borrowed: list[PlaceMention], placed: list[_Anchor]) -> bool:
+    """A clash with no place or toll of its own beside an advance over a list of places is the fighting of
+    that advance ("stormed the quarters A, B and C, adding that the forces are still fighting"), not a
+    clash at each of them."""
+    return anchor.event_type == "clash" and not anchor.figures and len(borrowed) > 1 and any(
+        m.event_type == "advance" and set(map(id, m.places)) & set(map(id, borrowed)) for m in placed)
+
+
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
                    city: PlaceMention | None, countries: frozenset = frozenset(),
                    taxonomy_origin=lambda etype: True, harmful=lambda etype: True,
@@ -464,6 +472,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             _merge_into(twin, a)
             continue
         borrowed = _nearest_clause_places(a, by_clause)
+        if borrowed and _fighting_of_advance(a, borrowed, placed):
+            continue
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"
         elif previous and sum(1 for p in previous if p.place is None or p.place.kind != "district") <= BORROWED_PLACES:

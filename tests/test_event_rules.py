@@ -389,3 +389,14 @@ def test_snipers_named_as_people_are_part_of_the_strike_that_hit_them(resources)
 
 def test_a_sniper_alone_is_a_sniper_event(resources):
     assert {e.event_type for e in events_of("قتل قناص من التنظيم مدنيا في حي الصحة.", resources)} == {"sniper"}
+
+
+def test_fighting_said_to_go_on_after_storming_a_list_of_quarters_is_that_advance(resources):
+    events = events_of("وقال الضابط إن القوات اقتحمت أحياء سومر والصحة والانتصار، مشيراً إلى أن القوات ما زالت "
+                       "تخوض معارك عنيفة.", resources)
+    assert {e.event_type for e in events} == {"advance"}
+
+
+def test_fighting_beside_an_advance_at_one_place_stays_a_clash(resources):
+    events = events_of("استعادت القوات حي سومر، فيما أشار مصدر إلى أن اشتباكات عنيفة تدور هناك.", resources)
+    assert {e.event_type for e in events} == {"advance", "clash"}
