@@ -476,6 +476,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             continue
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"
+        elif a.strength == "generic" and not harmful(a.event_type) and not a.figures:
+            continue  # damage or arrests with no place in the sentence: an aside, not an event placed elsewhere
         elif previous and sum(1 for p in previous if p.place is None or p.place.kind != "district") <= BORROWED_PLACES:
             if not a.figures and " " not in a.span.text.strip() and _definite_word(facts.sentence, a.span):
                 # "the battle" again, nothing new ("the random shelling" names something new)

@@ -400,3 +400,8 @@ def test_fighting_said_to_go_on_after_storming_a_list_of_quarters_is_that_advanc
 def test_fighting_beside_an_advance_at_one_place_stays_a_clash(resources):
     events = events_of("استعادت القوات حي سومر، فيما أشار مصدر إلى أن اشتباكات عنيفة تدور هناك.", resources)
     assert {e.event_type for e in events} == {"advance", "clash"}
+
+
+def test_damage_with_no_place_in_its_sentence_borrows_none_from_the_one_before(resources):
+    events = events_of("استعادت القوات حي سومر. وأضاف أن القوات دمرت ثلاث عجلات للتنظيم.", resources)
+    assert {(e.sentence_index, e.event_type) for e in events} == {(0, "advance")}
