@@ -405,3 +405,11 @@ def test_fighting_beside_an_advance_at_one_place_stays_a_clash(resources):
 def test_damage_with_no_place_in_its_sentence_borrows_none_from_the_one_before(resources):
     events = events_of("استعادت القوات حي سومر. وأضاف أن القوات دمرت ثلاث عجلات للتنظيم.", resources)
     assert {(e.sentence_index, e.event_type) for e in events} == {(0, "advance")}
+
+
+def test_an_advance_the_enemy_walls_off_to_prevent_is_no_advance(lexicon):
+    assert "advance" not in types_in("أقام التنظيم جدرانا لإغلاق الحي ومنع تقدم القوات", lexicon)
+
+
+def test_forces_approaching_the_capture_of_a_place_have_not_taken_it(lexicon):
+    assert "advance" not in types_in("قال المصدر إن القوات تقترب من السيطرة على الجامع", lexicon)
