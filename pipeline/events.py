@@ -29,6 +29,13 @@ fewer below district level: "the area" after a list of quarters could be any of 
 DATELINE_CHARS = 20
 """A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
+TOWARD_TYPES = frozenset({"advance", "clash"})
+"""Events placed at the destination of a clause that names no other place ("تقدم القوات نحو الحي"): the place
+fought for."""
+ONGOING_WORDS = 3
+"""How far before the event word a present verb of going on ("يواصل", "لا تزال") reaches."""
+TOWARD_WORDS = 4
+"""How many words may stand between the event word and "toward" (its subject, a time): "تقدم القوات العراقية نحو"."""
 COUNTED_DATE_KINDS = frozenset({"campaign_day", "elapsed", "since"})
 """Date expressions counted from a milestone ("the sixtieth day of the battle", "seven months after the
 offensive began"): the event word they hold names the milestone, not a happening of the sentence."""
@@ -65,6 +72,8 @@ class EventLexicon:
     """Imperfect (present) forms of the verb triggers."""
     fighter_flight: tuple = (4, frozenset(), frozenset())
     """(window, fighter actors, civilian actors)."""
+    ongoing: frozenset = frozenset()
+    """Present forms of the verbs of going on ("يواصل"): an advance after them has not arrived yet."""
     arrivals: PhraseMatcher | None = None
     """Words of arriving somewhere: a displacement reported by its arrival happens at the destination."""
 
@@ -143,6 +152,8 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         imperfect=imperfect,
         fighter_flight=(int(flight.get("window", 4)), frozenset(flight.get("fighters", ())),
                         frozenset(flight.get("civilians", ()))),
+        ongoing=frozenset(normalise_phrase(f) for lemma in triggers.get("ongoing") or ()
+                          for f in verb_forms(lemma, rules, perfect_tense=False)),
         arrivals=PhraseMatcher([(w, "arrival") for w in triggers.get("arrivals") or ()], clitics, suffixes=True),
     )
 
@@ -409,6 +420,13 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
     return list(by_clause[min(after, key=lambda c: c.start)]) if after else []
 
 
+def _words_between(sentence: Sentence, start: int, end: int) -> int:
+    """Words of the sentence between two article offsets (none when end comes first)."""
+    if end < start:
+        return 10 ** 6
+    return len(sentence.text[start - sentence.start:end - sentence.start].split())
+
+
 def _fighting_of_advance(anchor: _Anchor, borrowed: list[PlaceMention], placed: list[_Anchor]) -> bool:
     """A clash with no place or toll of its own beside an advance over a list of places is the fighting of
     that advance ("stormed the quarters A, B and C, adding that the forces are still fighting"), not a
@@ -420,7 +438,7 @@ def _fighting_of_advance(anchor: _Anchor, borrowed: list[PlaceMention], placed: 
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
                    city: PlaceMention | None, countries: frozenset = frozenset(),
                    taxonomy_origin=lambda etype: True, harmful=lambda etype: True,
-                   arrivals: frozenset = frozenset()) -> list[_Anchor]:
+                   arrivals: frozenset = frozenset(), ongoing=lambda span: True) -> list[_Anchor]:
     """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
@@ -430,13 +448,19 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
     (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
     shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
     word shares them. In a clause of `arrivals` (people reaching a camp or a town) a displacement is placed at the
-    destination, not at the origin.
+    destination, not at the origin. An advance or a clash pushing toward a place close after its word is placed
+    there, unless `ongoing(span)` says the push is still under way (it has not reached it).
     """
     arrived = {a.clause for a in anchors if a.event_type == "displacement"} & arrivals
+    located = {_clause_of(facts.sentence, p.span.start) for p in facts.places if p.role in EVENT_PLACE_ROLES}
+    pushing = {a.clause for a in anchors if a.event_type in TOWARD_TYPES} - located
     def event_place(p: PlaceMention) -> bool:
         clause = _clause_of(facts.sentence, p.span.start)
         if clause in arrived:  # people reaching a place: the arrival is what is reported, not where they left
             return p.role in ("destination", "location")
+        if clause in pushing and p.role == "destination":  # forces pushing toward a place fight for it
+            return any(_words_between(facts.sentence, a.span.end, p.span.start) <= TOWARD_WORDS and not ongoing(a.span)
+                       for a in anchors if a.clause == clause and a.event_type in TOWARD_TYPES)
         return p.role in EVENT_PLACE_ROLES
     places = [p for p in facts.places if event_place(p)]
     by_clause: dict[Span, list[PlaceMention]] = {}
@@ -561,6 +585,16 @@ def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon) -> frozenset:
     return frozenset(_clause_of(s, s.start + m.span.start) for m in view.find(lexicon.arrivals))
 
 
+def _ongoing(sentence: Sentence, span: Span, lexicon: EventLexicon) -> bool:
+    """The event word is in the present ("تتقدم") or follows a present verb of going on ("يواصل التقدم")."""
+    words = normalise(sentence.text[:span.end - sentence.start]).text.split()
+    head = normalise_phrase(span.text.split()[0]) if span.text.split() else ""
+    if head in lexicon.imperfect or (head[:1] in ("و", "ف") and head[1:] in lexicon.imperfect):
+        return True
+    before = words[-1 - ONGOING_WORDS:-1]
+    return any(w in lexicon.ongoing or (w[:1] in ("و", "ف") and w[1:] in lexicon.ongoing) for w in before)
+
+
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
                           lexicon: EventLexicon, date_of, previous_places: tuple[PlaceMention, ...],
                           city: PlaceMention | None) -> list[Event]:
@@ -572,7 +606,7 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
     anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city, lexicon.countries,
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")),
-                             _arrival_clauses(facts, lexicon))
+                             _arrival_clauses(facts, lexicon), lambda span: _ongoing(facts.sentence, span, lexicon))
     events = []
     for a in anchors:
         clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]

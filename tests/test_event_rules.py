@@ -413,3 +413,24 @@ def test_an_advance_the_enemy_walls_off_to_prevent_is_no_advance(lexicon):
 
 def test_forces_approaching_the_capture_of_a_place_have_not_taken_it(lexicon):
     assert "advance" not in types_in("قال المصدر إن القوات تقترب من السيطرة على الجامع", lexicon)
+
+
+def test_forces_advancing_toward_a_quarter_advance_there(resources):
+    events = events_of("تقدمت القوات العراقية نحو حي سومر.", resources)
+    assert [(e.event_type, e.place.place.place_id) for e in events] == [("advance", "sumer")]
+
+
+def test_a_direction_far_from_the_event_word_only_qualifies_other_places(resources):
+    events = events_of("سيطرت القوات على عدد من القرى الصغيرة الأخرى باتجاه حي سومر.", resources)
+    assert not any(e.place is not None and e.place.place is not None and e.place.place.place_id == "sumer"
+                   for e in events)
+
+
+def test_an_advance_that_is_supposed_to_come_is_no_event(lexicon):
+    assert "advance" not in types_in("ومن المفترض أن نواصل تقدمنا باتجاه الجسر", lexicon)
+
+
+def test_an_advance_still_going_on_toward_a_quarter_has_not_reached_it(resources):
+    for text in ("القوات تتقدم الآن باتجاه حي سومر.", "يواصل الجنود التقدم باتجاه حي سومر."):
+        assert not any(e.place is not None and e.place.place is not None and e.place.place.place_id == "sumer"
+                       for e in events_of(text, resources)), text
