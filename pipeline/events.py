@@ -34,6 +34,9 @@ TOWARD_TYPES = frozenset({"advance", "clash"})
 fought for."""
 ONGOING_WORDS = 3
 """How far before the event word a present verb of going on ("يواصل", "لا تزال") reaches."""
+GENERIC_REACH = 15
+"""How many words apart the displaced and the event they are part of may stand; farther away, in a long run-on
+sentence, they are a displacement of their own."""
 TOWARD_WORDS = 4
 """How many words may stand between the event word and "toward" (its subject, a time): "تقدم القوات العراقية نحو"."""
 COUNTED_DATE_KINDS = frozenset({"campaign_day", "elapsed", "since"})
@@ -380,7 +383,8 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
                                     order.index(t.event_type) if t.event_type in order else len(order)))
     tolled = {_clause_of(s, f.span.start) for f in facts.figures if f.kind in CASUALTY_KINDS}
     for t in generic:
-        pool = _joinable(t.event_type, anchors, taxonomy)
+        pool = [a for a in _joinable(t.event_type, anchors, taxonomy)
+                if t.event_type != "displacement" or _words_apart(s, a.span, t.span) <= GENERIC_REACH]
         if taxonomy.get(t.event_type, {}).get("harm") and _clause_of(s, t.span.start) in tolled:
             pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]  # an attack with its own toll
         if pool:
@@ -418,6 +422,11 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
     if before:
         return list(by_clause[max(before, key=lambda c: c.start)])
     return list(by_clause[min(after, key=lambda c: c.start)]) if after else []
+
+
+def _words_apart(sentence: Sentence, a: Span, b: Span) -> int:
+    first, second = sorted((a, b), key=lambda sp: sp.start)
+    return max(0, _words_between(sentence, first.end, second.start))
 
 
 def _words_between(sentence: Sentence, start: int, end: int) -> int:

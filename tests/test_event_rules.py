@@ -434,3 +434,11 @@ def test_an_advance_still_going_on_toward_a_quarter_has_not_reached_it(resources
     for text in ("القوات تتقدم الآن باتجاه حي سومر.", "يواصل الجنود التقدم باتجاه حي سومر."):
         assert not any(e.place is not None and e.place.place is not None and e.place.place.place_id == "sumer"
                        for e in events_of(text, resources)), text
+
+
+def test_the_displaced_far_from_a_battle_word_in_a_run_on_sentence_are_a_displacement_of_their_own(resources):
+    events = events_of("هؤلاء آخر النازحين الواصلين إلى مخيم الخازر بعد رحلة طويلة وشاقة سيرا على الأقدام عبر الطرق "
+                       "الترابية والقرى المهجورة والحقول الواسعة التي قطعوها ليلا ونهارا دون طعام أو ماء حتى انتهت "
+                       "المعارك هناك", resources)
+    assert ("displacement", "khazir_camp") in {(e.event_type, e.place.place.place_id) for e in events
+                                               if e.place is not None and e.place.place is not None}
