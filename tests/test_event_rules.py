@@ -442,3 +442,7 @@ def test_the_displaced_far_from_a_battle_word_in_a_run_on_sentence_are_a_displac
                        "المعارك هناك", resources)
     assert ("displacement", "khazir_camp") in {(e.event_type, e.place.place.place_id) for e in events
                                                if e.place is not None and e.place.place is not None}
+
+
+def test_bombs_laid_along_a_road_are_no_bombing(lexicon):
+    assert "vbied_ied" not in types_in("فضلا عن زرعهم قنابل على طول الطريق المؤدي إلى المدينة", lexicon)
