@@ -30,8 +30,8 @@ DATELINE_CHARS = 20
 """A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
 TOWARD_TYPES = frozenset({"advance", "clash"})
-"""Events placed at the destination of a clause that names no other place ("تقدم القوات نحو الحي"): the place
-fought for."""
+"""Events placed at the destination named right after their word, before any other place ("تقدم القوات نحو
+الحي"): the place fought for."""
 ONGOING_WORDS = 3
 """How far before the event word a present verb of going on ("يواصل", "لا تزال") reaches."""
 GENERIC_REACH = 15
@@ -461,14 +461,15 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
     there, unless `ongoing(span)` says the push is still under way (it has not reached it).
     """
     arrived = {a.clause for a in anchors if a.event_type == "displacement"} & arrivals
-    located = {_clause_of(facts.sentence, p.span.start) for p in facts.places if p.role in EVENT_PLACE_ROLES}
-    pushing = {a.clause for a in anchors if a.event_type in TOWARD_TYPES} - located
+    pushing = {a.clause for a in anchors if a.event_type in TOWARD_TYPES}
     def event_place(p: PlaceMention) -> bool:
         clause = _clause_of(facts.sentence, p.span.start)
         if clause in arrived:  # people reaching a place: the arrival is what is reported, not where they left
             return p.role in ("destination", "location")
         if clause in pushing and p.role == "destination":  # forces pushing toward a place fight for it
             return any(_words_between(facts.sentence, a.span.end, p.span.start) <= TOWARD_WORDS and not ongoing(a.span)
+                       and not any(a.span.end <= q.span.start < p.span.start and q.role in EVENT_PLACE_ROLES
+                                   for q in facts.places)
                        for a in anchors if a.clause == clause and a.event_type in TOWARD_TYPES)
         return p.role in EVENT_PLACE_ROLES
     places = [p for p in facts.places if event_place(p)]

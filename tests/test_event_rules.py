@@ -446,3 +446,8 @@ def test_the_displaced_far_from_a_battle_word_in_a_run_on_sentence_are_a_displac
 
 def test_bombs_laid_along_a_road_are_no_bombing(lexicon):
     assert "vbied_ied" not in types_in("فضلا عن زرعهم قنابل على طول الطريق المؤدي إلى المدينة", lexicon)
+
+
+def test_a_push_toward_a_quarter_is_placed_there_even_when_the_clause_names_another_later(resources):
+    events = events_of("تقدمت القوات نحو حي سومر الواقع جنوب شرق الموصل عقب استعادتها حي الزهراء.", resources)
+    assert {"sumer", "zahraa"} <= {e.place.place.place_id for e in events if e.place and e.place.place}
