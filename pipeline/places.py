@@ -139,6 +139,9 @@ class PlaceGrammar:
     departure_words: frozenset[str]
     description_words: frozenset[str]
     road_words: frozenset[str]
+    home_words: frozenset[str]
+    victim_words: frozenset[str]
+    home_window: int
     """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
     """Words before من of a force setting out (انطلقت القطعات من ...): the place is a departure, not the event's."""
     """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
@@ -279,6 +282,9 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         departure_words=norm_set("departure_words"),
         description_words=norm_set("description_words"),
         road_words=norm_set("road_words"),
+        home_words=norm_set("home_words"),
+        victim_words=norm_set("victim_words"),
+        home_window=int(words.get("home_window", 20)),
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
@@ -527,6 +533,8 @@ class PlaceResolver:
             role, note = "reference", "described"
         if not cues and self._between_road_ends(doc, t):
             role, note = "reference", "end of a road"
+        if self._victims_home(doc, t):
+            role, note = "home", "where victims came from"
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
@@ -580,6 +588,16 @@ class PlaceResolver:
             return head
         return [replace(head[0], role="reference", relation="", notes=("locator",))]
 
+    def _victims_home(self, doc: _Doc, t: int) -> bool:
+        """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
+        g = self.grammar
+        for i in range(t - 1, max(-1, t - g.home_window), -1):
+            if any(c in doc.gap(i + 1) for c in ".؟!؛"):
+                return False
+            if self._has_stem(doc.words[i], g.home_words):
+                return any(self._has_stem(w, g.victim_words) for w in doc.words[max(0, i - 3):i])
+        return False
+
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
         if t <= 0 or doc.words[t - 1] != "بين":
@@ -590,13 +608,15 @@ class PlaceResolver:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
         before = doc.words[t - 1] if t > 0 else ""
         if role == "origin" and before:
+            if self._is_partitive(before):
+                return "location", ""
             if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
                 return "reference", "distance or approach"
             if doc.entries(t - 1, DirectionWord):
                 return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
             if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
                 return "departure", "where a force set out from"
-            if before.isdigit() or self._is_partitive(before):
+            if before.isdigit():
                 return "location", ""
         if role == "destination":
             window = range(max(0, t - self.grammar.fire_window), t)
@@ -734,7 +754,13 @@ class PlaceResolver:
         adjectives = [d for d in doc.entries(n, DirectionWord) if d.usage == "adjective"]
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
-            return [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)], t_end, None
+            sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
+            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gap(t_end).strip() \
+                    and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
+                named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
+                if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
+                    return sector + [replace(named, notes=named.notes + ("names the axis",))], named_end, None
+            return sector, t_end, None
         if word.type.name == "city":
             draft = self._the_city(doc.span(t, n), before, role)
             return [draft], n, self._context(draft, role)

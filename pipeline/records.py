@@ -141,7 +141,8 @@ class PlaceMention:
     role: str = "location"
     """location (where something happened), origin (where people fled from), departure (where a force set out
     from), destination, reference (a locator of another place), proximity (only near the event), excluded (an
-    exception), source (the facility a source spoke from), residence (a camp people live in), out_of_area."""
+    exception), source (the facility a source spoke from), residence (a camp people live in), home (where victims
+    came from), out_of_area."""
     relation: str = ""
     """Direction of a relative place ("south", "north-west"), empty for the place itself."""
     note: str = ""

@@ -265,3 +265,17 @@ def test_a_distance_and_a_direction_from_a_place_only_locate_something_else(reso
 
 def test_a_withdrawal_from_a_place_keeps_it_as_an_origin(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "اضطرت القوات إلى الانسحاب من حي الكرامة")] == ["origin"]
+
+
+def test_a_place_naming_an_axis_is_a_reference(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "تقدمت قطعات المحور الجنوبي حمام العليل نحو المدينة")][:2] == [
+        "location", "reference"]
+
+
+def test_where_victims_came_from_is_their_home_not_the_event_place(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "أعدم التنظيم عشرين رجلا، وقال مصدر إن القتلى هم من سكان قرية الحود")] == ["home"]
+    assert [r[3] for r in local_rows(resolver, "فر المئات من سكان حي الكرامة")] == ["location"]  # no victims: still the event's
+
+
+def test_a_part_of_a_place_taken_in_an_advance_is_the_place_itself(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "تقدمت القطعات وحررت أجزاء من حي الكرامة")] == ["location"]
