@@ -121,7 +121,7 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     st.session_state["_restored"] = True
 
 
-def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filters:
+def sidebar_filters(events, places, phases, campaign, bounds, labels, lang) -> query.Filters:
     """The filter widgets; returns the Filters they describe (dates spanning everything mean no date filter)."""
     t = partial(labels.text, lang=lang)
     options = query.place_options(events, places)
@@ -133,7 +133,7 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
                "outlets": query.value_options(events, "outlet")}
     restore_from_url(bounds, choices)
     by_id = {p.phase_id: p for p in phases}
-    phase_label = {p["id"]: p.get(lang) or p["en"] for p in labels.phases}
+    phase_label = {p["id"]: p.get(lang) or p["en"] for p in (campaign.get("phases") or labels.phases)}
 
     def apply_phase():
         phase = by_id.get(st.session_state["phase"])
@@ -190,11 +190,12 @@ def figures_text(text: str, lang: str) -> str:
     return LTR_ISOLATE.format(text) if lang == "ar" else text
 
 
-def header(filtered, articles, out_dir: Path, labels, lang) -> None:
+def header(filtered, articles, out_dir: Path, campaign: dict, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
     n = partial(figures_text, lang=lang)
     ok_articles = int((articles["status"] == "ok").sum()) if "status" in articles else len(articles)
-    st.title(t("title"))
+    name = campaign.get(f"name_{lang}") or campaign.get("name") or out_dir.name
+    st.title(t("title", campaign=name))
     st.caption(t("caption", articles=ok_articles, out=out_dir.name))
     numbers = query.headline(filtered)
     dated = numbers.dated
@@ -528,16 +529,16 @@ def main() -> None:
     events, articles, texts, control = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
                                                    str(settings.lexicon_dir))
     if events.empty:
-        header(events, articles, out_dir, labels, lang)
+        header(events, articles, out_dir, campaign, labels, lang)
         st.info(labels.text("no_events_corpus", lang, articles=len(articles)))
         st.stop()
     window = query.campaign_window(campaign)
     bounds = query.date_bounds(events, window)
-    phases = query.campaign_phases(milestones, labels.phases, window)
-    filters = sidebar_filters(events, places, phases, bounds, labels, lang)
+    phases = query.campaign_phases(milestones, campaign.get("phases") or labels.phases, window)
+    filters = sidebar_filters(events, places, phases, campaign, bounds, labels, lang)
     write_url(filters, lang)
     filtered = query.filter_events(events, filters)
-    header(filtered, articles, out_dir, labels, lang)
+    header(filtered, articles, out_dir, campaign, labels, lang)
     if filtered.empty:
         st.info(labels.text("no_events_filter", lang))
         st.stop()
