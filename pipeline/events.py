@@ -436,12 +436,12 @@ def _words_between(sentence: Sentence, start: int, end: int) -> int:
     return len(sentence.text[start - sentence.start:end - sentence.start].split())
 
 
-def _fighting_of_advance(anchor: _Anchor, borrowed: list[PlaceMention], placed: list[_Anchor]) -> bool:
-    """A clash with no place or toll of its own beside an advance over a list of places is the fighting of
-    that advance ("stormed the quarters A, B and C, adding that the forces are still fighting"), not a
-    clash at each of them."""
+def _fighting_of_event(anchor: _Anchor, borrowed: list[PlaceMention], placed: list[_Anchor]) -> bool:
+    """A clash with no place or toll of its own beside another event over a list of places is the fighting
+    around that event ("stormed the quarters A, B and C, adding that the forces are still fighting";
+    "families in A and B are still under the rubble ... the fighting"), not a clash at each of them."""
     return anchor.event_type == "clash" and not anchor.figures and len(borrowed) > 1 and any(
-        m.event_type == "advance" and set(map(id, m.places)) & set(map(id, borrowed)) for m in placed)
+        set(map(id, m.places)) & set(map(id, borrowed)) for m in placed)
 
 
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
@@ -506,7 +506,7 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             _merge_into(twin, a)
             continue
         borrowed = _nearest_clause_places(a, by_clause)
-        if borrowed and _fighting_of_advance(a, borrowed, placed):
+        if borrowed and _fighting_of_event(a, borrowed, placed):
             continue
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"

@@ -451,3 +451,9 @@ def test_bombs_laid_along_a_road_are_no_bombing(lexicon):
 def test_a_push_toward_a_quarter_is_placed_there_even_when_the_clause_names_another_later(resources):
     events = events_of("تقدمت القوات نحو حي سومر الواقع جنوب شرق الموصل عقب استعادتها حي الزهراء.", resources)
     assert {"sumer", "zahraa"} <= {e.place.place.place_id for e in events if e.place and e.place.place}
+
+
+def test_fighting_mentioned_beside_a_toll_over_a_list_of_quarters_is_no_clash_at_each(resources):
+    events = events_of("قال طبيب إن عائلات في حي سومر وحي الزهراء ما زالت تحت الأنقاض، مشيرا إلى أن المعارك "
+                       "حالت دون انتشالها.", resources)
+    assert "clash" not in {e.event_type for e in events}
