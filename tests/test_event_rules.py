@@ -457,3 +457,11 @@ def test_fighting_mentioned_beside_a_toll_over_a_list_of_quarters_is_no_clash_at
     events = events_of("قال طبيب إن عائلات في حي سومر وحي الزهراء ما زالت تحت الأنقاض، مشيرا إلى أن المعارك "
                        "حالت دون انتشالها.", resources)
     assert "clash" not in {e.event_type for e in events}
+
+
+def test_ground_taken_after_which_something_else_happened_was_taken(lexicon):
+    assert "advance" in types_in("فرضت القوات الحصار على البلدة بعد سيطرتها على حي سومر", lexicon)
+
+
+def test_fighting_after_which_something_else_happened_is_its_time(lexicon):
+    assert "clash" not in types_in("دخلت القوات الحي بعد معارك عنيفة", lexicon)
