@@ -465,3 +465,7 @@ def test_ground_taken_after_which_something_else_happened_was_taken(lexicon):
 
 def test_fighting_after_which_something_else_happened_is_its_time(lexicon):
     assert "clash" not in types_in("دخلت القوات الحي بعد معارك عنيفة", lexicon)
+
+
+def test_the_terms_of_an_agreement_have_not_happened_yet(lexicon):
+    assert "other" not in types_in("انسحب المسلحون بموجب اتفاق يقضي بتفكيك الألغام في جسم السد", lexicon)
