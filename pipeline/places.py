@@ -408,6 +408,13 @@ class PlaceResolver:
             add(clitics.article + w.form, replace(w, definite=True))
             word_forms_norm.add(normalise_phrase(w.form))
         self._place_word_forms = frozenset(word_forms_norm)
+        # lexicon words normalised once here, not at every mention
+        self._ordinal_of: dict[str, int] = {}
+        for w, n in grammar.ordinals:
+            self._ordinal_of.setdefault(normalise_phrase(w), n)
+        self._type_of_word: dict[str, str] = {}
+        for w in grammar.place_words:
+            self._type_of_word.setdefault(normalise_phrase(w.form), w.type.name)
         head_types: dict[str, set[str]] = {}
         for w in grammar.place_words:
             head_types.setdefault(normalise_phrase(w.form), set()).add(w.type.name)
@@ -825,8 +832,7 @@ class PlaceResolver:
     def _ordinal_ending(self, m: Match) -> int | None:
         """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
         last = m.phrase.split()[-1]
-        return next((n for w, n in self.grammar.ordinals if normalise_phrase(w) == last), None) \
-            if len(m.phrase.split()) > 1 else None
+        return self._ordinal_of.get(last) if len(m.phrase.split()) > 1 else None
 
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
         """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
@@ -858,8 +864,7 @@ class PlaceResolver:
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
         first = phrase.split()[0] if phrase else ""
-        return next((w.type.name for w in self.grammar.place_words if normalise_phrase(w.form) == first), "") \
-            if first in self._place_word_forms else ""
+        return self._type_of_word.get(first, "") if first in self._place_word_forms else ""
 
     def _is_bank_district(self, draft: _Draft) -> bool:
         return all(p.kind == "district" and p.parent_id == self.city.place_id and p.bank in ("left", "right")
