@@ -27,7 +27,7 @@ from pipeline.i18n import load_labels
 
 EVENTS_ENV = "MOSUL_EVENTS_DIR"
 CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
-TABLE_ROWS = 5000
+TABLE_ROWS = 2000
 MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
 PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}  # seconds between playback steps
@@ -121,7 +121,7 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     st.session_state["_restored"] = True
 
 
-def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filters:
+def sidebar_filters(events, places, phases, campaign, bounds, labels, lang) -> query.Filters:
     """The filter widgets; returns the Filters they describe (dates spanning everything mean no date filter)."""
     t = partial(labels.text, lang=lang)
     options = query.place_options(events, places)
@@ -133,7 +133,7 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
                "outlets": query.value_options(events, "outlet")}
     restore_from_url(bounds, choices)
     by_id = {p.phase_id: p for p in phases}
-    phase_label = {p["id"]: p.get(lang) or p["en"] for p in labels.phases}
+    phase_label = {p["id"]: p.get(lang) or p["en"] for p in (campaign.get("phases") or labels.phases)}
 
     def apply_phase():
         phase = by_id.get(st.session_state["phase"])
@@ -183,25 +183,34 @@ def write_url(filters: query.Filters, lang: str) -> None:
         st.query_params.from_dict(params)
 
 
-def header(filtered, articles, out_dir: Path, labels, lang) -> None:
+LTR_ISOLATE = "\u2066{}\u2069"  # figures kept left to right inside Arabic text: "48–127" never reads "127–48"
+
+
+def figures_text(text: str, lang: str) -> str:
+    return LTR_ISOLATE.format(text) if lang == "ar" else text
+
+
+def header(filtered, articles, out_dir: Path, campaign: dict, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
+    n = partial(figures_text, lang=lang)
     ok_articles = int((articles["status"] == "ok").sum()) if "status" in articles else len(articles)
-    st.title(t("title"))
+    name = campaign.get(f"name_{lang}") or campaign.get("name") or out_dir.name
+    st.title(t("title", campaign=name))
     st.caption(t("caption", articles=ok_articles, out=out_dir.name))
     numbers = query.headline(filtered)
     dated = numbers.dated
     cells = [("events", f"{dated.events:,}"), ("places_metric", f"{dated.places:,}"),
-             ("articles", f"{dated.articles:,}"), ("killed", dated.killed.text()),
-             ("wounded", dated.wounded.text()), ("displaced", dated.displaced.text())]
+             ("articles", f"{dated.articles:,}"), ("killed", n(dated.killed.text())),
+             ("wounded", n(dated.wounded.text())), ("displaced", n(dated.displaced.text()))]
     for column, (key, value) in zip(st.columns(len(cells)), cells):
         column.metric(t(key), value)
     st.caption(t("counts_note"))
     if dated.casualties.low or dated.casualties.high:
-        st.caption(t("unsplit_note", range=dated.casualties.text()))
+        st.caption(t("unsplit_note", range=n(dated.casualties.text())))
     if numbers.undated.events:
         undated = numbers.undated
-        st.caption(t("undated_note", events=undated.events, killed=undated.killed.text(),
-                     wounded=undated.wounded.text(), displaced=undated.displaced.text()))
+        st.caption(t("undated_note", events=undated.events, killed=n(undated.killed.text()),
+                     wounded=n(undated.wounded.text()), displaced=n(undated.displaced.text())))
     if numbers.cumulative.events:
         st.caption(t("cumulative_note", events=numbers.cumulative.events))
 
@@ -286,7 +295,7 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
         area_level = query.area_level_counts(shown)
         st.caption(t("area_level", n=query.area_level_events(shown)))
         for row in area_level.head(12).itertuples():
-            st.caption(f"{charts.place_name(row._asdict(), lang) or t('undated')}: {row.events}")
+            st.caption(f"{charts.place_name(row._asdict(), lang) or labels.term('precision', 'none', lang)}: {row.events}")
     st.caption(t("areas_note") if mode != "points" else t("map_help"))
     if st.session_state.get("playing"):
         time.sleep(PLAY_SPEEDS.get(st.session_state.get("speed"), 0.8))
@@ -317,6 +326,11 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
         st.info(t("no_control"))
         return
     names = places.drop_duplicates("place_id").set_index("place_id")
+
+    def area_name(area_id: str) -> str:
+        return charts.place_name({"place_ar": names["name_ar"].get(area_id, ""),
+                                  "place_en": names["name_en"].get(area_id, ""), "place_text": area_id}, lang)
+
     check = query.milestone_check(control, layers.cells, milestones, layers.control_milestones,
                                   layers.control_start_milestones)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
@@ -328,14 +342,14 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
                      date=f"{row.date:%Y-%m-%d}" if pd.notna(row.date) else "", areas=row.areas,
                      on_time=row.retaken_by_milestone, late=row.retaken_after, never=row.never_reported))
         if row.retaken_before_start:
-            st.caption(t("check_early", n=row.retaken_before_start, start=f"{row.start:%Y-%m-%d}", areas=row.before))
-    area_names = [charts.place_name({"place_ar": names["name_ar"].get(a, ""), "place_en": names["name_en"].get(a, ""),
-                                     "place_text": a}, lang) for a in control["area_id"]]
+            early = "; ".join(f"{area_name(item.split(' ')[0])} {item.split(' ')[-1]}" for item in row.before.split("; "))
+            st.caption(t("check_early", n=row.retaken_before_start, start=f"{row.start:%Y-%m-%d}", areas=early))
+    area_names = [area_name(a) for a in control["area_id"]]
     table = pd.DataFrame({
         t("col_area"): area_names,
         t("col_bank"): [labels.term("bank", bank if bank in ("left", "right") else "", lang)
                         for bank in (names["bank"].get(a, "") for a in control["area_id"])],
-        t("col_first_retaken"): control["first_retaken"].dt.strftime("%Y-%m-%d"),
+        t("col_first_retaken"): control["first_retaken"].dt.strftime("%Y-%m-%d").fillna(""),
         t("col_outlet"): control["evidence_outlet"],
         t("col_evidence"): control["evidence_quote"].str.slice(0, 160),
         t("col_reports"): control["reports"],
@@ -386,7 +400,8 @@ def display_table(rows, labels, lang) -> pd.DataFrame:
         t("col_type"): [labels.term("event_type", r["event_type"], lang) for r in records],
     })
     for kind in ("killed", "wounded", "displaced"):
-        table[t("col_" + kind)] = [query.figure_text(r[f"{kind}_low"], r[f"{kind}_high"]) for r in records]
+        table[t("col_" + kind)] = [figures_text(text, lang) if text else ""
+                                   for text in (query.figure_text(r[f"{kind}_low"], r[f"{kind}_high"]) for r in records)]
     table[t("col_victims")] = [labels.term("victims", r["victims"], lang) if r["victims"] else "" for r in records]
     table[t("col_actors")] = rows["actors"].to_numpy()
     table[t("col_outlet")] = rows["outlet"].to_numpy()
@@ -514,16 +529,16 @@ def main() -> None:
     events, articles, texts, control = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
                                                    str(settings.lexicon_dir))
     if events.empty:
-        header(events, articles, out_dir, labels, lang)
+        header(events, articles, out_dir, campaign, labels, lang)
         st.info(labels.text("no_events_corpus", lang, articles=len(articles)))
         st.stop()
     window = query.campaign_window(campaign)
     bounds = query.date_bounds(events, window)
-    phases = query.campaign_phases(milestones, labels.phases, window)
-    filters = sidebar_filters(events, places, phases, bounds, labels, lang)
+    phases = query.campaign_phases(milestones, campaign.get("phases") or labels.phases, window)
+    filters = sidebar_filters(events, places, phases, campaign, bounds, labels, lang)
     write_url(filters, lang)
     filtered = query.filter_events(events, filters)
-    header(filtered, articles, out_dir, labels, lang)
+    header(filtered, articles, out_dir, campaign, labels, lang)
     if filtered.empty:
         st.info(labels.text("no_events_filter", lang))
         st.stop()

@@ -217,9 +217,15 @@ class _Sentence:
         ca, cb = self.clause[a], self.clause[b]
         return ca == cb or (cb - ca >= 2 and all(c in self.asides for c in range(ca + 1, cb)) and cb not in self.asides)
 
-    def outside_asides(self, first: int, last: int) -> range | list[int]:
-        """Tokens of [first, last) that are not in an aside clause."""
-        return [i for i in range(first, last) if self.clause[i] not in self.asides]
+    def outside_asides(self, first: int, last: int, limit: int | None = None) -> range | list[int]:
+        """Tokens of [first, last) that are not in an aside clause (the first `limit` of them when given)."""
+        found = []
+        for i in range(first, last):
+            if self.clause[i] not in self.asides:
+                found.append(i)
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
 
     def is_adjective(self, person: Match) -> bool:
         """A person word right after a word it describes ("بتفجير انتحاري") or a quantifier ("كل شخص");
@@ -432,7 +438,7 @@ def _verb_cue(s: _Sentence, q: _Quantity, others: list[_Quantity], *, kinds: tup
             if len(between) > w.verb_before_number or not s.same_clause(cue.token_start, q.first):
                 continue
         elif cue.token_start >= q.last:
-            between = s.outside_asides(q.last, cue.token_start)
+            between = s.outside_asides(q.last, cue.token_start, limit=w.number_before_verb + 1)
             if len(between) > w.number_before_verb or not _counts_people(s, q) \
                     or not s.reaches(q.first, cue.token_start):
                 continue
@@ -593,7 +599,7 @@ def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: boo
             else:
                 note(q, "a toll of households, no count of people")
                 continue
-        others_head = s.at("others", _head(s, q))
+        others_head = s.at("others", _head(s, q)) or s.at("others", q.first)  # "4 آخرون", "آخران"
         if kind == "casualties" and cue.payload[0] == "verbs" and others_head is not None and cue.token_end <= q.first:
             kind = s.lexicon.compound_others[0]
         following = [o.span_first for o in quantities if o.span_first >= q.last]

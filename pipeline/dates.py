@@ -1030,6 +1030,8 @@ class _Bound:
     firm: bool
     evidence: str
     milestone: bool = False
+    days_after: int | None = None
+    """For a milestone told as today, yesterday or the day before: how many days after it the report is."""
 
 
 def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Bound]:
@@ -1058,8 +1060,10 @@ def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexico
             mates = [o for o in mates if _same_sentence(text, min(o.span.end, m.span.end), max(o.span.start, m.span.start))]
             if mates:
                 firm = any(o.weekday == day.weekday() for o in mates)
+                single = {o.rule.days[0] for o in mates if o.rule is not None and o.rule.days is not None
+                          and o.rule.days[0] == o.rule.days[1]}
                 bounds.append(_Bound(day, firm, f"tells of {m.milestone} ({day.isoformat()}) as recent: {m.span.text}",
-                                     milestone=True))
+                                     milestone=True, days_after=single.pop() if len(single) == 1 else None))
     return bounds
 
 
@@ -1197,12 +1201,17 @@ def infer_publication_date(text: str, lexicon: DateLexicon, *, doc: Document | N
     latest = max((b for b in _lower_bounds(text, mentions, lexicon) if b.day <= hi),
                  key=lambda b: (b.day, b.firm), default=None)
     if weekdays and latest is not None:
-        day = max(_first_on_or_after(latest.day, w) for w in weekdays)
-        if latest.milestone and (day - latest.day).days > _MILESTONE_REPORT_DAYS:
-            day = None  # told as recent, but no weekday of the report falls within days of it
+        days = [_first_on_or_after(latest.day, w) for w in weekdays]
+        if latest.milestone:  # told as recent: only a weekday within days of it is the report's
+            days = [d for d in days if (d - latest.day).days <= _MILESTONE_REPORT_DAYS]
+        day = max(days, default=None)
         if day is not None and inside(day) and all(t.start <= day <= t.end for t in targets):
             return PublicationDate(day, DatePrecision.DAY if latest.firm else DatePrecision.WEEK,
                                    (latest.evidence, f"names {names}: the first such day(s) on or after it"))
+    if not weekdays and latest is not None and latest.milestone and latest.days_after is not None:
+        day = latest.day + dt.timedelta(days=latest.days_after)
+        if inside(day):
+            return PublicationDate(day, DatePrecision.DAY, (latest.evidence, f"told {latest.days_after} day(s) before the report"))
     if targets and weekdays:
         target = targets[0]
         evidence = (f"counted from a milestone: {target.words} ({target.start}..{target.end})",)

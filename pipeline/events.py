@@ -23,6 +23,9 @@ from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
 from pipeline.textnorm import normalise, normalise_phrase, tokenize
 
 EVENT_PLACE_ROLES = {"location", "origin"}
+BORROWED_PLACES = 2
+"""An event with no place of its own takes the previous sentence's places only when it named this many or
+fewer below district level: "the area" after a list of quarters could be any of them."""
 DATELINE_CHARS = 20
 """A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
@@ -62,7 +65,8 @@ class EventLexicon:
 
 
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
-DROPPING_MARKERS = {"irrealis", "intent", "habitual", "background", "negation", "anaphora", "temporal"}
+DROPPING_MARKERS = {"irrealis", "expected", "intent", "habitual", "background", "described", "negation", "anaphora",
+                    "temporal"}
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -194,7 +198,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         etype, strength = m.payload
         at = m.token_start
         if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
-               for kind in DROPPING_MARKERS - {"anaphora", "relative"}):
+               for kind in DROPPING_MARKERS - {"anaphora"}):
             continue
         if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
             continue
@@ -209,8 +213,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
                 and at not in reach.get("launch", ())):
             continue
-        if etype == "clash" and m.phrase in lexicon.battles and (at in reach.get("launch", ()) or at in reach.get("launched", ())) \
-                and _subject(at, actors) not in lexicon.fighter_flight[1]:
+        if etype == "clash" and m.phrase in lexicon.battles and (at in reach.get("launched", ()) or (
+                at in reach.get("launch", ()) and _subject(at, actors) not in lexicon.fighter_flight[1])):
             etype, strength = "advance", "strong"
         if strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm") and any(
                 abs(a - at) <= lexicon.agent_window for a in agents):
@@ -396,8 +400,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
     it (a dateline at the start of the sentence, and whole countries, aside) is an event elsewhere and
-    is left out; a definite event word with no place or figure in its sentence ("the battle") refers
-    back to an event already reported and adds none; the origin of a movement is an event place for the types that happen there
+    is left out; a definite event word alone, with no place or figure in its sentence ("the battle"),
+    refers back to an event already reported and adds none; the origin of a movement is an event place for the types that happen there
     (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
     shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
     word shares them.
@@ -438,8 +442,9 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
         borrowed = _nearest_clause_places(a, by_clause)
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"
-        elif previous:
-            if not a.figures and _definite_word(facts.sentence, a.span):  # "the battle" again, nothing new
+        elif previous and sum(1 for p in previous if p.place is None or p.place.kind != "district") <= BORROWED_PLACES:
+            if not a.figures and " " not in a.span.text.strip() and _definite_word(facts.sentence, a.span):
+                # "the battle" again, nothing new ("the random shelling" names something new)
                 continue
             a.places, a.place_source = list(previous), "previous_sentence"
         elif city is not None:

@@ -64,15 +64,22 @@ def _union(collection: dict | None):
     return unary_union(shapes) if shapes else None
 
 
-def bank_polygons(outline, river) -> dict[str, object]:
-    """The city outline cut along the river: the piece to the east is the left bank (the river flows south-east)."""
+SIDE_KEYS = {"east": lambda g: -g.centroid.x, "west": lambda g: g.centroid.x,
+             "north": lambda g: -g.centroid.y, "south": lambda g: g.centroid.y}
+DEFAULT_SIDES = {"left": "east", "right": "west"}
+
+
+def bank_polygons(outline, river, sides: dict[str, str] | None = None) -> dict[str, object]:
+    """The city outline cut along the river into its two banks; `sides` says which side each bank is on
+    (the campaign's banks; by default the left bank is the eastern piece, as for a river flowing south)."""
     if outline is None or river is None:
         return {}
     pieces = sorted(split(outline, river).geoms, key=lambda g: g.area, reverse=True)[:2]
     if len(pieces) < 2:
         return {}
-    east, west = sorted(pieces, key=lambda g: g.centroid.x, reverse=True)
-    return {"left": east, "right": west}
+    sides = sides or DEFAULT_SIDES
+    left = min(pieces, key=SIDE_KEYS.get(sides.get("left", "east"), SIDE_KEYS["east"]))
+    return {"left": left, "right": next(p for p in pieces if p is not left)}
 
 
 def placeholder_places(places: pd.DataFrame) -> set[str]:
@@ -133,21 +140,30 @@ def _bridges(places: pd.DataFrame, ids: list[str], river) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def load_map_layers(campaign_dir: Path, places: pd.DataFrame) -> MapLayers:
-    """The layers of a campaign folder (layers/*.geojson and layers/map.yaml); absent files leave parts out."""
-    folder = campaign_dir / "layers"
+def _yaml(path: Path) -> dict:
     try:
-        settings = yaml.safe_load((folder / "map.yaml").read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError:
-        settings = {}
-    tigris, outline = _read_collection(folder / "tigris.geojson"), _read_collection(folder / "city_outline.geojson")
+        return {}
+
+
+def load_map_layers(campaign_dir: Path, places: pd.DataFrame) -> MapLayers:
+    """The layers of a campaign folder: the river named by campaign.yaml (`river.layer`, else layers/tigris.geojson),
+    layers/city_outline.geojson, layers/old_city.geojson and layers/map.yaml; absent files leave parts out."""
+    folder = campaign_dir / "layers"
+    settings, campaign = _yaml(folder / "map.yaml"), _yaml(campaign_dir / "campaign.yaml")
+    river_file = (campaign.get("river") or {}).get("layer")
+    tigris = _read_collection(campaign_dir / river_file if river_file else folder / "tigris.geojson")
+    outline = _read_collection(folder / "city_outline.geojson")
+    sides = {bank: str(entry.get("side")) for bank, entry in (campaign.get("banks") or {}).items()
+             if isinstance(entry, dict) and entry.get("side") in SIDE_KEYS}
     river = _union(tigris)
     if river is not None and river.geom_type == "MultiLineString":
         river = max(river.geoms, key=lambda g: g.length)
     places = places.copy()
     for column in ("lat", "lon"):
         places[column] = pd.to_numeric(places.get(column), errors="coerce")
-    banks = bank_polygons(_union(outline), river if isinstance(river, LineString) else None)
+    banks = bank_polygons(_union(outline), river if isinstance(river, LineString) else None, sides or None)
     return MapLayers(
         tigris=tigris, city_outline=outline, old_city=_read_collection(folder / "old_city.geojson"),
         labels=tuple(settings.get("labels") or ()),

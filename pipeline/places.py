@@ -139,6 +139,10 @@ class PlaceGrammar:
     departure_words: frozenset[str]
     description_words: frozenset[str]
     road_words: frozenset[str]
+    home_words: frozenset[str]
+    approach_words: frozenset[str]
+    victim_words: frozenset[str]
+    home_window: int
     """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
     """Words before من of a force setting out (انطلقت القطعات من ...): the place is a departure, not the event's."""
     """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
@@ -279,6 +283,10 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         departure_words=norm_set("departure_words"),
         description_words=norm_set("description_words"),
         road_words=norm_set("road_words"),
+        home_words=norm_set("home_words"),
+        approach_words=norm_set("approach_words"),
+        victim_words=norm_set("victim_words"),
+        home_window=int(words.get("home_window", 20)),
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
@@ -460,7 +468,7 @@ class PlaceResolver:
                 variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
         for variant, targets in variants.items():
             if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
-                (place_id, self_licensed), *_ = targets
+                place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
                 add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
         self.matcher = PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics)
         self._index = PhraseIndex({"places": self.matcher})
@@ -518,7 +526,7 @@ class PlaceResolver:
         drafts: list[_Draft] = []
         t = 0
         while t < len(doc.words):
-            if t not in doc.at:  # every place phrase starts at a phrase of the lexicon
+            if t not in doc.at and ":" not in doc.gap(t):  # a place phrase starts at a lexicon phrase or a colon list
                 t += 1
                 continue
             found, t_next = self._phrase(doc, t, drafts)
@@ -534,6 +542,11 @@ class PlaceResolver:
             role, note = "reference", "described"
         if not cues and self._between_road_ends(doc, t):
             role, note = "reference", "end of a road"
+        if self._victims_home(doc, t):
+            role, note = "home", "where victims came from"
+        if not cues and any(self._has_stem(w, self.grammar.approach_words) for w in doc.words[max(0, t - 4):t]) \
+                and not any(c in doc.gap(i) for i in range(max(1, t - 3), t + 1) for c in ".؟!،"):
+            role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
@@ -571,6 +584,9 @@ class PlaceResolver:
         if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
                 head[0].role not in ("location", "origin"):
             return head
+        if t > 0 and self._has_stem(doc.words[t - 1], self.grammar.proximity_before):
+            # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
+            return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
         if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
             # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
             return [replace(head[0], role="reference", relation="", notes=("locator",))]
@@ -584,6 +600,16 @@ class PlaceResolver:
             return head
         return [replace(head[0], role="reference", relation="", notes=("locator",))]
 
+    def _victims_home(self, doc: _Doc, t: int) -> bool:
+        """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
+        g = self.grammar
+        for i in range(t - 1, max(-1, t - g.home_window), -1):
+            if any(c in doc.gap(i + 1) for c in ".؟!؛"):
+                return False
+            if self._has_stem(doc.words[i], g.home_words):
+                return any(self._has_stem(w, g.victim_words) for w in doc.words[max(0, i - 3):i])
+        return False
+
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
         if t <= 0 or doc.words[t - 1] != "بين":
@@ -594,13 +620,15 @@ class PlaceResolver:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
         before = doc.words[t - 1] if t > 0 else ""
         if role == "origin" and before:
+            if self._is_partitive(before):
+                return "location", ""
             if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
                 return "reference", "distance or approach"
             if doc.entries(t - 1, DirectionWord):
                 return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
             if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
                 return "departure", "where a force set out from"
-            if before.isdigit() or self._is_partitive(before):
+            if before.isdigit():
                 return "location", ""
         if role == "destination":
             window = range(max(0, t - self.grammar.fire_window), t)
@@ -738,7 +766,13 @@ class PlaceResolver:
         adjectives = [d for d in doc.entries(n, DirectionWord) if d.usage == "adjective"]
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
-            return [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)], t_end, None
+            sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
+            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gap(t_end).strip() \
+                    and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
+                named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
+                if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
+                    return sector + [replace(named, notes=named.notes + ("names the axis",))], named_end, None
+            return sector, t_end, None
         if word.type.name == "city":
             draft = self._the_city(doc.span(t, n), before, role)
             return [draft], n, self._context(draft, role)

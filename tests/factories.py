@@ -76,7 +76,7 @@ def write_campaign(campaign_dir: Path, calendar: bool = True, layers: bool = Tru
     """A campaign folder: campaign.yaml, places.csv, and optionally calendar.csv and the two map layers."""
     (campaign_dir / "layers").mkdir(parents=True, exist_ok=True)
     (campaign_dir / "campaign.yaml").write_text(
-        "name: Battle of Mosul\nwindow: [2016-10-17, 2017-07-31]\nmap:\n  center: [36.345, 43.14]\n  zoom: 11.5\n",
+        "name: Battle of Mosul\nname_ar: معركة الموصل\nwindow: [2016-10-17, 2017-07-31]\nmap:\n  center: [36.345, 43.14]\n  zoom: 11.5\n",
         encoding="utf-8")
     pd.DataFrame(PLACES, columns=["place_id", "name_ar", "name_en", "kind", "bank", "lat", "lon"]
                  ).to_csv(campaign_dir / "places.csv", index=False)

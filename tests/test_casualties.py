@@ -179,6 +179,7 @@ REPORTING_FORMS = [
     # one person by a singular casualty noun; "one killed, N others wounded"
     ("وسقط أحد المسعفين بعد ظهر اليوم قتيلاً", [("killed", 1, 1)]),
     ("إن شرطياً قُتل وأصيب ثلاثة آخرون بانفجار عبوة", [("killed", 1, 1), ("wounded", 3, 3)]),
+    ("إن طفلاً قتل وأصيب آخران بقذيفة", [("killed", 1, 1), ("wounded", 2, 2)]),
     # a number behind a preposition's noun still counts; remains in a mass grave are the killed
     ("قتل 6 وأصيب 19 بقذائف هاون", [("killed", 6, 6), ("wounded", 19, 19)]),
     ("عثر على مقبرة جماعية تضم رفات 70 شخصاً", [("killed", 70, 70)]),

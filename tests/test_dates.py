@@ -336,6 +336,16 @@ def test_a_milestone_place_after_a_capture_word_dates_the_report_with_its_weekda
     assert infer_publication_date(text, lexicon).date == D("2017-01-13")  # a Friday
 
 
+def test_a_weekday_of_an_earlier_event_does_not_push_the_report_past_a_recent_milestone(lexicon):
+    text = "قصفت الطائرات مواقع للتنظيم الأربعاء. واستعادت القوات صباح الخميس مطار الموصل."
+    assert infer_publication_date(text, lexicon).date == D("2017-02-23")
+
+
+def test_a_milestone_told_as_yesterday_puts_the_report_the_day_after(lexicon):
+    text = "استعادت القوات العراقية أمس جامعة الموصل بعد معارك عنيفة."
+    assert infer_publication_date(text, lexicon).date == D("2017-01-14")
+
+
 def test_a_milestone_far_before_the_weekday_named_dates_no_report(lexicon):
     text = "وقال الضابط الاثنين إن القوات التي حررت جامعة الموصل تتقدم نحو النهر."
     assert infer_publication_date(text, lexicon).date is None

@@ -26,6 +26,11 @@ def test_the_outline_is_cut_along_the_river_with_the_eastern_piece_as_the_left_b
     assert banks["left"].area + banks["right"].area == pytest.approx(SQUARE.area)
 
 
+def test_a_campaign_can_put_its_left_bank_on_the_north_side():
+    banks = maplayers.bank_polygons(SQUARE, LineString([(-1, 2), (5, 2.5)]), {"left": "north", "right": "south"})
+    assert banks["left"].centroid.y > banks["right"].centroid.y
+
+
 def test_each_area_lies_within_its_own_bank():
     banks = maplayers.bank_polygons(SQUARE, RIVER)
     cells = maplayers.neighbourhood_cells(places([
@@ -88,3 +93,11 @@ def test_the_bundled_map_has_labels_an_old_city_outline_and_areas_on_both_banks(
     assert all(label["ar"] and label["en"] for label in layers.labels)
     assert layers.old_city and set(layers.cells["bank"]) == {"left", "right"}
     assert layers.control_milestones == {"left": "east_bank_retaken", "right": "victory"}
+
+
+def test_another_campaign_folder_gives_its_own_river_and_areas():
+    raqqa = MOSUL.parent / "raqqa"
+    if not (raqqa / "campaign.yaml").exists():
+        pytest.skip("no second campaign folder")
+    layers = maplayers.load_map_layers(raqqa, query.load_places(raqqa))
+    assert layers.tigris is not None and layers.city_outline is not None

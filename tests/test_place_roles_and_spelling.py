@@ -252,3 +252,38 @@ def test_a_clause_after_a_comma_and_wa_is_not_a_further_unknown_item(resolver): 
 
 def test_an_adjective_after_a_village_word_is_no_name(resolver):  # noqa: F811
     assert rows(resolver, "وهي قرية مسيحية تبعد عشرة كيلومترات عن القضاء") == []
+
+
+def test_a_colon_list_may_open_with_a_name_the_gazetteer_lacks(resolver):  # noqa: F811
+    found = rows(resolver, "سيطرت القوات على تسع قرى، أبرزها: الخفاجية، والحود")
+    assert [(r[0], r[1]) for r in found] == [("الخفاجية", None), ("الحود", "hud")]
+
+
+def test_a_distance_and_a_direction_from_a_place_only_locate_something_else(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "يقع الموقع الأثري (5 كم جنوب ناحية الشورة) وسط الصحراء")] == ["reference"]
+
+
+def test_a_withdrawal_from_a_place_keeps_it_as_an_origin(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "اضطرت القوات إلى الانسحاب من حي الكرامة")] == ["origin"]
+
+
+def test_a_place_naming_an_axis_is_a_reference(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "تقدمت قطعات المحور الجنوبي حمام العليل نحو المدينة")][:2] == [
+        "location", "reference"]
+
+
+def test_where_victims_came_from_is_their_home_not_the_event_place(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "أعدم التنظيم عشرين رجلا، وقال مصدر إن القتلى هم من سكان قرية الحود")] == ["home"]
+    assert [r[3] for r in local_rows(resolver, "فر المئات من سكان حي الكرامة")] == ["location"]  # no victims: still the event's
+
+
+def test_a_part_of_a_place_taken_in_an_advance_is_the_place_itself(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "تقدمت القطعات وحررت أجزاء من حي الكرامة")] == ["location"]
+
+
+def test_a_force_on_the_perimeter_of_a_place_has_not_taken_it(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "وأصبحت القطعات على محيط حيي سومر والشيماء")] == ["reference", "reference"]
+
+
+def test_a_place_forces_are_close_to_taking_is_only_approached(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "القوات تقترب من السيطرة على المسجد النوري")] == ["reference"]
