@@ -9,6 +9,8 @@ from pipeline.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_CAMPAIGN = "mosul"
+"""The campaign a command reads when --campaign is not given."""
 
 
 @dataclass(frozen=True)
@@ -17,10 +19,8 @@ class Settings:
 
     data_dir: Path = DATA_DIR
     """Root of the data files (lexicons, campaigns, bundled corpus)."""
-    language: str = "ar"
-    """Lexicon folder under data/lexicon/."""
-    campaign: str = "mosul"
-    """Campaign folder under data/campaigns/ (gazetteer, calendar, map layers)."""
+    campaign: str = DEFAULT_CAMPAIGN
+    """Campaign folder under data/campaigns/ (gazetteer, calendar, river, map layers; its language)."""
     max_file_bytes: int = 2_000_000
     """Input files above this size are reported as too_large, not read."""
     cache: bool = True
@@ -34,7 +34,7 @@ class Settings:
     geocoder_url: str | None = None
     """A Nominatim server (e.g. https://nominatim.openstreetmap.org): toponyms the gazetteer lacks are
     looked up there, rate-limited, cached and bounded to the campaign box (off when None)."""
-    geocoder_user_agent: str = "mosul-event-map"
+    geocoder_user_agent: str = "arabic-event-map"
 
     def __post_init__(self):
         if self.ner_model is not None and not Path(self.ner_model).is_dir():
@@ -43,14 +43,22 @@ class Settings:
             raise ConfigError(f"geocoder_url must start with http:// or https://, got {self.geocoder_url!r}")
         if self.max_file_bytes <= 0:
             raise ConfigError(f"max_file_bytes must be positive, got {self.max_file_bytes}")
-        for name in ("lexicon_dir", "campaign_dir"):
-            path = getattr(self, name)
-            if not path.is_dir():
-                raise ConfigError(f"{name} {path} does not exist (language={self.language!r}, campaign={self.campaign!r})")
+        if not self.campaign_dir.is_dir():
+            from pipeline.campaign import campaign_names
+
+            known = ", ".join(campaign_names(self.data_dir)) or "none"
+            raise ConfigError(f"campaign {self.campaign!r}: {self.campaign_dir} does not exist (campaigns: {known})")
+
+    def load_campaign(self):
+        """The validated Campaign of this run (pipeline.campaign.Campaign), loaded once."""
+        from pipeline.campaign import load_campaign
+
+        return load_campaign(self.campaign_dir, self.data_dir)
 
     @property
     def lexicon_dir(self) -> Path:
-        return self.data_dir / "lexicon" / self.language
+        """The language folder of the campaign (campaign.yaml `language`)."""
+        return self.load_campaign().lexicon_dir
 
     @property
     def campaign_dir(self) -> Path:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.records import Event, Figure
-
-HARM_TYPES = {"civilian_harm", "airstrike", "shelling", "vbied_ied", "clash", "sniper"}
-BROAD_KINDS = {"city", "district", "region"}
+from pipeline.schema import BROAD_KINDS
 
 
 def _range(figures: tuple[Figure, ...], kinds: set[str]) -> tuple[int, float] | None:
@@ -41,11 +39,12 @@ def figures_compatible(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> bool:
     return True
 
 
-def types_compatible(a: Event, b: Event) -> bool:
+def types_compatible(a: Event, b: Event, harm_types: frozenset[str]) -> bool:
+    """Same type, or a civilian-harm toll and a harmful type (the `harm:` flag of event_types.yaml) with figures."""
     if a.event_type == b.event_type:
         return True
     # a toll of civilian harm told once with its cause and once without
-    return ("civilian_harm" in (a.event_type, b.event_type) and {a.event_type, b.event_type} <= HARM_TYPES
+    return ("civilian_harm" in (a.event_type, b.event_type) and {a.event_type, b.event_type} <= harm_types
             and bool(a.figures) and bool(b.figures))
 
 
@@ -91,14 +90,14 @@ class _Report:
         self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e))
 
 
-def same_event(a: _Report, b: _Report) -> bool:
+def same_event(a: _Report, b: _Report, harm_types: frozenset[str]) -> bool:
     """The rule for two reports of one event.
 
     Precise places must mostly coincide (one set inside the other, or half of the union shared); reports
     placed only at city or district level are compared within one article, and only when both carry figures.
     """
     x, y = a.head, b.head
-    if not (types_compatible(x, y) and dates_overlap(x, y) and figures_compatible(x.figures, y.figures)
+    if not (types_compatible(x, y, harm_types) and dates_overlap(x, y) and figures_compatible(x.figures, y.figures)
             and victims_compatible(x, y) and totals_compatible(x, y)):
         return False
     if a.precise and b.precise:
@@ -114,11 +113,12 @@ def _figure_weight(e: Event) -> int:
     return sum(f.low for f in e.figures if not f.vague)
 
 
-def merge_duplicate_events(events: list[Event]) -> list[Event]:
+def merge_duplicate_events(events: list[Event], harm_types: frozenset[str]) -> list[Event]:
     """Give duplicates one cluster_id (the smallest event_id in it) and mark one primary row per cluster.
 
     The rows of one event at several places arrive sharing their cluster_id. The primary row is the
     report with the largest figures, then the highest confidence: totals take its figures once.
+    `harm_types` are the event types flagged `harm: true` in event_types.yaml (EventLexicon.harm_types).
     """
     groups: dict[str, list[Event]] = {}
     for e in events:
@@ -135,7 +135,7 @@ def merge_duplicate_events(events: list[Event]) -> list[Event]:
             for leader in by_key.get(key, ()):
                 if leader not in seen:
                     seen.add(leader)
-                    if same_event(reports[leader], r):
+                    if same_event(reports[leader], r, harm_types):
                         cluster_of[i] = leader
                         break
             if i in cluster_of:
@@ -153,7 +153,6 @@ def merge_duplicate_events(events: list[Event]) -> list[Event]:
         cluster_id = min(e.event_id for e in members)
         primary = max(members, key=lambda e: (_figure_weight(e), e.confidence, -int(e.event_id, 16))).event_id
         for e in members:
-            out.append(replace(e, cluster_id=cluster_id, extra={**e.extra, "cluster_primary": e.event_id == primary,
-                                                                "cluster_size": len(members)}))
+            out.append(replace(e, cluster_id=cluster_id, cluster_primary=e.event_id == primary, cluster_size=len(members)))
     order = {e.event_id: i for i, e in enumerate(events)}
     return sorted(out, key=lambda e: order[e.event_id])

@@ -6,7 +6,7 @@ theirs or by a predicted quote containing theirs, with a predicted date inside t
 slack); date_hard_acc: the same without slack over windows that exclude the publication day. type_acc:
 gold (article, place, type) found with that type there. bank_acc: found city places on the gold bank.
 fig_r/fig_p: (article, kind, low) triples of killed, wounded, killed-or-wounded and displaced, vague rows
-left out. spurious_out_of_area: rows with coordinates outside the campaign box.
+left out. spurious_out_of_area: rows with coordinates outside the campaign's scoring box.
 """
 
 from __future__ import annotations
@@ -16,15 +16,18 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.schema import COARSE_KINDS, RIVER_BANKS
 
 _DIACRITICS = re.compile("[\u064B-\u0652\u0670\u0640]")
 _PLACE_WORDS = re.compile(r"^(حي|احياء|منطقة|قرية|قريتي|بلدة|ناحية|قضاء|مدينة|مخيم|محور)\s+")
 _EN_STOPWORDS = re.compile(r"\b(al|el|an|ar|as|ash|at|az|hay|hayy|district|neighbourhood|neighborhood|village|town|camp)\b")
 BROAD_KINDS = {"city", "district"}
+"""Gold place kinds left out of the place scores (the gold's own vocabulary: a region is scored)."""
 FIGURE_COLUMNS = {"killed": "killed_low", "wounded": "wounded_low", "killed_or_wounded": "casualties_low",
                   "displaced": "displaced_low"}
-SCORING_BOX = (35.5, 42.0, 37.0, 44.0)
 
 
 def name_key_ar(name: str | None) -> str:
@@ -49,7 +52,19 @@ def _row_keys(row: dict) -> set[str]:
                         name_key_en(row.get("place_en"))) if k}
 
 
-CITY_KEYS = {name_key_ar("الموصل"), name_key_en("Mosul")}
+@dataclass(frozen=True)
+class ScoringArea:
+    """What the scores need of a campaign: its box and the name keys of its city."""
+
+    box: tuple[float, float, float, float]
+    """(min_lat, min_lon, max_lat, max_lon): rows with coordinates outside are spurious_out_of_area."""
+    city_keys: frozenset[str]
+    """Name keys of the campaign city: city-level places are left out of the place scores."""
+
+    @classmethod
+    def of(cls, campaign) -> ScoringArea:
+        city = campaign.city
+        return cls(campaign.scoring_box, frozenset(k for k in (name_key_ar(city.name_ar), name_key_en(city.name_en)) if k))
 
 
 def _number(value) -> float | None:
@@ -66,8 +81,8 @@ def _day(value) -> dt.date | None:
         return None
 
 
-def _is_broad(keys: set[str], kind: str | None) -> bool:
-    return bool(keys & CITY_KEYS) or kind in BROAD_KINDS
+def _is_broad(keys: set[str], kind: str | None, area: ScoringArea) -> bool:
+    return bool(keys & area.city_keys) or kind in BROAD_KINDS
 
 
 def _add_distinct(bucket: list[set[str]], keys: set[str]) -> None:
@@ -81,8 +96,8 @@ def _in_window(row: dict, lo: dt.date, hi: dt.date) -> bool:
     return start is not None and lo <= start and end <= hi
 
 
-def score(rows: list[dict], gold: list[dict], published: dict[str, str]) -> dict:
-    """Every metric of the module docstring, from event rows and gold events."""
+def score(rows: list[dict], gold: list[dict], published: dict[str, str], area: ScoringArea) -> dict:
+    """Every metric of the module docstring, from event rows and gold events, in one campaign's area."""
     by_article: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_article[r.get("article_id", "")].append(r)
@@ -92,13 +107,13 @@ def score(rows: list[dict], gold: list[dict], published: dict[str, str]) -> dict
     for g in gold:
         for p in g["places"]:
             keys = _gold_keys(p)
-            if not _is_broad(keys, p.get("kind")):
+            if not _is_broad(keys, p.get("kind"), area):
                 _add_distinct(gold_places[g["article"]], keys)
     predicted: dict[str, list[set[str]]] = defaultdict(list)
     for a in gold_articles:
         for r in by_article.get(a, []):
             keys = _row_keys(r)
-            if keys and not keys & CITY_KEYS and r.get("place_kind") not in ("city", "district", "region", "out_of_area"):
+            if keys and not keys & area.city_keys and r.get("place_kind") not in COARSE_KINDS:
                 _add_distinct(predicted[a], keys)
     n_gold = sum(len(v) for v in gold_places.values())
     n_pred = sum(len(v) for v in predicted.values())
@@ -115,7 +130,7 @@ def score(rows: list[dict], gold: list[dict], published: dict[str, str]) -> dict
         if not g.get("date_min"):
             continue
         gmin, gmax = dt.date.fromisoformat(g["date_min"]), dt.date.fromisoformat(g["date_max"])
-        keys = [k for k in map(_gold_keys, g["places"]) if not k & CITY_KEYS]
+        keys = [k for k in map(_gold_keys, g["places"]) if not k & area.city_keys]
         hits = [r for r in by_article.get(g["article"], [])
                 if g["quote"] in (r.get("quote") or "") or any(k & _row_keys(r) for k in keys)]
         date_n += 1
@@ -129,12 +144,12 @@ def score(rows: list[dict], gold: list[dict], published: dict[str, str]) -> dict
     for g in gold:
         for p in g["places"]:
             keys = _gold_keys(p)
-            if _is_broad(keys, p.get("kind")):
+            if _is_broad(keys, p.get("kind"), area):
                 continue
             hits = [r for r in by_article.get(g["article"], []) if keys & _row_keys(r)]
             type_n += 1
             type_ok += any(r.get("event_type") == g["event_type"] for r in hits)
-            if p.get("bank") in ("left", "right") and hits:
+            if p.get("bank") in RIVER_BANKS and hits:
                 bank_n += 1
                 bank_ok += any(r.get("bank") == p["bank"] for r in hits)
 
@@ -143,7 +158,7 @@ def score(rows: list[dict], gold: list[dict], published: dict[str, str]) -> dict
     pred_figs = {(a, kind, v) for a in gold_articles for r in by_article.get(a, [])
                  if (r.get("vague") or "").lower() not in ("true", "1")
                  for kind, col in FIGURE_COLUMNS.items() if (v := _number(r.get(col)))}
-    lo_lat, lo_lon, hi_lat, hi_lon = SCORING_BOX
+    lo_lat, lo_lon, hi_lat, hi_lon = area.box
     outside = sum(1 for r in rows if (lat := _number(r.get("lat"))) is not None and (lon := _number(r.get("lon"))) is not None
                   and not (lo_lat <= lat <= hi_lat and lo_lon <= lon <= hi_lon))
 
@@ -164,8 +179,8 @@ def _manifest_dates(manifest: Path | None) -> dict[str, str]:
         return {r["id"]: r.get("published", "") or "" for r in csv.DictReader(fh)}
 
 
-def evaluate_run(events_csv: Path, gold_path: Path, manifest: Path | None = None) -> dict:
-    """Score a run's events.csv; the manifest defaults to the one the run itself used."""
+def evaluate_run(events_csv: Path, gold_path: Path, manifest: Path | None = None, *, area: ScoringArea) -> dict:
+    """Score a run's events.csv in a campaign's area; the manifest defaults to the one the run itself used."""
     with open(events_csv, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     with open(gold_path, encoding="utf-8") as fh:
@@ -176,7 +191,7 @@ def evaluate_run(events_csv: Path, gold_path: Path, manifest: Path | None = None
             manifest = Path(used) if used else None
         except (OSError, ValueError, KeyError):
             manifest = None
-    return score(rows, gold, _manifest_dates(manifest))
+    return score(rows, gold, _manifest_dates(manifest), area)
 
 
 def format_scores(scores: dict) -> str:

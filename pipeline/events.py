@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-
+from pipeline.campaign import Campaign
 from pipeline.matcher import PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
@@ -31,18 +30,24 @@ class EventLexicon:
     """Payload: "irrealis", "background" or "negation"."""
     modality_window: int
     taxonomy: dict
-    """event_type -> {acled_event_type, acled_sub_event_type}."""
+    """event_type -> {acled_event_type, acled_sub_event_type, harm}."""
+
+    @property
+    def harm_types(self) -> frozenset[str]:
+        """Types that kill and wound (`harm: true` in event_types.yaml)."""
+        return frozenset(t for t, spec in self.taxonomy.items() if (spec or {}).get("harm"))
 
 
 @lru_cache(maxsize=None)
-def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
-    """Compile the trigger, actor and modality lexicons of one language into matchers."""
+def load_event_lexicon(campaign: Campaign) -> EventLexicon:
+    """Compile the trigger, actor and modality lexicons of the campaign's language, with its local names, into matchers."""
+    lexicon_dir = campaign.lexicon_dir
     clitics = load_clitics(lexicon_dir)
-    triggers = load_yaml(lexicon_dir / "event_triggers.yaml")
+    triggers = campaign.lexicon_file("event_triggers.yaml")
     phrases = [(w, (etype, strength)) for etype, words in triggers["types"].items()
                for strength in ("strong", "weak") for w in words.get(strength) or ()]
     phrases += [(w, None) for w in triggers["not_events"]]
-    actors = load_yaml(lexicon_dir / "actors.yaml")
+    actors = campaign.lexicon_file("actors.yaml")
     modality = triggers["irrealis"]
     return EventLexicon(
         triggers=PhraseMatcher(phrases, clitics, suffixes=True),
@@ -278,8 +283,7 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
                 trigger=Trigger(a.event_type, a.span),
                 confidence=confidence(a.strength, a.place_source, place, date, facts.is_heading),
                 cumulative=cumulative, victims=_victims(a.figures, list(actors)),
-                extra={"place_source": a.place_source, "quote_start": facts.sentence.start,
-                       "quote_end": facts.sentence.end},
+                place_source=a.place_source, quote_start=facts.sentence.start, quote_end=facts.sentence.end,
             ))
     return events
 
@@ -287,7 +291,7 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
 def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:
     """Places an event of the sentence was located at by its own words (what "the area" may refer to next)."""
     return tuple(dict.fromkeys(e.place for e in events if e.place is not None
-                               and e.extra.get("place_source") in ("clause", "sentence")
+                               and e.place_source in ("clause", "sentence")
                                and e.place.place is not None and e.place.place.kind not in ("city", "region")))
 
 

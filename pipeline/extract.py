@@ -39,15 +39,14 @@ class Resources:
 
 
 def load_resources(settings: Settings, cache_dir: Path | None = None) -> Resources:
-    from pipeline.gazetteer import load_gazetteer
-
-    lex, camp = settings.lexicon_dir, settings.campaign_dir
-    gazetteer = load_gazetteer(camp)
+    """The knowledge of the run's campaign (its folder and its language), loaded once."""
+    campaign = settings.load_campaign()
+    lex = campaign.lexicon_dir
     extras = load_place_extras(ner_model=settings.ner_model, geocoder_url=settings.geocoder_url,
                                user_agent=settings.geocoder_user_agent,
-                               cache_dir=(cache_dir or settings.default_out / ".cache") / "geocoder", bbox=gazetteer.bbox)
-    return Resources(load_sentence_rules(lex), load_event_lexicon(lex), load_place_resolver(lex, camp),
-                     load_date_lexicon(lex, camp), load_casualty_lexicon(lex), gazetteer.city_id, extras)
+                               cache_dir=(cache_dir or settings.default_out / ".cache") / "geocoder", bbox=campaign.bbox)
+    return Resources(load_sentence_rules(lex), load_event_lexicon(campaign), load_place_resolver(campaign),
+                     load_date_lexicon(campaign), load_casualty_lexicon(lex), campaign.city_id, extras)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ A mention is parsed from lexicon phrases found by one PhraseMatcher: place words
 gazetteer aliases, bank phrases, compass directions, role cues and out-of-area names. Lists
 (أحياء السلام وفلسطين)، locators (الحود شمالي القيارة)، sectors (شمال غرب المدينة)، back-references
 (مركز هذه الناحية) and unknown names after a place word (قرية "عباس رجب") are handled by small rules over
-those phrases; all language knowledge is in data/lexicon/<lang>/place_words.yaml, directions.yaml and
-world_places.csv.
+those phrases; all language knowledge is in data/lexicon/<lang>/place_words.yaml and directions.yaml; the gazetteer,
+the banks and the out-of-area names come from the Campaign.
 """
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ from pathlib import Path
 
 from geopy.distance import distance
 
+from pipeline.campaign import Campaign
 from pipeline.errors import DataFileError
-from pipeline.gazetteer import Gazetteer, load_gazetteer
+from pipeline.gazetteer import Gazetteer
 from pipeline.matcher import Match, PhraseMatcher, word_forms
 from pipeline.records import Place, PlaceMention, Span
-from pipeline.resources import load_clitics, load_csv, load_yaml
+from pipeline.resources import load_clitics, load_yaml
+from pipeline.schema import COARSE_KINDS, PLACE_KINDS, RIVER_BANKS
 from pipeline.sentences import load_sentence_rules, split_sentences
 from pipeline.textnorm import NormalisedText, normalise, normalise_phrase, tokenize
 
-LOCAL_KINDS = frozenset({"neighbourhood", "landmark", "town", "village", "camp"})
+LOCAL_KINDS = frozenset(PLACE_KINDS) - frozenset(COARSE_KINDS)
 """Kinds of places an event can be put at (a city, district or region is only a coarse location)."""
 
 
@@ -127,7 +129,17 @@ class PlaceGrammar:
     kind_ranks: dict[str, int]
     """Size order of gazetteer kinds (neighbourhood 1 ... region 5)."""
     banks: tuple[tuple[str, str], ...]
-    """(phrase, bank)."""
+    """(phrase, bank): `left`/`right` by the river's flow, or the compass side the phrase names (`west`)
+    until a campaign says which bank lies there (`for_campaign`)."""
+
+    def for_campaign(self, campaign: Campaign) -> PlaceGrammar:
+        """The grammar with the campaign's banks: compass bank phrases and city sectors get the bank on that side."""
+        banked = {d.direction: replace(d.direction, bank=campaign.sector_bank(d.direction.bearing)) for d in self.directions}
+        words = {d: DirectionWord(banked[d.direction], d.usage) for d in self.directions}
+        banks = tuple((phrase, key if key in RIVER_BANKS else campaign.bank_on_side(key)) for phrase, key in self.banks)
+        return replace(self, directions=tuple(words.values()),
+                       direction_phrases=tuple((phrase, words[w]) for phrase, w in self.direction_phrases),
+                       banks=tuple((phrase, bank) for phrase, bank in banks if bank))
 
 
 def _require(path: Path, data: dict, key: str):
@@ -157,7 +169,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
     directions, direction_phrases = [], []
     for n, row in enumerate(_require(dirs_path, dirs, "directions")):
         try:
-            direction = Direction(row["relation"], row["en"], float(row["bearing"]), row.get("bank") or "")
+            direction = Direction(row["relation"], row["en"], float(row["bearing"]), "")
         except (KeyError, TypeError, ValueError) as err:
             raise DataFileError(dirs_path, f"direction entry {n}: needs relation, en, bearing: {err}") from err
         for usage, key in (("form", "forms"), ("adjective", "adjectives"), ("pronoun", "pronoun_forms")):
@@ -189,19 +201,6 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         kind_ranks={k: int(v) for k, v in _require(words_path, words, "kind_ranks").items()},
         banks=banks,
     )
-
-
-@lru_cache(maxsize=None)
-def load_world_places(lexicon_dir: Path) -> tuple[tuple[str, WorldPlace], ...]:
-    """Read world_places.csv: (name as written, place) for every out-of-area spelling."""
-    path = lexicon_dir / "world_places.csv"
-    out = []
-    for n, row in enumerate(load_csv(path, ("id", "name_ar", "name_en", "kind")), start=2):
-        if not row["id"] or not row["name_ar"]:
-            raise DataFileError(path, "id and name_ar are required", row=n)
-        place = Place(row["id"], row["name_ar"], row["name_en"], "out_of_area", "", "", None, None, 0, "world_places.csv", "")
-        out.append((row["name_ar"], WorldPlace(place, row["kind"])))
-    return tuple(out)
 
 
 # ---------------------------------------------------------------- parse records
@@ -749,10 +748,9 @@ def _article_mentions(resolver: PlaceResolver, text: str) -> tuple[PlaceMention,
 
 
 @lru_cache(maxsize=None)
-def load_place_resolver(lexicon_dir: Path, campaign_dir: Path) -> PlaceResolver:
-    """The resolver for one language's lexicon and one campaign's gazetteer, compiled once."""
-    gazetteer = load_gazetteer(campaign_dir)
-    if gazetteer.city_id not in gazetteer.places:
-        raise DataFileError(campaign_dir / "campaign.yaml", f"city_id {gazetteer.city_id!r} is not a place_id of places.csv")
-    return PlaceResolver(load_place_grammar(lexicon_dir), gazetteer, load_world_places(lexicon_dir),
+def load_place_resolver(campaign: Campaign) -> PlaceResolver:
+    """The resolver for a campaign's gazetteer, banks and out-of-area names in its language, compiled once."""
+    lexicon_dir = campaign.lexicon_dir
+    world = tuple((o.name_ar, WorldPlace(o.place, o.world_kind)) for o in campaign.out_of_area)
+    return PlaceResolver(load_place_grammar(lexicon_dir).for_campaign(campaign), Gazetteer.of(campaign), world,
                          load_clitics(lexicon_dir), load_sentence_rules(lexicon_dir))

@@ -19,18 +19,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-FIGURE_KINDS = ("killed", "wounded", "casualties", "displaced")
+from pipeline import schema
+
+FIGURE_KINDS = schema.FIGURE_KINDS
 FIGURE_COLUMNS = tuple(f"{kind}_{end}" for kind in FIGURE_KINDS for end in ("low", "high"))
-BOOL_COLUMNS = ("cluster_primary", "vague", "cumulative", "undated")
-DATE_COLUMNS = ("published", "event_date", "date_start", "date_end")
-NUMBER_COLUMNS = FIGURE_COLUMNS + ("lat", "lon", "confidence", "geo_precision", "cluster_size",
-                                   "sentence_index", "quote_start", "quote_end")
-TEXT_COLUMNS = ("event_id", "cluster_id", "article_id", "outlet", "url", "title", "quote", "event_type",
-                "acled_event_type", "acled_sub_event_type", "actors", "date_precision", "date_text", "date_span",
-                "place_text", "place_id", "place_ar", "place_en", "place_kind", "place_role", "relation", "bank",
-                "place_span", "trigger_text", "trigger_span", "victims", "figure_text", "figure_spans")
-EVENT_COLUMNS = TEXT_COLUMNS + NUMBER_COLUMNS + BOOL_COLUMNS + DATE_COLUMNS
-BANK_ORDER = ("left", "right", "")
+BOOL_COLUMNS = schema.names(schema.BOOL)
+DATE_COLUMNS = schema.names(schema.DATE)
+NUMBER_COLUMNS = schema.names(schema.INT) + schema.names(schema.FLOAT)
+TEXT_COLUMNS = schema.names(schema.TEXT)
+EVENT_COLUMNS = schema.names()
+BANK_ORDER = schema.RIVER_BANKS + ("",)
 PARAM_NAMES = {"date_from": "from", "date_to": "to", "places": "place", "event_types": "type", "actors": "actor",
                "victims": "victims", "outlets": "outlet", "include_undated": "undated",
                "include_cumulative": "cumulative", "min_confidence": "conf"}

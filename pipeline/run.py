@@ -104,7 +104,7 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     timings["extract_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    events = merge_duplicate_events([e for r in results for e in r.events])
+    events = merge_duplicate_events([e for r in results for e in r.events], resources.events.harm_types)
     timings["dedup_s"] = time.perf_counter() - t
 
     by_id = {r.article.article_id: r for r in results}

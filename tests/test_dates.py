@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.campaign import load_campaign
 from pipeline.dates import (
     PublicationDate,
     find_temporal_expressions,
@@ -21,7 +22,6 @@ from pipeline.errors import DataFileError
 from pipeline.records import DatePrecision, Span
 
 ROOT = Path(__file__).resolve().parents[1]
-LEXICON_DIR = ROOT / "data" / "lexicon" / "ar"
 CAMPAIGN_DIR = ROOT / "data" / "campaigns" / "mosul"
 CORPUS = CAMPAIGN_DIR / "corpus"
 
@@ -31,7 +31,7 @@ DAY, WEEK, MONTH, RANGE = DatePrecision.DAY, DatePrecision.WEEK, DatePrecision.M
 
 @pytest.fixture(scope="module")
 def lexicon():
-    return load_date_lexicon(LEXICON_DIR, CAMPAIGN_DIR)
+    return load_date_lexicon(load_campaign(CAMPAIGN_DIR))
 
 
 def only(text, lexicon, published):
@@ -322,7 +322,7 @@ def test_phrase_naming_an_unknown_milestone_is_a_data_error(tmp_path):
     phrases["milestones"]["no_such_milestone"] = ["انطلاق شيء ما"]
     (campaign / "calendar_phrases.yaml").write_text(yaml.safe_dump(phrases, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataFileError, match="no_such_milestone"):
-        load_date_lexicon(LEXICON_DIR, campaign)
+        load_campaign(campaign)
 
 
 def test_calendar_row_without_a_source_is_a_data_error(tmp_path):
@@ -332,7 +332,7 @@ def test_calendar_row_without_a_source_is_a_data_error(tmp_path):
     rows.append("extra_milestone,2017-07-20,Something,شيء,")
     (campaign / "calendar.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="row 16"):
-        load_date_lexicon(LEXICON_DIR, campaign)
+        load_campaign(campaign)
 
 
 def test_since_a_month_resolves_without_publication_date_inside_the_campaign(lexicon):

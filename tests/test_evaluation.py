@@ -5,18 +5,20 @@ import json
 import pytest
 
 from pipeline.cli import main
-from pipeline.evaluate import evaluate_run, name_key_ar, score
+from pipeline.evaluate import ScoringArea, evaluate_run, name_key_ar, name_key_en, score
 
 GOLD = "tests/gold/seeds.jsonl"
+AREA = ScoringArea((35.5, 42.0, 37.0, 44.0), frozenset({name_key_ar("الموصل"), name_key_en("Mosul")}))
+"""A scoring area like the Mosul campaign's, for the rule tests."""
 BARS = {"place_f1": 0.9, "place_p": 0.9, "place_r": 0.9, "date_acc": 0.9, "type_acc": 0.85, "bank_acc": 0.9,
         "fig_r": 0.9, "fig_p": 0.9}
 
 
 @pytest.fixture(scope="module")
-def seed_scores(tmp_path_factory, seed_corpus):
+def seed_scores(tmp_path_factory, seed_corpus, settings):
     out = tmp_path_factory.mktemp("eval")
     main(["run", "--articles", str(seed_corpus), "--out", str(out), "--quiet", "--no-cache"])
-    return evaluate_run(out / "events.csv", __import__("pathlib").Path(GOLD))
+    return evaluate_run(out / "events.csv", __import__("pathlib").Path(GOLD), area=ScoringArea.of(settings.load_campaign()))
 
 
 @pytest.mark.parametrize("metric", sorted(BARS))
@@ -52,27 +54,27 @@ def row(**kw):
 
 
 def test_a_perfect_row_scores_one_everywhere():
-    s = score([row()], [gold_event()], {"a": "2017-01-03"})
+    s = score([row()], [gold_event()], {"a": "2017-01-03"}, AREA)
     assert (s["place_f1"], s["date_acc"], s["date_hard_acc"], s["type_acc"], s["bank_acc"], s["fig_r"], s["fig_p"]) == (1, 1, 1, 1, 1, 1, 1)
 
 
 def test_an_extra_place_lowers_precision_not_recall():
-    s = score([row(), row(place_ar="الزهور", place_text="حي الزهور", place_en="al-Zuhur")], [gold_event()], {})
+    s = score([row(), row(place_ar="الزهور", place_text="حي الزهور", place_en="al-Zuhur")], [gold_event()], {}, AREA)
     assert (s["place_p"], s["place_r"]) == (0.5, 1.0)
 
 
 def test_city_level_rows_are_not_counted_as_places():
-    s = score([row(place_ar="الموصل", place_text="الموصل", place_en="Mosul", place_kind="city"), row()], [gold_event()], {})
+    s = score([row(place_ar="الموصل", place_text="الموصل", place_en="Mosul", place_kind="city"), row()], [gold_event()], {}, AREA)
     assert s["place_p"] == 1.0
 
 
 def test_vague_figures_are_not_counted_as_figures():
-    s = score([row(killed_low="30", vague="True"), row()], [gold_event()], {})
+    s = score([row(killed_low="30", vague="True"), row()], [gold_event()], {}, AREA)
     assert s["fig_p"] == 1.0
 
 
 def test_date_one_day_off_passes_with_slack_but_not_strictly():
-    s = score([row(event_date="2017-01-01")], [gold_event()], {"a": "2017-01-05"})
+    s = score([row(event_date="2017-01-01")], [gold_event()], {"a": "2017-01-05"}, AREA)
     assert (s["date_acc"], s["date_hard_acc"]) == (1.0, 0.0)
 
 
