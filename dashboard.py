@@ -1,7 +1,9 @@
-"""Streamlit dashboard of the Mosul events: a thin view over pipeline.query, pipeline.charts and pipeline.reader.
+"""Streamlit dashboard of a campaign's events: a thin view over pipeline.query, pipeline.charts and pipeline.reader.
 
-    streamlit run dashboard.py                      # the bundled corpus, rebuilt first when missing or stale
-    streamlit run dashboard.py -- --events DIR      # any run's output folder, shown as it is
+    streamlit run dashboard.py                              # the default campaign's bundled corpus, rebuilt first
+                                                            # when missing or stale
+    streamlit run dashboard.py -- --campaign NAME           # another campaign folder (its title, map, phases)
+    streamlit run dashboard.py -- --events DIR              # any run's output folder, shown as it is
 
 The NLP pipeline runs in a subprocess, so this process never imports torch or camel-tools.
 """
@@ -21,7 +23,9 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import charts, query, reader
-from pipeline.config import PROJECT_ROOT, Settings
+from pipeline.campaign import load_campaign
+from pipeline.config import DATA_DIR, DEFAULT_CAMPAIGN, PROJECT_ROOT, Settings
+from pipeline.errors import ConfigError, DataFileError
 from pipeline.fingerprint import output_is_current
 from pipeline.i18n import load_labels
 
@@ -43,7 +47,9 @@ RTL_CSS = """<style>
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dashboard.py", allow_abbrev=False)
     parser.add_argument("--events", type=Path, help="an output folder of `python -m pipeline run` (no rebuild)")
-    parser.add_argument("--campaign", type=Path, help="campaign folder (map layers, calendar, places)")
+    parser.add_argument("--campaign", metavar="NAME", default=DEFAULT_CAMPAIGN,
+                        help=f"campaign folder under DATA_DIR/campaigns/ (default: {DEFAULT_CAMPAIGN})")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder holding lexicon/ and campaigns/")
     return parser.parse_known_args(argv)[0]
 
 
@@ -56,7 +62,8 @@ def build_default_output(settings: Settings, labels, lang: str) -> None:
     if not output_is_current(settings.default_out, corpus, manifest if manifest.exists() else None,
                              settings.lexicon_dir, settings.campaign_dir):
         with st.spinner(labels.text("building", lang)):
-            done = subprocess.run([sys.executable, "-m", "pipeline", "run"], cwd=PROJECT_ROOT,
+            done = subprocess.run([sys.executable, "-m", "pipeline", "run", "--campaign", settings.campaign,
+                                   "--data-dir", str(settings.data_dir)], cwd=PROJECT_ROOT,
                                   capture_output=True, text=True)
         if done.returncode != 0:
             st.error(labels.text("build_failed", lang))
@@ -80,11 +87,17 @@ def load_output(out_dir: str, stamp: tuple):
             query.load_run(folder))
 
 
-@st.cache_data(show_spinner=False)
-def load_campaign_data(campaign_dir: str):
-    folder = Path(campaign_dir)
-    layers = {name: query.load_layer(folder / "layers" / f"{name}.geojson") for name in ("tigris", "city_outline")}
-    return query.load_campaign(folder), query.load_milestones(folder), query.load_places(folder), layers
+@st.cache_resource(show_spinner=False)
+def load_campaign_data(campaign_dir: str, data_dir: str):
+    """The campaign, with its calendar, gazetteer names and map layers as the views need them."""
+    campaign = load_campaign(Path(campaign_dir), Path(data_dir))
+    return campaign, query.milestones_frame(campaign), query.places_frame(campaign), query.map_layers(campaign)
+
+
+def bank_label(campaign, bank: str, labels, lang: str) -> str:
+    """A bank by the campaign's own name for it (East bank at Mosul, North bank at Raqqa)."""
+    named = campaign.bank(bank)
+    return (named.name_ar if lang == "ar" else named.name_en) if named else labels.term("bank", bank, lang)
 
 
 def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -> None:
@@ -108,18 +121,17 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     st.session_state["_restored"] = True
 
 
-def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filters:
+def sidebar_filters(events, places, phases, bounds, campaign, labels, lang) -> query.Filters:
     """The filter widgets; returns the Filters they describe (dates spanning everything mean no date filter)."""
     t = partial(labels.text, lang=lang)
     options = query.place_options(events, places)
-    place_label = {r.place_id: f"{labels.term('bank', r.bank, lang)} · {r.place_ar} / {r.place_en} ({r.events})"
+    place_label = {r.place_id: f"{bank_label(campaign, r.bank, labels, lang)} · {r.place_ar} / {r.place_en} ({r.events})"
                    for r in options.itertuples()}
     choices = {"places": list(place_label), "event_types": query.value_options(events, "event_type"),
                "actors": query.actor_options(events), "victims": query.value_options(events, "victims"),
                "outlets": query.value_options(events, "outlet")}
     restore_from_url(bounds, choices)
     by_id = {p.phase_id: p for p in phases}
-    phase_label = {p["id"]: p.get(lang) or p["en"] for p in labels.phases}
 
     def apply_phase():
         phase = by_id.get(st.session_state["phase"])
@@ -129,7 +141,7 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
     with st.sidebar:
         st.header(t("filters"))
         st.selectbox(t("phase"), ["custom"] + list(by_id), key="phase", on_change=apply_phase,
-                     format_func=lambda p: t("phase_custom") if p == "custom" else phase_label.get(p, p))
+                     format_func=lambda p: t("phase_custom") if p == "custom" else by_id[p].name(lang))
         picked = st.date_input(t("dates"), key="dates", min_value=bounds[0], max_value=bounds[1],
                                on_change=lambda: st.session_state.update(phase="custom"))
         st.multiselect(t("places"), choices["places"], key="places", format_func=place_label.get,
@@ -166,10 +178,14 @@ def write_url(filters: query.Filters, lang: str) -> None:
         st.query_params.from_dict(params)
 
 
-def header(events, filtered, articles, out_dir, labels, lang) -> None:
+def campaign_title(campaign, lang: str) -> str:
+    return campaign.title_ar if lang == "ar" else campaign.title_en
+
+
+def header(events, filtered, articles, out_dir, campaign, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
     ok_articles = int((articles["status"] == "ok").sum()) if "status" in articles else len(articles)
-    st.title(t("title"))
+    st.title(t("title", campaign=campaign_title(campaign, lang)))
     st.caption(t("caption", articles=ok_articles, out=out_dir))
     numbers = query.headline(filtered)
     dated = numbers.dated
@@ -229,9 +245,7 @@ def map_section(filtered, filters, campaign, layers, window, labels, lang) -> li
     if len(shown) > MAP_POINTS:
         shown = shown.nlargest(MAP_POINTS, "confidence")
         st.caption(t("map_capped", n=MAP_POINTS))
-    view = campaign.get("map") or {}
-    center = tuple(view.get("center") or (36.345, 43.14))
-    figure = charts.map_figure(shown, layers, center, float(view.get("zoom") or 11.5), labels, lang,
+    figure = charts.map_figure(shown, layers, campaign.map_center, campaign.map_zoom, labels, lang,
                                street_tiles=st.session_state["street_tiles"])
     event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"),
                             config={"scrollZoom": True})
@@ -306,7 +320,7 @@ def table_section(filtered, selected_ids, labels, lang):
             ("csv", query.to_csv_bytes, "text/csv"), ("geojson", query.to_geojson_bytes, "application/geo+json"),
             ("parquet", query.to_parquet_bytes, "application/vnd.apache.parquet"))):
         column.download_button(f"⬇ {suffix.upper()}", partial(builder, rows if selected_ids else filtered),
-                               file_name=f"mosul_events.{suffix}", mime=mime, key=f"download_{suffix}")
+                               file_name=f"{st.session_state['_campaign']}_events.{suffix}", mime=mime, key=f"download_{suffix}")
     chosen = picked.selection.rows if picked else []
     if chosen and st.session_state.get("_table_pick") != chosen:
         st.session_state["reader_event"] = rows.iloc[chosen[0]]["event_id"]
@@ -345,7 +359,20 @@ def reader_section(rows, events, articles, texts, labels, lang) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Mosul events", page_icon="🗺️", layout="wide")
+    args = parse_args(sys.argv[1:])
+    try:
+        settings = Settings(data_dir=args.data_dir, campaign=args.campaign, cache=False)
+    except ConfigError as err:
+        st.error(str(err))
+        st.stop()
+    campaign_dir = Path(os.environ.get(CAMPAIGN_ENV) or settings.campaign_dir)
+    try:
+        campaign, milestones, places, layers = load_campaign_data(str(campaign_dir), str(settings.data_dir))
+    except DataFileError as err:
+        st.error(str(err))
+        st.stop()
+    st.session_state["_campaign"] = campaign.name
+    st.set_page_config(page_title=campaign.title_en, page_icon="🗺️", layout="wide")
     labels = load_labels()
     lang = st.session_state.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang")
                                             in labels.languages else "en")
@@ -354,26 +381,21 @@ def main() -> None:
                      format_func=labels.languages.get)
     lang = st.session_state["lang"]
     st.html(BASE_CSS + (RTL_CSS if lang == "ar" else ""))
-    args = parse_args(sys.argv[1:])
-    settings = Settings()
     explicit = args.events or (Path(os.environ[EVENTS_ENV]) if os.environ.get(EVENTS_ENV) else None)
     if explicit is None:
         build_default_output(settings, labels, lang)
     out_dir = explicit or settings.default_out
-    campaign_dir = args.campaign or Path(os.environ.get(CAMPAIGN_ENV) or settings.campaign_dir)
     events, articles, texts, _run = load_output(str(out_dir), output_stamp(out_dir))
-    campaign, milestones, places, layers = load_campaign_data(str(campaign_dir))
     if events.empty:
-        header(events, events, articles, out_dir, labels, lang)
+        header(events, events, articles, out_dir, campaign, labels, lang)
         st.info(labels.text("no_events_corpus", lang, articles=len(articles)))
         st.stop()
-    window = query.campaign_window(campaign)
-    bounds = query.date_bounds(events, window)
-    phases = query.campaign_phases(milestones, labels.phases, window)
-    filters = sidebar_filters(events, places, phases, bounds, labels, lang)
+    bounds = query.date_bounds(events, campaign.window)
+    phases = query.campaign_phases(campaign)
+    filters = sidebar_filters(events, places, phases, bounds, campaign, labels, lang)
     write_url(filters, lang)
     filtered = query.filter_events(events, filters)
-    header(events, filtered, articles, out_dir, labels, lang)
+    header(events, filtered, articles, out_dir, campaign, labels, lang)
     if filtered.empty:
         st.info(labels.text("no_events_filter", lang))
         st.stop()

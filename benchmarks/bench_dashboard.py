@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from factories import synthetic_events, write_campaign  # noqa: E402
 from pipeline import charts, query  # noqa: E402
+from pipeline.campaign import load_campaign  # noqa: E402
 from pipeline.i18n import load_labels  # noqa: E402
 
 
@@ -79,8 +80,8 @@ def main() -> None:
           f"{'rerun ms':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         campaign = write_campaign(Path(tmp) / "campaign")
-        milestones = query.load_milestones(campaign)
-        layers = {n: query.load_layer(campaign / "layers" / f"{n}.geojson") for n in ("tigris", "city_outline")}
+        loaded = load_campaign(campaign)
+        milestones, layers = query.milestones_frame(loaded), query.map_layers(loaded)
         for size in args.sizes:
             out = Path(tmp) / f"out{size}"
             out.mkdir()

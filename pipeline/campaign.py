@@ -56,11 +56,12 @@ class MapLayer:
     name_ar: str
 
     def load(self) -> dict | None:
-        """The FeatureCollection, or None when the file is unreadable (a map without it still works)."""
+        """The FeatureCollection, or None when the file is unreadable or not one (a map without it still works)."""
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            collection = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return collection if isinstance(collection, dict) and collection.get("type") == "FeatureCollection" else None
 
 
 @dataclass(frozen=True)
@@ -393,7 +394,8 @@ def _phases(path: Path, meta: dict, milestone_ids: set[str], problems: _Problems
             continue
         for end in (spec["from"], spec["to"]):
             if end != "window" and end not in milestone_ids:
-                problems.add(path, f"phase {spec['id']!r}: {end!r} is neither 'window' nor a milestone_id of calendar.csv")
+                problems.add(path, f"phase {spec['id']!r}: {end!r} is neither 'window' nor a milestone_id of calendar.csv",
+                             fatal=False)
         phases.append(PhasePreset(str(spec["id"]), str(spec["from"]), str(spec["to"]), str(spec["en"]),
                                   str(spec.get("ar") or spec["en"])))
     return tuple(phases)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 from datetime import date
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,10 @@ import plotly.graph_objects as go
 from pipeline.i18n import Labels
 from pipeline.query import PLACE_PREFIX, FigureRange, place_summary
 
-MAP_REVISION = "mosul-map"
+MAP_REVISION = "event-map"
 """Constant uirevision: the analyst's pan and zoom survive filter changes."""
+LAYER_STYLES = {"river": ("#2563eb", 4), "outline": ("#64748b", 1.5)}
+"""Colour and line width of each kind of map layer."""
 FIGURE_COLOURS = {"killed": "#b91c1c", "wounded": "#d97706"}
 QUOTE_CHARS = 90
 HOVER_COLUMNS = ["place_ar", "place_text", "place_en", "event_date", "date_start", "date_end", "event_type", "quote",
@@ -81,11 +83,11 @@ def _layer(collection: dict, colour: str, width: float) -> dict:
                 below="traces")
 
 
-def map_figure(events: pd.DataFrame, layers: Mapping[str, dict | None], center: tuple[float, float], zoom: float,
+def map_figure(events: pd.DataFrame, layers: Sequence[tuple[str, dict]], center: tuple[float, float], zoom: float,
                labels: Labels, lang: str, street_tiles: bool = False) -> go.Figure:
     """Events as points coloured by type and sized by casualties, over a per-place aggregate layer.
 
-    `layers` maps "tigris" and "city_outline" to GeoJSON FeatureCollections (None when absent).
+    `layers` are (kind, FeatureCollection) pairs of the campaign (query.map_layers): a `river` or an `outline`.
     Each event trace carries event ids in customdata, so a map selection can filter the table. Cumulative
     statements are left out: a total over months drawn as one point would dwarf the events it sums.
     """
@@ -109,11 +111,8 @@ def map_figure(events: pd.DataFrame, layers: Mapping[str, dict | None], center: 
             hovertext=[event_hover(r, labels, lang) for r in rows[HOVER_COLUMNS].to_dict(orient="records")],
             hoverinfo="text",
             customdata=rows["event_id"].tolist()))
-    map_layers = []
-    if layers.get("city_outline"):
-        map_layers.append(_layer(layers["city_outline"], "#64748b", 1.5))
-    if layers.get("tigris"):
-        map_layers.append(_layer(layers["tigris"], "#2563eb", 4))
+    drawn = sorted(layers, key=lambda layer: layer[0] == "river")  # the river over the outlines
+    map_layers = [_layer(collection, *LAYER_STYLES.get(kind, LAYER_STYLES["outline"])) for kind, collection in drawn]
     fig.update_layout(
         map=dict(style="open-street-map" if street_tiles else "white-bg",
                  center=dict(lat=center[0], lon=center[1]), zoom=zoom, layers=map_layers),

@@ -23,7 +23,6 @@ class Labels:
     """Language code -> its own name (shown in the switch)."""
     groups: dict[str, dict[str, dict[str, str]]]
     """group -> key -> language -> text."""
-    phases: tuple[dict, ...]
     colours: dict[str, str]
 
     def term(self, group: str, key: str, lang: str) -> str:
@@ -47,9 +46,6 @@ def _check(path: Path, data: Any) -> None:
         for key, entry in (data.get(group) or {}).items():
             if not isinstance(entry, dict) or set(entry) != languages:
                 raise DataFileError(path, f"{group}.{key} must have exactly the languages {sorted(languages)}")
-    for n, phase in enumerate(data.get("phases") or []):
-        if not {"id", "from", "to"} <= set(phase) or not languages <= set(phase):
-            raise DataFileError(path, f"phase {n} needs id, from, to and a label per language")
 
 
 @lru_cache(maxsize=None)
@@ -63,4 +59,4 @@ def load_labels(path: Path = LABELS_PATH) -> Labels:
         raise DataFileError(path, f"not valid YAML: {err}") from err
     _check(path, data)
     groups = {group: {str(k): v for k, v in (data.get(group) or {}).items()} for group in TERM_GROUPS}
-    return Labels(dict(data["languages"]), groups, tuple(data.get("phases") or ()), dict(data.get("colours") or {}))
+    return Labels(dict(data["languages"]), groups, dict(data.get("colours") or {}))

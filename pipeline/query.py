@@ -10,14 +10,13 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from pipeline import schema
 
@@ -113,42 +112,23 @@ def load_run(out_dir: Path) -> dict:
         return {}
 
 
-def load_campaign(campaign_dir: Path) -> dict:
-    """campaign.yaml (map center/zoom, window); {} when absent."""
-    try:
-        return yaml.safe_load((campaign_dir / "campaign.yaml").read_text(encoding="utf-8")) or {}
-    except OSError:
-        return {}
-
-
-def load_milestones(campaign_dir: Path) -> pd.DataFrame:
-    """calendar.csv as milestone_id, date, label_en, label_ar; an empty table when absent."""
-    path = campaign_dir / "calendar.csv"
+def milestones_frame(campaign) -> pd.DataFrame:
+    """The campaign's calendar as milestone_id, date, label_en, label_ar, by date (for the timeline)."""
     columns = ["milestone_id", "date", "label_en", "label_ar"]
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
-    return table.dropna(subset=["date"])[columns].sort_values("date").reset_index(drop=True)
+    rows = [(m.milestone_id, pd.Timestamp(m.date), m.label_en, m.label_ar) for m in campaign.milestones]
+    return pd.DataFrame(rows, columns=columns).sort_values("date").reset_index(drop=True)
 
 
-def load_places(campaign_dir: Path) -> pd.DataFrame:
-    """places.csv names and banks, for labels of places; an empty table when absent."""
-    path = campaign_dir / "places.csv"
+def places_frame(campaign) -> pd.DataFrame:
+    """The campaign's gazetteer names and banks, for labels of places."""
     columns = ["place_id", "name_ar", "name_en", "kind", "bank"]
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return table.reindex(columns=columns, fill_value="")
+    return pd.DataFrame([(p.place_id, p.name_ar, p.name_en, p.kind, p.bank) for p in campaign.places.values()],
+                        columns=columns)
 
 
-def load_layer(path: Path) -> dict | None:
-    """A GeoJSON FeatureCollection, or None when the file is missing or not one."""
-    try:
-        layer = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return layer if isinstance(layer, dict) and layer.get("type") == "FeatureCollection" else None
+def map_layers(campaign) -> list[tuple[str, dict]]:
+    """(kind, FeatureCollection) of every readable map layer of the campaign: the river, then outlines."""
+    return [(layer.kind, collection) for layer in campaign.layers if (collection := layer.load()) is not None]
 
 
 # ---------------------------------------------------------------- filtering
@@ -485,36 +465,26 @@ class Phase:
     phase_id: str
     start: date
     end: date
+    name_en: str = field(default="", compare=False)
+    name_ar: str = field(default="", compare=False)
+
+    def name(self, lang: str) -> str:
+        return (self.name_ar if lang == "ar" else self.name_en) or self.name_en or self.phase_id
 
 
-def campaign_phases(milestones: pd.DataFrame, presets: Iterable[Mapping], window: tuple[date, date] | None
-                    ) -> list[Phase]:
-    """Date presets: each preset names its first and last milestone ids (or "window" for the campaign window).
+def campaign_phases(campaign) -> list[Phase]:
+    """The campaign's date presets: each names its first and last milestone ids ("window": the campaign window).
 
     A preset whose milestone is missing from the calendar is left out, so a partial calendar still works.
     """
-    by_id = {row.milestone_id: row.date.date() for row in milestones.itertuples()}
+    by_id = {**campaign.milestone_dates(), "window": None}
     phases = []
-    for preset in presets:
-        ends = []
-        for side, key in (("start", "from"), ("end", "to")):
-            milestone = preset.get(key)
-            if milestone == "window":
-                ends.append(window[0 if side == "start" else 1] if window else None)
-            else:
-                ends.append(by_id.get(milestone))
-        if None not in ends and ends[0] <= ends[1]:
-            phases.append(Phase(preset["id"], ends[0], ends[1]))
+    for preset in campaign.phases:
+        start = campaign.window[0] if preset.start == "window" else by_id.get(preset.start)
+        end = campaign.window[1] if preset.end == "window" else by_id.get(preset.end)
+        if start is not None and end is not None and start <= end:
+            phases.append(Phase(preset.phase_id, start, end, preset.name_en, preset.name_ar))
     return phases
-
-
-def campaign_window(campaign: Mapping) -> tuple[date, date] | None:
-    window = campaign.get("window") or []
-    try:
-        start, end = (d if isinstance(d, date) else date.fromisoformat(str(d)) for d in window)
-    except ValueError:
-        return None
-    return start, end
 
 
 def date_bounds(events: pd.DataFrame, window: tuple[date, date] | None) -> tuple[date, date]:

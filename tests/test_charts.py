@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from factories import event_row, sample_rows, write_campaign
+from pipeline.campaign import load_campaign
 from pipeline import charts, query
 from pipeline.i18n import load_labels
 
@@ -19,8 +20,7 @@ def events():
 
 @pytest.fixture
 def layers(tmp_path):
-    campaign = write_campaign(tmp_path / "camp")
-    return {n: query.load_layer(campaign / "layers" / f"{n}.geojson") for n in ("tigris", "city_outline")}
+    return query.map_layers(load_campaign(write_campaign(tmp_path / "camp")))
 
 
 def test_map_is_tile_free_and_draws_river_and_outline_as_layers(events, layers):
@@ -73,20 +73,20 @@ def test_hover_of_a_week_dated_event_gives_its_window(events):
 
 
 def test_place_layer_sizes_points_by_event_count(events):
-    layer = charts.map_figure(events, {}, (36.3, 43.1), 11, LABELS, "en").data[0]
+    layer = charts.map_figure(events, [], (36.3, 43.1), 11, LABELS, "en").data[0]
     sizes = dict(zip(layer.customdata, layer.marker.size))
     assert sizes["place:tayaran"] == sizes["place:zahra"] and len(sizes) == 5
 
 
 def test_timeline_stacks_types_and_marks_milestones(events, tmp_path):
-    milestones = query.load_milestones(write_campaign(tmp_path / "camp"))
+    milestones = query.milestones_frame(load_campaign(write_campaign(tmp_path / "camp")))
     fig = charts.timeline_figure(query.events_over_time(events), milestones, LABELS, "ar")
     assert fig.layout.barmode == "stack" and len(fig.layout.shapes) == 4
     assert fig.layout.annotations[0].text == "انطلاق العمليات"
 
 
 def test_timeline_shades_the_maps_time_window(events, tmp_path):
-    no_milestones = query.load_milestones(tmp_path)
+    no_milestones = query.milestones_frame(load_campaign(write_campaign(tmp_path / "camp", calendar=False)))
     fig = charts.timeline_figure(query.events_over_time(events), no_milestones, LABELS, "en",
                                  (date(2017, 3, 1), date(2017, 3, 7)))
     assert [s.type for s in fig.layout.shapes] == ["rect"]

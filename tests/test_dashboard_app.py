@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from factories import event_row, sample_rows, write_campaign, write_output
-from pipeline import query
+from pipeline import charts, query
 from pipeline.query import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +107,7 @@ def test_output_without_events_says_so(tmp_path, monkeypatch):
 def test_map_is_tile_free_with_river_and_outline_layers_and_keeps_its_view(folders):
     layout = spec(run_app(), "map")["layout"]
     assert layout["map"]["style"] == "white-bg" and len(layout["map"]["layers"]) == 2
-    assert layout["uirevision"] == "mosul-map"
+    assert layout["uirevision"] == charts.MAP_REVISION
 
 
 def test_street_tiles_are_an_opt_in(folders):
