@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.document import Document, TextView, document_for
 from pipeline.errors import DataFileError
 from pipeline.matcher import Match, PhraseMatcher
 from pipeline.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.textnorm import NormalisedText, normalise, normalise_phrase, tokenize
+from pipeline.textnorm import NormalisedText, normalise_phrase
 
 _VOWEL_MARK = re.compile("[\u064B-\u0652\u0670]")
 _FAMILIES = ("cue", "people", "singular_people", "dual_people", "not_people", "label", "subset", "qualifier",
@@ -117,12 +118,13 @@ class _Quantity:
 class _Sentence:
     """One sentence's tokens, clause numbers and phrase matches, indexed by token."""
 
-    def __init__(self, text: str, offset: int, lexicon: CasualtyLexicon):
-        self.offset = offset
-        self.norm: NormalisedText = normalise(text)
-        self.tokens = tokenize(self.norm)
+    def __init__(self, view: TextView, lexicon: CasualtyLexicon):
+        self.offset = view.start
+        self.view = view
+        self.norm: NormalisedText = view.norm
+        self.tokens = view.tokens
         self.lexicon = lexicon
-        self.matches = {f: m.find(self.norm, self.tokens) for f, m in lexicon.matchers.items()}
+        self.matches = {f: view.find(m) for f, m in lexicon.matchers.items()}
         self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items()}
         self.clause = self._clauses()
 
@@ -165,7 +167,8 @@ class _Sentence:
 
 def _quantities(s: _Sentence) -> list[_Quantity]:
     """Numbers that may count people, with their qualifiers: subsets and labels are left out; ranges are joined."""
-    mentions = [(m, *s.token_range(m.span)) for m in find_numbers(s.norm, s.lexicon.numbers, s.tokens)]
+    mentions = [(m, *s.token_range(m.span))
+                for m in find_numbers(s.norm, s.lexicon.numbers, s.tokens, words=s.view.find(s.lexicon.numbers.matcher))]
     taken = {i for _, a, b in mentions for i in range(a, b)}
     for dual in s.matches["dual_people"]:
         if dual.token_start not in taken:
@@ -391,7 +394,8 @@ def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: se
     return figures
 
 
-def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end: int | None = None) -> list[Figure]:
+def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end: int | None = None,
+                    doc: Document | None = None) -> list[Figure]:
     """Casualty and displacement figures in text[start:end] (one sentence), in text order, article offsets.
 
     Bounds: "at least N" / "more than N" give low N and high None (more than 400 thousand is read as
@@ -399,7 +403,8 @@ def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end:
     "fewer than N" gives 1..N. Vague words keep the range of numbers.yaml and vague=True.
     """
     end = len(text) if end is None else end
-    s = _Sentence(text[start:end], start, lexicon)
+    doc = doc or document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
+    s = _Sentence(doc.view(start, end), lexicon)
     if not s.tokens:
         return []
     quantities = _quantities(s)

@@ -38,7 +38,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from pipeline.evaluate import ScoringArea, evaluate_run, format_scores
+    from pipeline.evaluate import ScoringArea, errors_of_run, evaluate_run, format_errors, format_scores, run_input
 
     settings = _settings(args)
     events_dir = Path(args.events) if args.events else settings.default_out
@@ -46,9 +46,16 @@ def cmd_evaluate(args) -> int:
         raise ConfigError(f"{events_dir} holds no events.csv: run `python -m pipeline run --out {events_dir}` first")
     if not Path(args.gold).is_file():
         raise ConfigError(f"--gold {args.gold} is not a file")
-    scores = evaluate_run(events_dir / "events.csv", Path(args.gold), Path(args.manifest) if args.manifest else None,
-                          area=ScoringArea.of(settings.load_campaign()))
+    manifest = Path(args.manifest) if args.manifest else None
+    if manifest is not None and not manifest.is_file():
+        raise ConfigError(f"--manifest {manifest} is not a file")
+    area = ScoringArea.of(settings.load_campaign())
+    scores = evaluate_run(events_dir / "events.csv", Path(args.gold), manifest, area=area)
     print(json.dumps(scores) if args.json else format_scores(scores))
+    if args.errors:
+        articles = Path(args.articles) if args.articles else run_input(events_dir / "events.csv", "articles")
+        print()
+        print(format_errors(errors_of_run(events_dir / "events.csv", Path(args.gold), manifest, articles, area=area)))
     return EXIT_OK
 
 
@@ -108,11 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", parents=common, help="score a run against a gold annotation file",
                         description="Score events.csv of a run against a gold JSONL file: place precision/recall/F1, "
-                                    "date accuracy, type accuracy, bank accuracy, figure recall/precision.")
+                                    "geocoded recall, date accuracy, type accuracy, bank accuracy, figure recall/precision, "
+                                    "event precision/recall/F1. With a manifest every article it lists counts.")
     ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSONL (one annotated event per line)")
     ev.add_argument("--events", metavar="DIR", help="folder of a run (default: data/output/<campaign>)")
     ev.add_argument("--manifest", metavar="FILE", help="manifest CSV, for the strict date score (default: the run's own)")
     ev.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    ev.add_argument("--errors", action="store_true",
+                    help="after the scores, list every missed and spurious place, event, figure and date with its "
+                         "article, sentence and what the extraction did there")
+    ev.add_argument("--articles", metavar="DIR",
+                    help="with --errors: the article folder, to show whole sentences (default: the run's own)")
     ev.set_defaults(func=cmd_evaluate)
 
     check = sub.add_parser("check-data", parents=common,

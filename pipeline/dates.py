@@ -16,12 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.campaign import Campaign
+from pipeline.document import Document, document_for
 from pipeline.errors import DataFileError
 from pipeline.matcher import Clitics, Match, PhraseMatcher
 from pipeline.numbers import NumberLexicon, find_numbers, load_number_lexicon
 from pipeline.records import DatePrecision, DateWindow, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.textnorm import NormalisedText, Token, normalise, tokenize
+from pipeline.textnorm import NormalisedText, Token, normalise
 
 _CLAUSE_STOP = re.compile(r"[،,.;؛!?؟\n]")
 _SENTENCE_STOP = re.compile(r"[.!?؟\n]")
@@ -216,11 +217,12 @@ class _Doc:
     numbers: dict[int, tuple[int, int]]
     """Token index -> (value, index of the token after the number)."""
     clitics: Clitics
+    longest: dict[tuple[int, str], Match]
+    """(token index, category) -> the longest match of the category starting there (the first of equals)."""
 
     def match(self, i: int, category: str) -> Match | None:
         """The longest match of a category starting at token i."""
-        found = [m for m in self.matches.get(i, ()) if m.payload[0] == category]
-        return max(found, key=lambda m: m.token_end, default=None)
+        return self.longest.get((i, category))
 
     def gap(self, i: int, j: int) -> str:
         """Normalised text between the end of token i and the start of token j."""
@@ -264,25 +266,29 @@ class _Doc:
         return (total, k) if k > i else None
 
 
-def _prepare(text: str, lexicon: DateLexicon) -> _Doc:
-    norm = normalise(text)
-    tokens = tokenize(norm)
+def _prepare(analysed: Document, lexicon: DateLexicon) -> _Doc:
+    view = analysed.view()
+    norm, tokens = view.norm, view.tokens
     matches: dict[int, list[Match]] = {}
-    for m in lexicon.matcher.find_all(norm, tokens):
+    longest: dict[tuple[int, str], Match] = {}
+    for m in view.find_all(lexicon.matcher):
         matches.setdefault(m.token_start, []).append(m)
+        key = (m.token_start, m.payload[0])
+        if key not in longest or m.token_end > longest[key].token_end:
+            longest[key] = m
     token_at = {}
     for k, tok in enumerate(tokens):
         start, end = norm.to_original(tok.start, tok.end)
         for offset in range(start, end):
             token_at[offset] = k
     numbers = {}
-    for mention in find_numbers(norm, lexicon.numbers, tokens):
+    for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher)):
         if mention.vague or mention.span.start not in token_at:
             continue
         first, last = token_at[mention.span.start], token_at.get(mention.span.end - 1)
         if last is not None:
             numbers[first] = (mention.value, last + 1)
-    return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics)
+    return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics, longest)
 
 
 def _qualifier(doc: _Doc, k: int) -> tuple[str | None, int]:
@@ -544,10 +550,13 @@ def _reported(doc: _Doc, mention: _Mention, lexicon: DateLexicon) -> bool:
     return False
 
 
-@lru_cache(maxsize=64)
-def _scan(text: str, lexicon: DateLexicon) -> tuple[_Mention, ...]:
-    """Every date expression of a text, unresolved, without overlaps (the longest wins), in text order."""
-    doc = _prepare(text, lexicon)
+def _scan(analysed: Document, lexicon: DateLexicon) -> tuple[_Mention, ...]:
+    """Every date expression of an article, unresolved, without overlaps (the longest wins), in text order."""
+    return analysed.derived(("dates.scan", id(lexicon)), lambda: _scan_once(analysed, lexicon))
+
+
+def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[_Mention, ...]:
+    doc = _prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
     for i in range(len(doc.tokens)):
         candidates += [m for m in (rule(doc, i) for rule in _GRAMMAR) if m is not None]
@@ -699,23 +708,33 @@ def _expression(m: _Mention, window: tuple, published: dt.date | None) -> Tempor
 
 
 def find_temporal_expressions(text: str, lexicon: DateLexicon, *, published: dt.date | None, start: int = 0,
-                              end: int | None = None) -> list[TemporalExpression]:
+                              end: int | None = None, doc: Document | None = None) -> list[TemporalExpression]:
     """Date expressions of text[start:end], each resolved against the publication date.
 
     Without a publication date only dates with a year and campaign phrases resolve; the rest are left out.
-    Windows never reach past publication.
+    Windows never reach past publication. `doc` is the article analysed once (see pipeline.document).
     """
+    doc = doc or _document(text, lexicon)
+    every = doc.derived(("dates.resolved", id(lexicon), published), lambda: _resolve_all(text, doc, lexicon, published))
+    return [e for e in every if e.span.start >= start and (end is None or e.span.end <= end)]
+
+
+def _document(text: str, lexicon: DateLexicon) -> Document:
+    return document_for(text, lexicon.matcher, lexicon.numbers.matcher)
+
+
+def _resolve_all(text: str, analysed: Document, lexicon: DateLexicon,
+                 published: dt.date | None) -> list[TemporalExpression]:
     resolved: list[tuple[_Mention, DateWindow]] = []
     found: list[TemporalExpression] = []
-    for m in _scan(text, lexicon):
+    for m in _scan(analysed, lexicon):
         until = _until(text, m, resolved) if m.kind == "since" else None
         window = _raw_window(m, published, lexicon, until)
         expression = _expression(m, window, published) if window is not None else None
         if expression is None:
             continue
         resolved.append((m, expression.window))
-        if m.span.start >= start and (end is None or m.span.end <= end):
-            found.append(expression)
+        found.append(expression)
     return found
 
 
@@ -754,14 +773,14 @@ def _governing(expressions: list[TemporalExpression], scope: Span, clause: Span,
 
 def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | None, clause: Span, sentence: Span,
                        paragraph_lead: Span | None, recent_fighting: bool = False,
-                       cumulative: bool | None = None) -> DateWindow:
+                       cumulative: bool | None = None, doc: Document | None = None) -> DateWindow:
     """The window of an event told in `clause`.
 
     The expression of the same clause governs first, then one of the same sentence, then one of the
     paragraph's lead sentence; else the publication day (or the week up to it for recent fighting told
     with no day); else unknown. `cumulative` True prefers since-windows, False leaves them out.
     """
-    expressions = [e for e in find_temporal_expressions(text, lexicon, published=published)
+    expressions = [e for e in find_temporal_expressions(text, lexicon, published=published, doc=doc)
                    if e.window.start is not None]
     for scope in (clause, sentence, paragraph_lead):
         if scope is None:
@@ -834,7 +853,7 @@ def _targets(mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Targ
     return targets
 
 
-def infer_publication_date(text: str, lexicon: DateLexicon) -> PublicationDate:
+def infer_publication_date(text: str, lexicon: DateLexicon, *, doc: Document | None = None) -> PublicationDate:
     """The publication date from the text alone, or None when nothing in it supports one.
 
     Evidence, strongest first: a day counted in the campaign ("the second day of the operations"); the
@@ -842,7 +861,7 @@ def infer_publication_date(text: str, lexicon: DateLexicon) -> PublicationDate:
     (or a milestone it ties to the recent past); a point counted from a milestone ("seven months after
     the campaign began"), on the named weekday nearest it; the latest date named inside the campaign window.
     """
-    mentions = _scan(text, lexicon)
+    mentions = _scan(doc or _document(text, lexicon), lexicon)
     lo, hi = lexicon.campaign_window or (dt.date.min, dt.date.max)
     anchor = next((m for m in mentions if m.kind == "campaign_day"), None)
     if anchor is not None:

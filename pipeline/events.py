@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+
 from pipeline.campaign import Campaign
+from pipeline.document import Document, document_for
 from pipeline.matcher import PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.textnorm import normalise, tokenize
 
 EVENT_PLACE_ROLES = {"location", "origin"}
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
@@ -60,17 +61,18 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
     )
 
 
-def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None) -> list[tuple[Trigger, str]]:
+def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
+                  doc: Document | None = None) -> list[tuple[Trigger, str]]:
     """Event words in text[start:end] that report something that happened, with their strength.
 
     Words inside a no-event phrase, or within a few words after a plan/forecast/negation marker, are left out.
+    `doc` is the article analysed once (see pipeline.document); without it the text is analysed here.
     """
-    norm = normalise(text[start:end])
-    tokens = tokenize(norm)
-    blocked = {t for m in lexicon.modality.find(norm, tokens)
+    view = (doc or document_for(text, lexicon.triggers, lexicon.modality)).view(start, end)
+    blocked = {t for m in view.find(lexicon.modality)
                for t in range(m.token_end, m.token_end + lexicon.modality_window)}
     found = []
-    for m in lexicon.triggers.find(norm, tokens):
+    for m in view.find(lexicon.triggers):
         if m.payload is None or m.token_start in blocked:
             continue
         etype, strength = m.payload
@@ -79,10 +81,11 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     return found
 
 
-def find_actors(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None) -> list[ActorMention]:
-    norm = normalise(text[start:end])
+def find_actors(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
+                doc: Document | None = None) -> list[ActorMention]:
+    view = (doc or document_for(text, lexicon.actors)).view(start, end)
     return [ActorMention(m.payload, Span(m.span.start + start, m.span.end + start, m.span.text))
-            for m in lexicon.actors.find(norm)]
+            for m in view.find(lexicon.actors)]
 
 
 @dataclass

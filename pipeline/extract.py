@@ -13,12 +13,14 @@ from pathlib import Path
 from pipeline.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon
 from pipeline.config import Settings
 from pipeline.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
+from pipeline.document import Document, analyse
 from pipeline.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
                              load_event_lexicon)
+from pipeline.matcher import PhraseIndex, PhraseMatcher
 from pipeline.optional import PlaceExtras, enrich_mentions, load_place_extras
 from pipeline.places import PlaceResolver, load_place_resolver
 from pipeline.records import Article, Event, PlaceMention, Span
-from pipeline.sentences import SentenceRules, is_heading, load_sentence_rules, split_sentences
+from pipeline.sentences import SentenceRules, is_heading, load_sentence_rules
 
 INHERIT_SENTENCES = 2
 """How many sentences back "the area" may refer to a place named before."""
@@ -36,6 +38,24 @@ class Resources:
     city_id: str
     extras: PlaceExtras = PlaceExtras()
     """Optional NER and geocoding, off by default."""
+    index: PhraseIndex | None = None
+    """Every lexicon family in one phrase table (built from the lexicons above when not given)."""
+
+    def __post_init__(self):
+        if self.index is None:
+            object.__setattr__(self, "index", phrase_index(self))
+
+
+def phrase_index(res: Resources) -> PhraseIndex:
+    """One table of every lexicon family's phrases, so that an article is matched in one pass."""
+    families = {"places": res.places.matcher, "dates": res.dates.matcher, "numbers": res.dates.numbers.matcher,
+                "triggers": res.events.triggers, "actors": res.events.actors, "modality": res.events.modality,
+                "casualty_numbers": res.casualties.numbers.matcher}
+    families.update({f"casualties.{name}": m for name, m in res.casualties.matchers.items()})
+    unique: dict[int, tuple[str, PhraseMatcher]] = {}
+    for name, matcher in families.items():
+        unique.setdefault(id(matcher), (name, matcher))
+    return PhraseIndex(dict(unique.values()))
 
 
 def load_resources(settings: Settings, cache_dir: Path | None = None) -> Resources:
@@ -57,10 +77,10 @@ class ArticleResult:
     date_evidence: tuple[str, ...] = ()
 
 
-def _publication_date(article: Article, res: Resources) -> tuple[Article, tuple[str, ...]]:
+def _publication_date(article: Article, res: Resources, doc: Document) -> tuple[Article, tuple[str, ...]]:
     if article.published is not None:
         return article, ()
-    inferred = infer_publication_date(article.text, res.dates)
+    inferred = infer_publication_date(article.text, res.dates, doc=doc)
     if inferred.date is None:
         return article, tuple(inferred.evidence)
     return replace(article, published=inferred.date, date_source="inferred"), tuple(inferred.evidence)
@@ -72,11 +92,12 @@ def _city_mention(mentions: list[PlaceMention], city_id: str) -> PlaceMention | 
 
 def extract_article(article: Article, res: Resources) -> ArticleResult:
     """All events of one article, before duplicates across articles are merged."""
-    article, evidence = _publication_date(article, res)
+    doc = analyse(article.text, res.index, res.sentences)
+    article, evidence = _publication_date(article, res, doc)
     text, published = article.text, article.published
     published_iso = published.isoformat() if isinstance(published, dt.date) else ""
-    sentences = split_sentences(text, res.sentences)
-    mentions = {s.index: res.places.find_mentions(text, s.start, s.end) for s in sentences}
+    sentences = doc.sentences
+    mentions = {s.index: res.places.find_mentions(text, s.start, s.end, doc=doc) for s in sentences}
     if res.extras:
         mentions = {i: enrich_mentions(text, s.start, s.end, mentions[i], res.extras)
                     for i, s in zip(mentions, sentences)}
@@ -92,17 +113,17 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
         heading = is_heading(s, text, res.sentences)
         facts = SentenceFacts(
             sentence=s,
-            triggers=tuple(find_triggers(text, res.events, s.start, s.end)),
-            figures=tuple(extract_figures(text, res.casualties, start=s.start, end=s.end)),
+            triggers=tuple(find_triggers(text, res.events, s.start, s.end, doc=doc)),
+            figures=tuple(extract_figures(text, res.casualties, start=s.start, end=s.end, doc=doc)),
             places=tuple(mentions[s.index]),
-            actors=tuple(find_actors(text, res.events, s.start, s.end)),
+            actors=tuple(find_actors(text, res.events, s.start, s.end, doc=doc)),
             is_heading=heading,
         )
         sentence_span = Span(s.start, s.end, s.text)
 
         def date_of(clause: Span, cumulative: bool | None, _s=sentence_span, _lead=leads[s.paragraph]):
             return resolve_event_date(text, res.dates, published=published, clause=clause, sentence=_s,
-                                      paragraph_lead=_lead if _lead != _s else None, cumulative=cumulative)
+                                      paragraph_lead=_lead if _lead != _s else None, cumulative=cumulative, doc=doc)
 
         events += build_sentence_events(facts, article_id=article.article_id, article_sha=article.sha256,
                                         outlet=article.outlet, published=published_iso, lexicon=res.events,

@@ -32,6 +32,8 @@ class Status:
     UNREADABLE = "unreadable"
     DUPLICATE = "duplicate"
     MISSING = "missing"
+    FAILED = "failed"
+    """Read, but extraction raised: no events from it, its text kept."""
 
 
 class Reason:
@@ -51,6 +53,7 @@ class Reason:
     DUPLICATE_CONTENT = "duplicate_content"
     DUPLICATE_ID = "duplicate_id"
     MANIFEST_ROW_WITHOUT_FILE = "manifest_row_without_file"
+    EXTRACTION_ERROR = "extraction_error"
 
 
 ALL_REASONS = tuple(value for name, value in vars(Reason).items() if name.isupper())

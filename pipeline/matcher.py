@@ -1,17 +1,20 @@
-"""One generic phrase matcher over normalised Arabic: token trie, attached clitics, longest match wins.
+"""One generic phrase matcher over normalised Arabic: first-word table, attached clitics, longest match wins.
 
 Places, event triggers, actors, number words and date words all compile their lexicon into a
-PhraseMatcher; the matcher knows nothing about what the phrases mean.
+PhraseMatcher; the matcher knows nothing about what the phrases mean. A PhraseIndex joins every
+lexicon's matchers into one table, so one pass over an article's tokens finds the phrases of all of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from pipeline.records import Span
 from pipeline.textnorm import NormalisedText, Token, normalise_phrase, tokenize
+
+FORMS_MEMO_LIMIT = 500_000
+"""Distinct words whose readings a Clitics keeps; past it the memo starts again (memory stays bounded)."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,21 @@ class Clitics:
     lam_article: str
     min_stem: int = 2
     suffixes: tuple[str, ...] = ()
+    _forms: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    """word -> (readings with pronoun suffixes removed too, how many of them are prefix-only readings)."""
+
+    def readings(self, word: str) -> tuple[tuple[tuple[str, int], ...], int]:
+        """All readings of a word (see word_forms) and how many lead them without a suffix removed.
+
+        The prefix-only readings are always the first ones, so one list serves both kinds of lexicon.
+        """
+        found = self._forms.get(word)
+        if found is None:
+            if len(self._forms) >= FORMS_MEMO_LIMIT:
+                self._forms.clear()
+            forms = _word_forms(word, self, True)
+            found = self._forms[word] = (forms, len(_word_forms(word, self, False)))
+        return found
 
 
 @dataclass(frozen=True)
@@ -45,13 +63,17 @@ class Match:
     payload: Any
 
 
-@lru_cache(maxsize=200_000)
 def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> tuple[tuple[str, int], ...]:
     """The word and its readings with attached prefixes (and, if asked, pronoun suffixes) removed.
 
     Returns (stem, consumed) pairs, most literal first; `consumed` is how many leading characters of the
     word are clitics and not part of the matched name.
     """
+    forms, plain = clitics.readings(word)
+    return forms if suffixes else forms[:plain]
+
+
+def _word_forms(word: str, clitics: Clitics, suffixes: bool) -> tuple[tuple[str, int], ...]:
     forms: list[tuple[str, int]] = [(word, 0)]
     seen = {word}
 
@@ -88,49 +110,91 @@ def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> tuple[
 
 
 class PhraseMatcher:
-    """Finds lexicon phrases in normalised text.
+    """The phrases of one lexicon family, by first word.
 
-    Phrases are matched word by word; only the first word may carry attached prefixes. Overlapping
-    matches are settled by `prefer_longest_match`.
+    Phrases are matched word by word; only the first word may carry attached prefixes (and, with
+    `suffixes`, pronoun suffixes). Overlapping matches are settled by `prefer_longest_match`.
     """
 
     def __init__(self, phrases: Iterable[tuple[str, Any]], clitics: Clitics, *, suffixes: bool = False):
         self.clitics = clitics
         self.suffixes = suffixes
-        self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        self.by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
         for phrase, payload in phrases:
             words = tuple(normalise_phrase(phrase).split())
             if words:
-                self._by_first.setdefault(words[0], []).append((words, payload))
-        for entries in self._by_first.values():
+                self.by_first.setdefault(words[0], []).append((words, payload))
+        for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
+        self._alone: PhraseIndex | None = None
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_first.values())
+        return sum(len(v) for v in self.by_first.values())
 
     def find_all(self, norm: NormalisedText, tokens: list[Token] | None = None) -> list[Match]:
         """Every match, overlapping ones included."""
-        tokens = tokenize(norm) if tokens is None else tokens
-        words = [t.text for t in tokens]
-        found: list[Match] = []
-        for i, tok in enumerate(tokens):
-            for stem, consumed in word_forms(tok.text, self.clitics, suffixes=self.suffixes):
-                for phrase_words, payload in self._by_first.get(stem, ()):
-                    n = len(phrase_words)
-                    if tuple(words[i + 1:i + n]) != phrase_words[1:]:
-                        continue
-                    if consumed >= len(tok.text):
-                        continue
-                    n_start = tok.start + consumed
-                    n_end = tokens[i + n - 1].end
-                    o_start, o_end = norm.to_original(n_start, n_end)
-                    found.append(Match(Span(o_start, o_end, norm.original[o_start:o_end]), n_start, n_end,
-                                       i, i + n, " ".join(phrase_words), tok.text[:consumed], payload))
-        return found
+        if self._alone is None:
+            self._alone = PhraseIndex({"": self})
+        return self._alone.scan(norm, tokenize(norm) if tokens is None else tokens)[""]
 
     def find(self, norm: NormalisedText, tokens: list[Token] | None = None) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
         return prefer_longest_match(self.find_all(norm, tokens))
+
+
+class PhraseIndex:
+    """Every family's phrases in one first-word table: one pass over the tokens finds all their matches.
+
+    Each token's readings are computed once and looked up once; a family's matches come out in the
+    order its own matcher would give them.
+    """
+
+    def __init__(self, families: dict[str, PhraseMatcher]):
+        self.families = dict(families)
+        self._names = {id(m): name for name, m in self.families.items()}
+        clitics = {m.clitics for m in self.families.values()}
+        if len(clitics) > 1:
+            raise ValueError("all phrase families of one index must share the same clitics")
+        self.clitics = next(iter(clitics), Clitics((), (), "", ""))
+        self._by_first: dict[str, list[tuple]] = {}
+        for name, matcher in self.families.items():
+            for first, entries in matcher.by_first.items():
+                self._by_first.setdefault(first, []).extend(
+                    (name, matcher.suffixes, len(words), words[1:], " ".join(words), payload)
+                    for words, payload in entries)
+
+    def family(self, matcher: PhraseMatcher) -> str:
+        """The name a matcher's family has in this index."""
+        try:
+            return self._names[id(matcher)]
+        except KeyError:
+            raise KeyError("this phrase matcher is not part of the document's index") from None
+
+    def scan(self, norm: NormalisedText, tokens: list[Token]) -> dict[str, list[Match]]:
+        """Every match of every family (overlapping ones included), by family, in token order."""
+        found: dict[str, list[Match]] = {name: [] for name in self.families}
+        words = tuple(t.text for t in tokens)
+        n_tokens = len(tokens)
+        by_first, readings = self._by_first, self.clitics.readings
+        offsets, original = norm.offsets, norm.original
+        for i, tok in enumerate(tokens):
+            word = tok.text
+            forms, plain = readings(word)
+            for k, (stem, consumed) in enumerate(forms):
+                entries = by_first.get(stem)
+                if entries is None or consumed >= len(word):
+                    continue
+                for name, suffixes, n, rest, phrase, payload in entries:
+                    if k >= plain and not suffixes:
+                        continue
+                    if n > 1 and (i + n > n_tokens or words[i + 1:i + n] != rest):
+                        continue
+                    n_start = tok.start + consumed
+                    n_end = tokens[i + n - 1].end
+                    o_start, o_end = offsets[n_start], offsets[n_end - 1] + 1
+                    found[name].append(Match(Span(o_start, o_end, original[o_start:o_end]), n_start, n_end,
+                                             i, i + n, phrase, word[:consumed], payload))
+        return found
 
 
 def prefer_longest_match(matches: list[Match]) -> list[Match]:

@@ -103,9 +103,9 @@ class _Atom:
     digits: bool = False
 
 
-def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) -> list[_Atom]:
+def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match]) -> list[_Atom]:
     """Digit runs and number words in text order (thousands separators and decimals joined)."""
-    by_start: dict[int, Match] = {m.token_start: m for m in lexicon.matcher.find(norm, tokens)}
+    by_start: dict[int, Match] = {m.token_start: m for m in words}
     atoms: list[_Atom] = []
     i = 0
     while i < len(tokens):
@@ -117,19 +117,35 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon) ->
             i = match.token_end
             continue
         if digits and digits["prefix"] in lexicon.clitic_prefixes:
-            start, end, text = tok.start + len(digits["prefix"]), tok.end, digits["digits"]
+            start, end, groups, gaps = tok.start + len(digits["prefix"]), tok.end, [digits["digits"]], []
             while i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
                 gap, nxt = norm.text[end:tokens[i + 1].start], tokens[i + 1]
-                if gap in _THOUSANDS_SEPARATORS and len(nxt.text) == 3:
-                    text += nxt.text
-                elif gap in _DECIMAL_POINTS:
-                    text += "." + nxt.text
-                else:
+                if not (gap in _THOUSANDS_SEPARATORS and len(nxt.text) == 3) and gap not in _DECIMAL_POINTS:
                     break
+                groups.append(nxt.text)
+                gaps.append(gap)
                 end, i = nxt.end, i + 1
-            atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
+            text = _digit_run(groups, gaps)
+            if text is not None:
+                atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
         i += 1
     return atoms
+
+
+def _digit_run(groups: list[str], gaps: list[str]) -> str | None:
+    """The number a run of digit groups spells, or None when it is no count (a dotted date, a version).
+
+    One decimal point gives a decimal ("2.5"); thousands separators, or points between groups of three
+    after the first ("1.200.000"), give a whole number; anything else with two points or more is not a count.
+    """
+    points = sum(gap in _DECIMAL_POINTS for gap in gaps)
+    if points == 0:
+        return "".join(groups)
+    if points == 1 and gaps[-1] in _DECIMAL_POINTS:
+        return "".join(groups[:-1]) + "." + groups[-1]
+    if points == len(gaps) and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+        return "".join(groups)
+    return None
 
 
 def _joins(norm: NormalisedText, lexicon: NumberLexicon, prev: _Atom, nxt: _Atom) -> str | None:
@@ -213,14 +229,15 @@ def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tupl
 
 
 def find_numbers(norm: NormalisedText, lexicon: NumberLexicon,
-                 tokens: list[Token] | None = None) -> list[NumberMention]:
+                 tokens: list[Token] | None = None, *, words: list[Match] | None = None) -> list[NumberMention]:
     """Every number in the text, in text order, with spans in the original text.
 
     Percentages and decimals that are not followed by a scale ("2.5") are left out: they never count
-    people or days.
+    people or days. `words` are the number-word matches of an analysed document (TextView.find);
+    without them the text is matched here.
     """
     tokens = tokenize(norm) if tokens is None else tokens
-    atoms = _atoms(norm, tokens, lexicon)
+    atoms = _atoms(norm, tokens, lexicon, lexicon.matcher.find(norm, tokens) if words is None else words)
     found: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
     k = 0

@@ -19,14 +19,15 @@ from pathlib import Path
 from geopy.distance import distance
 
 from pipeline.campaign import Campaign
+from pipeline.document import Document, document_for
 from pipeline.errors import DataFileError
 from pipeline.gazetteer import Gazetteer
 from pipeline.matcher import Match, PhraseMatcher, word_forms
 from pipeline.records import Place, PlaceMention, Span
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.schema import COARSE_KINDS, PLACE_KINDS, RIVER_BANKS
-from pipeline.sentences import load_sentence_rules, split_sentences
-from pipeline.textnorm import NormalisedText, normalise, normalise_phrase, tokenize
+from pipeline.sentences import load_sentence_rules
+from pipeline.textnorm import NormalisedText, normalise_phrase
 
 LOCAL_KINDS = frozenset(PLACE_KINDS) - frozenset(COARSE_KINDS)
 """Kinds of places an event can be put at (a city, district or region is only a coarse location)."""
@@ -316,24 +317,35 @@ class PlaceResolver:
 
     # ------------------------------------------------------------ public API
 
-    def find_mentions(self, text: str, start: int = 0, end: int | None = None) -> list[PlaceMention]:
-        """Place mentions inside text[start:end], in text order; the whole text is the context."""
-        end = len(text) if end is None else end
-        return [m for m in _article_mentions(self, text) if start <= m.span.start and m.span.end <= end]
+    def find_mentions(self, text: str, start: int = 0, end: int | None = None, *,
+                      doc: Document | None = None) -> list[PlaceMention]:
+        """Place mentions inside text[start:end], in text order; the whole text is the context.
 
-    def article_mentions(self, text: str) -> tuple[PlaceMention, ...]:
+        `doc` is the article analysed once (see pipeline.document); its mentions are parsed once.
+        """
+        end = len(text) if end is None else end
+        doc = doc or self.document(text)
+        every = doc.derived(("places", id(self)), lambda: self.article_mentions(text, doc=doc))
+        return [m for m in every if start <= m.span.start and m.span.end <= end]
+
+    def document(self, text: str) -> Document:
+        """A text analysed for this resolver alone (the run analyses each article once for all stages)."""
+        return document_for(text, self.matcher, sentence_rules=self.sentence_rules)
+
+    def article_mentions(self, text: str, *, doc: Document | None = None) -> tuple[PlaceMention, ...]:
         """Every mention of an article, banks decided with the whole article as context."""
-        drafts = self.analyse(text)
-        sentences = split_sentences(text, self.sentence_rules) if drafts else []
+        doc = doc or self.document(text)
+        drafts = self.analyse(text, doc=doc)
+        sentences = list(doc.sentences) if drafts else []
         return tuple(self._finish(d, drafts, sentences) for d in drafts)
 
     # ------------------------------------------------------------ parsing
 
-    def analyse(self, text: str) -> list[_Draft]:
+    def analyse(self, text: str, *, doc: Document | None = None) -> list[_Draft]:
         """Every mention of the article, banks undecided."""
-        norm = normalise(text)
-        tokens = tokenize(norm)
-        at = {m.token_start: m for m in self.matcher.find(norm, tokens)}
+        view = (doc or self.document(text)).view()
+        norm, tokens = view.norm, view.tokens
+        at = {m.token_start: m for m in view.find(self.matcher)}
         doc = _Doc(text, norm, tuple(t.text for t in tokens), tuple(t.start for t in tokens),
                    tuple(t.end for t in tokens), at)
         drafts: list[_Draft] = []
@@ -739,12 +751,6 @@ class PlaceResolver:
             if left != right:
                 return "left" if left > right else "right"
         return ""
-
-
-@lru_cache(maxsize=16)
-def _article_mentions(resolver: PlaceResolver, text: str) -> tuple[PlaceMention, ...]:
-    """One parse per article, reused for each of its sentences."""
-    return resolver.article_mentions(text)
 
 
 @lru_cache(maxsize=None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import sys
 import time
 from collections import Counter
@@ -14,9 +13,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from pipeline import __version__
+from pipeline.cache import ArticleCache
 from pipeline.config import Settings
 from pipeline.fingerprint import code_version, data_version, run_fingerprint
-from pipeline.ingest import read_corpus
+from pipeline.ingest import Reason, Status, read_corpus
 from pipeline.records import Article, InputReport
 
 
@@ -35,36 +35,12 @@ class RunSummary:
     def describe(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.articles_by_status.items()))
         types = ", ".join(f"{n} {t}" for t, n in sorted(self.events_by_type.items(), key=lambda x: (-x[1], x[0])))
+        failed = self.articles_by_status.get(Status.FAILED, 0)
+        warning = (f" {failed} article(s) failed in extraction and gave no events: see articles.csv (status failed,"
+                   " reason extraction_error)." if failed else "")
         return (f"Read {sum(self.articles_by_status.values())} inputs ({statuses}); wrote {self.n_events} event rows "
                 f"in {self.n_clusters} distinct events ({types or 'none'}); {self.cached} articles came from the cache; "
-                f"{self.seconds:.1f} s. Output: {self.out_dir} (events.csv, events.parquet, articles.csv, run.json).")
-
-
-class ArticleCache:
-    """Per-article results on disk, keyed by the article's content and metadata and the code and data versions."""
-
-    def __init__(self, folder: Path, version_key: str):
-        self.folder = folder
-        self.version_key = version_key
-
-    def key(self, article: Article) -> str:
-        meta = [article.sha256, article.article_id, str(article.published), article.date_source, article.outlet,
-                self.version_key]
-        return hashlib.sha256(json.dumps(meta).encode()).hexdigest()[:32]
-
-    def get(self, article: Article):
-        path = self.folder / f"{self.key(article)}.pkl"
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
-
-    def put(self, article: Article, result) -> None:
-        from pipeline.store import atomic_write
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.folder / f"{self.key(article)}.pkl", lambda tmp: tmp.write_bytes(pickle.dumps(result)))
+                f"{self.seconds:.1f} s. Output: {self.out_dir} (events.csv, events.parquet, articles.csv, run.json)." + warning)
 
 
 def _show_progress(settings: Settings) -> bool:
@@ -74,7 +50,8 @@ def _show_progress(settings: Settings) -> bool:
 def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings: Settings) -> RunSummary:
     """Run every stage over a corpus and write the outputs into out_dir."""
     from pipeline.dedup import merge_duplicate_events
-    from pipeline.extract import extract_article, load_resources
+    from pipeline.extract import load_resources
+    from pipeline.work import guarded_extract
     from pipeline.store import events_frame, write_outputs, write_run_info
 
     started = time.perf_counter()
@@ -91,12 +68,15 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     extras = [str(settings.ner_model or ""), settings.geocoder_url or ""]
     cache = ArticleCache(cache_dir, hashlib.sha256(json.dumps([code_version(), versions, extras]).encode()).hexdigest())
     t = time.perf_counter()
-    results, cached = [], 0
+    results, cached, failures = [], 0, {}
     for article in tqdm(docs, desc="articles", unit="article", disable=not _show_progress(settings), file=sys.stderr):
         result = cache.get(article) if settings.cache else None
         if result is None:
-            result = extract_article(article, resources)
-            if settings.cache:
+            outcome = guarded_extract(article, resources)
+            result = outcome.result
+            if outcome.failure:
+                failures[article.article_id] = outcome.failure
+            else:
                 cache.put(article, result)
         else:
             cached += 1
@@ -116,6 +96,9 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
             pub = r.article.published
             rep = replace(rep, n_events=n_events[rep.article_id], published=pub.isoformat() if pub else "",
                           date_source=r.article.date_source)
+            if rep.article_id in failures:
+                rep = replace(rep, status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
+                              message="; ".join(m for m in (failures[rep.article_id], rep.message) if m))
         final_reports.append(rep)
 
     t = time.perf_counter()

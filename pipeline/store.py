@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import tempfile
@@ -15,6 +13,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.records import Article, Event, InputReport
+from pipeline.safe_csv import csv_text
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -113,12 +112,7 @@ def _write_text(text: str) -> Callable[[Path], None]:
 
 
 def _csv_text(rows: list[dict], columns: list[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v) for k, v in row.items()})
-    return buf.getvalue()
+    return csv_text(rows, columns)
 
 
 def write_outputs(out_dir: Path, events: pd.DataFrame, reports: list[InputReport], articles: list[Article]) -> None:

@@ -11,37 +11,38 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-)
+import yaml
+
+from pipeline.config import DATA_DIR
+
+FOLDING_FILE = DATA_DIR / "lexicon" / "ar" / "normalisation.yaml"
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _TOKEN = re.compile(r"[0-9A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+")
 
 
+@dataclass(frozen=True)
+class _Folding:
+    table: dict[int, str]
+    """Code point -> replacement ("" removes the character)."""
+    removed: re.Pattern
+    """Any character the table removes."""
+
+
 @lru_cache(maxsize=1)
-def _char_table() -> dict[int, str]:
-    """Per-character replacements built from camel-tools' normalisers, applied once per code point."""
-    table: dict[int, str] = {}
-    for cp in list(range(0x0600, 0x0700)) + [0x200C, 0x200D, 0x200E, 0x200F, 0xFEFF, 0x00A0]:
-        ch = chr(cp)
-        out = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(ch))))
-        if ch == "\u0640":  # tatweel
-            out = ""
-        if out != ch:
-            table[cp] = out
-    for i, digit in enumerate("٠١٢٣٤٥٦٧٨٩"):
-        table[ord(digit)] = str(i)
-    for i, digit in enumerate("۰۱۲۳۴۵۶۷۸۹"):
-        table[ord(digit)] = str(i)
-    for cp in (0x200C, 0x200D, 0x200E, 0x200F, 0xFEFF):
-        table[cp] = ""
-    table[0x00A0] = " "
-    table[ord("\u060C")] = "،"  # keep the Arabic comma as is (explicit: punctuation is not folded)
-    return table
+def _folding() -> _Folding:
+    """The folding table of normalisation.yaml, read once."""
+    with open(FOLDING_FILE, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    table = {ord(a): b for a, b in data["fold"].items()}
+    table.update({ord(ch): "" for ch in data["remove"]})
+    for digits in data["digits"]:
+        table.update({ord(ch): str(i) for i, ch in enumerate(digits)})
+    table.update({ord(ch): " " for ch in data["spaces"]})
+    if any(len(rep) > 1 for rep in table.values()):
+        raise ValueError(f"{FOLDING_FILE}: a character may fold to at most one character")
+    removed = "".join(re.escape(chr(cp)) for cp, rep in table.items() if not rep)
+    return _Folding(table, re.compile(f"[{removed}]" if removed else r"(?!)"))
 
 
 @dataclass(frozen=True)
@@ -61,24 +62,36 @@ class NormalisedText:
         return o_start, o_end
 
 
-@lru_cache(maxsize=4096)
 def normalise(text: str) -> NormalisedText:
     """Normalise Arabic text for matching, keeping an offset map to the original.
 
-    Memoised: every stage normalises the same sentences.
+    Folds and removes characters by the table of normalisation.yaml and lower-cases Latin letters. The
+    whole text is translated at once; a text whose lower-casing is not one character for one (rare
+    letters such as "İ", or a final Greek sigma) takes the per-character way.
     """
-    table = _char_table()
+    folding = _folding()
+    folded = text.translate(folding.table)
+    lowered = folded.lower()
+    if len(lowered) != len(folded) or "\u03a3" in folded:
+        return _normalise_per_character(text, folding.table)
+    if len(folded) == len(text):
+        return NormalisedText(text, lowered, tuple(range(len(text))))
+    offsets: list[int] = []
+    pos = 0
+    for m in folding.removed.finditer(text):
+        offsets.extend(range(pos, m.start()))
+        pos = m.end()
+    offsets.extend(range(pos, len(text)))
+    return NormalisedText(text, lowered, tuple(offsets))
+
+
+def _normalise_per_character(text: str, table: dict[int, str]) -> NormalisedText:
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        rep = table.get(ord(ch), ch)
-        if len(rep) == 1:
-            out.append(rep.lower())
-            offsets.append(i)
-        elif rep:
-            for c in rep:
-                out.append(c)
-                offsets.append(i)
+        rep = table.get(ord(ch), ch).lower()  # one offset per output character: "İ".lower() is two
+        out.append(rep)
+        offsets.extend([i] * len(rep))
     return NormalisedText(text, "".join(out), tuple(offsets))
 
 

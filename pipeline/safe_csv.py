@@ -1,0 +1,83 @@
+"""CSV that a spreadsheet cannot turn into a formula and every reader splits into the same rows.
+
+Article text is untrusted: a cell beginning with = + - @, a tab or a carriage return may be run as a
+formula by Excel or LibreOffice. Such cells get a leading apostrophe (the OWASP advice), which the
+spreadsheet shows as text. Rows end with CRLF (RFC 4180), so the csv module quotes every cell that holds
+a CR or an LF and pandas and the csv module read back the same rows. Parquet keeps the raw values.
+
+Standard library and pandas only: the dashboard imports it for its downloads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters a spreadsheet may read as the start of a formula."""
+PREFIX = "'"
+LINE_END = "\r\n"
+
+
+def neutralise(value):
+    """The value as a CSV cell may safely hold it: strings that could start a formula get a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return PREFIX + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text cell neutralised; numbers, booleans and missing values untouched."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise, na_action="ignore")
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def _cell(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return neutralise(value)
+
+
+class SafeWriter:
+    """Writes rows of named cells (mappings) or lists, neutralised, with a header first."""
+
+    def __init__(self, stream, columns: list[str]):
+        self.columns = list(columns)
+        self._writer = csv.writer(stream, lineterminator=LINE_END)
+        self._writer.writerow([neutralise(c) for c in self.columns])
+
+    def write(self, row: Mapping | list) -> None:
+        cells = [row.get(c) for c in self.columns] if isinstance(row, Mapping) else list(row)
+        self._writer.writerow([_cell(v) for v in cells])
+
+    def write_all(self, rows: Iterable[Mapping | list]) -> None:
+        for row in rows:
+            self.write(row)
+
+
+def csv_text(rows: Iterable[Mapping | list], columns: list[str]) -> str:
+    """The whole CSV as a string."""
+    buf = io.StringIO(newline="")
+    SafeWriter(buf, columns).write_all(rows)
+    return buf.getvalue()
+
+
+def frame_csv_bytes(df: pd.DataFrame) -> bytes:
+    """A data frame as safe UTF-8 CSV bytes (for downloads), without the index."""
+    rows = df.astype(object).where(df.notna(), None).itertuples(index=False, name=None)
+    return csv_text((list(r) for r in rows), [str(c) for c in df.columns]).encode("utf-8")
+
+
+def write_csv(path: Path, rows: Iterable[Mapping | list], columns: list[str]) -> None:
+    """Write a safe CSV file (UTF-8, CRLF rows)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        SafeWriter(fh, columns).write_all(rows)

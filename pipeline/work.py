@@ -1,0 +1,51 @@
+"""The per-article unit of work, the same for every engine: extraction under one guard, through the cache.
+
+Whatever an article's text makes a stage do, the outcome is a value: its events, or a failure naming the
+exception and where it was raised. One article never stops a run.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.extract import ArticleResult, Resources, extract_article
+from pipeline.records import Article
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """What became of one readable article."""
+
+    result: ArticleResult
+    """Its events (none when it failed) and its publication date."""
+    failure: str = ""
+    """Why extraction failed (exception type, place, message), empty when it did not."""
+    cached: bool = False
+
+
+def describe_failure(err: BaseException) -> str:
+    """The exception's type, the innermost project frame it passed through, and its message."""
+    frames = traceback.extract_tb(err.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PROJECT_DIR)] or frames
+    where = ""
+    if ours:
+        frame = ours[-1]
+        path = Path(frame.filename).resolve()
+        shown = path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR) else path.name
+        where = f" at {shown}:{frame.lineno} in {frame.name}"
+    detail = str(err)[:300]
+    return (f"extraction failed with {type(err).__name__}{where}" + (f": {detail}" if detail else "")
+            + "; no events were taken from this article, its text is kept in article_texts.jsonl;"
+              " please report the article with this message")
+
+
+def guarded_extract(article: Article, resources: Resources) -> ArticleOutcome:
+    """extract_article, with any exception turned into a failed outcome that keeps the article."""
+    try:
+        return ArticleOutcome(extract_article(article, resources))
+    except Exception as err:  # noqa: BLE001 - one article must never stop the run
+        return ArticleOutcome(ArticleResult(article, ()), describe_failure(err))

@@ -1,0 +1,60 @@
+"""Normalisation: the folding table, the offset map, and the whole-text way agreeing with the per-character way."""
+
+import pytest
+
+from pipeline.textnorm import _folding, _normalise_per_character, normalise, tokenize
+
+
+def test_folding_table_agrees_with_camel_tools_normalisers():
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar, normalize_teh_marbuta_ar
+
+    table = _folding().table
+    for cp in range(0x0600, 0x0700):
+        ch = chr(cp)
+        expected = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(ch))))
+        if ch == "\u0640":  # tatweel is removed as well
+            expected = ""
+        if "\u0660" <= ch <= "\u0669" or "\u06f0" <= ch <= "\u06f9":
+            expected = str(int(ch))
+        assert table.get(cp, ch) == expected, hex(cp)
+
+
+def test_diacritics_and_tatweel_are_removed_and_offsets_point_back():
+    norm = normalise("المـوصِلُ")
+    assert norm.text == "الموصل"
+    assert [norm.original[o] for o in norm.offsets] == list("الموصل")
+
+
+def test_hamza_forms_teh_marbuta_and_alef_maksura_fold():
+    assert normalise("أمس إلى آخر مدينة").text == "امس الي اخر مدينه"
+
+
+def test_arabic_indic_digits_become_ascii_at_the_same_offsets():
+    norm = normalise("قتل ١٢ و۳")
+    assert norm.text == "قتل 12 و3"
+    assert norm.offsets == tuple(range(len("قتل ١٢ و۳")))
+
+
+def test_invisible_marks_are_removed_and_a_span_maps_to_the_original():
+    text = "حي\u200f الزهور"
+    norm = normalise(text)
+    start = norm.text.index("الزهور")
+    assert norm.to_original(start, start + len("الزهور")) == (text.index("الزهور"), len(text))
+
+
+@pytest.mark.parametrize("text", [
+    "قصفت الطائرات حيَّ الزهور ـــ أمس، وقتل ٣ مدنيين.",
+    "Mosul ISIS المَوصل\u00a0Σ",
+    "İstanbul ΑΣ",
+    "",
+    "ــــ",
+])
+def test_whole_text_way_equals_per_character_way(text):
+    fast, slow = normalise(text), _normalise_per_character(text, _folding().table)
+    assert (fast.text, fast.offsets) == (slow.text, slow.offsets)
+
+
+def test_tokens_are_runs_of_letters_and_digits_in_normalised_offsets():
+    norm = normalise("قتل 5، وجرح")
+    assert [(t.text, norm.text[t.start:t.end]) for t in tokenize(norm)] == [("قتل", "قتل"), ("5", "5"), ("وجرح", "وجرح")]
