@@ -24,7 +24,7 @@ import streamlit as st
 
 from pipeline import charts, query, reader
 from pipeline.campaign import load_campaign
-from pipeline.config import DATA_DIR, DEFAULT_CAMPAIGN, PROJECT_ROOT, Settings
+from pipeline.config import DATA_DIR, PROJECT_ROOT, Settings
 from pipeline.errors import ConfigError, DataFileError
 from pipeline.fingerprint import output_is_current
 from pipeline.i18n import load_labels
@@ -47,8 +47,8 @@ RTL_CSS = """<style>
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dashboard.py", allow_abbrev=False)
     parser.add_argument("--events", type=Path, help="an output folder of `python -m pipeline run` (no rebuild)")
-    parser.add_argument("--campaign", metavar="NAME", default=DEFAULT_CAMPAIGN,
-                        help=f"campaign folder under DATA_DIR/campaigns/ (default: {DEFAULT_CAMPAIGN})")
+    parser.add_argument("--campaign", metavar="NAME",
+                        help="campaign folder under DATA_DIR/campaigns/ (default: the one DATA_DIR/campaigns/DEFAULT names)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder holding lexicon/ and campaigns/")
     return parser.parse_known_args(argv)[0]
 

@@ -382,7 +382,8 @@ def _calendar_phrases(folder: Path, milestone_ids: set[str], problems: _Problems
         problems.add(path, f"offensive_starts: {unknown} are not milestone_ids of calendar.csv")
     language_keys = {"ordinals", "day_of_operation", "day_of_links"} & set(data)
     if language_keys:
-        problems.add(path, f"{sorted(language_keys)} are language data: they belong in data/lexicon/LANG/dates.yaml")
+        problems.add(path, f"{sorted(language_keys)} are language data: they belong in data/lexicon/LANG/dates.yaml "
+                           "(ignored here)", fatal=False)
     return data
 
 
@@ -464,7 +465,7 @@ def _read(folder: Path, data_dir: Path) -> tuple[Campaign | None, _Problems]:
     if not lexicon_dir.is_dir():
         problems.add(path, f"language {meta['language']!r}: {lexicon_dir} does not exist")
     bbox = _box(path, meta["bbox"], "bbox", problems)
-    scoring_box = _box(path, meta.get("scoring_box", meta["bbox"]), "scoring_box", problems)
+    scoring_box = _box(path, meta["scoring_box"], "scoring_box", problems) if "scoring_box" in meta else bbox
     window = tuple(_date(d) for d in meta["window"]) if isinstance(meta["window"], list) else ()
     if len(window) != 2 or None in window or window[0] > window[1]:
         problems.add(path, f"window must be [first day, last day], got {meta['window']!r}")

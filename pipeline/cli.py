@@ -7,14 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.config import DATA_DIR, DEFAULT_CAMPAIGN, Settings
+from pipeline.config import DATA_DIR, Settings
 from pipeline.errors import ConfigError, PipelineError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
 def _settings(args) -> Settings:
-    return Settings(data_dir=Path(args.data_dir), campaign=args.campaign or DEFAULT_CAMPAIGN,
+    return Settings(data_dir=Path(args.data_dir), campaign=args.campaign,
                     max_file_bytes=getattr(args, "max_file_bytes", Settings.max_file_bytes),
                     cache=not getattr(args, "no_cache", False), progress=getattr(args, "progress", None),
                     ner_model=Path(args.ner_model) if getattr(args, "ner_model", None) else None,
@@ -79,8 +79,8 @@ def campaign_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("campaign")
     group.add_argument("--campaign", metavar="NAME",
-                       help=f"campaign folder under DATA_DIR/campaigns/ (default: {DEFAULT_CAMPAIGN}; "
-                            "check-data: every campaign)")
+                       help="campaign folder under DATA_DIR/campaigns/ (default: the one DATA_DIR/campaigns/DEFAULT "
+                            "names; check-data: every campaign)")
     group.add_argument("--data-dir", metavar="DIR", default=str(DATA_DIR),
                        help="folder holding lexicon/ and campaigns/ (default: the bundled data/)")
     return common

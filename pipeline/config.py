@@ -9,8 +9,23 @@ from pipeline.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
-DEFAULT_CAMPAIGN = "mosul"
-"""The campaign a command reads when --campaign is not given."""
+DEFAULT_FILE = "DEFAULT"
+"""data/campaigns/DEFAULT names the campaign a command reads when --campaign is not given."""
+
+
+def default_campaign(data_dir: Path) -> str:
+    """The campaign named in data_dir/campaigns/DEFAULT, else the only campaign folder there."""
+    from pipeline.campaign import campaign_names
+
+    root = Path(data_dir) / "campaigns"
+    try:
+        return (root / DEFAULT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        folders = campaign_names(data_dir)
+        if len(folders) == 1:
+            return folders[0]
+        raise ConfigError(f"give --campaign NAME: {root} holds {len(folders)} campaign folders and no {DEFAULT_FILE} "
+                          "file naming the default") from None
 
 
 @dataclass(frozen=True)
@@ -19,8 +34,9 @@ class Settings:
 
     data_dir: Path = DATA_DIR
     """Root of the data files (lexicons, campaigns, bundled corpus)."""
-    campaign: str = DEFAULT_CAMPAIGN
-    """Campaign folder under data/campaigns/ (gazetteer, calendar, river, map layers; its language)."""
+    campaign: str | None = None
+    """Campaign folder under data/campaigns/ (gazetteer, calendar, river, map layers; its language);
+    None: the one data/campaigns/DEFAULT names."""
     max_file_bytes: int = 2_000_000
     """Input files above this size are reported as too_large, not read."""
     cache: bool = True
@@ -37,6 +53,9 @@ class Settings:
     geocoder_user_agent: str = "arabic-event-map"
 
     def __post_init__(self):
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.campaign is None:
+            object.__setattr__(self, "campaign", default_campaign(self.data_dir))
         if self.ner_model is not None and not Path(self.ner_model).is_dir():
             raise ConfigError(f"ner_model {self.ner_model} is not a folder holding a camel-tools NER model")
         if self.geocoder_url is not None and not self.geocoder_url.startswith(("http://", "https://")):
