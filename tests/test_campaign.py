@@ -3,7 +3,10 @@ out-of-area list, and the commands that take --campaign."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -21,12 +24,13 @@ from pipeline.places import load_place_resolver
 SHIPPED = campaign_names(DATA_DIR)
 
 # A city on the north (left) bank of a river flowing east, as Raqqa on the Euphrates.
-NORTH_BANK_CITY = {**MOSUL_LIKE, "city_id": "raqqa", "bbox": [35.5, 38.5, 36.5, 39.5],
+NORTH_BANK_CITY = {**MOSUL_LIKE, "name": "Battle of Riverside", "name_ar": "معركة الضفة", "city_id": "raqqa", "bbox": [35.5, 38.5, 36.5, 39.5],
                    "map": {"center": [35.95, 39.01], "zoom": 12},
                    "river": {"name_en": "Euphrates", "name_ar": "نهر الفرات"},
                    "banks": {"left": {"side": "north", "en": "North bank", "ar": "الضفة الشمالية"},
                              "right": {"side": "south", "en": "South bank", "ar": "الضفة الجنوبية"}},
-                   "out_of_area": {"exclude": ["raqqa"]}}
+                   "out_of_area": {"exclude": ["raqqa"]},
+                   "phases": [{"id": "whole", "from": "window", "to": "window", "en": "All of it", "ar": "كلها"}]}
 NORTH_BANK_PLACES = """place_id,name_ar,name_en,kind,bank,parent_id,lat,lon,precision,source,license,note
 raqqa,الرقة,Raqqa,city,left,,35.95,39.01,3,test,CC0,
 raqqa_south,الضفة الجنوبية للرقة,Raqqa south bank,district,right,raqqa,35.93,39.02,3,test,CC0,
@@ -265,3 +269,21 @@ def test_an_unknown_campaign_is_a_usage_error_naming_the_known_ones(data_dir, ca
 
 def test_without_a_default_file_the_only_campaign_is_the_default(data_dir):
     assert Settings(data_dir=data_dir).campaign == "riverside"
+
+
+def test_the_dashboard_opens_on_the_campaign_given_by_name(data_dir, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    out = tmp_path / "out"
+    main(["run", "--campaign", "riverside", "--data-dir", str(data_dir), "--out", str(out), "--quiet"])
+    monkeypatch.delenv("MOSUL_CAMPAIGN_DIR", raising=False)
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--campaign", "riverside", "--data-dir", str(data_dir),
+                                      "--events", str(out)])
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    assert app.title[0].value.startswith("Battle of Riverside")
+    layout = json.loads(app.get_by_key("map").proto.spec)["layout"]
+    assert layout["map"]["center"] == {"lat": 35.95, "lon": 39.01}
+    assert "All of it" in app.selectbox(key="phase").options
+    assert any(option.startswith("North bank") for option in app.multiselect(key="places").options)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.campaign import load_campaign
+from pipeline.campaign import campaign_names, load_campaign
+from pipeline.config import DATA_DIR
 from pipeline.dates import (
     PublicationDate,
     find_temporal_expressions,
@@ -307,12 +308,20 @@ def test_date_named_alone_gives_a_report_on_or_after_it(lexicon):
 # --------------------------------------------------------------------------- data
 
 
-def test_calendar_has_a_sourced_row_for_every_milestone():
+def test_mosul_calendar_has_a_row_for_every_milestone():
     rows = list(csv.DictReader(open(CAMPAIGN_DIR / "calendar.csv", encoding="utf-8")))
     assert [r["date"] for r in rows] == ["2016-10-17", "2016-11-01", "2016-11-07", "2016-11-13", "2016-12-29",
                                          "2017-01-13", "2017-01-24", "2017-02-19", "2017-02-23", "2017-03-17",
                                          "2017-05-04", "2017-06-18", "2017-06-21", "2017-07-10"]
-    assert all(r["source"].startswith("http") and r["label_ar"] and r["label_en"] for r in rows)
+
+
+@pytest.mark.parametrize("name", campaign_names(DATA_DIR))
+def test_every_campaign_milestone_is_sourced_labelled_and_inside_the_window(name):
+    campaign = load_campaign(DATA_DIR / "campaigns" / name)
+    assert campaign.milestones
+    for m in campaign.milestones:
+        assert m.source.startswith("http") and m.label_ar and m.label_en, m
+        assert campaign.window[0] <= m.date <= campaign.window[1], m
 
 
 def test_phrase_naming_an_unknown_milestone_is_a_data_error(tmp_path):
