@@ -227,6 +227,11 @@ def test_writer_and_dashboard_read_one_events_table():
     assert set(query.NUMBER_COLUMNS) == set(store.INT_COLUMNS + store.FLOAT_COLUMNS)
 
 
+def test_the_readme_shows_the_events_table_of_the_schema():
+    readme = (DATA_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert schema.markdown_table() in readme
+
+
 def test_every_event_column_is_described():
     assert all(c.description and c.type in ("text", "int", "float", "bool", "date") for c in schema.EVENT_COLUMNS)
     assert len(set(schema.names())) == len(schema.EVENT_COLUMNS)
