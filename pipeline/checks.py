@@ -8,6 +8,7 @@ from pipeline.campaign import campaign_names
 from pipeline.config import Settings
 from pipeline.errors import DataFileError
 from pipeline.resources import load_yaml
+from pipeline.schema import PLACE_KINDS
 
 
 def _check_taxonomy(lexicon_dir: Path) -> list[str]:
@@ -21,6 +22,16 @@ def _check_taxonomy(lexicon_dir: Path) -> list[str]:
     return problems
 
 
+def _check_place_vocabulary(lexicon_dir: Path) -> list[str]:
+    """Place kinds named in the language's place grammar are kinds of the one vocabulary (schema.PLACE_KINDS)."""
+    words, directions = load_yaml(lexicon_dir / "place_words.yaml"), load_yaml(lexicon_dir / "directions.yaml")
+    named = {("place_words.yaml", k) for spec in (words.get("types") or {}).values() for k in spec.get("kinds") or ()}
+    named |= {("place_words.yaml", k) for k in words.get("kind_ranks") or {}}
+    named |= {("directions.yaml", k) for k in directions.get("offset_km") or {}}
+    return [f"{lexicon_dir / name}: place kind {kind!r} is not one of {', '.join(PLACE_KINDS)}"
+            for name, kind in sorted(named) if kind not in PLACE_KINDS]
+
+
 def check_campaign(settings: Settings) -> list[str]:
     """Every problem of one campaign folder and of the language data it is read with (empty when all is well)."""
     from pipeline.extract import load_resources
@@ -30,7 +41,7 @@ def check_campaign(settings: Settings) -> list[str]:
     if problems:
         return problems
     try:
-        problems += _check_taxonomy(settings.lexicon_dir)
+        problems += _check_taxonomy(settings.lexicon_dir) + _check_place_vocabulary(settings.lexicon_dir)
         load_resources(settings)  # compiles every lexicon, with the campaign's overlay merged
     except DataFileError as err:
         problems.append(str(err))

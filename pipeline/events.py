@@ -16,6 +16,7 @@ from pipeline.document import Document, document_for
 from pipeline.matcher import PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
+from pipeline.schema import WIDE_KINDS
 
 EVENT_PLACE_ROLES = {"location", "origin"}
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
@@ -295,7 +296,7 @@ def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:
     """Places an event of the sentence was located at by its own words (what "the area" may refer to next)."""
     return tuple(dict.fromkeys(e.place for e in events if e.place is not None
                                and e.place_source in ("clause", "sentence")
-                               and e.place.place is not None and e.place.place.kind not in ("city", "region")))
+                               and e.place.place is not None and e.place.place.kind not in WIDE_KINDS))
 
 
 __all__ = ["EventLexicon", "SentenceFacts", "build_sentence_events", "confidence", "find_actors", "find_triggers",

@@ -20,6 +20,7 @@ from pipeline.matcher import PhraseIndex, PhraseMatcher
 from pipeline.optional import PlaceExtras, enrich_mentions, load_place_extras
 from pipeline.places import PlaceResolver, load_place_resolver
 from pipeline.records import Article, Event, PlaceMention, Span
+from pipeline.schema import WIDE_KINDS
 from pipeline.sentences import SentenceRules, is_heading, load_sentence_rules
 
 INHERIT_SENTENCES = 2
@@ -129,7 +130,7 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
                                         outlet=article.outlet, published=published_iso, lexicon=res.events,
                                         date_of=date_of, previous_places=() if heading else previous, city=city)
         named = tuple(m for m in facts.places if m.role == "location" and m.place is not None
-                      and m.place.kind not in ("city", "region", "out_of_area"))
+                      and m.place.kind not in WIDE_KINDS + ("out_of_area",))
         if heading:
             previous, age = (), 0
         elif named:

@@ -25,7 +25,7 @@ from pipeline.gazetteer import Gazetteer
 from pipeline.matcher import Match, PhraseMatcher, word_forms
 from pipeline.records import Place, PlaceMention, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.schema import COARSE_KINDS, PLACE_KINDS, RIVER_BANKS
+from pipeline.schema import COARSE_KINDS, PLACE_KINDS, RIVER_BANKS, WIDE_KINDS
 from pipeline.sentences import load_sentence_rules
 from pipeline.textnorm import NormalisedText, normalise_phrase
 
@@ -528,7 +528,7 @@ class PlaceResolver:
         return None, m.token_start
 
     def _is_bank_district(self, draft: _Draft) -> bool:
-        return all(p.kind == "district" and p.parent_id == self.city.place_id and p.bank in ("left", "right")
+        return all(p.kind == "district" and p.parent_id == self.city.place_id and p.bank in RIVER_BANKS
                    for p in draft.candidates)
 
     def _bank_draft(self, span: Span, bank: str, role: str) -> _Draft:
@@ -696,7 +696,7 @@ class PlaceResolver:
             return PlaceMention(d.span, d.world.place, None, None, 0, "", "out_of_area", d.relation, "; ".join(notes))
         if d.sector is not None:
             s = d.sector
-            return PlaceMention(d.span, s, s.lat, s.lon, 3, s.bank if s.bank in ("left", "right") else "", d.role,
+            return PlaceMention(d.span, s, s.lat, s.lon, 3, s.bank if s.bank in RIVER_BANKS else "", d.role,
                                 d.relation, "; ".join(notes))
         if not d.candidates:
             return PlaceMention(d.span, None, None, None, 0, "", d.role, d.relation, "; ".join(notes))
@@ -711,13 +711,13 @@ class PlaceResolver:
                                     "; ".join(notes))
             place = chosen[0]
         lat, lon, precision = place.lat, place.lon, place.precision
-        if place.kind in ("city", "region"):
+        if place.kind in WIDE_KINDS:
             precision = 3
         if d.relation:
             bearing = next(w.direction.bearing for w in self.grammar.directions if w.direction.relation == d.relation)
             lat, lon = self._offset(place, bearing)
             precision = max(2, precision)
-        bank = place.bank if place.bank in ("left", "right") else ""
+        bank = place.bank if place.bank in RIVER_BANKS else ""
         return PlaceMention(d.span, place, lat, lon, precision, bank, d.role, d.relation, "; ".join(notes))
 
     def _undecided(self, candidates: tuple[Place, ...]) -> Place:
@@ -731,9 +731,9 @@ class PlaceResolver:
     def _bank_evidence(self, d: _Draft) -> str:
         """The bank a draft says something is on: a bank phrase, a sector, or an unambiguous city place."""
         if d.sector is not None:
-            return d.sector.bank if d.sector.bank in ("left", "right") else ""
+            return d.sector.bank if d.sector.bank in RIVER_BANKS else ""
         banks = {p.bank for p in d.candidates}
-        return banks.pop() if len(banks) == 1 and banks <= {"left", "right"} else ""
+        return banks.pop() if len(banks) == 1 and banks <= set(RIVER_BANKS) else ""
 
     def _decide_bank(self, d: _Draft, drafts: list[_Draft], sentences) -> str:
         """Same-sentence bank phrase (nearest), then the sentence's other city places, then the article."""

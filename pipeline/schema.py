@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 PLACE_KINDS = ("neighbourhood", "landmark", "town", "village", "camp", "district", "city", "region", "out_of_area")
 """Kinds of gazetteer places (the `kind` column of places.csv, `place_kind` of events.csv)."""
-BROAD_KINDS = ("city", "district", "region")
+WIDE_KINDS = ("city", "region")
+"""Kinds wider than any place "the area" of a later sentence can mean; their point stands for a whole area."""
+BROAD_KINDS = WIDE_KINDS + ("district",)
 """Kinds that locate an event only coarsely: never evidence that two reports are one event, left out of place scores."""
 COARSE_KINDS = BROAD_KINDS + ("out_of_area",)
 """Kinds that are no precise location of an event (a named place is preferred over them)."""
