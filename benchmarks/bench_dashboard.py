@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from factories import synthetic_events, write_campaign  # noqa: E402
-from pipeline import charts, query  # noqa: E402
+from pipeline import charts, maplayers, query  # noqa: E402
 from pipeline.campaign import load_campaign  # noqa: E402
 from pipeline.i18n import load_labels  # noqa: E402
 
@@ -81,7 +81,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         campaign = write_campaign(Path(tmp) / "campaign")
         loaded = load_campaign(campaign)
-        milestones, layers = query.milestones_frame(loaded), query.map_layers(loaded)
+        milestones = query.milestones_frame(loaded)
+        layers = maplayers.load_map_layers(loaded, query.places_frame(loaded))
         for size in args.sizes:
             out = Path(tmp) / f"out{size}"
             out.mkdir()

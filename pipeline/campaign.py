@@ -31,6 +31,10 @@ WORLD_COLUMNS = ("id", "name_ar", "name_en", "kind")
 SIDES = {"north": 0.0, "east": 90.0, "south": 180.0, "west": 270.0}
 """Compass sides a river bank may lie on, with their bearings."""
 REQUIRED_KEYS = ("name", "name_ar", "language", "window", "city_id", "bbox")
+LAYER_KINDS = ("city", "area")
+"""Kinds of the map.layers of campaign.yaml (the river's layer is `river.layer`)."""
+MAP_VIEW_KEYS = {"center", "zoom", "layers"}
+"""Keys of campaign.yaml `map` that are the view; the others are map settings (bridges, labels, ...)."""
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -51,7 +55,7 @@ class MapLayer:
 
     path: Path
     kind: str
-    """`river` or `outline`."""
+    """`river`, `city` (the city's outline, cut along the river into the banks) or `area` (a named area)."""
     name_en: str
     name_ar: str
 
@@ -123,7 +127,9 @@ class Campaign:
     map_center: tuple[float, float]
     map_zoom: float
     layers: tuple[MapLayer, ...]
-    """The river first, then the outlines."""
+    """The river first, then the city outline and named areas."""
+    map_settings: Mapping[str, Any]
+    """The rest of campaign.yaml `map`: bridges (place ids), labels, area_kinds, control_milestones, scale_km, acled."""
     milestones: tuple[Milestone, ...]
     calendar_phrases: Mapping[str, Any]
     """calendar_phrases.yaml: milestones, operations, offensive_starts (empty when absent)."""
@@ -138,6 +144,10 @@ class Campaign:
     def contains(self, lat: float, lon: float) -> bool:
         lo_lat, lo_lon, hi_lat, hi_lon = self.bbox
         return lo_lat <= lat <= hi_lat and lo_lon <= lon <= hi_lon
+
+    def bank_terms(self) -> dict[str, dict[str, str]]:
+        """The banks' names as interface terms: bank id -> language -> name."""
+        return {b.bank_id: {"en": b.name_en, "ar": b.name_ar or b.name_en} for b in self.banks}
 
     def bank(self, bank_id: str) -> Bank | None:
         return next((b for b in self.banks if b.bank_id == bank_id), None)
@@ -335,17 +345,41 @@ def _layers(folder: Path, path: Path, meta: dict, problems: _Problems) -> tuple[
     river = meta.get("river") or {}
     if isinstance(river, dict) and river.get("layer"):
         specs.append(("river", {"file": river["layer"], "en": river.get("name_en", ""), "ar": river.get("name_ar", "")}))
-    specs += [("outline", spec) for spec in ((meta.get("map") or {}).get("layers") or ())]
+    specs += [(spec.get("kind", "city") if isinstance(spec, dict) else "", spec)
+              for spec in ((meta.get("map") or {}).get("layers") or ())]
     layers = []
     for kind, spec in specs:
         if not isinstance(spec, dict) or not spec.get("file"):
             problems.add(path, f"a map layer needs a file, got {spec!r}")
+            continue
+        if kind not in ("river",) + LAYER_KINDS:
+            problems.add(path, f"map layer {spec['file']}: kind must be one of {', '.join(LAYER_KINDS)}, got {kind!r}")
             continue
         layer = MapLayer(folder / spec["file"], kind, str(spec.get("en") or ""), str(spec.get("ar") or ""))
         if layer.load() is None:
             problems.add(layer.path, "map layer is missing or not valid GeoJSON", fatal=False)
         layers.append(layer)
     return tuple(layers)
+
+
+def _map_settings(path: Path, view: dict, places: Mapping[str, Place], milestone_ids: set[str],
+                  problems: _Problems) -> dict:
+    """campaign.yaml `map` besides the view, with every id it names checked."""
+    settings = {k: v for k, v in view.items() if k not in MAP_VIEW_KEYS}
+    unknown = [b for b in settings.get("bridges") or () if b not in places]
+    if unknown:
+        problems.add(path, f"map.bridges: {unknown} are not place_ids of places.csv", fatal=False)
+    for bank, milestone in (settings.get("control_milestones") or {}).items():
+        if bank not in schema.RIVER_BANKS or milestone not in milestone_ids:
+            problems.add(path, f"map.control_milestones: {bank}: {milestone} needs a bank (left, right) and a "
+                               "milestone_id of calendar.csv", fatal=False)
+    for label in settings.get("labels") or ():
+        if not isinstance(label, dict) or not {"kind", "lat", "lon", "en", "ar"} <= set(label):
+            problems.add(path, f"map.labels: {label!r} needs kind, lat, lon, en and ar", fatal=False)
+    unknown_kinds = [k for k in settings.get("area_kinds") or () if k not in schema.PLACE_KINDS]
+    if unknown_kinds:
+        problems.add(path, f"map.area_kinds: {unknown_kinds} are not place kinds", fatal=False)
+    return settings
 
 
 def _milestones(folder: Path, problems: _Problems) -> tuple[Milestone, ...]:
@@ -484,6 +518,7 @@ def _read(folder: Path, data_dir: Path) -> tuple[Campaign | None, _Problems]:
     ids = {m.milestone_id for m in milestones}
     phrases = _calendar_phrases(folder, ids, problems)
     phases = _phases(path, meta, ids, problems)
+    map_settings = _map_settings(path, view, places, ids, problems) if isinstance(view, dict) else {}
     out_of_area = _out_of_area(folder, lexicon_dir, path, meta, places, problems) if lexicon_dir.is_dir() else ()
     overlay = _overlay(folder, lexicon_dir, problems) if lexicon_dir.is_dir() else {}
     if problems.fatal:
@@ -494,7 +529,7 @@ def _read(folder: Path, data_dir: Path) -> tuple[Campaign | None, _Problems]:
         bbox=bbox, scoring_box=scoring_box, places=MappingProxyType(places), aliases=aliases,
         out_of_area=out_of_area, river_en=river_en, river_ar=river_ar, banks=banks,
         map_center=(float(center[0]), float(center[1])), map_zoom=float(view.get("zoom") or 11),
-        layers=layers, milestones=milestones, calendar_phrases=MappingProxyType(phrases), phases=phases,
+        layers=layers, map_settings=MappingProxyType(map_settings), milestones=milestones, calendar_phrases=MappingProxyType(phrases), phases=phases,
         overlay=MappingProxyType(overlay)), problems
 
 

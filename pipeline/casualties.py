@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.document import Document, TextView, document_for
 from pipeline.errors import DataFileError
-from pipeline.matcher import Match, PhraseMatcher
+from pipeline.matcher import Clitics, Match, PhraseMatcher
 from pipeline.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
@@ -18,7 +18,8 @@ from pipeline.textnorm import NormalisedText, normalise_phrase
 _VOWEL_MARK = re.compile("[\u064B-\u0652\u0670]")
 _FAMILIES = ("cue", "people", "singular_people", "dual_people", "not_people", "label", "subset", "qualifier",
              "qualifier_after", "range_opener", "victims", "others", "cumulative", "period_opener", "period_past",
-             "clause_opener")
+             "clause_opener", "one_noun", "adjective_after", "quantifier", "determiner", "total_verb", "total_filler",
+             "copula", "aside", "composition", "family", "projection", "may", "perfect", "dual_verb")
 """Kinds of phrase; each family has its own matcher so that overlaps are settled within a family only."""
 
 
@@ -32,6 +33,7 @@ class Windows:
     singular_object: int
     period: int
     qualifier_after: int
+    total_subject: int
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,15 @@ class CasualtyLexicon:
     displacement_needs_people: bool
     displacement_not_victims: tuple[str, ...]
     """Groups whose movements are not displacement (troops withdrawing)."""
+    deferring_nouns: frozenset[str]
+    """Victim nouns (ضحية) that let a killing or wounding verb of their clause say what happened."""
+    imperfect_prefixes: tuple[str, ...]
+    """First letters of an imperfect verb: "قد" before one makes a forecast."""
+    compound_others: tuple[str, str]
+    """(kind of "N others", kind of the person before) after a killed-and-wounded verb."""
+    weak_cues: frozenset[str]
+    """Displacement words that yield to any other cue of the same number ("استقبل المركز 100 مصاب")."""
+    clitics: Clitics
 
 
 @lru_cache(maxsize=None)
@@ -83,6 +94,23 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
         one_person_kinds = tuple(data["one_person_kinds"])
         needs_people = bool(data["displacement"]["needs_people"])
         not_victims = tuple(data["displacement"]["not_victims"])
+        for kind, forms in data["dual_verbs"].items():
+            phrases["dual_verb"] += [(p, ("dual_verb", kind)) for p in forms]
+        for kind, forms in data["one_person_nouns"].items():
+            phrases["one_noun"] += [(p, ("one_noun", kind)) for p in forms]
+        for family, key in (("adjective_after", "adjective_after"), ("quantifier", "quantifiers"),
+                            ("determiner", "determiners"), ("total_verb", "total_verbs"),
+                            ("total_filler", "total_fillers"), ("copula", "copulas"), ("aside", "aside_openers"),
+                            ("composition", "composition_openers"), ("family", "family_nouns")):
+            phrases[family] += [(p, (family, "")) for p in data[key]]
+        projection = data["projection"]
+        phrases["projection"] += [(p, ("projection", "")) for p in projection["markers"]]
+        phrases["may"] += [(p, ("may", "")) for p in projection["may"]]
+        phrases["perfect"] += [(p, ("perfect", "")) for p in projection["perfect_forms"]]
+        imperfect = tuple(normalise_phrase(p) for p in projection["imperfect_prefixes"])
+        deferring = frozenset(normalise_phrase(p) for p in data["deferring_nouns"])
+        compound = (str(data["compound_others"]["others"]), str(data["compound_others"]["before"]))
+        weak = frozenset(normalise_phrase(p) for p in data["weak_cues"])
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise DataFileError(path, f"missing or malformed section: {err!r}") from err
     for family, entries in phrases.items():
@@ -92,7 +120,8 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
     clitics = load_clitics(lexicon_dir)
     matchers = {family: PhraseMatcher(entries, clitics) for family, entries in phrases.items()}
     return CasualtyLexicon(load_number_lexicon(lexicon_dir), matchers, windows, clause_marks, range_joiners,
-                           years, partitives, one_person_kinds, needs_people, not_victims)
+                           years, partitives, one_person_kinds, needs_people, not_victims, deferring, imperfect,
+                           compound, weak, clitics)
 
 
 @dataclass(frozen=True)
@@ -115,6 +144,15 @@ class _Quantity:
     """Sentence offsets of the same stretch, without attached prefixes."""
 
 
+@dataclass(frozen=True)
+class _Governor:
+    """The cue that says what happened to a number's people, and the rule that linked them."""
+
+    cue: Match
+    kind: str
+    rule: str
+
+
 class _Sentence:
     """One sentence's tokens, clause numbers and phrase matches, indexed by token."""
 
@@ -126,18 +164,28 @@ class _Sentence:
         self.lexicon = lexicon
         self.matches = {f: view.find(m) for f, m in lexicon.matchers.items()}
         self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items()}
-        self.clause = self._clauses()
+        self.clause, self.parenthesised = self._clauses()
+        self.asides = self._asides()
 
-    def _clauses(self) -> list[int]:
-        """Clause number of each token: punctuation and clause-opening words start a new clause."""
-        clause, numbers = 0, []
+    def _clauses(self) -> tuple[list[int], set[int]]:
+        """Clause number of each token (punctuation and clause-opening words start a new clause), and the
+        clauses that open with a parenthesis."""
+        clause, numbers, parenthesised = 0, [], set()
         openers = {m.token_start for m in self.matches["clause_opener"]}
         for i, tok in enumerate(self.tokens):
             gap = self.norm.text[self.tokens[i - 1].end:tok.start] if i else ""
-            if i and (i in openers or any(mark in gap for mark in self.lexicon.clause_marks)):
+            inside_number = len(gap) == 1 and tok.text.isdigit() and self.tokens[i - 1].text[-1:].isdigit()
+            if i and (i in openers or not inside_number and any(mark in gap for mark in self.lexicon.clause_marks)):
                 clause += 1
+                if "(" in gap:
+                    parenthesised.add(clause)
             numbers.append(clause)
-        return numbers
+        return numbers, parenthesised
+
+    def _asides(self) -> set[int]:
+        """Clauses that are asides: opened by an aside word ("بينهم ضابط") or a parenthesis."""
+        firsts = {self.clause[i]: i for i in range(len(self.tokens) - 1, -1, -1)}
+        return {c for c, i in firsts.items() if self.at("aside", i) is not None or c in self.parenthesised}
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Token indices [first, last) covering an original-text span of the sentence."""
@@ -164,6 +212,24 @@ class _Sentence:
     def same_clause(self, a: int, b: int) -> bool:
         return self.clause[a] == self.clause[b]
 
+    def reaches(self, a: int, b: int) -> bool:
+        """Whether tokens a < b are in one clause, or only asides lie between their clauses."""
+        ca, cb = self.clause[a], self.clause[b]
+        return ca == cb or (cb - ca >= 2 and all(c in self.asides for c in range(ca + 1, cb)) and cb not in self.asides)
+
+    def outside_asides(self, first: int, last: int) -> range | list[int]:
+        """Tokens of [first, last) that are not in an aside clause."""
+        return [i for i in range(first, last) if self.clause[i] not in self.asides]
+
+    def is_adjective(self, person: Match) -> bool:
+        """A person word right after a word it describes ("بتفجير انتحاري") or a quantifier ("كل شخص");
+        a word joined by "and" is never an adjective ("في التنظيم وسائقه")."""
+        index = person.token_start
+        if person.prefix.startswith(self.lexicon.numbers.and_prefixes[0]):
+            return False
+        return index > 0 and (self.ending_at("adjective_after", index) is not None
+                              or self.ending_at("quantifier", index) is not None)
+
 
 def _quantities(s: _Sentence) -> list[_Quantity]:
     """Numbers that may count people, with their qualifiers: subsets and labels are left out; ranges are joined."""
@@ -171,8 +237,14 @@ def _quantities(s: _Sentence) -> list[_Quantity]:
                 for m in find_numbers(s.norm, s.lexicon.numbers, s.tokens, words=s.view.find(s.lexicon.numbers.matcher))]
     taken = {i for _, a, b in mentions for i in range(a, b)}
     for dual in s.matches["dual_people"]:
-        if dual.token_start not in taken:
-            mentions.append((NumberMention(2, dual.span, False, 2, 2, dual.phrase), dual.token_start, dual.token_end))
+        if dual.token_start in taken:
+            continue
+        last = dual.token_end
+        after = next((m for m in mentions if m[1] == last and m[0].value == 2 and not m[0].vague), None)
+        if after is not None:  # "طفلين اثنين": the dual and its number are one count
+            mentions.remove(after)
+            last = after[2]
+        mentions.append((NumberMention(2, dual.span, False, 2, 2, dual.phrase), dual.token_start, last))
     mentions.sort(key=lambda x: x[1])
     found: list[_Quantity] = []
     k = 0
@@ -187,10 +259,13 @@ def _quantities(s: _Sentence) -> list[_Quantity]:
         approximate = False
         opener = s.ending_at("range_opener", first)
         if k < len(mentions) and not mention.vague and not mentions[k][0].vague:
-            joiner = normalise_phrase(s.norm.original[mention.span.end:mentions[k][0].span.start])
+            upper = mentions[k][0]
+            joiner = normalise_phrase(s.norm.original[mention.span.end:upper.span.start])
             if joiner in s.lexicon.range_joiners and (opener is not None or joiner != s.lexicon.range_joiners[0]):
-                high, last, span_last = mentions[k][0].value, mentions[k][2], mentions[k][2]
-                end = mentions[k][0].span.end
+                if mention.scale == 1 < upper.scale and mention.value * upper.scale <= upper.value:
+                    low = mention.value * upper.scale  # "بين 12 إلى 15 ألف": the scale serves both
+                high, last, span_last = upper.value, mentions[k][2], mentions[k][2]
+                end = upper.span.end
                 if opener is not None:
                     span_first, start = opener.token_start, opener.span.start
                 k += 1
@@ -229,12 +304,30 @@ def _is_year(s: _Sentence, mention: NumberMention) -> bool:
     return not (head < len(s.tokens) and (s.at("people", head) or s.at("cue", head)))
 
 
-def _head(s: _Sentence, q: _Quantity) -> int:
-    """Token of the counted noun: the word after the number, past a partitive ("5 من عناصر")."""
+def _partitive(s: _Sentence, q: _Quantity) -> bool:
     head = q.last
-    if head < len(s.tokens) and s.tokens[head].text in s.lexicon.partitives and s.same_clause(q.first, head):
+    return head < len(s.tokens) and s.tokens[head].text in s.lexicon.partitives and s.same_clause(q.first, head)
+
+
+def _head(s: _Sentence, q: _Quantity) -> int:
+    """Token of the counted noun: the word after the number, past a partitive and a demonstrative
+    ("5 من عناصر", "150 من هؤلاء الضحايا")."""
+    head = q.last
+    if _partitive(s, q):
         head += 1
+        determiner = s.at("determiner", head)
+        if determiner is not None:
+            head = determiner.token_end
     return head
+
+
+def _is_definite_part(s: _Sentence, q: _Quantity) -> bool:
+    """"61 من القتلى": a part of victims already counted, which a noun alone does not make a new figure."""
+    if not _partitive(s, q):
+        return False
+    head = _head(s, q)
+    cue = s.at("cue", head)
+    return head != q.last + 1 or (cue is not None and s.lexicon.clitics.article in cue.prefix)
 
 
 def _counts_people(s: _Sentence, q: _Quantity) -> bool:
@@ -245,48 +338,155 @@ def _counts_people(s: _Sentence, q: _Quantity) -> bool:
                                  and s.at("cue", head).payload[0] == "nouns"))
 
 
+def _counts_families(s: _Sentence, q: _Quantity) -> bool:
+    head = _head(s, q)
+    return head < len(s.tokens) and s.same_clause(q.first, head) and s.at("family", head) is not None
+
+
 def _not_people(s: _Sentence, q: _Quantity) -> bool:
+    """The noun after the number counts things ("30 غارة"); one behind a preposition is not its noun
+    ("أصيب 23 بقذائف")."""
     head = q.last
-    return head < len(s.tokens) and s.same_clause(q.first, head) and s.at("not_people", head) is not None
+    if head >= len(s.tokens) or not s.same_clause(q.first, head):
+        return False
+    match = s.at("not_people", head)
+    return match is not None and not any(p in match.prefix for p in s.lexicon.clitics.prepositions)
 
 
-def _governing_cue(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> Match | None:
-    """The cue that says what happened to the counted people, or None when no cue reaches the number."""
-    w = s.lexicon.windows
-    for index in range(q.first, min(_head(s, q) + 1, len(s.tokens))):
+def _noun_cue_after(s: _Sentence, q: _Quantity) -> tuple[Match, str] | None:
+    """A casualty noun that is the number's own: its counted noun ("60 قتيلاً"), right after the people
+    noun ("60 شخصاً ما بين قتيل ومصاب"), or after a copula ("839 ألفاً ما زالوا مشردين")."""
+    head = _head(s, q)
+    for index in range(q.first, min(head + 1, len(s.tokens))):
         cue = s.at("cue", index)
         if cue is not None and cue.payload[0] == "nouns" and s.same_clause(q.first, index):
+            if index == head and _is_definite_part(s, q):
+                return None
+            return cue, "noun_after_number"
+    if head < len(s.tokens) and s.at("people", head) is not None:
+        cue = s.at("cue", head + 1) if head + 1 < len(s.tokens) else None
+        if cue is not None and cue.payload[0] == "nouns" and s.same_clause(q.first, head + 1):
+            return cue, "noun_after_people"
+    copula = s.at("copula", q.last) or (s.at("copula", head + 1) if head < len(s.tokens) else None)
+    if copula is not None and copula.token_end < len(s.tokens):
+        cue = s.at("cue", copula.token_end)
+        if cue is not None and cue.payload[0] == "nouns" and s.same_clause(q.first, cue.token_start):
+            return cue, "noun_after_copula"
+    return None
+
+
+def _total_predicate(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> Match | None:
+    """"عدد النازحين ... يبلغ N": the casualty noun before a total verb that the number completes."""
+    index = q.span_first - 1
+    while index >= 0 and s.ending_at("total_filler", index + 1) is not None:
+        index = s.ending_at("total_filler", index + 1).token_start - 1
+    verb = s.ending_at("total_verb", index + 1) if index >= 0 else None
+    if verb is None:
+        # "بلغ عدد النازحين [...] 50": the verb and its noun open the sentence, the number ends it
+        for total in s.matches["total_verb"]:
+            filler = s.at("total_filler", total.token_end)
+            cue = s.at("cue", filler.token_end if filler is not None else total.token_end)
+            if cue is not None and cue.token_end <= q.span_first and not any(
+                    cue.token_end <= o.span_first < q.span_first for o in others):
+                return cue
+        return None
+    reach = s.lexicon.windows.total_subject
+    for cue in sorted(s.matches["cue"], key=lambda c: -c.token_start):
+        if cue.token_end <= verb.token_start and verb.token_start - cue.token_end <= reach \
+                and not any(mark in s.norm.text[s.tokens[cue.token_start].start:s.tokens[verb.token_start].start]
+                            for mark in s.lexicon.clause_marks):
             return cue
+    return None
+
+
+def _parenthesised_cue(s: _Sentence, q: _Quantity) -> Match | None:
+    """A people count in parentheses ("المشردين (103212 شخصا) فروا") takes the nearest cue of its sentence."""
+    if s.clause[q.first] not in s.parenthesised or not _counts_people(s, q):
+        return None
+    cues = [c for c in s.matches["cue"] if not (q.span_first <= c.token_start < _head(s, q) + 1)]
+    before = [c for c in cues if c.token_end <= q.span_first]
+    if before:
+        return max(before, key=lambda c: c.token_start)
+    after = [c for c in cues if c.token_start >= q.last]
+    return min(after, key=lambda c: c.token_start) if after else None
+
+
+def _verb_cue(s: _Sentence, q: _Quantity, others: list[_Quantity], *, kinds: tuple[str, ...] | None = None) -> Match | None:
+    """The nearest verb cue before the number (within a few words) or after its noun (across asides)."""
+    w = s.lexicon.windows
     candidates = []
     blocked = {i for o in others if o is not q for i in range(o.span_first, o.span_last)}
     for cue in s.matches["cue"]:
+        if kinds is not None and (cue.payload[1] not in kinds or cue.payload[0] == "nouns"):
+            continue
         if cue.payload[0] == "nouns" and cue.token_start >= q.last:
             continue
         if cue.token_end <= q.span_first:
             between = range(cue.token_end, q.span_first)
-            if len(between) > w.verb_before_number:
+            if len(between) > w.verb_before_number or not s.same_clause(cue.token_start, q.first):
                 continue
         elif cue.token_start >= q.last:
-            between = range(q.last, cue.token_start)
-            if len(between) > w.number_before_verb or not _counts_people(s, q):
+            between = s.outside_asides(q.last, cue.token_start)
+            if len(between) > w.number_before_verb or not _counts_people(s, q) \
+                    or not s.reaches(q.first, cue.token_start):
                 continue
         else:
             continue
-        if not s.same_clause(cue.token_start, q.first) or blocked & set(between):
+        if blocked & set(between):
             continue
-        candidates.append((len(between), cue))
-    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+        weak = cue.payload[1] == "displaced" and cue.phrase in s.lexicon.weak_cues
+        candidates.append((weak, len(between), cue))
+    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+
+def _governor(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> _Governor | None:
+    """What the counted people suffered, or None when no cue reaches the number."""
+    own = _noun_cue_after(s, q)
+    if own is not None:
+        cue, rule = own
+    elif (cue := _total_predicate(s, q, others)) is not None:
+        rule = "total_predicate"
+    elif (cue := _verb_cue(s, q, others)) is not None:
+        rule = "verb_before_number" if cue.token_end <= q.span_first else "verb_after_number"
+    elif (cue := _parenthesised_cue(s, q)) is not None:
+        rule = "parenthesised_count"
+    else:
+        return None
+    if cue.phrase in s.lexicon.deferring_nouns or (_is_definite_part(s, q) and cue.payload[0] == "nouns"):
+        verb = _verb_cue(s, q, others, kinds=("killed", "wounded"))
+        if verb is not None:
+            return _Governor(verb, verb.payload[1], rule + "+victims_deferring_to_verb")
+    return _Governor(cue, cue.payload[1], rule)
+
+
+def _is_projection(s: _Sentence, q: _Quantity, cue: Match) -> bool:
+    """A forecast: a projection word before the number or its cue in their clause, or "قد" before an
+    imperfect verb there ("قد يصل عدد النازحين إلى"), never "قد" before a past verb ("قد قتل")."""
+    first = min(q.span_first, cue.token_start)
+    clause_start = first
+    while clause_start > 0 and s.same_clause(clause_start - 1, first):
+        clause_start -= 1
+    if s.within("projection", clause_start, first + 1):
+        return True
+    for may in s.within("may", clause_start, max(q.span_first, cue.token_start)):
+        nxt = may.token_end
+        if nxt < len(s.tokens) and s.at("perfect", nxt) is None \
+                and s.tokens[nxt].text.startswith(s.lexicon.imperfect_prefixes):
+            return True
+    return False
 
 
 def _victims(s: _Sentence, first: int, last: int, previous: str, head: int | None = None) -> str:
     """Victim group of a figure: the counted noun's own group, else the group named in tokens [first, last).
 
-    "Others" (آخرون) inherit the group of the figure before; people words alone mean civilians.
+    "Others" (آخرون) inherit the group of the figure before; people words alone mean civilians; a
+    person word that describes a thing ("بتفجير انتحاري") names no victims.
     """
-    own = {m.payload[1] for m in s.matches["victims"] if m.token_start == head} - {"people"}
+    matches = [m for m in s.matches["victims"] if not s.is_adjective(m)]
+    own = {m.payload[1] for m in matches if m.token_start == head} - {"people"}
     if len(own) == 1:
         return own.pop()
-    groups = {m.payload[1] for m in s.matches["victims"] if first <= m.token_start < last}
+    groups = {m.payload[1] for m in matches if first <= m.token_start < last}
     named = groups - {"people"}
     if len(named) > 1:
         return "mixed"
@@ -313,10 +513,10 @@ def _is_cumulative(s: _Sentence) -> bool:
 
 
 def _figure(s: _Sentence, kind: str, low: int, high: int | None, parts: list[Span], *, vague=False,
-            approximate=False, victims="unknown", cumulative=False) -> Figure:
+            approximate=False, victims="unknown", cumulative=False, unit="people", rule="") -> Figure:
     """A figure whose span runs from the first to the last of its parts (number, cue, noun)."""
     span = s.span(min(p.start for p in parts), max(p.end for p in parts))
-    return Figure(kind, low, high, span, vague, approximate, victims, cumulative)
+    return Figure(kind, low, high, span, vague, approximate, victims, cumulative, unit, rule)
 
 
 def _coordinated(s: _Sentence, previous: _Quantity, q: _Quantity) -> bool:
@@ -334,23 +534,49 @@ def _may_be_displaced(s: _Sentence, q: _Quantity, cue: Match, victims: str) -> b
     return not s.lexicon.displacement_needs_people or cue.payload[0] == "nouns" or _counts_people(s, q)
 
 
+def _composition(s: _Sentence, q: _Quantity, quantities: list[_Quantity]) -> _Quantity | None:
+    """The people a household count is made of: "5 عائلات، مكونة من 38 فرداً"."""
+    head = _head(s, q)
+    opener = next((m for m in s.matches["composition"] if head < m.token_start <= head + 2), None)
+    if opener is None:
+        return None
+    return next((o for o in quantities if o.span_first == opener.token_end and _counts_people(s, o)), None)
+
+
 def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: bool) -> tuple[list[Figure], set[int]]:
     """Figures of the numbers a cue governs, directly or through "and" after a governed number."""
     figures: list[Figure] = []
     used_cues: set[int] = set()
-    previous: tuple[_Quantity, Match, str] | None = None
+    consumed: set[int] = set()
+    previous: tuple[_Quantity, _Governor, str] | None = None
     for q in quantities:
-        if _not_people(s, q):
+        if q.first in consumed or _not_people(s, q):
             continue
-        cue = _governing_cue(s, q, quantities)
+        governor = _governor(s, q, quantities)
         parts = [Span(q.start, q.end, "")]
-        if cue is None and previous is not None and _coordinated(s, previous[0], q):
-            cue = previous[1]
-        elif cue is None:
+        if governor is None and previous is not None and _coordinated(s, previous[0], q):
+            governor = _Governor(previous[1].cue, previous[1].kind, "coordinated")
+        elif governor is None:
             continue
         else:
-            parts.append(cue.span)
-        kind = cue.payload[1]
+            parts.append(governor.cue.span)
+        cue, kind = governor.cue, governor.kind
+        if _is_projection(s, q, cue):
+            continue
+        counted, unit = q, "people"
+        if _counts_families(s, q):
+            made_of = _composition(s, q, quantities)
+            if made_of is not None:
+                counted = made_of
+                consumed.add(made_of.first)
+                parts.append(Span(made_of.start, made_of.end, ""))
+            elif kind == "displaced":
+                unit = "families"
+            else:
+                continue  # a toll of households is no count of people
+        others_head = s.at("others", _head(s, q))
+        if kind == "casualties" and cue.payload[0] == "verbs" and others_head is not None and cue.token_end <= q.first:
+            kind = s.lexicon.compound_others[0]
         following = [o.span_first for o in quantities if o.span_first >= q.last]
         reach = max(q.last, cue.token_end) + s.lexicon.windows.victims_after + 1
         window_end = _clause_end(s, q.first, min(following + [reach]))
@@ -361,36 +587,73 @@ def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: boo
             continue
         used_cues.add(cue.token_start)
         parts += [m.span for m in s.within("people", _head(s, q), _head(s, q) + 1)]
-        figures.append(_figure(s, kind, q.low, q.high, parts, vague=q.vague, approximate=q.approximate,
-                               victims=victims, cumulative=cumulative))
-        previous = (q, cue, victims)
+        figures.append(_figure(s, kind, counted.low, counted.high, parts, vague=counted.vague,
+                               approximate=counted.approximate, victims=victims, cumulative=cumulative, unit=unit,
+                               rule=governor.rule))
+        previous = (q, governor, victims)
     return figures, used_cues
 
 
 def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: set[int],
                         cumulative: bool) -> list[Figure]:
-    """Killings and woundings of one person: "لقي حتفه", or a verb cue with a singular person noun after it."""
+    """Killings and woundings of one person: "لقي حتفه", a verb cue with a singular person noun after it,
+    a singular casualty noun without a number ("سقط قتيلاً"), or the person before a killed-and-wounded
+    verb whose "N others" are the wounded ("قتل مدني وأصيب 4 آخرون")."""
     figures = []
     numbered = {i for q in quantities for i in range(q.span_first, q.span_last)}
     w = s.lexicon.windows
+    and_word = s.lexicon.numbers.and_prefixes[0]
     for cue in s.matches["cue"]:
         role, kind = cue.payload
+        if kind == "casualties" and role == "verbs" and cue.token_start in used_cues:
+            person = s.ending_at("singular_people", cue.token_start)
+            if person is not None and not s.is_adjective(person):
+                victims = _victims(s, person.token_start, person.token_end, "unknown", head=person.token_start)
+                figures.append(_figure(s, s.lexicon.compound_others[1], 1, 1, [person.span, cue.span],
+                                       victims=victims, cumulative=cumulative, rule="person_before_compound_verb"))
+            continue
         if cue.token_start in used_cues or kind not in s.lexicon.one_person_kinds or role == "nouns":
             continue
         end = _clause_end(s, cue.token_start, cue.token_end + w.singular_object)
         end = min([end] + [i for i in numbered if i >= cue.token_end])  # a counted group after it is another figure
         if end <= cue.token_end and role != "one_person":
             continue
-        persons = s.within("singular_people", cue.token_end, end)
+        persons = [p for p in s.within("singular_people", cue.token_end, end) if not s.is_adjective(p)]
         if role != "one_person" and not persons:
             continue
-        # with two person nouns ("قتل قناص من داعش طفلاً") the first is the killer, the last the victim
+        clause_end = _clause_end(s, cue.token_start, len(s.tokens))
+        clause_end = min([clause_end] + [c.token_start for c in s.matches["cue"] if c.token_start >= cue.token_end])
+        persons += [p for p in s.within("singular_people", end, clause_end)
+                    if p.prefix.startswith(and_word) and not s.is_adjective(p)]
+        # with two person nouns ("قتل قناص من داعش طفلاً") the first is the killer, the last the victim;
+        # persons joined by "and" ("مقتل المسؤول ومعاونه") are victims together
+        joined = [p for p in persons[1:] if p.prefix.startswith(and_word)]
+        victims_named = [persons[0]] + joined if joined else persons[-1:]
         last = persons[-1].token_end if persons else cue.token_end
-        head = persons[-1].token_start if persons else None
+        head = victims_named[0].token_start if persons else None
         victims = _victims(s, cue.token_end, _clause_end(s, cue.token_start, last + w.victims_after + 1), "unknown",
                            head=head)
-        parts = [cue.span] + [p.span for p in persons[-1:]]
-        figures.append(_figure(s, kind, 1, 1, parts, victims=victims, cumulative=cumulative))
+        parts = [cue.span] + [p.span for p in victims_named]
+        count = max(1, len(victims_named) if persons else 1)
+        figures.append(_figure(s, kind, count, count, parts, victims=victims, cumulative=cumulative,
+                               rule="one_person" if role == "one_person" else "verb_with_singular_person"))
+    counting = {i for q in quantities if not _not_people(s, q) for i in range(q.span_first, q.span_last)}
+    for verb in s.matches["dual_verb"]:
+        if verb.token_start in used_cues or any(verb.token_start - w.number_before_verb <= i < verb.token_start
+                                                and s.same_clause(i, verb.token_start) for i in counting):
+            continue
+        victims = _victims(s, max(0, verb.token_start - w.singular_object), verb.token_start, "unknown")
+        figures.append(_figure(s, verb.payload[1], 2, 2, [verb.span], victims=victims, cumulative=cumulative,
+                               rule="dual_verb"))
+    for noun in s.matches["one_noun"]:
+        cue = s.at("cue", noun.token_start)
+        if cue is not None and (cue.token_end != noun.token_end or cue.token_start in used_cues):
+            continue
+        if any(noun.token_start - 3 <= i < noun.token_start and s.same_clause(i, noun.token_start) for i in numbered):
+            continue
+        victims = _victims(s, max(0, noun.token_start - w.singular_object), noun.token_end, "unknown")
+        figures.append(_figure(s, noun.payload[1], 1, 1, [noun.span], victims=victims, cumulative=cumulative,
+                               rule="singular_casualty_noun"))
     return figures
 
 
@@ -400,7 +663,8 @@ def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end:
 
     Bounds: "at least N" / "more than N" give low N and high None (more than 400 thousand is read as
     at least 400 thousand); "about N" gives low = high = N, approximate; "between X and Y" gives X..Y;
-    "fewer than N" gives 1..N. Vague words keep the range of numbers.yaml and vague=True.
+    "fewer than N" gives 1..N. Vague words keep the range of numbers.yaml and vague=True. Households
+    are counted as `families` for displacement and are no toll; forecasts are no figures.
     """
     end = len(text) if end is None else end
     doc = doc or document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())

@@ -1,72 +1,80 @@
 """Plotly figures of the dashboard: pure functions from query tables to go.Figure.
 
-The map is tile-free by default (style "white-bg" with the bundled GeoJSON as layers) so it reads offline.
+The map is tile-free (style "white-bg" with the campaign's GeoJSON as layers) so it reads offline, and it always
+holds its base traces (labels, bridges, scale), so an empty selection is an empty map, never a bare grid.
 Hover text is built from article text, so every piece is escaped: plotly renders hover labels as HTML.
-Quotes are left as they are (plotly does not decode &quot;; a quote outside a tag is plain text to it).
 """
 
 from __future__ import annotations
 
 import html
 import math
-from datetime import date
-from typing import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from pipeline.i18n import Labels
-from pipeline.query import PLACE_PREFIX, FigureRange, place_summary
+from pipeline.maplayers import MapLayers
+from pipeline.query import PLACE_PREFIX, figure_text
 
-MAP_REVISION = "event-map"
-"""Constant uirevision: the analyst's pan and zoom survive filter changes."""
-LAYER_STYLES = {"river": ("#2563eb", 4), "outline": ("#64748b", 1.5)}
-"""Colour and line width of each kind of map layer."""
+MAP_REVISION = "campaign-map"
+"""Constant uirevision: the analyst's pan and zoom survive filter changes and playback."""
 FIGURE_COLOURS = {"killed": "#b91c1c", "wounded": "#d97706"}
+BANK_COLOURS = {"left": "#2563eb", "right": "#c2410c", "": "#64748b"}
+STATUS_COLOURS = {"retaken": "#16a34a", "contested": "#f59e0b", "none": "#e2e8f0"}
+PRECISION_OPACITY = {"point": 0.9, "estimate": 0.5, "offset": 0.5}
+HALO_COLOURS = {"estimate": "#64748b", "offset": "#7c3aed"}
 QUOTE_CHARS = 90
-HOVER_COLUMNS = ["place_ar", "place_text", "place_en", "event_date", "date_start", "date_end", "event_type", "quote",
-                 "killed_low", "killed_high", "wounded_low", "wounded_high", "displaced_low", "displaced_high"]
 FALLBACK_COLOUR = "#555555"
 MILESTONE_CHARS = 34
 MILESTONE_ROWS = 5
+MAX_PLACE_LABELS = 40
+HOVER_COLUMNS = ["place_ar", "place_text", "place_en", "_when", "_until", "date_precision", "event_type", "quote",
+                 "killed_low", "killed_high", "wounded_low", "wounded_high", "displaced_low", "displaced_high",
+                 "_precision", "_coord_source", "relation", "outlet"]
+PERIOD_DAYS = {"D": 1, "W": 7}
 
 
-def esc(text: str) -> str:
+def esc(text) -> str:
     """Escape text for plotly's HTML-like labels: <, > and & only."""
-    return html.escape(text, quote=False)
+    return html.escape(str(text), quote=False)
 
 
-def _number(value) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+def place_name(row: Mapping, lang: str, ar: str = "place_ar", en: str = "place_en") -> str:
+    """A place's name in the interface language, the other one when it has none."""
+    first, second = (row.get(ar), row.get(en)) if lang == "ar" else (row.get(en), row.get(ar))
+    return str(first or second or row.get("place_text") or "")
 
 
-def _range_text(low, high) -> str:
-    """One row's figure: "" when absent, "≥ low" when open-ended."""
-    low, high = _number(low), _number(high)
-    if low is None and high is None:
-        return ""
-    if high is None:
-        return FigureRange(int(low), None).text()
-    return FigureRange(int(low if low is not None else high), int(high)).text()
+def date_text(when, until, labels: Labels, lang: str) -> str:
+    """"2017-01-24", or "2017-01-20 – 2017-01-26" for a window, or the word for undated."""
+    if when is None or pd.isna(when):
+        return labels.text("undated", lang)
+    if until is not None and not pd.isna(until) and until > when:
+        return f"{when:%Y-%m-%d} – {until:%Y-%m-%d}"
+    return f"{when:%Y-%m-%d}"
 
 
 def event_hover(row: Mapping, labels: Labels, lang: str) -> str:
-    """Hover label of one event: place (Arabic and English), date, type, figures, start of the quote; all escaped."""
-    when = row.get("event_date")
-    if pd.isna(when):
-        start, end = row.get("date_start"), row.get("date_end")
-        when_text = (f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if not pd.isna(start) and not pd.isna(end)
-                     else labels.text("undated", lang))
-    else:
-        when_text = f"{when:%Y-%m-%d}"
-    lines = [f"<b>{esc(str(row.get('place_ar') or row.get('place_text') or ''))}</b>"
-             f" / {esc(str(row.get('place_en') or ''))}",
-             f"{esc(when_text)} · {esc(labels.term('event_type', str(row.get('event_type')), lang))}"]
+    """Hover of one event: place, date, type, figures, how well it is located and the coordinate's source."""
+    lines = [f"<b>{esc(place_name(row, lang))}</b>",
+             f"{esc(date_text(row.get('_when'), row.get('_until'), labels, lang))} · "
+             f"{esc(labels.term('event_type', str(row.get('event_type')), lang))} · {esc(row.get('outlet') or '')}"]
     for kind in ("killed", "wounded", "displaced"):
-        figure = _range_text(row.get(f"{kind}_low"), row.get(f"{kind}_high"))
+        figure = figure_text(row.get(f"{kind}_low"), row.get(f"{kind}_high"))
         if figure:
             lines.append(f"{esc(labels.text(kind, lang))}: {esc(figure)}")
+    precision = labels.term("precision", str(row.get("_precision")), lang)
+    if row.get("relation"):
+        precision += f" ({labels.term('relation', str(row.get('relation')), lang)})"
+    lines.append(f"{esc(labels.text('col_geo', lang))}: {esc(precision)}")
+    source = str(row.get("_coord_source") or "")
+    if source:
+        lines.append(f"{esc(labels.text('coord_source', lang))}: {esc(source[:80])}")
     quote = str(row.get("quote") or "")
     lines.append(esc(quote[:QUOTE_CHARS] + ("…" if len(quote) > QUOTE_CHARS else "")))
     return "<br>".join(lines)
@@ -78,70 +86,265 @@ def marker_sizes(events: pd.DataFrame) -> np.ndarray:
     return np.minimum(8 + 2.5 * np.sqrt(harm), 30)
 
 
-def _layer(collection: dict, colour: str, width: float) -> dict:
-    return dict(sourcetype="geojson", source=collection, type="line", color=colour, line=dict(width=width),
-                below="traces")
+def _line(collection: dict, colour: str, width: float, dash=None) -> dict:
+    layer = dict(sourcetype="geojson", source=collection, type="line", color=colour, line=dict(width=width),
+                 below="traces")
+    if dash:
+        layer["line"]["dash"] = dash
+    return layer
 
 
-def map_figure(events: pd.DataFrame, layers: Sequence[tuple[str, dict]], center: tuple[float, float], zoom: float,
-               labels: Labels, lang: str, street_tiles: bool = False) -> go.Figure:
-    """Events as points coloured by type and sized by casualties, over a per-place aggregate layer.
+def _fill(collection: dict, colour: str) -> dict:
+    return dict(sourcetype="geojson", source=collection, type="fill", color=colour, below="traces")
 
-    `layers` are (kind, FeatureCollection) pairs of the campaign (query.map_layers): a `river` or an `outline`.
-    Each event trace carries event ids in customdata, so a map selection can filter the table. Cumulative
-    statements are left out: a total over months drawn as one point would dwarf the events it sums.
-    """
-    located = events[events["lat"].notna() & events["lon"].notna() & ~events["cumulative"]]
-    fig = go.Figure()
-    places = place_summary(located)
-    if len(places):
-        hover = [f"<b>{esc(r.place_ar)}</b> / {esc(r.place_en)}<br>{esc(labels.text('events', lang))}: {r.events}"
-                 f"<br>{esc(labels.text('killed', lang))}: {esc(_range_text(r.killed_low, r.killed_high) or '0')}"
-                 for r in places.itertuples()]
-        fig.add_trace(go.Scattermap(
-            lat=places["lat"], lon=places["lon"], mode="markers", name=labels.text("neighbourhood_layer", lang),
-            marker=dict(size=np.minimum(12 + 5 * np.sqrt(places["events"].to_numpy()), 50), color="#334155",
-                        opacity=0.25),
-            hovertext=hover, hoverinfo="text", customdata=(PLACE_PREFIX + places["place_id"]).tolist()))
-    for event_type, rows in located.groupby("event_type", sort=False, observed=True):
-        fig.add_trace(go.Scattermap(
-            lat=rows["lat"], lon=rows["lon"], mode="markers",
-            name=labels.term("event_type", event_type, lang),
-            marker=dict(size=marker_sizes(rows), color=labels.colours.get(event_type, FALLBACK_COLOUR), opacity=0.85),
+
+def _base_layers(layers: MapLayers, show_cells: bool) -> list[dict]:
+    drawn = []
+    if show_cells and len(layers.cells):
+        drawn.append(_line(layers.cells_geojson(), "rgba(100,116,139,0.35)", 0.6))
+    if layers.city_outline:
+        drawn.append(_line(layers.city_outline, "#64748b", 1.5))
+    if layers.old_city:
+        drawn += [_fill(layers.old_city, "rgba(180,83,9,0.06)"), _line(layers.old_city, "#b45309", 1.5, [2, 2])]
+    if layers.river:
+        drawn.append(_line(layers.river, "#3b82f6", 5))
+    return drawn
+
+
+def _text_trace(lat, lon, text, size: int, colour: str, name: str) -> go.Scattermap:
+    return go.Scattermap(lat=list(lat), lon=list(lon), text=list(text), mode="text", name=name, showlegend=False,
+                         textfont=dict(size=size, color=colour), hoverinfo="skip")
+
+
+def _scale_trace(layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels, lang: str):
+    """A scale bar of `scale_km` near the lower left of the opening view."""
+    span = 360 / 2 ** zoom * 1.4
+    lat = center[0] - span * 0.28
+    lon0 = center[1] - span * 0.62
+    lon1 = lon0 + layers.scale_km / (111.32 * math.cos(math.radians(lat)))
+    bar = go.Scattermap(lat=[lat, lat], lon=[lon0, lon1], mode="lines", line=dict(color="#111827", width=4),
+                        name=labels.text("scale", lang), showlegend=False, hoverinfo="skip")
+    text = _text_trace([lat + span * 0.012], [(lon0 + lon1) / 2], [labels.text("scale_text", lang, km=f"{layers.scale_km:g}")],
+                       12, "#111827", labels.text("scale", lang))
+    return [bar, text]
+
+
+def _fixed_labels(layers: MapLayers, lang: str) -> list[go.Scattermap]:
+    styles = {"bank": (15, "#1e293b"), "river": (13, "#1d4ed8"), "area": (12, "#92400e")}
+    traces = []
+    for kind, (size, colour) in styles.items():
+        chosen = [label for label in layers.labels if label.get("kind") == kind]
+        if chosen:
+            traces.append(_text_trace([c["lat"] for c in chosen], [c["lon"] for c in chosen],
+                                      [c.get(lang) or c.get("en", "") for c in chosen], size, colour, kind))
+    return traces
+
+
+def _bridges_trace(layers: MapLayers, labels: Labels, lang: str) -> list[go.Scattermap]:
+    bridges = layers.bridges
+    if bridges.empty:
+        return []
+    hover = [f"<b>{esc(place_name(b, lang, 'name_ar', 'name_en'))}</b><br>"
+             f"{esc(labels.text('col_geo', lang))}: "
+             f"{esc(labels.term('precision', 'point' if str(b.get('precision')) == '1' else 'estimate', lang))}<br>"
+             f"{esc(labels.text('coord_source', lang))}: {esc(str(b.get('source'))[:80])}"
+             for b in bridges.to_dict(orient="records")]
+    return [go.Scattermap(lat=bridges["lat"], lon=bridges["lon"], mode="markers", name=labels.text("bridges", lang),
+                          marker=dict(size=9, color="#0f172a"), hovertext=hover, hoverinfo="text")]
+
+
+def _place_labels(events: pd.DataFrame, lang: str) -> list[go.Scattermap]:
+    """Names of the places that have events in view (the busiest first), at their points."""
+    shown = events[events["_precision"].isin(("point", "estimate"))]
+    if shown.empty:
+        return []
+    busiest = shown.groupby("place_id", sort=False).agg(
+        n=("event_id", "size"), lat=("lat", "first"), lon=("lon", "first"), place_ar=("place_ar", "first"),
+        place_en=("place_en", "first")).nlargest(MAX_PLACE_LABELS, "n")
+    names = [place_name(r, lang) for r in busiest.to_dict(orient="records")]
+    return [_text_trace(busiest["lat"] + 0.0022, busiest["lon"], names, 10, "#334155", "places")]
+
+
+def _event_traces(located: pd.DataFrame, labels: Labels, lang: str) -> list[go.Scattermap]:
+    """Halos for approximate positions (estimates, offsets), then events by type with opacity by precision."""
+    traces = []
+    for precision, colour in HALO_COLOURS.items():
+        rows = located[located["_precision"] == precision]
+        if len(rows):
+            traces.append(go.Scattermap(
+                lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.term("precision", precision, lang),
+                marker=dict(size=marker_sizes(rows) + 14, color=colour, opacity=0.18), hoverinfo="skip"))
+    for event_type, rows in located.groupby("event_type", sort=True, observed=True):
+        traces.append(go.Scattermap(
+            lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.term("event_type", event_type, lang),
+            marker=dict(size=marker_sizes(rows), color=labels.colours.get(event_type, FALLBACK_COLOUR),
+                        opacity=rows["_precision"].map(PRECISION_OPACITY).fillna(0.5).tolist()),
             hovertext=[event_hover(r, labels, lang) for r in rows[HOVER_COLUMNS].to_dict(orient="records")],
-            hoverinfo="text",
-            customdata=rows["event_id"].tolist()))
-    drawn = sorted(layers, key=lambda layer: layer[0] == "river")  # the river over the outlines
-    map_layers = [_layer(collection, *LAYER_STYLES.get(kind, LAYER_STYLES["outline"])) for kind, collection in drawn]
+            hoverinfo="text", customdata=rows["event_id"].tolist()))
+    return traces
+
+
+def area_values(events: pd.DataFrame, layers: MapLayers, metric: str) -> pd.Series:
+    """Events (one per real-world event and area) or killed (low) per approximate neighbourhood area."""
+    inside = events[events["_cell"] != ""].drop_duplicates(["cluster_id", "_cell"])
+    if metric == "killed":
+        values = inside.groupby("_cell")["killed_low"].sum()
+    else:
+        values = inside.groupby("_cell").size()
+    return values.reindex(layers.cells["place_id"]).fillna(0)
+
+
+def _cell_hover(layers: MapLayers, lines: Mapping[str, list[str]], labels: Labels, lang: str) -> list[str]:
+    note = esc(labels.text("approximate_area", lang))
+    return [f"<b>{esc(place_name(c, lang, 'name_ar', 'name_en'))}</b> ({note})<br>" + "<br>".join(lines.get(c["place_id"], []))
+            for c in layers.cells.to_dict(orient="records")]
+
+
+def _areas_trace(events: pd.DataFrame, layers: MapLayers, metric: str, labels: Labels, lang: str):
+    values = area_values(events, layers, metric)
+    title = labels.text("killed" if metric == "killed" else "events", lang)
+    lines = {pid: [f"{esc(title)}: {int(v):,}"] for pid, v in values.items()}
+    return go.Choroplethmap(
+        geojson=layers.cells_geojson(), locations=layers.cells["place_id"], z=values.to_numpy(),
+        colorscale="OrRd", zmin=0, zmax=max(1.0, float(values.max())), marker=dict(opacity=0.6, line=dict(width=0.5)),
+        colorbar=dict(title=dict(text=esc(title)), thickness=12, len=0.5, x=0.99),
+        hovertext=_cell_hover(layers, lines, labels, lang), hoverinfo="text", name=labels.text("areas", lang),
+        customdata=[PLACE_PREFIX + p for p in layers.cells["place_id"]])
+
+
+def _control_trace(status: pd.Series, control: pd.DataFrame, layers: MapLayers, labels: Labels, lang: str):
+    codes = {"none": 0, "contested": 1, "retaken": 2}
+    ids = layers.cells["place_id"]
+    shown = status.reindex(ids).fillna("none")
+    facts = control.set_index("area_id") if len(control) else pd.DataFrame()
+    lines = {}
+    for pid, state in shown.items():
+        entry = [f"{esc(labels.term('status', state, lang))}"]
+        if pid in facts.index:
+            fact = facts.loc[pid]
+            if pd.notna(fact["first_retaken"]):
+                entry.append(f"{esc(labels.text('col_first_retaken', lang))}: {fact['first_retaken']:%Y-%m-%d} "
+                             f"({esc(fact['evidence_outlet'] or fact['evidence_article'])})")
+                entry.append(esc(str(fact["evidence_quote"])[:QUOTE_CHARS]))
+            if fact["conflict"]:
+                entry.append(f"⚠ {esc(labels.text('conflict', lang))}: {esc(fact['report_dates'])}")
+        lines[pid] = entry
+    scale = [[0, STATUS_COLOURS["none"]], [0.33, STATUS_COLOURS["none"]], [0.34, STATUS_COLOURS["contested"]],
+             [0.66, STATUS_COLOURS["contested"]], [0.67, STATUS_COLOURS["retaken"]], [1, STATUS_COLOURS["retaken"]]]
+    return go.Choroplethmap(
+        geojson=layers.cells_geojson(), locations=ids, z=[codes[s] for s in shown], zmin=0, zmax=2,
+        colorscale=scale, showscale=False, marker=dict(opacity=0.55, line=dict(width=0.5)),
+        hovertext=_cell_hover(layers, lines, labels, lang), hoverinfo="text", name=labels.text("control", lang))
+
+
+def _status_legend(labels: Labels, lang: str) -> list[go.Scattermap]:
+    """Legend entries for the control colours (markers with no points)."""
+    return [go.Scattermap(lat=[None], lon=[None], mode="markers", marker=dict(size=12, color=colour),
+                          name=labels.term("status", status, lang)) for status, colour in STATUS_COLOURS.items()]
+
+
+def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels,
+               lang: str, mode: str = "points", metric: str = "events", control: pd.DataFrame | None = None,
+               status: pd.Series | None = None, street_tiles: bool = False) -> go.Figure:
+    """The map in one of three modes: "points" (events by type, opacity and halo by precision), "areas" (a
+    choropleth of the approximate neighbourhood areas) or "control" (status of each area on a day).
+
+    Events located only to an area (the city, a bank, a sector) are never drawn: the page counts them beside the map.
+    """
+    located = events[events["_precision"].isin(("point", "estimate", "offset")) & ~events["cumulative"]]
+    fig = go.Figure()
+    if mode == "areas" and len(layers.cells):
+        fig.add_trace(_areas_trace(located, layers, metric, labels, lang))
+    elif mode == "control" and len(layers.cells):
+        fig.add_trace(_control_trace(status if status is not None else pd.Series(dtype=str),
+                                     control if control is not None else pd.DataFrame(), layers, labels, lang))
+        fig.add_traces(_status_legend(labels, lang))
+    else:
+        fig.add_traces(_event_traces(located, labels, lang))
+    fig.add_traces(_bridges_trace(layers, labels, lang))
+    fig.add_traces(_fixed_labels(layers, lang) + _place_labels(located, lang) + _scale_trace(layers, center, zoom, labels, lang))
     fig.update_layout(
         map=dict(style="open-street-map" if street_tiles else "white-bg",
-                 center=dict(lat=center[0], lon=center[1]), zoom=zoom, layers=map_layers),
-        uirevision=MAP_REVISION, margin=dict(l=0, r=0, t=0, b=0), height=560,
-        legend=dict(orientation="h", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.8)"))
+                 center=dict(lat=center[0], lon=center[1]), zoom=zoom,
+                 layers=_base_layers(layers, show_cells=mode == "points")),
+        uirevision=MAP_REVISION, margin=dict(l=0, r=0, t=0, b=0), height=600,
+        legend=dict(orientation="h", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.85)"))
     return fig
 
 
-def timeline_figure(counts: pd.DataFrame, milestones: pd.DataFrame, labels: Labels, lang: str,
-                    window: tuple[date, date] | None = None) -> go.Figure:
-    """Events per period stacked by type, campaign milestones as dotted lines, the map's time window shaded."""
-    fig = go.Figure()
-    for event_type, rows in counts.groupby("event_type", sort=True, observed=True):
-        fig.add_trace(go.Bar(x=rows["period"], y=rows["events"], name=labels.term("event_type", event_type, lang),
-                             marker_color=labels.colours.get(event_type, FALLBACK_COLOUR)))
+# ---------------------------------------------------------------- time
+
+def date_ticks(start: pd.Timestamp, end: pd.Timestamp, labels: Labels, lang: str) -> tuple[list, list[str]]:
+    """Tick positions and texts in the interface language: days for short spans, Mondays, or months."""
+    days = (end - start).days
+    months = labels.months.get(lang) or labels.months.get("en") or [str(m) for m in range(1, 13)]
+    if days <= 16:
+        ticks = pd.date_range(start.normalize(), end, freq="D")
+    elif days <= 120:
+        ticks = pd.date_range(start.normalize(), end, freq="W-MON")
+    else:
+        ticks = pd.date_range(start.normalize(), end, freq="MS")
+    if days > 120:
+        return list(ticks), [f"{months[t.month - 1]} {t.year}" for t in ticks]
+    return list(ticks), [f"{t.day} {months[t.month - 1]}" for t in ticks]
+
+
+def _date_axis(fig: go.Figure, start: pd.Timestamp, end: pd.Timestamp, labels: Labels, lang: str, **where):
+    values, texts = date_ticks(start, end, labels, lang)
+    fig.update_xaxes(type="date", range=[start, end], tickvals=values, ticktext=texts, **where)
+
+
+def _view_range(periods: list[pd.Timestamp], bounds: tuple[date, date], freq: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The time axis: the data padded by one period, or the campaign bounds when there is no data."""
+    width = pd.Timedelta(days=PERIOD_DAYS[freq])
+    if not periods:
+        return pd.Timestamp(bounds[0]), pd.Timestamp(bounds[1]) + pd.Timedelta(days=1)
+    return min(periods) - width, max(periods) + 2 * width
+
+
+def timeline_figure(counts: pd.DataFrame, spans: pd.DataFrame, milestones: pd.DataFrame, labels: Labels, lang: str,
+                    freq: str, bounds: tuple[date, date], window: tuple[date, date] | None = None) -> go.Figure:
+    """Events dated to a day, per day or week at their real width, stacked by bank; events dated only to a window
+    (a week, a range) drawn below as spans; milestones as dotted lines; the map's time window shaded."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.04)
+    width = pd.Timedelta(days=PERIOD_DAYS[freq])
+    for bank in ("left", "right", ""):
+        rows = counts[counts["bank"] == bank]
+        if len(rows):
+            fig.add_trace(go.Bar(x=rows["period"] + width / 2, y=rows["events"], width=width.total_seconds() * 920,
+                                 name=labels.term("bank", bank, lang), marker_color=BANK_COLOURS[bank],
+                                 hovertemplate="%{y}<extra>" + esc(labels.term("bank", bank, lang)) + "</extra>"),
+                          row=1, col=1)
+    for lane, row in enumerate(spans.itertuples()):
+        fig.add_trace(go.Scatter(x=[row.start, row.end + pd.Timedelta(days=1)], y=[lane % 6, lane % 6], mode="lines",
+                                 line=dict(color=BANK_COLOURS.get(row.bank, FALLBACK_COLOUR), width=4 + min(row.events, 8)),
+                                 showlegend=False, name=labels.text("windows", lang),
+                                 hovertemplate=esc(f"{row.start:%Y-%m-%d} – {row.end:%Y-%m-%d}: {row.events} ") +
+                                 esc(labels.text("events", lang)) + "<extra></extra>"), row=2, col=1)
+    periods = list(counts["period"]) + list(spans["start"]) + list(spans["end"])
+    start, end = _view_range(periods, bounds, freq)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
-    for n, row in enumerate(milestones.itertuples()):
+    shown = milestones[(milestones["date"] >= start) & (milestones["date"] <= end)]
+    for n, row in enumerate(shown.itertuples()):
         label = str(getattr(row, label_column))
         short = label if len(label) <= MILESTONE_CHARS else label[:MILESTONE_CHARS - 1] + "…"
-        fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
+        fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper", xref="x",
                       line=dict(color="#475569", dash="dot", width=1))
-        fig.add_annotation(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", text=esc(short),
+        fig.add_annotation(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", xref="x", text=esc(short),
                            hovertext=esc(f"{row.date:%Y-%m-%d} {label}"), showarrow=False, xanchor="left",
                            font=dict(size=9, color="#334155"), bgcolor="rgba(255,255,255,0.7)")
     if window:
         fig.add_shape(type="rect", x0=pd.Timestamp(window[0]), x1=pd.Timestamp(window[1]) + pd.Timedelta(days=1),
-                      y0=0, y1=1, yref="paper", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0))
-    fig.update_layout(barmode="stack", height=340, margin=dict(l=10, r=10, t=30, b=10),
-                      legend=dict(orientation="h", y=-0.2), yaxis_title=labels.text("events", lang))
+                      y0=0, y1=1, yref="paper", xref="x", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0))
+    if counts.empty and spans.empty:
+        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", text=esc(labels.text("no_dated", lang)),
+                           showarrow=False, font=dict(size=14, color="#64748b"))
+    _date_axis(fig, start, end, labels, lang, row=2, col=1)
+    fig.update_xaxes(type="date", range=[start, end], row=1, col=1)
+    fig.update_yaxes(title_text=esc(labels.text("events", lang)), rangemode="nonnegative", row=1, col=1)
+    fig.update_yaxes(title_text=esc(labels.text("windows", lang)), showticklabels=False, range=[-1, 6], row=2, col=1)
+    fig.update_layout(barmode="stack", height=380, margin=dict(l=10, r=10, t=30, b=10),
+                      legend=dict(orientation="h", y=-0.15))
     return fig
 
 
@@ -153,14 +356,14 @@ def _range_trace(categories, low: pd.Series, high: pd.Series, name: str, colour:
     error = dict(type="data", symmetric=False, array=spread, arrayminus=np.zeros(len(low)), width=4,
                  color=colour, thickness=2)
     symbol = np.where(open_ended, "triangle-right" if horizontal else "triangle-up", "circle")
-    text = [_range_text(lo, hi) for lo, hi in zip(low, high)]
+    text = [figure_text(lo, hi) for lo, hi in zip(low, high)]
     axes = dict(x=low, y=categories, error_x=error) if horizontal else dict(x=categories, y=low, error_y=error)
     return go.Scatter(**axes, mode="markers", name=name, marker=dict(color=colour, size=9, symbol=symbol),
                       text=text, hovertemplate="%{text}<extra>" + esc(name) + "</extra>")
 
 
 def range_figure(table: pd.DataFrame, category: str, labels: Labels, lang: str, horizontal: bool = False,
-                 height: int = 320) -> go.Figure:
+                 height: int = 320, bounds: tuple[date, date] | None = None, freq: str = "D") -> go.Figure:
     """Killed and wounded as low-high ranges per category (period, victim group or place)."""
     fig = go.Figure([_range_trace(table[category], table[f"{kind}_low"], table[f"{kind}_high"],
                                   labels.text(kind, lang), FIGURE_COLOURS[kind], horizontal)
@@ -168,4 +371,12 @@ def range_figure(table: pd.DataFrame, category: str, labels: Labels, lang: str, 
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.15))
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
+    elif bounds is not None:
+        start, end = _view_range(list(table[category]), bounds, freq)
+        _date_axis(fig, start, end, labels, lang)
+    if table.empty:
+        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", text=esc(labels.text("no_figures", lang)),
+                           showarrow=False, font=dict(size=13, color="#64748b"))
+        if horizontal:
+            fig.update_yaxes(type="linear", showticklabels=False)
     return fig

@@ -18,7 +18,16 @@ def _settings(args) -> Settings:
                     max_file_bytes=getattr(args, "max_file_bytes", Settings.max_file_bytes),
                     cache=not getattr(args, "no_cache", False), progress=getattr(args, "progress", None),
                     ner_model=Path(args.ner_model) if getattr(args, "ner_model", None) else None,
-                    geocoder_url=getattr(args, "geocoder_url", None))
+                    geocoder_url=getattr(args, "geocoder_url", None), workers=getattr(args, "workers", None),
+                    engine=getattr(args, "engine", "local"), scheduler=getattr(args, "scheduler", None))
+
+
+def default_out_for(articles: Path, settings) -> Path:
+    """The bundled corpus writes the bundled output; any other corpus a folder named after it, never the bundled one."""
+    if articles.resolve() == settings.default_corpus.resolve():
+        return settings.default_out
+    out = settings.default_out.parent / (articles.stem or "corpus")
+    return out if out.resolve() != settings.default_out.resolve() else out.with_name(out.name + "-corpus")
 
 
 def cmd_run(args) -> int:
@@ -30,7 +39,9 @@ def cmd_run(args) -> int:
         raise ConfigError(f"--articles {articles} does not exist: give a folder of .txt/.html files or a .jsonl file")
     if args.manifest and not Path(args.manifest).is_file():
         raise ConfigError(f"--manifest {args.manifest} is not a file: give a CSV with columns id,published,outlet,url,title")
-    out = Path(args.out) if args.out else settings.default_out
+    if args.out is not None and not args.out.strip():
+        raise ConfigError("--out is empty: give the folder to write the outputs into")
+    out = Path(args.out) if args.out is not None else default_out_for(articles, settings)
     summary = run_pipeline(articles, Path(args.manifest) if args.manifest else None, out, settings)
     if not args.quiet:
         print(summary.describe())
@@ -98,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--articles", metavar="PATH",
                      help="folder of .txt/.html articles or a .jsonl file (default: the campaign's corpus/)")
     run.add_argument("--manifest", metavar="FILE", help="CSV with id,published,outlet,url,title (default: manifest.csv inside PATH if present)")
-    run.add_argument("--out", metavar="DIR", help="output folder (default: data/output/<campaign>)")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: data/output/<campaign> for the bundled corpus, "
+                                                "data/output/<corpus folder name> for any other)")
     run.add_argument("--no-cache", action="store_true", help="re-extract every article instead of reusing cached results")
     run.add_argument("--max-file-bytes", type=int, default=Settings.max_file_bytes, metavar="N",
                      help=f"skip input files larger than N bytes (default {Settings.max_file_bytes})")
@@ -111,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--geocoder-url", metavar="URL",
                      help="optional: a Nominatim server (e.g. https://nominatim.openstreetmap.org) to look up names "
                           "the gazetteer lacks; rate-limited to 1 request/s, cached, bounded to the campaign box")
+    run.add_argument("--workers", type=int, metavar="N",
+                     help="worker processes (default: every core); the output is the same bytes for any N")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local: processes on this machine (default); dask: tasks on a dask.distributed cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --engine dask: an existing scheduler (e.g. tcp://10.0.0.5:8786); default: a local "
+                          "cluster of --workers processes")
     run.set_defaults(func=cmd_run)
 
     ev = sub.add_parser("evaluate", parents=common, help="score a run against a gold annotation file",

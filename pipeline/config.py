@@ -51,6 +51,14 @@ class Settings:
     """A Nominatim server (e.g. https://nominatim.openstreetmap.org): toponyms the gazetteer lacks are
     looked up there, rate-limited, cached and bounded to the campaign box (off when None)."""
     geocoder_user_agent: str = "arabic-event-map"
+    workers: int | None = None
+    """Worker processes for extraction; None means every core."""
+    engine: str = "local"
+    """`local` (this machine's processes) or `dask` (a dask.distributed cluster)."""
+    scheduler: str | None = None
+    """Address of an existing Dask scheduler; None starts a local cluster (engine `dask` only)."""
+    batch_size: int = 32
+    """Articles per unit of work sent to a worker; memory holds a few batches per worker, not the corpus."""
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -60,6 +68,14 @@ class Settings:
             raise ConfigError(f"ner_model {self.ner_model} is not a folder holding a camel-tools NER model")
         if self.geocoder_url is not None and not self.geocoder_url.startswith(("http://", "https://")):
             raise ConfigError(f"geocoder_url must start with http:// or https://, got {self.geocoder_url!r}")
+        if self.workers is not None and self.workers < 1:
+            raise ConfigError(f"workers must be 1 or more, got {self.workers}")
+        if self.engine not in ("local", "dask"):
+            raise ConfigError(f"engine must be local or dask, got {self.engine!r}")
+        if self.scheduler is not None and self.engine != "dask":
+            raise ConfigError("a scheduler address needs engine dask (--engine dask --scheduler ADDRESS)")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be 1 or more, got {self.batch_size}")
         if self.max_file_bytes <= 0:
             raise ConfigError(f"max_file_bytes must be positive, got {self.max_file_bytes}")
         if not self.campaign_dir.is_dir():

@@ -8,7 +8,9 @@ report stays a row, and one row per cluster is marked primary so totals count th
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import replace
+from typing import NamedTuple
 
 from pipeline.records import Event, Figure
 from pipeline.schema import BROAD_KINDS
@@ -80,12 +82,39 @@ def _precise(e: Event) -> bool:
     return bool(_place_key(e)) and e.place.place.kind not in BROAD_KINDS and e.place.geo_precision <= 2
 
 
+class _When(NamedTuple):
+    start: object
+    end: object
+
+
+class _Fig(NamedTuple):
+    kind: str
+    low: int
+    high: int | None
+    vague: bool
+
+
+class _Head(NamedTuple):
+    """What the rule compares of a report's first row: a few values, not the whole event."""
+
+    event_type: str
+    date: _When
+    figures: tuple
+    victims: str
+    cumulative: bool
+    article_id: str
+
+
 class _Report:
-    """One reported event: the rows that share an initial cluster_id (one row per place)."""
+    """One reported event: the rows that share an initial cluster_id (one row per place), compacted."""
+
+    __slots__ = ("head", "precise", "broad")
 
     def __init__(self, rows: list[Event]):
-        self.rows = rows
-        self.head = rows[0]
+        e = rows[0]
+        self.head = _Head(e.event_type, _When(e.date.start, e.date.end),
+                          tuple(_Fig(f.kind, f.low, f.high, f.vague) for f in e.figures), e.victims, e.cumulative,
+                          e.article_id)
         self.precise = frozenset(_place_key(e) for e in rows if _precise(e))
         self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e))
 
@@ -113,46 +142,97 @@ def _figure_weight(e: Event) -> int:
     return sum(f.low for f in e.figures if not f.vague)
 
 
+class _Cluster:
+    __slots__ = ("cluster_id", "size", "best", "primary")
+
+    def __init__(self):
+        self.cluster_id, self.size, self.best, self.primary = "", 0, None, ""
+
+    def add(self, e: Event) -> None:
+        self.cluster_id = min(self.cluster_id, e.event_id) if self.cluster_id else e.event_id
+        self.size += 1
+        key = (_figure_weight(e), e.confidence, -int(e.event_id, 16))
+        if self.best is None or key > self.best:
+            self.best, self.primary = key, e.event_id
+
+
+class DuplicateMerger:
+    """Leader clustering fed one report at a time, holding a few values per cluster rather than the events.
+
+    A report joins the first earlier cluster whose first report it matches, so a chain of partial overlaps
+    never grows into one big cluster. Candidates come from blocks: the leaders at each precise place, and
+    for reports placed only at city level the leaders of the same article, dropped when the article ends.
+    `harm_types` are the event types flagged `harm: true` in event_types.yaml (EventLexicon.harm_types).
+    """
+
+    def __init__(self, harm_types: frozenset[str]):
+        self._harm_types = harm_types
+        self._leaders: dict[int, _Report] = {}
+        self._by_key: dict[str, list[int]] = {}
+        self._article_keys: list[str] = []
+        self._clusters: dict[int, _Cluster] = {}
+        self._row_cluster: array = array("q")
+        self._n = 0
+
+    def add_events(self, events: list[Event] | tuple[Event, ...]) -> None:
+        """Rows in output order; rows sharing an initial cluster_id are one report (one event at several places)."""
+        groups: dict[str, list[Event]] = {}
+        for e in events:
+            groups.setdefault(e.cluster_id, []).append(e)
+        leader_of = {}
+        for rows in groups.values():
+            leader = self._assign(_Report(rows))
+            for e in rows:
+                self._clusters[leader].add(e)
+                leader_of[e.event_id] = leader
+        self._row_cluster.extend(leader_of[e.event_id] for e in events)
+
+    def _assign(self, r: _Report) -> int:
+        i = self._n
+        self._n += 1
+        keys = sorted(r.precise) if r.precise else [f"{r.head.article_id}|{k}" for k in sorted(r.broad)]
+        seen: set[int] = set()
+        for key in keys:
+            for candidate in self._by_key.get(key, ()):
+                if candidate not in seen:
+                    seen.add(candidate)
+                    if same_event(self._leaders[candidate], r, self._harm_types):
+                        return candidate
+        self._leaders[i] = r
+        self._clusters[i] = _Cluster()
+        for key in keys:
+            self._by_key.setdefault(key, []).append(i)
+        if not r.precise:
+            self._article_keys += keys
+        return i
+
+    def end_article(self) -> None:
+        """Leaders placed only at city level can match nothing of a later article: let them go."""
+        for key in self._article_keys:
+            for i in self._by_key.pop(key, ()):
+                self._leaders.pop(i, None)
+        self._article_keys = []
+
+    @property
+    def n_clusters(self) -> int:
+        return len(self._clusters)
+
+    def cluster_of_row(self, k: int, event_id: str) -> tuple[str, bool, int]:
+        """cluster_id, primary flag and cluster size of the k-th row added."""
+        c = self._clusters[self._row_cluster[k]]
+        return c.cluster_id, c.primary == event_id, c.size
+
+
 def merge_duplicate_events(events: list[Event], harm_types: frozenset[str]) -> list[Event]:
     """Give duplicates one cluster_id (the smallest event_id in it) and mark one primary row per cluster.
 
     The rows of one event at several places arrive sharing their cluster_id. The primary row is the
     report with the largest figures, then the highest confidence: totals take its figures once.
-    `harm_types` are the event types flagged `harm: true` in event_types.yaml (EventLexicon.harm_types).
     """
-    groups: dict[str, list[Event]] = {}
-    for e in events:
-        groups.setdefault(e.cluster_id, []).append(e)
-    reports = [_Report(rows) for rows in groups.values()]
-    # leader clustering: a report joins the first earlier cluster whose first report it matches, so a chain
-    # of partial overlaps never grows into one big cluster, and the work grows with the clusters per place
-    cluster_of: dict[int, int] = {}
-    by_key: dict[str, list[int]] = {}
-    for i, r in enumerate(reports):
-        keys = sorted(r.precise) if r.precise else [f"{r.head.article_id}|{k}" for k in sorted(r.broad)]
-        seen: set[int] = set()
-        for key in keys:
-            for leader in by_key.get(key, ()):
-                if leader not in seen:
-                    seen.add(leader)
-                    if same_event(reports[leader], r, harm_types):
-                        cluster_of[i] = leader
-                        break
-            if i in cluster_of:
-                break
-        if i not in cluster_of:
-            cluster_of[i] = i
-            for key in keys:
-                by_key.setdefault(key, []).append(i)
-
-    clusters: dict[int, list[Event]] = {}
-    for i, r in enumerate(reports):
-        clusters.setdefault(cluster_of[i], []).extend(r.rows)
+    merger = DuplicateMerger(harm_types)
+    merger.add_events(events)
     out = []
-    for members in clusters.values():
-        cluster_id = min(e.event_id for e in members)
-        primary = max(members, key=lambda e: (_figure_weight(e), e.confidence, -int(e.event_id, 16))).event_id
-        for e in members:
-            out.append(replace(e, cluster_id=cluster_id, cluster_primary=e.event_id == primary, cluster_size=len(members)))
-    order = {e.event_id: i for i, e in enumerate(events)}
-    return sorted(out, key=lambda e: order[e.event_id])
+    for k, e in enumerate(events):
+        cluster_id, primary, size = merger.cluster_of_row(k, e.event_id)
+        out.append(replace(e, cluster_id=cluster_id, cluster_primary=primary, cluster_size=size))
+    return out

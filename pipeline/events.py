@@ -7,8 +7,9 @@ places of its sentence, then of the previous sentence ("in the area"), then the 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.campaign import Campaign
@@ -16,7 +17,9 @@ from pipeline.document import Document, document_for
 from pipeline.matcher import PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.schema import WIDE_KINDS
+from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
+from pipeline.schema import WIDE_KINDS, harm_types
+from pipeline.textnorm import normalise, normalise_phrase
 
 EVENT_PLACE_ROLES = {"location", "origin"}
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
@@ -29,15 +32,48 @@ class EventLexicon:
     actors: PhraseMatcher
     """Payload: canonical actor name."""
     modality: PhraseMatcher
-    """Payload: "irrealis", "background" or "negation"."""
-    modality_window: int
+    """Payload: the kind of marker (irrealis, intent, background, negation, anaphora, attempt, shoot_down,
+    weapon_object, launch, demolished)."""
+    windows: dict
+    """Marker kind -> how many words after the marker it reaches (negative: before it; None: the whole sentence)."""
+    marker_types: dict
+    """Marker kind -> the event types it applies to, where it does not apply to all."""
+    battles: frozenset
+    """Forms of the battle and attack words that a launch makes an advance."""
     taxonomy: dict
-    """event_type -> {acled_event_type, acled_sub_event_type, harm}."""
+    """event_type -> {harm, weapon, acled_event_type, acled_sub_event_type}."""
+    agent_window: int = 5
+    recap_days: int | None = None
+    relative_pronouns: frozenset = frozenset()
+    purpose_prefix: str = ""
+    purpose_types: frozenset = frozenset()
+    demolishing: frozenset = frozenset()
+    """Forms of the words that blow up or destroy (a building after them makes a demolition)."""
+    fighter_flight: tuple = (4, frozenset(), frozenset())
+    """(window, fighter actors, civilian actors)."""
 
     @property
     def harm_types(self) -> frozenset[str]:
         """Types that kill and wound (`harm: true` in event_types.yaml)."""
-        return frozenset(t for t, spec in self.taxonomy.items() if (spec or {}).get("harm"))
+        return harm_types(self.taxonomy)
+
+
+DROPPING_MARKERS = {"irrealis", "intent", "background", "negation", "anaphora", "temporal"}
+
+
+def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
+    """Every form of every trigger word: nouns with their endings, verbs in their persons and tenses."""
+    excluded = {normalise_phrase(w) for w in triggers.get("excluded_forms") or ()}
+    phrases = []
+    for etype, words in triggers["types"].items():
+        for strength in ("strong", "weak", "generic"):
+            for w in words.get(strength) or ():
+                phrases += [(f, (etype, strength)) for f in noun_forms(w, rules)]
+            for lemma in words.get(f"{strength}_verbs") or ():
+                forms = verb_forms(lemma, rules) if " " not in lemma else [lemma]
+                phrases += [(f, (etype, strength)) for f in forms if normalise_phrase(f) not in excluded]
+    phrases += [(w, None) for w in triggers["not_events"]]
+    return phrases
 
 
 @lru_cache(maxsize=None)
@@ -46,40 +82,144 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
     lexicon_dir = campaign.lexicon_dir
     clitics = load_clitics(lexicon_dir)
     triggers = campaign.lexicon_file("event_triggers.yaml")
-    phrases = [(w, (etype, strength)) for etype, words in triggers["types"].items()
-               for strength in ("strong", "weak") for w in words.get(strength) or ()]
-    phrases += [(w, None) for w in triggers["not_events"]]
     actors = campaign.lexicon_file("actors.yaml")
-    modality = triggers["irrealis"]
+    markers, windows, marker_types = [], {}, {}
+    for kind, spec in triggers["modality"].items():
+        markers += [(w, kind) for w in spec["words"]]
+        windows[kind] = int(spec.get("window", 3))
+        if spec.get("types"):
+            marker_types[kind] = frozenset(spec["types"])
+    victims = triggers.get("combatant_victims") or {}
+    markers += [(w, "combatant") for w in victims.get("words", ())]
+    windows["combatant"] = -int(victims.get("window", 3))
+    markers += [(w, "shoot_down") for w in triggers.get("shoot_down", ())]
+    windows["shoot_down"] = None
+    objects = triggers.get("weapon_objects") or {}
+    markers += [(w, "weapon_object") for w in objects.get("words", ())]
+    windows["weapon_object"] = int(objects.get("window", 4))
+    demolition = triggers.get("demolition") or {}
+    markers += [(w, "demolished") for w in demolition.get("objects", ())]
+    windows["demolished"] = -int(demolition.get("window", 3))
+    rules = load_inflection_rules(lexicon_dir)
+    demolishing = frozenset(normalise_phrase(f) for w in demolition.get("nouns", ()) for f in noun_forms(w, rules)) \
+        | frozenset(normalise_phrase(f) for w in demolition.get("verbs", ()) for f in verb_forms(w, rules))
+    launch = triggers.get("launch") or {}
+    markers += [(w, "launch") for w in launch.get("words", ())]
+    windows["launch"] = int(launch.get("window", 4))
+    flight = triggers.get("fighter_flight") or {}
     return EventLexicon(
-        triggers=PhraseMatcher(phrases, clitics, suffixes=True),
+        triggers=PhraseMatcher(_trigger_phrases(triggers, rules), clitics, suffixes=True),
         actors=PhraseMatcher([(w, name) for name, words in actors.items() for w in words], clitics, suffixes=True),
-        modality=PhraseMatcher([(w, "irrealis") for w in modality["markers"]]
-                               + [(w, "background") for w in modality.get("background", ())]
-                               + [(w, "negation") for w in modality["negations"]], clitics),
-        modality_window=int(modality.get("window", 3)),
+        modality=PhraseMatcher(markers, clitics),
+        windows=windows,
+        marker_types=marker_types,
+        battles=frozenset(normalise_phrase(f) for w in launch.get("battles", ()) for f in noun_forms(w, rules)),
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
+        agent_window=int(triggers.get("agent_window", 5)),
+        recap_days=triggers.get("recap_days"),
+        relative_pronouns=frozenset(normalise_phrase(w) for w in triggers.get("relative_pronouns", ())),
+        purpose_prefix=normalise_phrase(triggers.get("purpose_prefix", "")),
+        purpose_types=frozenset(triggers.get("purpose_types", ())),
+        demolishing=demolishing,
+        fighter_flight=(int(flight.get("window", 4)), frozenset(flight.get("fighters", ())),
+                        frozenset(flight.get("civilians", ()))),
     )
+
+
+def _is_definite(word: str) -> bool:
+    """A word with the article, after any attached conjunction and preposition ("والتقدم", "بالهجوم")."""
+    for lead in ("", "و", "ف"):
+        for prep in ("", "ب", "ك"):
+            if word.startswith(lead + prep + "ال"):
+                return True
+        if word.startswith(lead + "لل"):
+            return True
+    return False
 
 
 def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
                   doc: Document | None = None) -> list[tuple[Trigger, str]]:
-    """Event words in text[start:end] that report something that happened, with their strength.
+    """Event words in text[start:end] (one sentence) that report something that happened, with their strength.
 
-    Words inside a no-event phrase, or within a few words after a plan/forecast/negation marker, are left out.
-    `doc` is the article analysed once (see pipeline.document); without it the text is analysed here.
+    Left out: words inside a no-event phrase; words a few words after a plan, intent, background or
+    negation marker; a definite word right after a demonstrative (an event already reported); an
+    advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
+    sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
+    word with an aircraft beside it is an air strike; a bombing word naming a weapon destroyed or
+    defused, or blowing up a building, is "other"; abducting a soldier is "other"; a battle launched
+    by the forces is an advance. `doc` is the article analysed once (see pipeline.document); without it
+    the text is analysed here.
     """
-    view = (doc or document_for(text, lexicon.triggers, lexicon.modality)).view(start, end)
-    blocked = {t for m in view.find(lexicon.modality)
-               for t in range(m.token_end, m.token_end + lexicon.modality_window)}
+    view = (doc or document_for(text, lexicon.triggers, lexicon.modality, lexicon.actors)).view(start, end)
+    tokens = view.tokens
+    reach: dict[str, set[int]] = {}
+    for m in view.find(lexicon.modality):
+        window = lexicon.windows.get(m.payload)
+        if window is None:
+            cells = range(len(tokens))
+        elif window < 0:
+            cells = range(max(0, m.token_start + window), m.token_start)
+        else:
+            cells = range(m.token_end, m.token_end + window)
+        reach.setdefault(m.payload, set()).update(cells)
+    matches = [m for m in view.find(lexicon.triggers) if m.payload is not None]
+    agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
+    actors = view.find(lexicon.actors) if matches else []
+    shot_down = bool(reach.get("shoot_down"))
     found = []
-    for m in view.find(lexicon.triggers):
-        if m.payload is None or m.token_start in blocked:
-            continue
+    for m in matches:
         etype, strength = m.payload
+        at = m.token_start
+        if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
+               for kind in DROPPING_MARKERS - {"anaphora"}):
+            continue
+        if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
+            continue
+        if etype == "advance" and at in reach.get("attempt", ()):
+            etype, strength = "clash", "strong"
+        elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
+                and at not in reach.get("launch", ())):
+            continue
+        if etype == "clash" and m.phrase in lexicon.battles and at in reach.get("launch", ()) \
+                and _nearest_actor(at, actors, lexicon.fighter_flight[0]) not in lexicon.fighter_flight[1]:
+            etype, strength = "advance", "strong"
+        if strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm") and any(
+                abs(a - at) <= lexicon.agent_window for a in agents):
+            etype, strength = "airstrike", "strong"
+        if etype == "vbied_ied" and at in reach.get("weapon_object", ()):
+            etype, strength = "other", "generic"
+        if m.phrase in lexicon.demolishing and at in reach.get("demolished", ()):
+            etype, strength = "other", "generic"
+        if etype == "abuse" and at in reach.get("combatant", ()):
+            etype = "other"
+        if shot_down and (etype == "airstrike" or (strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm"))):
+            continue
+        if etype == "displacement" and _fighters_flee(at, actors, lexicon.fighter_flight):
+            continue
         span = Span(m.span.start + start, m.span.end + start, m.span.text)
         found.append((Trigger(etype, span), strength))
     return found
+
+
+def _has_prefix(attached: str, prefix: str) -> bool:
+    """The letters attached in front of a word end with `prefix` (the article aside: "لل" and "ل" count, "ال" not)."""
+    if attached.endswith("ال"):
+        attached = attached[:-2]
+    return bool(prefix) and attached.endswith(prefix)
+
+
+def _nearest_actor(at: int, actors, window: int) -> str | None:
+    near = sorted((min(abs(a.token_start - at), abs(a.token_end - 1 - at)), a.payload) for a in actors
+                  if a.token_start - window <= at <= a.token_end - 1 + window)
+    return near[0][1] if near else None
+
+
+def _fighters_flee(at: int, actors, flight: tuple) -> bool:
+    """The actor nearest a flight word is a fighting force and no civilians are as near."""
+    window, fighters, civilians = flight
+    near = sorted((min(abs(a.token_start - at), abs(a.token_end - 1 - at)), a.payload) for a in actors
+                  if a.token_start - window <= at <= a.token_end - 1 + window)
+    return bool(near) and near[0][1] in fighters and not any(name in civilians for _, name in near)
 
 
 def find_actors(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
@@ -144,23 +284,55 @@ def _kinds(anchor: _Anchor) -> set[str]:
     return {f.kind for f in anchor.figures}
 
 
-def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
-    """Trigger words and ungoverned figures of a sentence, grouped into events.
+def _nearest(anchors: list[_Anchor], pos: int) -> _Anchor:
+    return min(anchors, key=lambda a: abs(a.span.start - pos))
 
-    Weak words (aircraft, "strike") count only in a sentence with no strong event word: beside one they
-    name a supporting actor. Several words of one type in a clause are one event unless each carries
-    its own figure of the same kind.
+
+def _joinable(etype: str, anchors: list[_Anchor], taxonomy: dict) -> list[_Anchor]:
+    """The events a generic word of this type may be part of (event_types.yaml `joins`)."""
+    joins = taxonomy.get(etype, {}).get("joins", "any")
+    if joins == "harm":
+        return [a for a in anchors if taxonomy.get(a.event_type, {}).get("harm")]
+    if joins == "weapon":
+        return [a for a in anchors if taxonomy.get(a.event_type, {}).get("weapon")]
+    return list(anchors)
+
+
+def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
+    """Trigger words and ungoverned figures of a sentence, grouped into events: one happening, one event.
+
+    Weak words (aircraft) count only in a sentence with no other event word. Generic words (attack,
+    rockets, explosion, damage, the rubble) join the nearest event of their sentence that their type may
+    be part of (`joins` in event_types.yaml), weapon words first, and only a harmful one when their
+    clause holds a toll; with none, they stand as their own type. A figure goes to the nearest harmful event of its
+    clause, else of its sentence if that event has no figure of its kind yet, else becomes an event of its own. Several words of one type in a
+    clause are one event unless each carries its own figure of the same kind.
     """
     s = facts.sentence
     triggers = list(facts.triggers)
-    if any(strength == "strong" for _, strength in triggers):
-        triggers = [(t, strength) for t, strength in triggers if strength == "strong"]
-    anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength) for t, strength in triggers]
+    if any(strength != "weak" for _, strength in triggers):
+        triggers = [(t, strength) for t, strength in triggers if strength != "weak"]
+    anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength)
+               for t, strength in triggers if strength != "generic"]
+    generic = sorted((t for t, strength in triggers if strength == "generic"),
+                     key=lambda t: not taxonomy.get(t.event_type, {}).get("weapon"))
+    tolled = {_clause_of(s, f.span.start) for f in facts.figures if f.kind in CASUALTY_KINDS}
+    for t in generic:
+        pool = _joinable(t.event_type, anchors, taxonomy)
+        if _clause_of(s, t.span.start) in tolled:  # an attack with its own toll is not part of an advance
+            pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]
+        if pool:
+            nearest = _nearest(pool, t.span.start)
+            if nearest.strength == "weak":
+                nearest.strength = "strong"
+        else:
+            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), "generic"))
     for fig in facts.figures:
         clause = _clause_of(s, fig.span.start)
-        near = [a for a in anchors if a.clause == clause and _fits(fig, a.event_type, taxonomy)]
+        fitting = [a for a in anchors if _fits(fig, a.event_type, taxonomy)]
+        near = [a for a in fitting if a.clause == clause] or [a for a in fitting if fig.kind not in _kinds(a)]
         if near:
-            min(near, key=lambda a: abs(a.span.start - fig.span.start)).figures.append(fig)
+            _nearest(near, fig.span.start).figures.append(fig)
         else:
             anchors.append(_Anchor(_figure_event_type(fig), fig.span, clause, "figure", [fig]))
     anchors.sort(key=lambda a: a.span.start)
@@ -231,7 +403,7 @@ def confidence(anchor_strength: str, place_source: str, place: PlaceMention | No
                heading: bool) -> float:
     """Documented score in [0, 1]: how much of the event rests on explicit words of its own sentence."""
     score = 0.5
-    score += {"strong": 0.2, "figure": 0.15, "weak": 0.0}[anchor_strength]
+    score += {"strong": 0.2, "figure": 0.15, "generic": 0.1, "weak": 0.0}[anchor_strength]
     score += {"clause": 0.15, "sentence": 0.1, "previous_sentence": -0.05, "city": -0.15}.get(place_source, -0.2)
     if place is not None and place.geo_precision == 1:
         score += 0.05
@@ -257,6 +429,21 @@ def _event_id(*parts) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
+def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, trigger: Span) -> bool:
+    """Dated by its own words well before the report: earlier fighting recalled, not news.
+
+    A date across a relative pronoun from the event word dates that relative clause ("near the mosque
+    from which the caliphate was declared in 2014"), not the event.
+    """
+    if lexicon.recap_days is None or date.span is None or date.end is None or not published:
+        return False
+    if (dt.date.fromisoformat(published[:10]) - date.end).days <= lexicon.recap_days:
+        return False
+    lo, hi = sorted((trigger.end, date.span.start))
+    between = normalise(sentence.text[max(0, lo - sentence.start):max(0, hi - sentence.start)]).text.split()
+    return not any(w in lexicon.relative_pronouns for w in between)
+
+
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
                           lexicon: EventLexicon, date_of, previous_places: tuple[PlaceMention, ...],
                           city: PlaceMention | None) -> list[Event]:
@@ -272,6 +459,8 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
         actors = tuple(dict.fromkeys(clause_actors or [x.actor for x in facts.actors]))
         date = date_of(a.clause, any(f.cumulative for f in a.figures) if a.figures else None)
         cumulative = date.cumulative or any(f.cumulative for f in a.figures)
+        if not cumulative and _is_recap(date, published, lexicon, facts.sentence, a.span):
+            continue
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)
         for place in a.places or [None]:
@@ -287,9 +476,63 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
                 trigger=Trigger(a.event_type, a.span),
                 confidence=confidence(a.strength, a.place_source, place, date, facts.is_heading),
                 cumulative=cumulative, victims=_victims(a.figures, list(actors)),
-                place_source=a.place_source, quote_start=facts.sentence.start, quote_end=facts.sentence.end,
+                place_source=a.place_source, anchor=a.strength, quote_start=facts.sentence.start,
+                quote_end=facts.sentence.end,
             ))
     return events
+
+
+FOLLOW_UP_SENTENCES = 2
+"""How many sentences after an event its toll may still be reported ("... 12 dead reached the hospital")."""
+FOLLOW_UP_ANCHORS = {"figure", "generic"}
+"""Events resting only on a figure or on generic words ("the bodies", "the blast") may be a follow-up."""
+
+
+def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
+    """One happening, one event: a toll or an aftermath reported in a sentence of its own right after a
+    harmful event (with no specific event word, no place and no date of its own) belongs to that event.
+
+    The toll's figures move to the event's rows unless the event already has a figure of the same kind.
+    """
+    clusters: dict[str, list[Event]] = {}
+    for e in events:
+        clusters.setdefault(e.cluster_id, []).append(e)
+    merged_into: dict[str, list[Figure]] = {}
+    dropped: set[str] = set()
+    for cid, rows in clusters.items():
+        toll = rows[0]
+        if toll.anchor not in FOLLOW_UP_ANCHORS:
+            continue
+        if toll.place_source == "clause":
+            continue
+        kinds = {f.kind for f in toll.figures}
+        for target_id, target_rows in clusters.items():
+            target = target_rows[0]
+            gap = toll.sentence_index - target.sentence_index
+            if target_id in dropped or target.anchor in FOLLOW_UP_ANCHORS or not 0 < gap <= FOLLOW_UP_SENTENCES:
+                continue
+            if not taxonomy.get(target.event_type, {}).get("harm"):
+                continue
+            if toll.anchor == "generic" and taxonomy.get(toll.event_type, {}).get("joins") == "weapon" \
+                    and not taxonomy.get(target.event_type, {}).get("weapon"):
+                continue
+            have = {f.kind for f in target.figures} | {f.kind for f in merged_into.get(target_id, [])}
+            own_date = toll.date.span is not None and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)
+            if own_date or kinds & have:
+                continue
+            merged_into.setdefault(target_id, []).extend(toll.figures)
+            dropped.add(cid)
+            break
+    out = []
+    for e in events:
+        if e.cluster_id in dropped:
+            continue
+        extra_figures = merged_into.get(e.cluster_id)
+        if extra_figures:
+            figures = e.figures + tuple(extra_figures)
+            e = replace(e, figures=figures, victims=_victims(list(figures), list(e.actors)))
+        out.append(e)
+    return out
 
 
 def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:
@@ -300,4 +543,4 @@ def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:
 
 
 __all__ = ["EventLexicon", "SentenceFacts", "build_sentence_events", "confidence", "find_actors", "find_triggers",
-           "load_event_lexicon", "located_places"]
+           "load_event_lexicon", "located_places", "merge_follow_up_tolls"]

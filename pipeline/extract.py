@@ -15,7 +15,7 @@ from pipeline.config import Settings
 from pipeline.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
 from pipeline.document import Document, analyse
 from pipeline.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
-                             load_event_lexicon)
+                             load_event_lexicon, merge_follow_up_tolls)
 from pipeline.matcher import PhraseIndex, PhraseMatcher
 from pipeline.optional import PlaceExtras, enrich_mentions, load_place_extras
 from pipeline.places import PlaceResolver, load_place_resolver
@@ -139,4 +139,4 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
             age += 1
             if age >= INHERIT_SENTENCES:
                 previous = ()
-    return ArticleResult(article, tuple(events), evidence)
+    return ArticleResult(article, tuple(merge_follow_up_tolls(events, res.events.taxonomy)), evidence)

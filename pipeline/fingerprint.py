@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,18 +44,52 @@ def data_version(*roots: Path) -> dict[str, str]:
     return versions
 
 
-def inputs_fingerprint(articles: Path, manifest: Path | None) -> str:
-    """Hash of the input corpus (every file of a folder, or the JSONL file) and of the manifest."""
-    paths = [p for p in articles.rglob("*") if p.is_file()] if articles.is_dir() else [articles]
-    root = articles if articles.is_dir() else articles.parent
-    extra = _hash_files([manifest], manifest.parent) if manifest and manifest.exists() else ""
-    return _hash_files(paths, root) + extra
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+DEFAULT_MAX_FILE_BYTES = 2_000_000
 
 
-def run_fingerprint(articles: Path, manifest: Path | None, lexicon_dir: Path, campaign_dir: Path) -> str:
+def _file_digest(path: Path, cap: int | None) -> str:
+    """Content hash of a regular file (links followed) up to `cap` bytes, else its size and time; never raises."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return f"special:{stat.S_IFMT(info.st_mode)}"
+        if cap is not None and info.st_size > cap:
+            return f"size:{info.st_size}:{info.st_mtime_ns}"
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except (OSError, ValueError) as err:
+        return f"error:{type(err).__name__}:{getattr(err, 'errno', '')}"
+
+
+def inputs_fingerprint(articles: Path, manifest: Path | None, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
+    """Hash of what a run reads: the folder's top-level names and the article files it would read (each up to the
+    size limit), or the JSONL file, and the manifest. Unreadable or special entries count by kind, never raise."""
+    digest = hashlib.sha256()
+    if articles.is_dir():
+        try:
+            names = sorted(os.listdir(articles))
+        except OSError as err:
+            names = [f"error:{err.errno}"]
+        for name in names:
+            path = articles / name
+            content = _file_digest(path, max_file_bytes) if name.lower().endswith(ARTICLE_SUFFIXES) else ""
+            digest.update(json.dumps([os.fsencode(name).hex(), content]).encode())
+    else:
+        digest.update(_file_digest(articles, None).encode())
+    if manifest is not None:
+        digest.update(b"manifest:" + _file_digest(Path(manifest), 64 * max_file_bytes).encode())
+    return digest.hexdigest()[:32]
+
+
+def run_fingerprint(articles: Path, manifest: Path | None, lexicon_dir: Path, campaign_dir: Path,
+                    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
     """One hash for everything an output depends on."""
     payload = json.dumps([code_version(), data_version(lexicon_dir, campaign_dir),
-                          inputs_fingerprint(articles, manifest)], sort_keys=True)
+                          inputs_fingerprint(Path(articles), manifest, max_file_bytes)], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

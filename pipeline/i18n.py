@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
@@ -14,7 +14,8 @@ from pipeline.errors import DataFileError
 
 LABELS_PATH = DATA_DIR / "ui" / "labels.yaml"
 FALLBACK = "en"
-TERM_GROUPS = ("ui", "event_type", "victims", "bank")
+TERM_GROUPS = ("ui", "event_type", "victims", "bank", "precision", "status", "relation", "date_precision",
+               "date_source")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,12 @@ class Labels:
     groups: dict[str, dict[str, dict[str, str]]]
     """group -> key -> language -> text."""
     colours: dict[str, str]
+    months: dict[str, list[str]]
+    """Language -> the twelve month names, for date axes."""
+
+    def with_terms(self, group: str, terms: Mapping[str, Mapping[str, str]]) -> Labels:
+        """These labels with more terms of one group (a campaign's own bank names: East bank, North bank)."""
+        return replace(self, groups={**self.groups, group: {**self.groups.get(group, {}), **terms}})
 
     def term(self, group: str, key: str, lang: str) -> str:
         """The label of a value (event type, victim group, bank); the value itself when it has none."""
@@ -46,6 +53,9 @@ def _check(path: Path, data: Any) -> None:
         for key, entry in (data.get(group) or {}).items():
             if not isinstance(entry, dict) or set(entry) != languages:
                 raise DataFileError(path, f"{group}.{key} must have exactly the languages {sorted(languages)}")
+    for lang, names in (data.get("months") or {}).items():
+        if not isinstance(names, list) or len(names) != 12:
+            raise DataFileError(path, f"months.{lang} must list twelve month names")
 
 
 @lru_cache(maxsize=None)
@@ -59,4 +69,5 @@ def load_labels(path: Path = LABELS_PATH) -> Labels:
         raise DataFileError(path, f"not valid YAML: {err}") from err
     _check(path, data)
     groups = {group: {str(k): v for k, v in (data.get(group) or {}).items()} for group in TERM_GROUPS}
-    return Labels(dict(data["languages"]), groups, dict(data.get("colours") or {}))
+    return Labels(dict(data["languages"]), groups, dict(data.get("colours") or {}),
+                  {k: list(v) for k, v in (data.get("months") or {}).items()})

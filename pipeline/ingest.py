@@ -5,14 +5,17 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from pipeline.errors import ConfigError
 from pipeline.records import Article, InputReport
@@ -54,6 +57,9 @@ class Reason:
     DUPLICATE_ID = "duplicate_id"
     MANIFEST_ROW_WITHOUT_FILE = "manifest_row_without_file"
     EXTRACTION_ERROR = "extraction_error"
+    MIXED_ENCODING = "mixed_encoding"
+    IMPLAUSIBLE_DATE = "implausible_date"
+    NOT_A_REGULAR_FILE = "not_a_regular_file"
 
 
 ALL_REASONS = tuple(value for name, value in vars(Reason).items() if name.isupper())
@@ -75,6 +81,11 @@ _BLOCK_HTML = frozenset(
     " summary".split()
 )
 _SAVE_AS_UTF8 = "save the article as a UTF-8 .txt or .html file"
+PLAUSIBLE_ANYWHERE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+"""Publication dates outside this are never plausible; a campaign narrows it (see run.published_window)."""
+MAX_MANIFEST_BYTES = 1 << 30
+_SKIPPED_HTML_EXTRA = frozenset({"svg", "math", "iframe", "object"})
+"""Elements whose content is not article text: drawings (an svg's <title> is not the page's), fallbacks."""
 
 
 @dataclass(frozen=True)
@@ -98,8 +109,8 @@ class Decoded:
 
     text: str
     encoding: str
-    replaced: int = 0
-    """Invalid UTF-8 sequences replaced with U+FFFD."""
+    notes: tuple[tuple[str, str], ...] = ()
+    """(reason, message) pairs: bytes replaced, encodings mixed."""
 
 
 @dataclass(frozen=True)
@@ -119,9 +130,27 @@ class Candidate:
 
 
 def read_corpus(
-    articles: Path, manifest: Path | None, *, max_file_bytes: int
+    articles: Path, manifest: Path | None, *, max_file_bytes: int,
+    published_window: tuple[dt.date, dt.date] | None = None,
 ) -> tuple[list[Article], list[InputReport]]:
     """Read every article under `articles`; each input yields an Article and a report row, or only a row saying why not."""
+    docs, reports = [], []
+    for report, article in iter_corpus(articles, manifest, max_file_bytes=max_file_bytes,
+                                       published_window=published_window):
+        reports.append(report)
+        if article is not None:
+            docs.append(article)
+    return docs, reports
+
+
+def iter_corpus(
+    articles: Path, manifest: Path | None, *, max_file_bytes: int,
+    published_window: tuple[dt.date, dt.date] | None = None,
+) -> Iterator[tuple[InputReport, Article | None]]:
+    """Each input in order, as its report row and its Article when it is readable; then unused manifest rows.
+
+    The paths and the manifest are checked before the first item (ConfigError), so a run stops before any work.
+    """
     articles = Path(articles)
     if not articles.exists():
         raise ConfigError(f"articles path {articles} does not exist: give a folder of .txt/.html files or a .jsonl file")
@@ -130,13 +159,16 @@ def read_corpus(
         inputs = _folder_inputs(articles, manifest_path, max_file_bytes)
     elif articles.suffix.lower() == ".jsonl":
         manifest_path = manifest
+        if not _is_regular(articles):
+            raise ConfigError(f"articles file {articles} is not a regular file (a device, FIFO or broken link):"
+                              " give a .jsonl file")
         inputs = _jsonl_inputs(articles, max_file_bytes)
     else:
         raise ConfigError(
             f"articles path {articles} is neither a folder nor a .jsonl file: give the folder that holds the article files"
         )
     rows = load_manifest(Path(manifest_path)) if manifest_path is not None else None
-    return _admit(list(inputs), rows)
+    return _admit(inputs, rows, published_window or PLAUSIBLE_ANYWHERE)
 
 
 def _implicit_manifest(folder: Path) -> Path | None:
@@ -146,40 +178,58 @@ def _implicit_manifest(folder: Path) -> Path | None:
 
 def load_manifest(path: Path) -> dict[str, ManifestRow]:
     """Parse the manifest CSV; a manifest that cannot be used at all raises ConfigError."""
+    if not _is_regular(path):
+        raise ConfigError(f"manifest {path} cannot be read: it is missing or not a regular file (a folder, device, FIFO"
+                          " or broken link); give a CSV file")
     try:
-        raw = path.read_bytes()
+        raw = _read_capped(path, MAX_MANIFEST_BYTES)
     except OSError as err:
         raise ConfigError(f"manifest {path} cannot be read: {err.strerror or err}") from err
+    if raw is None:
+        raise ConfigError(f"manifest {path} is larger than {MAX_MANIFEST_BYTES} bytes: split the corpus")
     if b"\x00" in raw:
         raise ConfigError(f"manifest {path} is not a CSV text file (it holds NUL bytes): give a UTF-8 CSV")
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ConfigError(f"manifest {path} is not UTF-8 (byte {err.start}): save it as UTF-8 CSV") from err
-    reader = csv.reader(io.StringIO(content, newline=""))
-    header = [name.strip().lower() for name in next(reader, [])]
-    if "id" not in header:
-        raise ConfigError(
-            f"manifest {path} has no 'id' column (header: {','.join(header) or 'empty'}): "
-            f"its first line must name the columns {','.join(MANIFEST_COLUMNS)}"
-        )
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     rows: dict[str, ManifestRow] = {}
-    for cells in reader:
-        line = reader.line_num
-        values = dict(zip(header, (cell.strip() for cell in cells)))
-        if not any(values.values()):
-            continue
-        article_id = values.get("id", "")
-        if not article_id:
-            raise ConfigError(f"manifest {path}, line {line}: the id is empty; give the article's file name without extension")
-        if article_id in rows:
-            raise ConfigError(f"manifest {path}, line {line}: id {article_id!r} already appears at {rows[article_id].source}")
-        published, bad_date = _parse_date(values.get("published", ""))
-        rows[article_id] = ManifestRow(
-            article_id, f"{path}:{line}", published, bad_date,
-            values.get("outlet", ""), values.get("url", ""), values.get("title", ""),
-        )
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        if "id" not in header:
+            raise ConfigError(
+                f"manifest {path} has no 'id' column (header: {','.join(header) or 'empty'}): "
+                f"its first line must name the columns {','.join(MANIFEST_COLUMNS)}"
+            )
+        start = reader.line_num + 1
+        for cells in reader:
+            line = start
+            start = reader.line_num + 1
+            _manifest_line(path, line, header, cells, rows)
+    except csv.Error as err:
+        raise ConfigError(f"manifest {path}, line {reader.line_num}: not valid CSV ({err}); check the quotes on that"
+                          " line (a value with a comma or a quote must be quoted, a quote inside doubled)") from err
     return rows
+
+
+def _manifest_line(path: Path, line: int, header: list[str], cells: list[str], rows: dict[str, ManifestRow]) -> None:
+    values = dict(zip(header, (cell.strip() for cell in cells)))
+    if not any(values.values()):
+        return
+    if any("\n" in v or "\r" in v for v in values.values()):
+        raise ConfigError(f"manifest {path}, line {line}: a value runs over several lines, usually a quote that is"
+                          " not closed; close the quote (or remove the line break inside the value)")
+    article_id = values.get("id", "")
+    if not article_id:
+        raise ConfigError(f"manifest {path}, line {line}: the id is empty; give the article's file name without extension")
+    if article_id in rows:
+        raise ConfigError(f"manifest {path}, line {line}: id {article_id!r} already appears at {rows[article_id].source}")
+    published, bad_date = _parse_date(values.get("published", ""))
+    rows[article_id] = ManifestRow(
+        article_id, f"{path}:{line}", published, bad_date,
+        values.get("outlet", ""), values.get("url", ""), values.get("title", ""),
+    )
 
 
 def _parse_date(value: str) -> tuple[dt.date | None, str]:
@@ -196,51 +246,135 @@ def _parse_date(value: str) -> tuple[dt.date | None, str]:
 
 def _folder_inputs(folder: Path, manifest: Path | None, max_file_bytes: int) -> Iterator[Candidate | InputReport]:
     """Top-level entries of the folder in name order; sub-folders are reported, not entered."""
-    manifest_resolved = Path(manifest).resolve() if manifest is not None else None
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.resolve() == manifest_resolved:
-            continue
-        if path.suffix.lower() not in ARTICLE_SUFFIXES or path.is_dir():
-            kind = "a folder (only the top level is read)" if path.is_dir() else "not an article file (.txt, .html, .htm)"
-            yield _reject(path.stem, path, Status.UNREADABLE, Reason.UNSUPPORTED_FILE_TYPE,
-                          f"{path.name} is {kind}: not read. Move its articles to the top level as .txt or .html files,"
-                          " or move it out of the folder")
-            continue
-        yield _read_file(path, max_file_bytes)
-
-
-def _read_file(path: Path, max_file_bytes: int) -> Candidate | InputReport:
+    manifest_key = _identity(Path(manifest)) if manifest is not None else None
     try:
-        size = path.stat().st_size
-        if size > max_file_bytes:
-            return _reject(path.stem, path, Status.UNREADABLE, Reason.TOO_LARGE,
-                           f"{size} bytes, above the limit of {max_file_bytes} bytes: not read. Split the file, or raise"
-                           " the limit with --max-file-bytes (Settings.max_file_bytes)")
-        raw = path.read_bytes()
+        names = sorted(os.listdir(folder))
     except OSError as err:
-        return _reject(path.stem, path, Status.UNREADABLE, Reason.READ_ERROR,
-                       f"cannot be read ({err.strerror or err}): check that the file exists and is readable")
+        raise ConfigError(f"articles folder {folder} cannot be listed: {err.strerror or err}") from err
+    for name in names:
+        path = folder / name
+        if manifest_key is not None and _identity(path) == manifest_key:
+            continue
+        yield _folder_entry(path, max_file_bytes)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Device and inode of what a path leads to, None when it leads nowhere (broken link, loop)."""
+    try:
+        info = path.stat()
+        return info.st_dev, info.st_ino
+    except (OSError, ValueError):
+        return None
+
+
+def _shown(text: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become U+FFFD, so every output can hold it."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _folder_entry(path: Path, max_file_bytes: int) -> Candidate | InputReport:
+    article_id, shown = _shown(path.stem), _shown(str(path))
+    try:
+        info = path.stat()
+    except (OSError, ValueError) as err:
+        problem = "a symbolic link loop" if getattr(err, "errno", None) == errno.ELOOP else "a broken link or unreadable entry"
+        return InputReport(article_id, shown, Status.UNREADABLE, Reason.READ_ERROR,
+                           f"{_shown(path.name)} is {problem} ({getattr(err, 'strerror', None) or err}): not read; fix or"
+                           " remove it")
+    if stat.S_ISDIR(info.st_mode) or path.suffix.lower() not in ARTICLE_SUFFIXES:
+        kind = "a folder (only the top level is read)" if stat.S_ISDIR(info.st_mode) else "not an article file (.txt, .html, .htm)"
+        return InputReport(article_id, shown, Status.UNREADABLE, Reason.UNSUPPORTED_FILE_TYPE,
+                           f"{_shown(path.name)} is {kind}: not read. Move its articles to the top level as .txt or"
+                           " .html files, or move it out of the folder")
+    if not stat.S_ISREG(info.st_mode):
+        return InputReport(article_id, shown, Status.UNREADABLE, Reason.NOT_A_REGULAR_FILE,
+                           f"{_shown(path.name)} is {_special_kind(info.st_mode)}, not a regular file: not read; save the"
+                           " article as a regular file")
+    return _read_file(path, article_id, shown, info.st_size, max_file_bytes)
+
+
+def _special_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(Path(path).stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _read_capped(path: Path, cap: int) -> bytes | None:
+    """At most cap bytes of a file, or None when it holds more; never blocks on a FIFO swapped in after the check."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        raw = fh.read(cap + 1)
+    return None if len(raw) > cap else raw
+
+
+def _too_large(article_id: str, shown: str, size: int | str, max_file_bytes: int) -> InputReport:
+    return InputReport(article_id, shown, Status.UNREADABLE, Reason.TOO_LARGE,
+                       f"{size} bytes, above the limit of {max_file_bytes} bytes: not read. Split the file, or raise"
+                       " the limit with --max-file-bytes (Settings.max_file_bytes)")
+
+
+def _read_file(path: Path, article_id: str, shown: str, size: int, max_file_bytes: int) -> Candidate | InputReport:
+    if size > max_file_bytes:
+        return _too_large(article_id, shown, size, max_file_bytes)
+    try:
+        raw = _read_capped(path, max_file_bytes)
+    except OSError as err:
+        return InputReport(article_id, shown, Status.UNREADABLE, Reason.READ_ERROR,
+                           f"cannot be read ({err.strerror or err}): check that the file exists and is readable")
+    if raw is None:
+        return _too_large(article_id, shown, f"more than {max_file_bytes}", max_file_bytes)
     decoded = decode_article_bytes(raw)
     if isinstance(decoded, InputReport):
-        return replace(decoded, article_id=path.stem, source_path=str(path))
+        return replace(decoded, article_id=article_id, source_path=shown)
     text, title = fold_newlines(decoded.text), ""
     if path.suffix.lower() in HTML_SUFFIXES:
         text, title = html_to_text(text)
-    notes = (_replaced_note(decoded.replaced),) if decoded.replaced else ()
-    return _check_text(Candidate(path.stem, str(path), text, decoded.encoding, notes, title=title))
+    return _check_text(Candidate(article_id, shown, text, decoded.encoding, decoded.notes, title=title))
 
 
 def _jsonl_inputs(path: Path, max_file_bytes: int) -> Iterator[Candidate | InputReport]:
-    """One input per non-blank line; blank lines are skipped."""
+    """One input per non-blank line; blank lines are skipped; a line is never read past the size limit."""
     try:
         handle = open(path, "rb")
     except OSError as err:
         raise ConfigError(f"articles file {path} cannot be read: {err.strerror or err}") from err
     with handle:
-        for number, raw in enumerate(handle, 1):
+        number = 0
+        while True:
+            raw = handle.readline(max_file_bytes + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > max_file_bytes and not raw.endswith(b"\n"):
+                size = len(raw) + _skip_line(handle)
+                yield InputReport("", f"{_shown(str(path))}:{number}", Status.UNREADABLE, Reason.TOO_LARGE,
+                                  f"line is {size} bytes, above the limit of {max_file_bytes} bytes: not read. Split the"
+                                  " article, or raise the limit with --max-file-bytes (Settings.max_file_bytes)")
+                continue
             entry = _jsonl_entry(raw, number, path, max_file_bytes)
             if entry is not None:
                 yield entry
+
+
+def _skip_line(handle) -> int:
+    """Read past the rest of an over-long line in bounded blocks; how many bytes it had."""
+    skipped = 0
+    while True:
+        block = handle.readline(1 << 20)
+        skipped += len(block)
+        if not block or block.endswith(b"\n"):
+            return skipped
 
 
 def _jsonl_entry(raw: bytes, number: int, path: Path, max_file_bytes: int) -> Candidate | InputReport | None:
@@ -248,12 +382,20 @@ def _jsonl_entry(raw: bytes, number: int, path: Path, max_file_bytes: int) -> Ca
         raw = raw.removeprefix(codecs.BOM_UTF8)
     if not raw.strip():
         return None
-    source = f"{path}:{number}"
-    if len(raw) > max_file_bytes:
+    source = f"{_shown(str(path))}:{number}"
+    if len(raw.rstrip(b"\r\n")) > max_file_bytes:
         return InputReport("", source, Status.UNREADABLE, Reason.TOO_LARGE,
                            f"line is {len(raw)} bytes, above the limit of {max_file_bytes} bytes: not read. Split the"
                            " article, or raise the limit with --max-file-bytes (Settings.max_file_bytes)")
     return _jsonl_line(raw, source)
+
+
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
 
 
 def _jsonl_line(raw: bytes, source: str) -> Candidate | InputReport:
@@ -263,27 +405,48 @@ def _jsonl_line(raw: bytes, source: str) -> Candidate | InputReport:
         return _bad_line(source, "", "the line is not UTF-8: save the JSONL file as UTF-8")
     except json.JSONDecodeError as err:
         return _bad_line(source, "", f"not valid JSON ({err.msg} at column {err.colno}): fix or remove the line")
+    except RecursionError:
+        return _bad_line(source, "", "the JSON is nested too deeply to read: write one flat {\"id\": ..., \"text\": ...}"
+                                     " object a line")
+    except ValueError as err:
+        return _bad_line(source, "", f"not usable JSON ({str(err)[:120]}): fix or remove the line")
     if not isinstance(record, dict):
         return _bad_line(source, "", "the line is not a JSON object: write one {\"id\": ..., \"text\": ...} object a line")
     raw_id = record.get("id")
-    article_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else ""
-    if not article_id:
-        return _bad_line(source, "", "no usable \"id\" (a non-empty string or number): add one")
+    article_id = ""
+    if isinstance(raw_id, str) or (isinstance(raw_id, int) and not isinstance(raw_id, bool) and abs(raw_id) < 10**40):
+        article_id = str(raw_id).strip()
+    if not article_id or len(article_id) > 1000:
+        return _bad_line(source, "", "no usable \"id\" (a non-empty string of at most 1000 characters, or a number of at"
+                                     " most 40 digits): add one")
     text = record.get("text")
     if not isinstance(text, str):
-        return _bad_line(source, article_id, "no \"text\" string: add the article text as \"text\"")
-    published, bad_date = _parse_date(_field(record, "published"))
+        return _bad_line(source, _shown_id(article_id), "no \"text\" string: add the article text as \"text\"")
+    fields = {name: _field(record, name) for name in ("published", "outlet", "url", "title")}
+    if any(_has_surrogates(v) for v in (article_id, text, *fields.values())):
+        return _bad_line(source, _shown_id(article_id), "a value holds an unpaired surrogate escape (such as \\ud800),"
+                                                        " which is no character: fix the export that wrote the line")
+    published, bad_date = _parse_date(fields["published"])
     notes = ((Reason.MANIFEST_BAD_DATE, _bad_date_message(bad_date, f"{source}, field \"published\"")),) if bad_date else ()
     candidate = Candidate(
         article_id, source, fold_newlines(text), "utf-8", notes, published,
-        _field(record, "outlet"), _field(record, "url"), _field(record, "title"),
+        fields["outlet"], fields["url"], fields["title"],
     )
     return _check_text(candidate)
 
 
+def _shown_id(article_id: str) -> str:
+    return article_id.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(article_id) else article_id
+
+
 def _field(record: dict, name: str) -> str:
     value = record.get(name)
-    return "" if value is None else str(value).strip()
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    try:
+        return str(value).strip()
+    except ValueError:  # an integer too long to write out
+        return ""
 
 
 def _bad_line(source: str, article_id: str, problem: str) -> InputReport:
@@ -314,14 +477,24 @@ def decode_article_bytes(raw: bytes) -> Decoded | InputReport:
         return Decoded(raw.decode(encoding), encoding)
     except UnicodeDecodeError:
         pass
-    lenient = raw.decode(encoding, errors="replace")
-    replaced = lenient.count("\ufffd") - raw.count("\ufffd".encode())
-    if replaced * 100 <= len(lenient) and has_arabic(lenient):
-        return Decoded(lenient, encoding, replaced)
+    escaped = raw.decode(encoding, errors="surrogateescape")
+    bad = b"".join(run.encode(encoding, "surrogateescape") for run in _ESCAPED.findall(escaped))
+    utf8_chars = sum(1 for c in escaped if c > "\x7f" and not "\udc80" <= c <= "\udcff")
+    if utf8_chars * 100 >= len(bad):
+        if _mostly_arabic(bad.decode("cp1256")):
+            text = _ESCAPED.sub(lambda m: m.group().encode("utf-8", "surrogateescape").decode("cp1256"), escaped)
+            return Decoded(text, f"{encoding}+cp1256", (_mixed_note(len(bad)),))
+        lenient = raw.decode(encoding, errors="replace")
+        replaced = lenient.count("\ufffd") - raw.count("\ufffd".encode())
+        return Decoded(lenient, encoding, (_replaced_note(replaced),))
     legacy = raw.decode("cp1256")
     if _mostly_arabic(legacy):
         return Decoded(legacy, "cp1256")
     return _unreadable(Reason.UNDECODABLE, f"neither UTF-8, nor Windows-1256 Arabic, nor UTF-16 with BOM: {_SAVE_AS_UTF8}")
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+"""Bytes that were not UTF-8, kept as escapes by the surrogateescape handler."""
 
 
 def _unreadable(reason: str, message: str) -> InputReport:
@@ -361,22 +534,28 @@ class _HtmlText(HTMLParser):
         self.title_parts: list[str] = []
         self.skip_depth = 0
         self.in_title = False
+        self.title_done = False
+        """Only the first <title> outside drawings names the page."""
 
     def handle_starttag(self, tag, attrs):
-        if tag in _SKIPPED_HTML:
+        if tag in _SKIPPED_HTML or tag in _SKIPPED_HTML_EXTRA:
             self.skip_depth += 1
-        elif tag == "title":
+        elif tag == "title" and not self.title_done:
             self.in_title = True
         elif tag in _BLOCK_HTML:
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
-        if tag in _SKIPPED_HTML:
+        if tag in _SKIPPED_HTML or tag in _SKIPPED_HTML_EXTRA:
             self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag == "title":
-            self.in_title = False
+        elif tag == "title" and self.in_title:
+            self.in_title, self.title_done = False, True
         elif tag in _BLOCK_HTML:
             self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in _SKIPPED_HTML and tag not in _SKIPPED_HTML_EXTRA:  # <svg/> opens nothing
+            self.handle_starttag(tag, attrs)
 
     def handle_data(self, data):
         if self.skip_depth:
@@ -384,10 +563,21 @@ class _HtmlText(HTMLParser):
         (self.title_parts if self.in_title else self.parts).append(data)
 
 
+def _without_unclosed_comment(html: str) -> str:
+    """Everything after a `<!--` that is never closed is a comment, as browsers read it, not text."""
+    pos = 0
+    while (start := html.find("<!--", pos)) >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            return html[:start]
+        pos = end + 3
+    return html
+
+
 def html_to_text(html: str) -> tuple[str, str]:
     """Visible text of an HTML page, one block a line with spaces folded, and its <title>."""
     parser = _HtmlText()
-    parser.feed(html)
+    parser.feed(_without_unclosed_comment(html))
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line), " ".join("".join(parser.title_parts).split())
@@ -410,6 +600,12 @@ def _empty_message() -> str:
     return "no text (empty or only whitespace): add the article text or remove the input"
 
 
+def _mixed_note(count: int) -> tuple[str, str]:
+    return (Reason.MIXED_ENCODING,
+            f"the file mixes encodings: {count} bytes that are not UTF-8 read as Windows-1256 Arabic, the rest as UTF-8;"
+            " check the text and re-save the file as UTF-8")
+
+
 def _replaced_note(count: int) -> tuple[str, str]:
     return (Reason.INVALID_BYTES_REPLACED,
             f"{count} invalid UTF-8 byte sequence(s) replaced with U+FFFD: the file may be truncated or damaged;"
@@ -422,17 +618,16 @@ def _bad_date_message(value: str, where: str) -> str:
 
 
 def _admit(
-    inputs: list[Candidate | InputReport], manifest: dict[str, ManifestRow] | None
-) -> tuple[list[Article], list[InputReport]]:
+    inputs: Iterable[Candidate | InputReport], manifest: dict[str, ManifestRow] | None,
+    window: tuple[dt.date, dt.date] = PLAUSIBLE_ANYWHERE,
+) -> Iterator[tuple[InputReport, Article | None]]:
     """Apply the manifest and the duplicate checks, in input order, then report manifest rows left unused."""
-    articles: list[Article] = []
-    reports: list[InputReport] = []
     first_by_id: dict[str, str] = {}
-    first_by_hash: dict[str, str] = {}
+    first_by_hash: dict[bytes, str] = {}
     used_rows: set[str] = set()
     for item in inputs:
         if isinstance(item, InputReport):
-            reports.append(item)
+            yield item, None
             continue
         digest = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
         facts = dict(chars=len(item.text), sha256=digest, encoding=item.encoding)
@@ -440,31 +635,29 @@ def _admit(
         if row is not None:
             used_rows.add(row.article_id)
         if item.article_id in first_by_id:
-            reports.append(InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_ID,
-                                       f"id {item.article_id!r} already read from {first_by_id[item.article_id]}: not"
-                                       " read again; rename one of them if both are articles", **facts))
+            yield InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_ID,
+                              f"id {item.article_id!r} already read from {first_by_id[item.article_id]}: not"
+                              " read again; rename one of them if both are articles", **facts), None
             continue
-        if digest in first_by_hash:
-            reports.append(InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_CONTENT,
-                                       f"same text as article {first_by_hash[digest]!r}: counted once, under that id",
-                                       **facts))
+        key = bytes.fromhex(digest)
+        if key in first_by_hash:
+            yield InputReport(item.article_id, item.source_path, Status.DUPLICATE, Reason.DUPLICATE_CONTENT,
+                              f"same text as article {first_by_hash[key]!r}: counted once, under that id", **facts), None
             continue
         first_by_id[item.article_id] = item.source_path
-        first_by_hash[digest] = item.article_id
-        article, notes = _with_metadata(item, digest, row, manifest is not None)
-        articles.append(article)
+        first_by_hash[key] = item.article_id
+        article, notes = _with_metadata(item, digest, row, manifest is not None, window)
         reason, message = notes[0] if notes else ("", "")
-        reports.append(InputReport(
+        yield InputReport(
             article.article_id, article.source_path, Status.OK, reason, "; ".join(m for _, m in notes),
             published=article.published.isoformat() if article.published else "",
             date_source=article.date_source, **facts,
-        ))
+        ), article
     for row in (manifest or {}).values():
         if row.article_id not in used_rows:
-            reports.append(InputReport(row.article_id, row.source, Status.MISSING, Reason.MANIFEST_ROW_WITHOUT_FILE,
-                                       f"the manifest names {row.article_id!r} but no input has that id: check the"
-                                       " file name (the id is the name without extension) or remove the row"))
-    return articles, reports
+            yield InputReport(row.article_id, row.source, Status.MISSING, Reason.MANIFEST_ROW_WITHOUT_FILE,
+                              f"the manifest names {row.article_id!r} but no input has that id: check the"
+                              " file name (the id is the name without extension) or remove the row"), None
 
 
 def _manifest_row(manifest: dict[str, ManifestRow] | None, item: Candidate) -> ManifestRow | None:
@@ -475,7 +668,8 @@ def _manifest_row(manifest: dict[str, ManifestRow] | None, item: Candidate) -> M
 
 
 def _with_metadata(
-    item: Candidate, digest: str, row: ManifestRow | None, has_manifest: bool
+    item: Candidate, digest: str, row: ManifestRow | None, has_manifest: bool,
+    window: tuple[dt.date, dt.date] = PLAUSIBLE_ANYWHERE,
 ) -> tuple[Article, tuple[tuple[str, str], ...]]:
     """The Article with manifest values first, then the input's own; notes in order of importance."""
     notes = list(item.notes)
@@ -485,6 +679,12 @@ def _with_metadata(
         notes.append((Reason.NOT_IN_MANIFEST, "no manifest row: publication date will be inferred from the text"
                       f" (add a row with id {item.article_id!r} to set it)"))
     published = (row.published if row else None) or item.published
+    if published is not None and not window[0] <= published <= window[1]:
+        notes.append((Reason.IMPLAUSIBLE_DATE,
+                      f"published {published.isoformat()} is outside the plausible window {window[0].isoformat()} to"
+                      f" {window[1].isoformat()} (the campaign's, with a margin): ignored, the date will be inferred"
+                      " from the text; fix the value"))
+        published = None
     article = Article(
         article_id=item.article_id,
         text=item.text,

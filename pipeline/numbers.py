@@ -35,6 +35,8 @@ class NumberMention:
     high: int | None
     words: str
     """The normalised words the number was read from."""
+    scale: int = 1
+    """The scale word that ends the number (1000 for "15 ألف"), 1 without one."""
 
 
 @dataclass(frozen=True)
@@ -117,34 +119,38 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, wo
             i = match.token_end
             continue
         if digits and digits["prefix"] in lexicon.clitic_prefixes:
-            start, end, groups, gaps = tok.start + len(digits["prefix"]), tok.end, [digits["digits"]], []
+            start, end = tok.start + len(digits["prefix"]), tok.end
+            groups, separators = [digits["digits"]], []
             while i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
                 gap, nxt = norm.text[end:tokens[i + 1].start], tokens[i + 1]
-                if not (gap in _THOUSANDS_SEPARATORS and len(nxt.text) == 3) and gap not in _DECIMAL_POINTS:
+                if gap not in _THOUSANDS_SEPARATORS + _DECIMAL_POINTS:
                     break
                 groups.append(nxt.text)
-                gaps.append(gap)
+                separators.append(gap)
                 end, i = nxt.end, i + 1
-            text = _digit_run(groups, gaps)
+            text = _digit_run(groups, separators)
             if text is not None:
                 atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
         i += 1
     return atoms
 
 
-def _digit_run(groups: list[str], gaps: list[str]) -> str | None:
-    """The number a run of digit groups spells, or None when it is no count (a dotted date, a version).
+def _digit_run(groups: list[str], separators: list[str]) -> str | None:
+    """Digit groups joined by separators as the digits of one number, or None when they are no number.
 
-    One decimal point gives a decimal ("2.5"); thousands separators, or points between groups of three
-    after the first ("1.200.000"), give a whole number; anything else with two points or more is not a count.
+    Three-digit groups after commas or after two or more dots are thousands (1,200 or 1.200.000); one
+    dot is a decimal point (2.5); other dotted runs are dates (12.3.2017, 2017.03.05), left to dates.py.
     """
-    points = sum(gap in _DECIMAL_POINTS for gap in gaps)
-    if points == 0:
-        return "".join(groups)
-    if points == 1 and gaps[-1] in _DECIMAL_POINTS:
-        return "".join(groups[:-1]) + "." + groups[-1]
-    if points == len(gaps) and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
-        return "".join(groups)
+    if not separators:
+        return groups[0]
+    thousands = all(len(g) == 3 for g in groups[1:])
+    dots = sum(sep in _DECIMAL_POINTS for sep in separators)
+    if dots == 0:
+        return "".join(groups) if thousands else None
+    if dots == len(separators) and dots >= 2:
+        return "".join(groups) if thousands else None
+    if len(separators) == 1:
+        return groups[0] + "." + groups[1]
     return None
 
 
@@ -212,7 +218,8 @@ def _mention(norm: NormalisedText, run: list[_Atom], value: float,
     if vague is not None:
         return NumberMention(vague[0], Span(start, end, norm.original[start:end]), True, vague[0], vague[1], words)
     number = int(value)
-    return NumberMention(number, Span(start, end, norm.original[start:end]), False, number, number, words)
+    scale = run[-1].word.scale if len(run) > 1 and run[-1].word.scale else 1
+    return NumberMention(number, Span(start, end, norm.original[start:end]), False, number, number, words, scale)
 
 
 def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tuple[int, int]]) -> list[NumberMention]:

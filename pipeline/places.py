@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geopy.distance import distance
+from rapidfuzz import fuzz
 
 from pipeline.campaign import Campaign
 from pipeline.document import Document, document_for
@@ -46,6 +47,14 @@ class PlaceType:
     unknown_names: bool = False
     bare_reference: bool = False
     sector: bool = False
+    quoted_names_only: bool = False
+    """Unknown names only in quotes (مطعم "…"): "مستشفى ميداني" is no name."""
+    numbered_names: bool = False
+    """A number right after the word is a name (حي 90)."""
+    definite_names_only: bool = False
+    """Unknown names only with the article or in quotes: "منطقة آخذة في الانكماش" is no name."""
+    head_in_name: bool = False
+    """The word is part of the name (تلة الزعتر، هضبة الكرامة): kept in the span of an unknown name."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class PlaceWord:
     many: bool
     """Plural or dual: opens a list (أحياء، قريتي)."""
     definite: bool = False
+    dual: bool = False
+    """A dual (حيي، قريتي) names exactly the places after it, so an unknown definite name there is a name."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,8 @@ class DirectionWord:
 class Alias:
     place: Place
     needs_context: bool
+    variant: bool = False
+    """A spelling made by rule (spelling_variants), not written in aliases.csv."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +120,26 @@ class PlaceGrammar:
     place_words: tuple[PlaceWord, ...]
     demonstratives: tuple[str, ...]
     back_reference_max_chars: int
-    ordinals: tuple[str, ...]
+    ordinals: tuple[tuple[str, int], ...]
+    """(ordinal word, number): مشيرفة الثالثة is sub-area 3 of al-Mushairifa."""
     list_separators: frozenset[str]
+    list_openers: frozenset[str]
+    """Marks that may stand between a plural place word and its list (أحياء/ السلام، القرى التالية: ...)."""
     quotes: frozenset[str]
     brackets: frozenset[str]
     cues: tuple[tuple[str, str], ...]
     """(phrase, role)."""
     not_origin_before: frozenset[str]
+    proximity_before: frozenset[str]
+    """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
+    fire_words: frozenset[str]
+    fire_window: int
+    source_speakers: frozenset[str]
+    residence_words: frozenset[str]
+    colon_list_window: int
     locators: tuple[str, ...]
+    proximity_locators: frozenset[str]
+    """Locators after which the next place is only near the one before (الملاصقة لحي الفاروق)."""
     enclosing_locators: frozenset[str]
     """Locators after which a place always encloses the one before, whatever its size (وسط)."""
     of_words: frozenset[str]
@@ -132,6 +157,10 @@ class PlaceGrammar:
     banks: tuple[tuple[str, str], ...]
     """(phrase, bank): `left`/`right` by the river's flow, or the compass side the phrase names (`west`)
     until a campaign says which bank lies there (`for_campaign`)."""
+    variants: "SpellingRules"
+    fuzzy_min_score: float = 88.0
+    fuzzy_margin: float = 4.0
+    fuzzy_min_letters: int = 5
 
     def for_campaign(self, campaign: Campaign) -> PlaceGrammar:
         """The grammar with the campaign's banks: compass bank phrases and city sectors get the bank on that side."""
@@ -141,6 +170,44 @@ class PlaceGrammar:
         return replace(self, directions=tuple(words.values()),
                        direction_phrases=tuple((phrase, words[w]) for phrase, w in self.direction_phrases),
                        banks=tuple((phrase, bank) for phrase, bank in banks if bank))
+
+
+@dataclass(frozen=True)
+class SpellingRules:
+    """How the spellings of one name vary (place_words.yaml `spelling_variants`)."""
+
+    drop_letters: tuple[str, ...] = ()
+    final_drop: tuple[str, ...] = ()
+    final_swaps: tuple[tuple[str, str], ...] = ()
+    letter_swaps: tuple[tuple[str, str], ...] = ()
+    construct: bool = False
+    min_letters: int = 4
+
+
+def spelling_variants(phrase: str, rules: SpellingRules, article: str) -> set[str]:
+    """Other spellings of a normalised name, one change each; the name itself is not included."""
+    words = phrase.split()
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        has_article = word.startswith(article) and len(word) > len(article) + 2
+        stem = word[len(article):] if has_article else word
+        if len(stem) < rules.min_letters or not any("\u0621" <= c <= "\u06d3" for c in stem):
+            continue
+        head = article if has_article else ""
+        forms = {stem[:j] + stem[j + 1:] for j in range(1, len(stem) - 1) if stem[j] in rules.drop_letters}
+        forms |= {stem[:-1] for c in rules.final_drop if stem.endswith(c)}
+        for a, b in rules.final_swaps:
+            forms |= {stem[:-1] + y for x, y in ((a, b), (b, a)) if stem.endswith(x)}
+        for a, b in rules.letter_swaps:
+            for x, y in ((a, b), (b, a)):
+                if x in stem:
+                    forms.add(stem.replace(x, y))
+                    forms |= {stem[:j] + y + stem[j + 1:] for j, c in enumerate(stem) if c == x}
+        out |= {" ".join(words[:i] + [head + f] + words[i + 1:]) for f in forms
+                if f != stem and len(f) >= rules.min_letters}
+    if rules.construct and len(words) > 1 and words[0].startswith(article) and len(words[0]) > len(article) + 2:
+        out.add(" ".join([words[0][len(article):]] + words[1:]))
+    return out
 
 
 def _require(path: Path, data: dict, key: str):
@@ -157,14 +224,17 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
     words, dirs = load_yaml(words_path), load_yaml(dirs_path)
     types = {}
     for name, spec in _require(words_path, words, "types").items():
+        unknown = spec.get("unknown_names")
         types[name] = PlaceType(name, frozenset(_require(words_path, spec, "kinds")), int(_require(words_path, spec, "rank")),
-                                bool(spec.get("unknown_names")), bool(spec.get("bare_reference")), bool(spec.get("sector")))
+                                bool(unknown), bool(spec.get("bare_reference")), bool(spec.get("sector")),
+                                unknown == "quoted", bool(spec.get("numbered_names")), unknown == "definite",
+                                bool(spec.get("head_in_name")))
     place_words = []
     for n, row in enumerate(_require(words_path, words, "place_words")):
-        if row.get("type") not in types or row.get("number") not in ("one", "many"):
-            raise DataFileError(words_path, f"place_words entry {n}: type must be one of {sorted(types)}, number one or many")
+        if row.get("type") not in types or row.get("number") not in ("one", "two", "many"):
+            raise DataFileError(words_path, f"place_words entry {n}: type must be one of {sorted(types)}, number one, two or many")
         for form in row["forms"]:
-            place_words.append(PlaceWord(form, types[row["type"]], row["number"] == "many"))
+            place_words.append(PlaceWord(form, types[row["type"]], row["number"] != "one", dual=row["number"] == "two"))
     roles = _require(words_path, words, "roles")
     cues = tuple((phrase, role) for role, phrases in roles.items() for phrase in phrases)
     directions, direction_phrases = [], []
@@ -178,18 +248,39 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
             directions.append(word)
             direction_phrases += [(phrase, word) for phrase in row.get(key) or ()]
     banks = tuple((phrase, bank) for bank, phrases in _require(dirs_path, dirs, "banks").items() for phrase in phrases)
+    try:
+        ordinals = tuple((w, int(number)) for number, forms in _require(words_path, words, "ordinals").items() for w in forms)
+        spelling = words.get("spelling_variants") or {}
+        variants = SpellingRules(tuple(spelling.get("drop_letters") or ()), tuple(spelling.get("final_drop") or ()),
+                                 tuple(tuple(normalise_phrase(x) for x in pair) for pair in spelling.get("final_swaps") or ()),
+                                 tuple(tuple(pair) for pair in spelling.get("letter_swaps") or ()),
+                                 bool(spelling.get("construct")), int(spelling.get("min_letters", 4)))
+    except (AttributeError, TypeError, ValueError) as err:
+        raise DataFileError(words_path, f"ordinals need a number and a list of words; spelling_variants lists of letters: {err}") from err
+
+    def norm_set(key: str) -> frozenset[str]:
+        return frozenset(normalise_phrase(w) for w in words.get(key) or ())
+
     return PlaceGrammar(
         types=types,
         place_words=tuple(place_words),
         demonstratives=tuple(_require(words_path, words, "demonstratives")),
         back_reference_max_chars=int(words.get("back_reference_max_chars", 800)),
-        ordinals=tuple(_require(words_path, words, "ordinals")),
+        ordinals=ordinals,
         list_separators=frozenset(_require(words_path, words, "list_separators")),
+        list_openers=frozenset(words.get("list_openers") or ()),
         quotes=frozenset(_require(words_path, words, "quotes")),
         brackets=frozenset(_require(words_path, words, "brackets")),
         cues=cues,
-        not_origin_before=frozenset(normalise_phrase(w) for w in words.get("not_origin_before") or ()),
+        not_origin_before=norm_set("not_origin_before"),
+        proximity_before=norm_set("proximity_before"),
+        fire_words=norm_set("fire_words"),
+        fire_window=int(words.get("fire_window", 5)),
+        source_speakers=norm_set("source_speakers"),
+        residence_words=norm_set("residence_words"),
+        colon_list_window=int(words.get("colon_list_window", 12)),
         locators=tuple(_require(words_path, words, "locators")),
+        proximity_locators=frozenset(words.get("proximity_locators") or ()),
         name_separators=tuple(words.get("name_separators") or ()),
         enclosing_locators=frozenset(words.get("enclosing_locators") or ()),
         of_words=frozenset(normalise_phrase(w) for w in _require(words_path, words, "of_words")),
@@ -201,6 +292,10 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         offset_km={k: float(v) for k, v in _require(dirs_path, dirs, "offset_km").items()},
         kind_ranks={k: int(v) for k, v in _require(words_path, words, "kind_ranks").items()},
         banks=banks,
+        variants=variants,
+        fuzzy_min_score=float(words.get("fuzzy_min_score", 88)),
+        fuzzy_margin=float(words.get("fuzzy_margin", 4)),
+        fuzzy_min_letters=int(words.get("fuzzy_min_letters", 5)),
     )
 
 
@@ -222,6 +317,9 @@ class _Draft:
     world: WorldPlace | None = None
     sector: Place | None = None
     """A synthetic city sector (North-west Mosul), with its point already computed."""
+    parts: tuple[Place, ...] = ()
+    """For a numbered sub-area (مشيرفة الثالثة), the places it is a part of; a following bare ordinal
+    (والثانية) names another part of the same places."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +359,8 @@ class _ListContext:
     role: str
     licensed: bool
     rank: int
+    word: PlaceWord | None = None
+    """The place word that opened the list: later items it does not know are still names of its type."""
 
 
 # ---------------------------------------------------------------- resolver
@@ -292,6 +392,7 @@ class PlaceResolver:
         for name, wp in world:
             add(name, wp)
         separators = {normalise_phrase(w) for w in grammar.name_separators}
+        spellings: list[tuple[str, object, bool]] = []
         for alias in gazetteer.aliases:
             key = normalise_phrase(alias.alias_ar)
             if set(key.split()[1:-1]) & separators:
@@ -301,6 +402,10 @@ class PlaceResolver:
             ambiguous = key in world_names or first.isdigit()
             add(alias.alias_ar, Alias(gazetteer.places[alias.place_id],
                                       not self_licensed and (alias.needs_context or ambiguous)))
+            spellings.append((key, alias, self_licensed))
+        self._fuzzy_names = tuple((self._bare(key), gazetteer.places[alias.place_id]) for key, alias, licensed in spellings
+                                  if not licensed and len(key.split()) <= 3
+                                  and len(self._bare(key)) >= grammar.fuzzy_min_letters)
         for phrase, word in grammar.direction_phrases:
             add(phrase, word)
         for phrase, bank in grammar.banks:
@@ -308,11 +413,24 @@ class PlaceResolver:
         for phrase, role in grammar.cues:
             add(phrase, Cue(role))
         for phrase in grammar.locators:
-            add(phrase, Tag("locator", phrase))
-        for phrase in grammar.ordinals:
-            add(phrase, Tag("ordinal", phrase))
+            # a locator written with a detached ل (التابعة ل) is matched without it; the ل is on the next word
+            add(phrase[:-2] if phrase.endswith(" ل") else phrase, Tag("locator", phrase))
+        for phrase, number in grammar.ordinals:
+            add(phrase, Tag("ordinal", str(number)))
         for phrase in grammar.demonstratives:
             add(phrase, Tag("demonstrative", phrase))
+        known = set(entries) | world_names | grammar.name_stops
+        variants: dict[str, set[tuple[str, bool]]] = {}
+        for key, alias, self_licensed in spellings:
+            for variant in spelling_variants(key, grammar.variants, clitics.article) - known:
+                variants.setdefault(variant, set()).add((alias.place_id, self_licensed))
+            if self_licensed and len(key.split()) > 1 and " ".join(key.split()[1:]) not in known:
+                # "حي الكنيسة" is also "الكنيسة" on a list of places
+                variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
+        for variant, targets in variants.items():
+            if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
+                (place_id, self_licensed), *_ = targets
+                add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
         self.matcher = PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics)
 
     # ------------------------------------------------------------ public API
@@ -337,7 +455,23 @@ class PlaceResolver:
         doc = doc or self.document(text)
         drafts = self.analyse(text, doc=doc)
         sentences = list(doc.sentences) if drafts else []
-        return tuple(self._finish(d, drafts, sentences) for d in drafts)
+        return tuple(self._finish(d, drafts, sentences) for d in self._near_when_alone(drafts, sentences))
+
+    def _near_when_alone(self, drafts: list[_Draft], sentences) -> list[_Draft]:
+        """A place named only as near something is where the event was when its sentence names no other.
+
+        "هجمات قرب قرية الفاضلية" happened near al-Fadiliya; in "انفجرت قرب مطعم في تقاطع المصارف" the junction
+        is the place and the restaurant only a landmark.
+        """
+        starts = [s.start for s in sentences]
+
+        def sentence_of(d: _Draft) -> int:
+            return bisect.bisect_right(starts, d.span.start) - 1
+
+        located = {sentence_of(d) for d in drafts if d.role in ("location", "origin")
+                   and any(p.kind in LOCAL_KINDS for p in d.candidates)}
+        return [replace(d, role="location", notes=d.notes + ("near",))
+                if d.role == "proximity" and d.candidates and sentence_of(d) not in located else d for d in drafts]
 
     # ------------------------------------------------------------ parsing
 
@@ -358,16 +492,21 @@ class PlaceResolver:
 
     def _phrase(self, doc: _Doc, t: int, before: list[_Draft]) -> tuple[list[_Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
-        role = "location"
+        role, note = "location", ""
         cues = doc.entries(t, Cue)
         if cues:
-            role = cues[0].role
-            if role == "origin" and t > 0 and self._is_partitive(doc.words[t - 1]):
-                role = "location"
+            role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
-        head, t_end, ctx = self._head(doc, t, before, role)
+        opener = self._colon_list_word(doc, t) if not cues else None
+        if opener is not None:
+            draft, t_end = self._name(doc, t, opener, licensed=True, role=role, in_list=True)
+            head, ctx = ([draft], _ListContext(role, True, opener.type.rank, opener)) if draft else ([], None)
+        else:
+            head, t_end, ctx = self._head(doc, t, before, role)
         if not head:
             return [], t
+        if note:
+            head = [replace(d, notes=d.notes + (note,)) for d in head]
         found = list(head)
         while True:
             tail, t_end = self._tails(doc, t_end, ctx, before + found)
@@ -380,7 +519,65 @@ class PlaceResolver:
                 break
             found += item
             t_end, ctx = u_end, item_ctx
-        return found, t_end
+        return self._situated(doc, t, found), t_end
+
+    def _cue_role(self, doc: _Doc, t: int, role: str) -> tuple[str, str]:
+        """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
+        before = doc.words[t - 1] if t > 0 else ""
+        if role == "origin" and before:
+            if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
+                return "proximity", "distance or approach"
+            if before.isdigit() or self._is_partitive(before):
+                return "location", ""
+        if role == "destination":
+            window = range(max(0, t - self.grammar.fire_window), t)
+            if any(self._has_stem(doc.words[i], self.grammar.fire_words) for i in window
+                   if not any(c in doc.gap(j) for j in range(i + 1, t + 1) for c in ".؟!")):
+                return "location", "target of fire"
+        return role, ""
+
+    def _has_stem(self, word: str, stems: frozenset[str]) -> bool:
+        return any(stem in stems for stem, _ in word_forms(word, self.clitics))
+
+    def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
+        """The plural place word a list after a colon belongs to (تسع قرى ...، أبرزها: تل حاجم، ...)."""
+        if t >= len(doc.words) or ":" not in doc.gap(t):
+            return None
+        for i in range(t - 1, max(-1, t - 1 - self.grammar.colon_list_window), -1):
+            if any(c in doc.gap(i + 1) for c in ".؟!") and i + 1 < t:
+                return None
+            words = [w for w in doc.entries(i, PlaceWord) if w.many]
+            if words:
+                return words[0]
+        return None
+
+    def _situated(self, doc: _Doc, t: int, found: list[_Draft]) -> list[_Draft]:
+        """Places named as where a source spoke or where people now live are not the event's place.
+
+        "أفاد طبيب في مستشفى برطلة" (a facility after a speaker), "نازحون يقيمون في مخيم الخازر" (a camp after
+        a word of living there). t is the token of the first place.
+        """
+        if not found or found[0].role != "location" or t <= 0:
+            return found
+        m = doc.at.get(t)
+        i = t - 1
+        if doc.words[i] == "في":
+            i -= 1
+        elif not (m and m.prefix and m.prefix[-1] in "ب"):
+            return found
+        words = doc.words[max(0, i - 1):i + 1]
+        head = found[0]
+        kinds = {p.kind for p in head.candidates}
+        role = ""
+        if any(self._has_stem(w, self.grammar.source_speakers) for w in words) and \
+                (kinds & {"landmark", "camp"} or head.word_type in ("site", "camp")):
+            role = "source"
+        elif any(self._has_stem(w, self.grammar.residence_words) for w in words) and \
+                ("camp" in kinds or head.word_type == "camp"):
+            role = "residence"
+        if not role:
+            return found
+        return [replace(d, role=role) if d.role == head.role else d for d in found]
 
     def _is_partitive(self, word: str) -> bool:
         return any(stem in self.grammar.not_origin_before for stem, _ in word_forms(word, self.clitics))
@@ -416,11 +613,20 @@ class PlaceResolver:
         return max(self.grammar.kind_ranks.get(k, 1) for k in kinds)
 
     def _item(self, doc: _Doc, u: int, ctx: _ListContext, before: list[_Draft]):
-        """A further item of a list: [place word] name."""
+        """A further item of a list: [place word] name, or a bare ordinal (الهرمات الأولى والثانية)."""
         words = doc.entries(u, PlaceWord)
         if words and not words[0].definite:
             return self._after_place_word(doc, u, words[0], before, ctx.role)
-        draft, u_end = self._name(doc, u, None, licensed=ctx.licensed, role=ctx.role)
+        ordinals = doc.tags(u, "ordinal")
+        if ordinals and before and before[-1].parts:
+            previous = before[-1]
+            span = doc.span(u, u + 1)
+            parents = tuple(p for p in previous.parts)
+            number = int(ordinals[0].value)
+            draft = replace(previous, span=span, candidates=tuple(self._sub_area(p, number, span.text) for p in parents),
+                            notes=(f"part {number}",))
+            return [draft], u + 1, ctx
+        draft, u_end = self._name(doc, u, ctx.word, licensed=ctx.licensed, role=ctx.role, in_list=True)
         if draft is None:
             return [], u, ctx
         return [draft], u_end, replace(ctx, rank=self._rank(draft, None))
@@ -432,12 +638,23 @@ class PlaceResolver:
             return self._definite_place_word(doc, t, word, before, role)
         if doc.tags(n, "demonstrative"):
             return self._back_reference(doc, t, doc.at[n].token_end, before, role)
-        if n >= len(doc.words) or not self._only_quotes_between(doc.gap(n)):
+        gap = doc.gap(n)
+        if n >= len(doc.words) or not (self._only_quotes_between(gap) or (word.many and self._list_opening(gap))):
             return [], t, None
         draft, t_end = self._name(doc, n, word, licensed=True, role=role)
+        if draft is None and word.type.head_in_name:
+            draft, t_end = self._unknown_name(doc, t, word, role)
+        elif draft is not None and word.type.head_in_name and draft.candidates:
+            draft = replace(draft, span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
         if draft is None:
             return [], t, None
-        return [draft], t_end, _ListContext(role, True, word.type.rank)
+        return [draft], t_end, _ListContext(role, True, word.type.rank, word if word.type.unknown_names else None)
+
+    def _list_opening(self, gap: str) -> bool:
+        """A slash or colon between a plural place word and its list: "أحياء/ السلام والوحدة"."""
+        marks = gap.strip()
+        return bool(marks) and all(c in self.grammar.list_openers or c.isspace() or c in self.grammar.quotes
+                                   or c in self.grammar.brackets for c in marks)
 
     def _definite_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[_Draft], role: str):
         """المحور الشرقي (a sector), المدينة (the city), المنطقة (the place just named)."""
@@ -491,23 +708,62 @@ class PlaceResolver:
                 break
         return _Draft(span, (self.city,), role=role, notes=("the city",), word_type="city")
 
-    def _name(self, doc: _Doc, t: int, word: PlaceWord | None, *, licensed: bool, role: str):
-        """A gazetteer name, an out-of-area name, a bank phrase or (after a place word) an unknown name."""
+    def _name(self, doc: _Doc, t: int, word: PlaceWord | None, *, licensed: bool, role: str, in_list: bool = False):
+        """A gazetteer name, an out-of-area name, a bank phrase or (after a place word) an unknown name.
+
+        A name followed by an ordinal is a numbered sub-area (مشيرفة الثالثة); one followed by a direction
+        adjective is that part of the place (وادي العين الشمالية).
+        """
         if t >= len(doc.words):
             return None, t
         m = doc.at.get(t)
         draft = None
         if m is not None:
             draft, t_end = self._known_name(doc, m, word, licensed, role)
+        local_word = word is not None and word.type.unknown_names and word.type.name not in ("city", "governorate")
+        if draft is not None and draft.world is not None and local_word:
+            draft = None  # "حي الجزائر" is a quarter, not Algeria
         if draft is None and word is not None and word.type.unknown_names:
-            draft, t_end = self._unknown_name(doc, t, word, role)
+            draft, t_end = self._unknown_name(doc, t, word, role, in_list=in_list)
         if draft is None:
             return None, t
-        ordinals = doc.tags(t_end, "ordinal") if doc.gap(t_end).strip() == "" else []
-        if ordinals:
-            draft = replace(draft, notes=draft.notes + (f"ordinal {ordinals[0].value}",))
+        if draft.candidates and not draft.sector and not draft.parts:
+            number = self._ordinal_ending(m) if m is not None and t_end == m.token_end else None
+            ordinals = doc.tags(t_end, "ordinal") if doc.gap(t_end).strip() == "" else []
+            if ordinals:
+                number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
+                draft = replace(draft, span=self._extended(doc, draft.span, t_end))
+            if number is not None:
+                draft = replace(draft, parts=draft.candidates, notes=draft.notes + (f"part {number}",),
+                                candidates=tuple(self._sub_area(p, number, draft.span.text) for p in draft.candidates))
+        adjectives = [d for d in doc.entries(t_end, DirectionWord) if d.usage == "adjective"] \
+            if doc.gap(t_end).strip() == "" and not draft.sector and draft.world is None else []
+        if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
+            relation = adjectives[0].direction.relation
             t_end = doc.at[t_end].token_end
+            draft = replace(draft, span=self._extended(doc, draft.span, t_end),
+                            relation=relation if draft.candidates else "", notes=draft.notes + (f"{relation} part",))
         return draft, t_end
+
+    def _extended(self, doc: _Doc, span: Span, t_end: int) -> Span:
+        """The span stretched to the end of token t_end - 1."""
+        _, end = doc.norm.to_original(doc.starts[t_end - 1], doc.ends[t_end - 1])
+        return Span(span.start, end, doc.text[span.start:end])
+
+    def _ordinal_ending(self, m: Match) -> int | None:
+        """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
+        last = m.phrase.split()[-1]
+        return next((n for w, n in self.grammar.ordinals if normalise_phrase(w) == last), None) \
+            if len(m.phrase.split()) > 1 else None
+
+    def _sub_area(self, parent: Place, number: int, written: str) -> Place:
+        """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
+        ordinal = written.split()[-1]
+        base = parent.name_ar[:-len(ordinal)].strip() if parent.name_ar.endswith(ordinal) else parent.name_ar
+        return replace(parent, place_id=f"{parent.place_id}_{number}", name_ar=f"{base} {ordinal}",
+                       name_en=f"{parent.name_en} (part {number})", parent_id=parent.place_id,
+                       precision=max(2, parent.precision),
+                       source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
     def _known_name(self, doc: _Doc, m: Match, word: PlaceWord | None, licensed: bool, role: str):
         aliases = [p for p in m.payload if isinstance(p, Alias)]
@@ -518,7 +774,7 @@ class PlaceResolver:
         banks = [p for p in m.payload if isinstance(p, Tag) and p.name == "bank"]
         word_type = word.type.name if word else ""
         if usable:
-            draft = _Draft(m.span, tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
+            draft = _Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
             return self._with_bank_tail(doc, m, draft) if self._is_bank_district(draft) else (draft, m.token_end)
         world = [p for p in m.payload if isinstance(p, WorldPlace)]
         if world:
@@ -564,23 +820,87 @@ class PlaceResolver:
             return m.token_end
         return n
 
-    def _unknown_name(self, doc: _Doc, t: int, word: PlaceWord, role: str):
-        """One to three words after a place word (or a quoted name) that the gazetteer does not know."""
-        quoted = any(q in doc.gap(t) for q in self.grammar.quotes)
-        if word.many and not quoted:
-            return None, t  # "مخيمات تؤوي": after a plural, only a quoted name is taken on trust
+    def _unquoted(self, doc: _Doc, m: Match) -> Span:
+        """The span of an alias match without a place word cut off by a quote (ناحية "بادوش" -> بادوش)."""
+        for i in range(m.token_end - 1, m.token_start, -1):
+            if any(q in doc.gap(i) for q in self.grammar.quotes | self.grammar.brackets):
+                return doc.span(i, m.token_end)
+        return m.span
+
+    def _unknown_name(self, doc: _Doc, t: int, word: PlaceWord, role: str, *, in_list: bool = False):
+        """One to three words after a place word (or a quoted name) that the gazetteer does not know.
+
+        After a plural only a quoted name is taken on trust ("مخيمات تؤوي"), but a later item of a list of
+        places, or a definite name after a dual (حيي سومر والساهرون), is a name when it ends where the list
+        item ends. A close spelling of a gazetteer name of a fitting kind resolves to that place.
+        """
+        quoted = doc.gap(t).rstrip()[-1:] in self.grammar.quotes
+        definite = doc.words[t].startswith(self.clitics.article)
+        if (word.type.quoted_names_only or (word.type.definite_names_only and not definite)) and not quoted:
+            return None, t
+        trusted = quoted or not word.many
+        bounded = not trusted and (in_list or (word.dual and definite))
+        if not trusted and not bounded:
+            return None, t
         limit = 5 if quoted else 3
-        last = t
+        last, ended = t, False
         while last < len(doc.words) and last - t < limit:
             w = doc.words[last]
             if last > t and (doc.gap(last).strip() or w in self.grammar.list_conjunctions or doc.at.get(last)):
+                ended = True
                 break  # punctuation, a closing quote, a conjunction or a known word ends the name
-            if not quoted and (self._stops_name(w) or self._starts_with_conjunction(w) or doc.at.get(last)):
+            known = doc.at.get(last) if last > t or not self._world_only(doc.at.get(last)) else None
+            numbered = last == t and word.type.numbered_names and w.isdigit()
+            if not quoted and ((self._stops_name(w) and not numbered) or self._starts_with_conjunction(w) or known):
+                ended = True
                 break  # "بث حي ومباشر", "قرية صغيرة": not names
             last += 1
-        if last == t:
+        ended = ended or last == len(doc.words) or bool(doc.gap(last).strip()) or self._ends_name(doc, last)
+        if last == t or (bounded and not ended):
             return None, t
-        return _Draft(doc.span(t, last), role=role, notes=("unresolved",), word_type=word.type.name), last
+        span = doc.span(t, last) if doc.at.get(t) is None else self._plain_span(doc, t, last)
+        place = self._similar_place(normalise_phrase(span.text), word)
+        if place is not None:
+            return _Draft(span, (place,), role=role, notes=("similar spelling",), word_type=word.type.name), last
+        return _Draft(span, role=role, notes=("unresolved",), word_type=word.type.name), last
+
+    def _plain_span(self, doc: _Doc, t: int, last: int) -> Span:
+        m = doc.at[t]
+        s, e = doc.norm.to_original(m.norm_start, doc.ends[last - 1])
+        return Span(s, e, doc.text[s:e])
+
+    def _world_only(self, m: Match | None) -> bool:
+        """A match that is only an out-of-area name (الجزائر), which a local place word overrides."""
+        return m is not None and all(isinstance(p, WorldPlace) for p in m.payload)
+
+    def _ends_name(self, doc: _Doc, n: int) -> bool:
+        """Whether the word at n cannot continue a name: a conjunction, a stop word or a known phrase."""
+        if n >= len(doc.words):
+            return True
+        w = doc.words[n]
+        return w in self.grammar.list_conjunctions or self._starts_with_conjunction(w) or self._stops_name(w) \
+            or doc.at.get(n) is not None
+
+    def _similar_place(self, name: str, word: PlaceWord) -> Place | None:
+        """The one gazetteer place of a fitting kind whose name is spelt almost like this one, else None."""
+        bare = self._bare(name)
+        if len(bare) < self.grammar.fuzzy_min_letters:
+            return None
+        scored = sorted(((fuzz.ratio(bare, key), place) for key, place in self._fuzzy_names
+                         if place.kind in word.type.kinds and abs(len(key) - len(bare)) <= 2),
+                        key=lambda x: -x[0])
+        if not scored or scored[0][0] < self.grammar.fuzzy_min_score:
+            return None
+        best = scored[0][1]
+        rivals = [score for score, place in scored[1:] if place.place_id != best.place_id]
+        if rivals and rivals[0] > scored[0][0] - self.grammar.fuzzy_margin:
+            return None
+        return best
+
+    def _bare(self, key: str) -> str:
+        """A normalised name without the article of its first word, for comparing spellings."""
+        article = self.clitics.article
+        return key[len(article):] if key.startswith(article) and len(key) > len(article) + 2 else key
 
     def _stops_name(self, word: str) -> bool:
         return word.isdigit() or any(stem in self.grammar.name_stops for stem, _ in word_forms(word, self.clitics))
@@ -626,7 +946,14 @@ class PlaceResolver:
     def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[_Draft]):
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[_Draft] = []
-        while ctx is not None and t < len(doc.words) and not doc.gap(t).strip():
+        while ctx is not None and t < len(doc.words) and doc.gap(t).strip() in ("", "(", "["):
+            if doc.gap(t).strip():  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
+                item, t_end, _ = self._head(doc, t, before + found, "reference")
+                if not item or doc.gap(t_end).strip()[:1] not in (")", "]"):
+                    break
+                found += [replace(d, role="reference") for d in item]
+                t = t_end
+                continue
             directions = doc.entries(t, DirectionWord)
             if any(d.usage == "pronoun" for d in directions):
                 t = doc.at[t].token_end
@@ -644,6 +971,8 @@ class PlaceResolver:
             start = doc.at[t].token_end if locators else t
             if not locators and not self._has_attached_locator(doc, t):
                 break
+            if locators and locators[0].value.endswith(" ل") and not self._has_attached_locator(doc, start):
+                break  # "التابعة" needs its ل on the next word: "التابعة لبلدة الشورة"
             item, t_end, _ = self._head_without_direction(doc, start, before + found, "reference")
             if not item:
                 direction = [d for d in doc.entries(start, DirectionWord) if d.usage == "form"]
@@ -651,10 +980,11 @@ class PlaceResolver:
                 item, t_end = (relative[0], relative[1]) if relative else ([], t)
             if not item:
                 break
-            always = locators and locators[0].value in self.grammar.enclosing_locators
+            near = bool(locators) and locators[0].value in self.grammar.proximity_locators
+            always = near or (locators and locators[0].value in self.grammar.enclosing_locators)
             if not always and self._rank(item[0], None) <= ctx.rank:
                 break
-            found += [replace(d, role="reference") for d in item]
+            found += [replace(d, role="proximity" if near else "reference") for d in item]
             t = t_end
         return found, t
 
@@ -716,6 +1046,8 @@ class PlaceResolver:
         if d.relation:
             bearing = next(w.direction.bearing for w in self.grammar.directions if w.direction.relation == d.relation)
             lat, lon = self._offset(place, bearing)
+            precision = max(2, precision)
+        if "near" in d.notes:
             precision = max(2, precision)
         bank = place.bank if place.bank in RIVER_BANKS else ""
         return PlaceMention(d.span, place, lat, lon, precision, bank, d.role, d.relation, "; ".join(notes))

@@ -6,7 +6,6 @@ filter kept it). Undated events and cumulative statements are always totalled ap
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -17,8 +16,9 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from pipeline import schema
+from pipeline import safe_csv, schema
 
 FIGURE_KINDS = schema.FIGURE_KINDS
 FIGURE_COLUMNS = tuple(f"{kind}_{end}" for kind in FIGURE_KINDS for end in ("low", "high"))
@@ -30,7 +30,12 @@ EVENT_COLUMNS = schema.names()
 BANK_ORDER = schema.RIVER_BANKS + ("",)
 PARAM_NAMES = {"date_from": "from", "date_to": "to", "places": "place", "event_types": "type", "actors": "actor",
                "victims": "victims", "outlets": "outlet", "include_undated": "undated",
-               "include_cumulative": "cumulative", "min_confidence": "conf"}
+               "include_cumulative": "cumulative", "min_confidence": "conf", "precisions": "precision"}
+BROAD_KINDS = schema.BROAD_KINDS
+"""Places that are areas: an event located only to one of them is never drawn as a point."""
+PRECISIONS = ("point", "estimate", "offset", "area", "none")
+"""How well an event is located: a sourced point of its place, an estimated point, a point offset from a named
+place ("south of X"), only an area (the city, a bank, a sector), or nowhere."""
 
 
 # ---------------------------------------------------------------- loading
@@ -64,9 +69,38 @@ def normalise_events(raw: pd.DataFrame) -> pd.DataFrame:
     df["_until"] = until.where(~(until < df["_when"]), df["_when"])
     df["_undated"] = df["undated"] | df["_when"].isna()
     df["_actors"] = "; " + df["actors"] + "; "
+    df["_precision"] = geo_precision_class(df)
+    df["_coord_source"] = ""
+    df["_cell"] = ""
     for column in ("cluster_id", "place_id", "article_id"):
         df[f"_{column}_code"] = pd.factorize(df[column])[0]
     return df.reset_index(drop=True)
+
+
+def geo_precision_class(df: pd.DataFrame, placeholders: Iterable[str] = ()) -> pd.Series:
+    """One of PRECISIONS per row; a place whose coordinate is a placeholder (shared with others) is an area."""
+    located = df["lat"].notna() & df["lon"].notna()
+    area = (df["geo_precision"] >= 3) | df["place_kind"].isin(BROAD_KINDS) | df["place_id"].isin(set(placeholders))
+    return pd.Series(np.select(
+        [~located, area, df["relation"] != "", df["geo_precision"] == 2],
+        ["none", "area", "offset", "estimate"], "point"), index=df.index)
+
+
+def with_places(events: pd.DataFrame, places: pd.DataFrame, placeholders: Iterable[str] = (),
+                cells: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Events joined to the gazetteer: the coordinate's source, precision classes that know placeholder points,
+    and the approximate neighbourhood cell (`_cell`) each point-located event falls in."""
+    df = events.copy()
+    if len(places):
+        source = places.drop_duplicates("place_id").set_index("place_id")["source"]
+        df["_coord_source"] = df["place_id"].map(source).fillna("").astype(str)
+    df["_precision"] = geo_precision_class(df, placeholders)
+    if cells is not None and len(cells):
+        from pipeline.maplayers import cell_of_points
+        pointed = (df["_precision"].isin(("point", "estimate", "offset"))).to_numpy()
+        found = cell_of_points(cells, df["lat"].to_numpy(float), df["lon"].to_numpy(float))
+        df["_cell"] = np.where(pointed, found, "")
+    return df
 
 
 def empty_events() -> pd.DataFrame:
@@ -120,15 +154,13 @@ def milestones_frame(campaign) -> pd.DataFrame:
 
 
 def places_frame(campaign) -> pd.DataFrame:
-    """The campaign's gazetteer names and banks, for labels of places."""
-    columns = ["place_id", "name_ar", "name_en", "kind", "bank"]
-    return pd.DataFrame([(p.place_id, p.name_ar, p.name_en, p.kind, p.bank) for p in campaign.places.values()],
-                        columns=columns)
-
-
-def map_layers(campaign) -> list[tuple[str, dict]]:
-    """(kind, FeatureCollection) of every readable map layer of the campaign: the river, then outlines."""
-    return [(layer.kind, collection) for layer in campaign.layers if (collection := layer.load()) is not None]
+    """The campaign's gazetteer: names, kind, bank, parent, point, precision and the coordinate's source."""
+    columns = ["place_id", "name_ar", "name_en", "kind", "bank", "parent_id", "lat", "lon", "precision", "source"]
+    table = pd.DataFrame([(p.place_id, p.name_ar, p.name_en, p.kind, p.bank, p.parent_id, p.lat, p.lon, p.precision,
+                           p.source) for p in campaign.places.values()], columns=columns)
+    for column in ("lat", "lon"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    return table
 
 
 # ---------------------------------------------------------------- filtering
@@ -149,6 +181,8 @@ class Filters:
     include_cumulative: bool = True
     """Keep statements of totals over a period (they are never summed with daily events)."""
     min_confidence: float = 0.0
+    precisions: tuple[str, ...] = ()
+    """Geo-precision classes to keep (PRECISIONS); empty keeps all."""
 
 
 def filter_events(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -174,7 +208,18 @@ def filter_events(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= ~events["cumulative"].to_numpy()
     if filters.min_confidence > 0:
         keep &= (events["confidence"] >= filters.min_confidence).to_numpy()
+    if filters.precisions:
+        keep &= events["_precision"].isin(filters.precisions).to_numpy()
     return events[keep]
+
+
+def dated_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows a dated view (map, timeline, main table) shows: undated events are listed apart."""
+    return events[~events["_undated"].to_numpy()]
+
+
+def undated_events(events: pd.DataFrame) -> pd.DataFrame:
+    return events[events["_undated"].to_numpy()]
 
 
 def select_events(events: pd.DataFrame, event_ids: Iterable[str]) -> pd.DataFrame:
@@ -226,6 +271,7 @@ def filters_from_params(params: Mapping[str, list[str]]) -> Filters:
              for name in ("include_undated", "include_cumulative")}
     lists = {name: tuple(v for v in params.get(PARAM_NAMES[name], []) if v)
              for name in ("places", "event_types", "actors", "victims", "outlets")}
+    lists["precisions"] = tuple(v for v in params.get("precision", []) if v in PRECISIONS)
     return Filters(date_from=_parse_date(_one(params, "from")), date_to=_parse_date(_one(params, "to")),
                    min_confidence=confidence, **flags, **lists)
 
@@ -375,6 +421,45 @@ def events_over_time(events: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     return counts.sort_values(["period", "event_type"]).reset_index(drop=True)
 
 
+def _day_mask(events: pd.DataFrame) -> np.ndarray:
+    """Daily rows dated to one day (their window is a single day)."""
+    return _daily_mask(events) & (events["_until"] <= events["_when"]).to_numpy()
+
+
+def events_by_bank_over_time(events: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
+    """Events dated to a single day, per day or week (Monday) and bank: period, bank, events."""
+    rows = _cluster_rows(events, _day_mask(events), ["_when", "bank"])
+    bank = rows["bank"].where(rows["bank"].isin(("left", "right")), "")
+    counts = (pd.DataFrame({"period": _period(rows["_when"], freq), "bank": bank})
+              .groupby(["period", "bank"], observed=True).size().rename("events").reset_index())
+    return counts.sort_values(["period", "bank"]).reset_index(drop=True)
+
+
+def window_spans(events: pd.DataFrame) -> pd.DataFrame:
+    """Events dated only to a window (a week, a range): start, end, bank, events per distinct window."""
+    mask = _daily_mask(events) & (events["_until"] > events["_when"]).to_numpy()
+    rows = _cluster_rows(events, mask, ["_when", "_until", "bank"])
+    bank = rows["bank"].where(rows["bank"].isin(("left", "right")), "")
+    spans = (pd.DataFrame({"start": rows["_when"], "end": rows["_until"], "bank": bank})
+             .groupby(["start", "end", "bank"], observed=True).size().rename("events").reset_index())
+    return spans.sort_values(["start", "end"]).reset_index(drop=True)
+
+
+def area_level_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Real-world events located only to an area (the city, a bank, a sector) or nowhere, per place: never drawn
+    on the map as points, so the page lists them beside it."""
+    mask = _daily_mask(events) & events["_precision"].isin(("area", "none")).to_numpy()
+    rows = _cluster_place_rows(events, mask, ["place_id", "place_ar", "place_en", "_precision"])
+    counts = rows.groupby(["place_id", "place_ar", "place_en"], observed=True).size().rename("events").reset_index()
+    return counts.sort_values(["events", "place_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def area_level_events(events: pd.DataFrame) -> int:
+    """How many real-world events area_level_counts covers (an event at two areas counts once)."""
+    mask = _daily_mask(events) & events["_precision"].isin(("area", "none")).to_numpy()
+    return len(_cluster_rows(events, mask, ["cluster_id"]))
+
+
 def _figure_sums(rows: pd.DataFrame, keys: list[str], kinds: Iterable[str]) -> pd.DataFrame:
     """events and low/high sums per group; an open-ended high makes the group's high NaN ("at least low")."""
     parts = {key: rows[key] for key in keys}
@@ -477,7 +562,7 @@ def campaign_phases(campaign) -> list[Phase]:
 
     A preset whose milestone is missing from the calendar is left out, so a partial calendar still works.
     """
-    by_id = {**campaign.milestone_dates(), "window": None}
+    by_id = campaign.milestone_dates()
     phases = []
     for preset in campaign.phases:
         start = campaign.window[0] if preset.start == "window" else by_id.get(preset.start)
@@ -505,10 +590,6 @@ def export_table(events: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def to_csv_bytes(events: pd.DataFrame) -> bytes:
-    return export_table(events).to_csv(index=False, quoting=csv.QUOTE_MINIMAL).encode("utf-8")
-
-
 def to_parquet_bytes(events: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     export_table(events).to_parquet(buffer, index=False)
@@ -533,3 +614,183 @@ def to_geojson_bytes(events: pd.DataFrame) -> bytes:
                  "properties": {k: _json_value(v) for k, v in row.items()}}
                 for row in located.to_dict(orient="records")]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def figure_text(low, high) -> str:
+    """One row's figure: "" when absent, "23–40" for a range, "≥ 23" when open-ended."""
+    low = None if low is None or pd.isna(low) else int(low)
+    high = None if high is None or pd.isna(high) else int(high)
+    if low is None and high is None:
+        return ""
+    return FigureRange(low if low is not None else high, high).text()
+
+
+# ---------------------------------------------------------------- control of the city
+
+CONFLICT_DAYS = 7
+"""Two reports of the same place retaken more than this many days apart are shown as conflicting."""
+FIGHTING_TYPES = ("clash", "shelling", "airstrike", "vbied_ied", "sniper")
+ARABIC_MARKS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ـ": None} | {chr(c): None for c in range(0x064B, 0x0653)})
+
+
+def load_control_words(lexicon_dir: Path) -> tuple[str, ...]:
+    """The stems of control_words.yaml that make an advance report a report of a place retaken."""
+    try:
+        data = yaml.safe_load((lexicon_dir / "control_words.yaml").read_text(encoding="utf-8")) or {}
+    except OSError:
+        return ()
+    return tuple(str(w).translate(ARABIC_MARKS) for w in data.get("retaken") or ())
+
+
+def reports_retaken(triggers: pd.Series, words: Iterable[str]) -> np.ndarray:
+    """Whether each trigger (with an attached و or ف dropped) begins with a retaken stem."""
+    words = tuple(words)
+    plain = triggers.astype(str).str.translate(ARABIC_MARKS).str.replace(r"^[وف](?=..)", "", regex=True)
+    return plain.str.startswith(words).to_numpy(bool) if words else np.zeros(len(triggers), dtype=bool)
+
+
+CONTROL_COLUMNS = ["area_id", "first_retaken", "evidence_quote", "evidence_outlet", "evidence_article",
+                   "evidence_event", "reports", "conflict", "report_dates", "first_advance", "fighting_after"]
+
+
+def control_table(events: pd.DataFrame, words: Iterable[str]) -> pd.DataFrame:
+    """Per neighbourhood area (or place outside the city): the first date it is reported retaken, with the quote and
+    outlet as evidence, the first date of any advance report, and conflicts: retaken reports more than
+    CONFLICT_DAYS apart, or fighting reported there after that.
+
+    Only dated events located to a point count; an area-level advance ("east Mosul") says nothing of a neighbourhood.
+    """
+    dated = events[~events["_undated"] & events["_precision"].isin(("point", "estimate", "offset"))]
+    area = dated["_cell"].where(dated["_cell"] != "", dated["place_id"])
+    dated = dated.assign(area_id=area)
+    advance = dated[dated["event_type"] == "advance"]
+    retaken = advance[reports_retaken(advance["trigger_text"], words)].sort_values(["_when", "event_id"])
+    if retaken.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in CONTROL_COLUMNS})
+    first = retaken.drop_duplicates("area_id").set_index("area_id")
+    per_article = retaken.drop_duplicates(["area_id", "article_id"])
+    table = pd.DataFrame({
+        "first_retaken": first["_when"], "evidence_quote": first["quote"], "evidence_outlet": first["outlet"],
+        "evidence_article": first["article_id"], "evidence_event": first["event_id"],
+        "reports": per_article.groupby("area_id").size()})
+    spread = per_article.groupby("area_id")["_when"].agg(lambda s: (s.max() - s.min()).days)
+    dates = per_article.groupby("area_id").apply(
+        lambda g: "; ".join(f"{w:%Y-%m-%d} ({o or a})" for w, o, a in zip(g["_when"], g["outlet"], g["article_id"])),
+        include_groups=False)
+    table["report_dates"] = dates
+    table["first_advance"] = advance.groupby("area_id")["_when"].min()
+    fights = dated[dated["event_type"].isin(FIGHTING_TYPES)][["area_id", "_when"]]
+    later = fights.join(table["first_retaken"], on="area_id")
+    later = later[later["_when"] > later["first_retaken"] + pd.Timedelta(days=CONFLICT_DAYS)]
+    table["fighting_after"] = later.groupby("area_id").size().reindex(table.index).fillna(0).astype(int)
+    table["conflict"] = (spread.reindex(table.index) > CONFLICT_DAYS) | (table["fighting_after"] > 0)
+    return table.reset_index()[CONTROL_COLUMNS].sort_values(["first_retaken", "area_id"]).reset_index(drop=True)
+
+
+def control_at(table: pd.DataFrame, day: date) -> pd.Series:
+    """Status of each area on a day: "retaken" once reported retaken, "contested" once forces are reported
+    advancing there, otherwise "none" (no report yet: not a claim about who held it)."""
+    moment = pd.Timestamp(day)
+    status = np.where(table["first_retaken"] <= moment, "retaken",
+                      np.where(table["first_advance"] <= moment, "contested", "none"))
+    return pd.Series(status, index=table["area_id"].to_numpy())
+
+
+def milestone_check(table: pd.DataFrame, areas: pd.DataFrame, milestones: pd.DataFrame,
+                    bank_milestones: Mapping[str, str]) -> pd.DataFrame:
+    """Per bank: its milestone (bank declared retaken) and how the first-retaken dates of its neighbourhoods
+    compare: reported retaken by then, only after it, and never reported retaken."""
+    by_id = {row.milestone_id: row.date for row in milestones.itertuples()}
+    rows = []
+    for bank, milestone in bank_milestones.items():
+        when = by_id.get(milestone)
+        ids = set(areas.loc[areas["bank"] == bank, "place_id"])
+        mine = table[table["area_id"].isin(ids)]
+        late = mine[mine["first_retaken"] > when] if when is not None else mine.iloc[0:0]
+        rows.append({"bank": bank, "milestone": milestone, "date": when, "areas": len(ids),
+                     "retaken_by_milestone": int((mine["first_retaken"] <= when).sum()) if when is not None else 0,
+                     "retaken_after": len(late), "never_reported": len(ids) - len(mine),
+                     "after": "; ".join(f"{a} {d:%Y-%m-%d}" for a, d in zip(late["area_id"], late["first_retaken"]))})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- analyst exports
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark (so spreadsheet programs read the Arabic), formulas neutralised."""
+    return "\ufeff".encode("utf-8") + safe_csv.frame_csv_bytes(table)
+
+
+def _joined(values: pd.Series) -> str:
+    return "; ".join(dict.fromkeys(v for v in values if v))
+
+
+def events_export(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per real-world event: its primary row, with every place and every source of the cluster listed."""
+    table = export_table(_cluster_rows(events)).set_index("cluster_id")
+    groups = events.groupby("cluster_id", sort=False)
+    names = events["place_en"].where(events["place_en"] != "", events["place_ar"])
+    extra = pd.DataFrame({
+        "places": names.groupby(events["cluster_id"], sort=False).agg(_joined),
+        "place_ids": groups["place_id"].agg(_joined),
+        "sources": (events["outlet"] + " " + events["url"]).str.strip().groupby(events["cluster_id"], sort=False)
+        .agg(_joined),
+        "articles": groups["article_id"].agg(_joined),
+        "reports": groups["article_id"].nunique()})
+    return table.join(extra).reset_index()
+
+
+def _time_precision(rows: pd.DataFrame) -> np.ndarray:
+    """ACLED's time_precision: 1 a known day, 2 within a week, 3 a longer window."""
+    span = (rows["_until"] - rows["_when"]).dt.days.fillna(99)
+    return np.where((rows["date_precision"] == "day") & (span == 0), 1, np.where(span <= 7, 2, 3))
+
+
+def acled_export(events: pd.DataFrame, admin: Mapping[str, str]) -> pd.DataFrame:
+    """One row per dated real-world event in ACLED's column names, plus our ranges and ids.
+
+    fatalities is the best estimate ACLED would code: the lowest reported figure. admin1/admin2 come from the
+    campaign (admin2 only for places in the city); undated events are left out (ACLED needs a date).
+    """
+    rows = _cluster_rows(events, ~events["_undated"].to_numpy())
+    table = events_export(events).set_index("cluster_id").loc[rows["cluster_id"]].reset_index()
+    actors = rows["actors"].str.split(";")
+    in_city = rows["bank"].isin(("left", "right")) | (rows["place_kind"] == "city")
+    kind = rows["acled_event_type"]
+    disorder = np.where(kind == "Strategic developments", "Strategic developments",
+                        np.where(kind.isin(("Protests", "Riots")), "Demonstrations", "Political violence"))
+    return pd.DataFrame({
+        "event_id_cnty": rows["cluster_id"].to_numpy(), "event_date": rows["_when"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "year": rows["_when"].dt.year.to_numpy(), "time_precision": _time_precision(rows),
+        "disorder_type": disorder, "event_type": kind.to_numpy(),
+        "sub_event_type": rows["acled_sub_event_type"].to_numpy(),
+        "actor1": actors.str[0].fillna("").str.strip().to_numpy(),
+        "actor2": actors.str[1].fillna("").str.strip().to_numpy(),
+        "country": admin.get("country", ""), "admin1": admin.get("admin1", ""),
+        "admin2": np.where(in_city, admin.get("city_admin2", ""), ""), "admin3": "",
+        "location": rows["place_en"].where(rows["place_en"] != "", rows["place_ar"]).to_numpy(),
+        "latitude": rows["lat"].to_numpy(), "longitude": rows["lon"].to_numpy(),
+        "geo_precision": rows["geo_precision"].to_numpy(), "source": table["sources"].to_numpy(),
+        "notes": rows["quote"].to_numpy(), "fatalities": rows["killed_low"].fillna(0).astype(int).to_numpy(),
+        "fatalities_low": rows["killed_low"].to_numpy(), "fatalities_high": rows["killed_high"].to_numpy(),
+        "injuries_low": rows["wounded_low"].to_numpy(), "injuries_high": rows["wounded_high"].to_numpy(),
+        "displaced_low": rows["displaced_low"].to_numpy(), "displaced_high": rows["displaced_high"].to_numpy(),
+        "date_start": rows["_when"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "date_end": rows["_until"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "places": table["places"].to_numpy(), "our_event_type": rows["event_type"].to_numpy()})
+
+
+def export_name(filters: Filters, kind: str, suffix: str, prefix: str = "events") -> str:
+    """A file name that records the filter: prefix_kind[_from_to][_param-values…].suffix (safe characters only)."""
+    parts = [prefix, kind]
+    params = filters_to_params(filters)
+    if filters.date_from or filters.date_to:
+        parts.append(f"{params.get('from', ['start'])[0]}_{params.get('to', ['end'])[0]}")
+    for name, values in params.items():
+        if name in ("from", "to"):
+            continue
+        shown = "+".join(values[:2]) + (f"+{len(values) - 2}more" if len(values) > 2 else "")
+        parts.append(f"{name}-{shown}")
+    stem = "_".join(parts)
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.+") else "-" for c in stem)
+    return f"{safe[:150]}.{suffix}"

@@ -18,6 +18,14 @@ MARK_STYLES = {
     "figure": "background:#fecaca;",
     "trigger": "background:#d9f99d;",
 }
+FADED_STYLES = {
+    "place": "background:#fef9e7;",
+    "date": "background:#eef5fe;",
+    "figure": "background:#fdf0f0;",
+    "trigger": "background:#f4fce6;",
+}
+"""The article's other extractions, faint beside the chosen event's."""
+FOCUS_STYLE = "outline:2px solid #0f172a;border-radius:2px;font-weight:600;"
 MARK_ORDER = ("figure", "place", "date", "trigger")
 """When highlights overlap, the earlier kind in this order colours the shared characters."""
 
@@ -66,16 +74,27 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True).replace("\n", "<br>")
 
 
-def highlight_html(text: str, highlights: Iterable[Highlight]) -> str:
-    """Escaped text with each highlighted stretch wrapped in <mark>; overlaps never nest or break tags."""
-    spans = [h for h in highlights if 0 <= h.start < h.end <= len(text)]
+def highlight_html(text: str, highlights: Iterable[Highlight], focus: Iterable[Highlight] | None = None) -> str:
+    """Escaped text with each highlighted stretch wrapped in <mark>; overlaps never nest or break tags.
+
+    With `focus`, those highlights stand out (full colour, outlined) and the others are drawn faint.
+    """
+    focused = [h for h in (focus or ()) if 0 <= h.start < h.end <= len(text)]
+    spans = [h for h in highlights if 0 <= h.start < h.end <= len(text)] + focused
     cuts = sorted({0, len(text)} | {h.start for h in spans} | {h.end for h in spans})
     pieces = []
     for start, end in zip(cuts, cuts[1:]):
         kinds = {h.kind for h in spans if h.start <= start and end <= h.end}
         piece = _escape(text[start:end])
         kind = next((k for k in MARK_ORDER if k in kinds), None)
-        pieces.append(f'<mark class="hl-{kind}" style="{MARK_STYLES[kind]}">{piece}</mark>' if kind else piece)
+        if not kind:
+            pieces.append(piece)
+        elif focus is None:
+            pieces.append(f'<mark class="hl-{kind}" style="{MARK_STYLES[kind]}">{piece}</mark>')
+        elif any(h.start <= start and end <= h.end for h in focused):
+            pieces.append(f'<mark class="hl-{kind} hl-focus" style="{MARK_STYLES[kind]}{FOCUS_STYLE}">{piece}</mark>')
+        else:
+            pieces.append(f'<mark class="hl-{kind} hl-other" style="{FADED_STYLES[kind]}">{piece}</mark>')
     return "".join(pieces)
 
 
@@ -95,10 +114,11 @@ def quote_html(row: Mapping) -> str:
     return _rtl(highlight_html(quote, shifted))
 
 
-def article_html(text: str, rows: Iterable[Mapping]) -> str:
-    """The whole article, right to left, with the extractions of all its events highlighted."""
+def article_html(text: str, rows: Iterable[Mapping], focus: Mapping | None = None) -> str:
+    """The whole article, right to left, with the extractions of all its events highlighted (the `focus` event's
+    standing out from the others)."""
     highlights = [h for row in rows for h in event_highlights(row)]
-    return _rtl(highlight_html(text, highlights))
+    return _rtl(highlight_html(text, highlights, event_highlights(focus) if focus is not None else None))
 
 
 def legend_html(labels: Mapping[str, str]) -> str:

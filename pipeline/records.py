@@ -173,6 +173,10 @@ class Figure:
     victims: str = "unknown"
     """civilians, isis, security_forces, mixed, unknown."""
     cumulative: bool = False
+    unit: str = "people"
+    """What the number counts: people, or families (households) for displacement."""
+    rule: str = ""
+    """The reading rule that made the number a figure (the `figure_rules` column), for diagnosis."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,8 @@ class Event:
     victims: str = "unknown"
     place_source: str = ""
     """Where the place was found: clause, sentence, previous_sentence or city (schema.PLACE_SOURCES)."""
+    anchor: str = ""
+    """The strength of the word the event rests on: strong, weak, generic, or figure for a toll alone."""
     quote_start: int | None = None
     """Offsets of the quote (the source sentence) in the article text."""
     quote_end: int | None = None

@@ -1,22 +1,28 @@
-"""The batch run: read the corpus, extract each article (or take it from the cache), merge duplicates, write."""
+"""The batch run: stream the corpus through the per-article work, merge duplicates, write one output set.
+
+Memory holds a few batches of articles per worker and a few values per distinct event, never the corpus:
+reports and texts are written as they come, event rows wait in a spill file until duplicates are merged.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
 from tqdm import tqdm
 
 from pipeline import __version__
-from pipeline.cache import ArticleCache
 from pipeline.config import Settings
 from pipeline.fingerprint import code_version, data_version, run_fingerprint
-from pipeline.ingest import Reason, Status, read_corpus
+from pipeline.ingest import Reason, Status, iter_corpus
+from pipeline.output_set import OUTPUT_FILES, OutputSet, check_out_dir
 from pipeline.records import Article, InputReport
 
 
@@ -40,95 +46,139 @@ class RunSummary:
                    " reason extraction_error)." if failed else "")
         return (f"Read {sum(self.articles_by_status.values())} inputs ({statuses}); wrote {self.n_events} event rows "
                 f"in {self.n_clusters} distinct events ({types or 'none'}); {self.cached} articles came from the cache; "
-                f"{self.seconds:.1f} s. Output: {self.out_dir} (events.csv, events.parquet, articles.csv, run.json)." + warning)
+                f"{self.seconds:.1f} s. Output: {self.out_dir} (events.csv, events.parquet, articles.csv, run.json)."
+                + warning)
 
 
 def _show_progress(settings: Settings) -> bool:
     return sys.stderr.isatty() if settings.progress is None else settings.progress
 
 
+def _batches(items: Iterator[tuple[InputReport, Article | None]], size: int):
+    """Consecutive inputs holding up to `size` readable articles: (reports with their articles, the articles)."""
+    batch: list[tuple[InputReport, Article | None]] = []
+    n = 0
+    for item in items:
+        batch.append(item)
+        n += item[1] is not None
+        if n >= size:
+            yield batch
+            batch, n = [], 0
+    if batch:
+        yield batch
+
+
+PUBLISHED_MARGIN = (dt.timedelta(days=365), dt.timedelta(days=5 * 365))
+"""How far before and after the campaign window a publication date stays plausible."""
+
+
+def published_window(settings: Settings) -> tuple[dt.date, dt.date]:
+    """The campaign's window widened by the margin."""
+    window = settings.load_campaign().window
+    return window[0] - PUBLISHED_MARGIN[0], window[1] + PUBLISHED_MARGIN[1]
+
+
+def version_key(settings: Settings) -> str:
+    """Everything besides the article that decides its result: code, data and the optional extras."""
+    extras = [str(settings.ner_model or ""), settings.geocoder_url or ""]
+    versions = data_version(settings.lexicon_dir, settings.campaign_dir)
+    return hashlib.sha256(json.dumps([code_version(), versions, extras]).encode()).hexdigest()
+
+
 def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings: Settings) -> RunSummary:
-    """Run every stage over a corpus and write the outputs into out_dir."""
-    from pipeline.dedup import merge_duplicate_events
-    from pipeline.extract import load_resources
-    from pipeline.work import guarded_extract
-    from pipeline.store import events_frame, write_outputs, write_run_info
+    """Run every stage over a corpus and write the outputs into out_dir as one set."""
+    from pipeline.dedup import DuplicateMerger
+    from pipeline.resources import load_yaml
+    from pipeline.schema import harm_types
+    from pipeline.engines import default_workers, make_engine
+    from pipeline.store import OutputWriter, write_run_info
+    from pipeline.work import WorkSpec
 
     started = time.perf_counter()
-    timings: dict[str, float] = {}
-    docs, reports = read_corpus(articles, manifest, max_file_bytes=settings.max_file_bytes)
-    timings["ingest_s"] = time.perf_counter() - started
+    articles = Path(articles)
+    out = check_out_dir(out_dir, [articles] + ([Path(manifest)] if manifest else []))
+    items = iter_corpus(articles, manifest, max_file_bytes=settings.max_file_bytes,
+                        published_window=published_window(settings))
+    manifest_used = _manifest_used(articles, manifest)
+    with OutputSet(out) as output_set:
+        fingerprint = run_fingerprint(articles, manifest_used, settings.lexicon_dir, settings.campaign_dir,
+                                      max_file_bytes=settings.max_file_bytes)
+        cache_dir = settings.cache_dir or out / ".cache"
+        spec = WorkSpec(settings, cache_dir, version_key(settings), read_cache=settings.cache)
+        workers = settings.workers or default_workers()
+        t = time.perf_counter()
+        engine = make_engine(spec, settings.engine, workers, settings.scheduler)
+        timings = {"start_workers_s": time.perf_counter() - t}
+        writer = OutputWriter(output_set.staging)
+        merger = DuplicateMerger(harm_types(load_yaml(settings.lexicon_dir.parent / "event_types.yaml")))
+        statuses: Counter = Counter()
+        types: Counter = Counter()
+        cached = 0
+        t = time.perf_counter()
+        held: deque = deque()
 
-    t = time.perf_counter()
-    cache_dir = settings.cache_dir or out_dir / ".cache"
-    resources = load_resources(settings, cache_dir)
-    timings["load_lexicons_s"] = time.perf_counter() - t
+        def article_lists():
+            for batch in _batches(items, settings.batch_size):
+                held.append(batch)
+                yield [a for _, a in batch if a is not None]
 
-    versions = data_version(settings.lexicon_dir, settings.campaign_dir)
-    extras = [str(settings.ner_model or ""), settings.geocoder_url or ""]
-    cache = ArticleCache(cache_dir, hashlib.sha256(json.dumps([code_version(), versions, extras]).encode()).hexdigest())
-    t = time.perf_counter()
-    results, cached, failures = [], 0, {}
-    for article in tqdm(docs, desc="articles", unit="article", disable=not _show_progress(settings), file=sys.stderr):
-        result = cache.get(article) if settings.cache else None
-        if result is None:
-            outcome = guarded_extract(article, resources)
-            result = outcome.result
-            if outcome.failure:
-                failures[article.article_id] = outcome.failure
-            else:
-                cache.put(article, result)
-        else:
-            cached += 1
-        results.append(result)
-    timings["extract_s"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    events = merge_duplicate_events([e for r in results for e in r.events], resources.events.harm_types)
-    timings["dedup_s"] = time.perf_counter() - t
-
-    by_id = {r.article.article_id: r for r in results}
-    n_events = Counter(e.article_id for e in events)
-    final_reports: list[InputReport] = []
-    for rep in reports:
-        r = by_id.get(rep.article_id) if rep.status == "ok" else None
-        if r is not None:
-            pub = r.article.published
-            rep = replace(rep, n_events=n_events[rep.article_id], published=pub.isoformat() if pub else "",
-                          date_source=r.article.date_source)
-            if rep.article_id in failures:
-                rep = replace(rep, status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
-                              message="; ".join(m for m in (failures[rep.article_id], rep.message) if m))
-        final_reports.append(rep)
-
-    t = time.perf_counter()
-    final_articles = [r.article for r in results]
-    frame = events_frame(events, {a.article_id: a for a in final_articles})
-    summary = RunSummary(
-        out_dir=out_dir,
-        articles_by_status=dict(Counter(r.status for r in final_reports)),
-        events_by_type=dict(Counter(e.event_type for e in events)),
-        n_events=len(events), n_clusters=len({e.cluster_id for e in events}), cached=cached, seconds=0.0)
-    run_info = {
-        "fingerprint": run_fingerprint(articles, _manifest_used(articles, manifest), settings.lexicon_dir, settings.campaign_dir),
-        "inputs": {"articles": str(articles), "manifest": str(_manifest_used(articles, manifest) or "")},
-        "counts": {"articles_by_status": summary.articles_by_status, "events_by_type": summary.events_by_type,
-                   "event_rows": summary.n_events, "distinct_events": summary.n_clusters, "cached_articles": cached},
-        "publication_dates": {r.article.article_id: {"published": r.article.published.isoformat() if r.article.published else "",
-                                                     "date_source": r.article.date_source, "evidence": list(r.date_evidence)}
-                              for r in results},
-        "versions": {"pipeline": __version__, "code": code_version(), "data": versions},
-    }
-    write_outputs(out_dir, frame, final_reports, final_articles)
-    timings["write_s"] = time.perf_counter() - t
-    total = time.perf_counter() - started
-    run_info["timings"] = {k: round(v, 3) for k, v in {**timings, "total_s": total}.items()}
-    write_run_info(out_dir, run_info)
+        bar = tqdm(desc="articles", unit="article", disable=not _show_progress(settings), file=sys.stderr)
+        try:
+            for outcomes in engine.map(article_lists()):
+                results = iter(outcomes)
+                for report, article in held.popleft():
+                    if article is not None:
+                        outcome = next(results)
+                        report = _final_report(report, outcome)
+                        result = outcome.result
+                        cached += outcome.cached
+                        writer.add_article(result.article, result.date_evidence, result.events)
+                        merger.add_events(result.events)
+                        merger.end_article()
+                        types.update(e.event_type for e in result.events)
+                    statuses[report.status] += 1
+                    writer.add_report(report)
+                bar.update(len(outcomes))
+        finally:
+            bar.close()
+            engine.close()
+        timings["extract_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        writer.finish(merger.cluster_of_row)
+        timings["write_events_s"] = time.perf_counter() - t
+        summary = RunSummary(out_dir=out, articles_by_status=dict(statuses), events_by_type=dict(types),
+                             n_events=writer.n_rows, n_clusters=merger.n_clusters, cached=cached, seconds=0.0)
+        total = time.perf_counter() - started
+        timings["total_s"] = total
+        write_run_info(output_set.staging, {
+            "fingerprint": fingerprint,
+            "inputs": {"articles": str(articles), "manifest": str(manifest_used or "")},
+            "counts": {"articles_by_status": summary.articles_by_status, "events_by_type": summary.events_by_type,
+                       "event_rows": summary.n_events, "distinct_events": summary.n_clusters, "cached_articles": cached},
+            "engine": {"engine": settings.engine, "workers": workers, "batch_size": settings.batch_size},
+            "files": list(OUTPUT_FILES),
+            "versions": {"pipeline": __version__, "code": code_version(),
+                         "data": data_version(settings.lexicon_dir, settings.campaign_dir)},
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        })
+        output_set.commit(move_cache=settings.cache_dir is None)
     return replace(summary, seconds=total)
+
+
+def _final_report(report: InputReport, outcome) -> InputReport:
+    """The report row of a readable article once extracted: its events, its date, or why it failed."""
+    result = outcome.result
+    pub = result.article.published
+    report = replace(report, n_events=len(result.events), published=pub.isoformat() if pub else "",
+                     date_source=result.article.date_source)
+    if outcome.failure:
+        report = replace(report, status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
+                         message="; ".join(m for m in (outcome.failure, report.message) if m))
+    return report
 
 
 def _manifest_used(articles: Path, manifest: Path | None) -> Path | None:
     if manifest is not None:
         return manifest
     implicit = articles / "manifest.csv"
-    return implicit if articles.is_dir() and implicit.exists() else None
+    return implicit if articles.is_dir() and implicit.is_file() else None

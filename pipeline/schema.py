@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 PLACE_KINDS = ("neighbourhood", "landmark", "town", "village", "camp", "district", "city", "region", "out_of_area")
 """Kinds of gazetteer places (the `kind` column of places.csv, `place_kind` of events.csv)."""
@@ -23,6 +24,11 @@ FIGURE_KINDS = ("killed", "wounded", "casualties", "displaced")
 """Figure columns: `casualties` is killed-or-wounded not split by the source."""
 
 TEXT, INT, FLOAT, BOOL, DATE = "text", "int", "float", "bool", "date"
+
+
+def harm_types(taxonomy: Mapping[str, Mapping]) -> frozenset[str]:
+    """Event types that kill and wound: those flagged `harm: true` in data/lexicon/event_types.yaml."""
+    return frozenset(t for t, spec in taxonomy.items() if (spec or {}).get("harm"))
 
 
 @dataclass(frozen=True)
@@ -86,11 +92,16 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("casualties_high", INT, "Killed or wounded, upper bound."),
     Column("displaced_low", INT, "Displaced, lower bound."),
     Column("displaced_high", INT, "Displaced, upper bound."),
-    Column("vague", BOOL, "A figure comes from a word (عشرات) rather than a number."),
+    Column("displaced_unit", TEXT, "What displaced_low/high count: `people`, or `families` when the text counts "
+                                   "households only."),
+    Column("vague", BOOL, "True when every figure of the row comes from words (عشرات) rather than numbers."),
+    Column("vague_figures", TEXT, "Each vague figure of the row with its range and words."),
     Column("victims", TEXT, "`civilians`, `isis`, `security_forces`, `mixed` or `unknown`."),
     Column("cumulative", BOOL, "A total over a period, never summed with daily events."),
     Column("figure_text", TEXT, "The words of each figure, separated by ` | `."),
     Column("figure_spans", TEXT, "`[[start, end, kind], …]` of the figures in the article."),
+    Column("figure_rules", TEXT, "The rule that read each figure (`verb_before_number`, `noun_after_number`, "
+                                 "`total_predicate`, …), as `kind:rule`."),
     Column("confidence", FLOAT, "0..1: how much of the event rests on explicit words of its own sentence "
                                 "(see *Confidence*)."),
     Column("undated", BOOL, "The event has no date (the article has none and the text gives none)."),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.records import Article, Event, InputReport
-from pipeline.safe_csv import csv_text
+from pipeline.safe_csv import SafeWriter, csv_text
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -29,17 +29,31 @@ def _span_json(span) -> str:
 
 
 def _figure_columns(event: Event) -> dict:
-    """Figures of one event by kind; several figures of one kind add up (they count distinct groups)."""
-    lows: dict[str, int] = {}
-    highs: dict[str, int | None] = {}
-    for fig in event.figures:
-        col = FIGURE_KIND_COLUMN[fig.kind]
-        lows[col] = lows.get(col, 0) + fig.low
-        before = highs.get(col, 0)
-        highs[col] = None if fig.high is None or before is None else before + fig.high
+    """Figures of one event by kind, in the columns' units.
+
+    Figures of one kind add up only when the text joins them with "and" and they count the same group
+    in the same unit ("قتل 4 مدنيين و6 آخرين"); otherwise (parts of a total, civilians and fighters,
+    families and persons) the first stays and the others remain in figure_text. Stated numbers come
+    before vague words: a row's
+    numbers come from vague words (and `vague` is true) only when it has no stated figure; the vague
+    figures are always named in `vague_figures`.
+    """
+    stated = [f for f in event.figures if not f.vague]
+    chosen = stated or list(event.figures)
+    by_column: dict[str, list] = {}
+    for fig in chosen:
+        by_column.setdefault(FIGURE_KIND_COLUMN[fig.kind], []).append(fig)
     out: dict = {f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")}
-    out.update({f"{col}_low": low for col, low in lows.items()})
-    out.update({f"{col}_high": high for col, high in highs.items()})
+    for col, figs in by_column.items():
+        first = figs[0]
+        same = [first] + [f for f in figs[1:] if f.rule == "coordinated" and (f.victims, f.unit) == (first.victims, first.unit)]
+        out[f"{col}_low"] = sum(f.low for f in same)
+        out[f"{col}_high"] = None if any(f.high is None for f in same) else sum(f.high for f in same)
+    displaced = by_column.get("displaced")
+    out["displaced_unit"] = displaced[0].unit if displaced else ""
+    out["vague"] = bool(event.figures) and not stated
+    out["vague_figures"] = "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»"
+                                     for f in event.figures if f.vague)
     return out
 
 
@@ -72,9 +86,10 @@ def event_row(e: Event, article: Article | None = None) -> dict:
         "lat": p.lat if p else None, "lon": p.lon if p else None, "geo_precision": p.geo_precision if p else None,
         "place_span": _span_json(p.span) if p and p.span.end > p.span.start else "",
         "trigger_text": e.trigger.span.text, "trigger_span": _span_json(e.trigger.span),
-        "vague": any(f.vague for f in e.figures), "victims": e.victims, "cumulative": e.cumulative,
+        "victims": e.victims, "cumulative": e.cumulative,
         "figure_text": " | ".join(f.span.text for f in e.figures),
         "figure_spans": json.dumps([[f.span.start, f.span.end, f.kind] for f in e.figures]) if e.figures else "",
+        "figure_rules": " | ".join(f"{f.kind}:{f.rule}" for f in e.figures if f.rule),
         "confidence": e.confidence, "undated": date.start is None,
     }
     row.update(_figure_columns(e))
@@ -82,7 +97,12 @@ def event_row(e: Event, article: Article | None = None) -> dict:
 
 
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
-    df = pd.DataFrame([event_row(e, articles.get(e.article_id)) for e in events], columns=EVENT_COLUMNS)
+    return rows_frame([event_row(e, articles.get(e.article_id)) for e in events])
+
+
+def rows_frame(rows: list[dict]) -> pd.DataFrame:
+    """events.csv rows as a typed frame (nullable integers, floats, booleans, text)."""
+    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     for col in INT_COLUMNS:
         df[col] = pd.array(df[col], dtype="Int64")
     for col in FLOAT_COLUMNS:
@@ -101,6 +121,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # the temporary file is private (0600); outputs are for others to read too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -113,6 +134,80 @@ def _write_text(text: str) -> Callable[[Path], None]:
 
 def _csv_text(rows: list[dict], columns: list[str]) -> str:
     return csv_text(rows, columns)
+
+
+def text_record(article: Article, date_evidence: tuple[str, ...] = ()) -> dict:
+    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found."""
+    return {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
+            "title": article.title, "published": article.published.isoformat() if article.published else "",
+            "date_source": article.date_source, "date_evidence": list(date_evidence)}
+
+
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+ROWS_PER_GROUP = 20_000
+"""Events per Parquet row group and per chunk held while the events files are written."""
+SPILL_NAME = ".events.rows.jsonl"
+
+
+class OutputWriter:
+    """Writes a run's files into a folder as the articles arrive, so memory does not grow with the corpus.
+
+    articles.csv and article_texts.jsonl are appended in input order; event rows wait in a spill file
+    until duplicates are merged, then events.csv and events.parquet are written from it in chunks.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._articles_fh = open(self.folder / "articles.csv", "w", encoding="utf-8", newline="")
+        self._articles = SafeWriter(self._articles_fh, ARTICLE_COLUMNS)
+        self._texts = open(self.folder / "article_texts.jsonl", "w", encoding="utf-8", newline="")
+        self._spill = open(self.folder / SPILL_NAME, "w", encoding="utf-8", newline="")
+        self.n_rows = 0
+
+    def add_report(self, report: InputReport) -> None:
+        self._articles.write(asdict(report))
+
+    def add_article(self, article: Article, date_evidence: tuple[str, ...], events: tuple[Event, ...]) -> None:
+        self._texts.write(_json_line(text_record(article, date_evidence)))
+        for e in events:
+            self._spill.write(json.dumps(event_row(e, article), ensure_ascii=False) + "\n")
+            self.n_rows += 1
+
+    def finish(self, cluster_of_row: Callable[[int, str], tuple[str, bool, int]]) -> None:
+        """Write events.csv and events.parquet with each row's merged cluster, then drop the spill."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for fh in (self._articles_fh, self._texts, self._spill):
+            fh.close()
+        spill = self.folder / SPILL_NAME
+        writer = None
+        with open(spill, encoding="utf-8") as rows_in, \
+                open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
+            events_csv = SafeWriter(csv_out, EVENT_COLUMNS)
+            chunk: list[dict] = []
+            k = 0
+            while True:
+                line = rows_in.readline()
+                if line:
+                    row = json.loads(line)
+                    row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of_row(k, row["event_id"])
+                    k += 1
+                    events_csv.write(row)
+                    chunk.append(row)
+                if len(chunk) >= ROWS_PER_GROUP or (not line and (chunk or writer is None)):
+                    table = pa.Table.from_pandas(rows_frame(chunk), preserve_index=False)
+                    if writer is None:
+                        writer = pq.ParquetWriter(self.folder / "events.parquet", table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                    chunk = []
+                if not line:
+                    break
+        writer.close()
+        spill.unlink()
 
 
 def write_outputs(out_dir: Path, events: pd.DataFrame, reports: list[InputReport], articles: list[Article]) -> None:

@@ -18,7 +18,8 @@ from pipeline.config import DATA_DIR
 FOLDING_FILE = DATA_DIR / "lexicon" / "ar" / "normalisation.yaml"
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_TOKEN = re.compile(r"[0-9A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+")
+_TOKEN = re.compile(r"[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]*[0-9]+|[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+")
+"""Words and digit runs; digits glued to the word after them are a token of their own (450عائلة)."""
 
 
 @dataclass(frozen=True)

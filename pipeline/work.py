@@ -10,7 +10,9 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.extract import ArticleResult, Resources, extract_article
+from pipeline.cache import ArticleCache
+from pipeline.config import Settings
+from pipeline.extract import ArticleResult, Resources, extract_article, load_resources
 from pipeline.records import Article
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -49,3 +51,44 @@ def guarded_extract(article: Article, resources: Resources) -> ArticleOutcome:
         return ArticleOutcome(extract_article(article, resources))
     except Exception as err:  # noqa: BLE001 - one article must never stop the run
         return ArticleOutcome(ArticleResult(article, ()), describe_failure(err))
+
+
+@dataclass(frozen=True)
+class WorkSpec:
+    """Everything a worker needs to rebuild the extraction context on its side (it pickles small)."""
+
+    settings: Settings
+    cache_dir: Path
+    version_key: str
+    """Code, data and option versions: part of every cache key."""
+    read_cache: bool = True
+    """False for --no-cache: results are recomputed and their entries rewritten."""
+
+
+_CONTEXTS: dict[WorkSpec, tuple[Resources, ArticleCache]] = {}
+"""The loaded lexicons and the cache of this process, built once per spec (in the run or in a worker)."""
+
+
+def context(spec: WorkSpec) -> tuple[Resources, ArticleCache]:
+    if spec not in _CONTEXTS:
+        _CONTEXTS.clear()
+        _CONTEXTS[spec] = (load_resources(spec.settings, spec.cache_dir), ArticleCache(spec.cache_dir, spec.version_key))
+    return _CONTEXTS[spec]
+
+
+def process_article(article: Article, resources: Resources, cache: ArticleCache, read_cache: bool) -> ArticleOutcome:
+    """The cached result, or a guarded extraction stored for next time (failures are not stored)."""
+    if read_cache:
+        hit = cache.get(article)
+        if hit is not None:
+            return ArticleOutcome(hit, cached=True)
+    outcome = guarded_extract(article, resources)
+    if not outcome.failure:
+        cache.put(article, outcome.result)
+    return outcome
+
+
+def process_batch(articles: list[Article], spec: WorkSpec) -> list[ArticleOutcome]:
+    """The unit every engine runs: a batch of articles, in order."""
+    resources, cache = context(spec)
+    return [process_article(a, resources, cache, spec.read_cache) for a in articles]

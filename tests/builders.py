@@ -17,8 +17,9 @@ def mention(p=None, start=10, precision=1):
     return PlaceMention(Span(start, start + len(p.name_ar), p.name_ar), p, p.lat, p.lon, precision, p.bank)
 
 
-def figure(kind="killed", low=5, high=5, victims="civilians", vague=False, cumulative=False):
-    return Figure(kind, low, high, Span(0, 3, "٥ قتلى"), vague=vague, victims=victims, cumulative=cumulative)
+def figure(kind="killed", low=5, high=5, victims="civilians", vague=False, cumulative=False, unit="people", rule=""):
+    return Figure(kind, low, high, Span(0, 3, "٥ قتلى"), vague=vague, victims=victims, cumulative=cumulative,
+                  unit=unit, rule=rule)
 
 
 def day(iso):

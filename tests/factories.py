@@ -30,7 +30,7 @@ DEFAULTS = {
     "actors": "International coalition", "event_date": "2016-11-03", "date_start": "2016-11-03",
     "date_end": "2016-11-03", "date_precision": "day", "date_text": "الخميس", "date_span": "[48, 53]",
     "place_text": "حي الزهراء", "place_id": "zahra", "place_ar": "حي الزهراء", "place_en": "al-Zahra",
-    "place_kind": "neighbourhood", "place_role": "target", "relation": "in", "bank": "left",
+    "place_kind": "neighbourhood", "place_role": "location", "relation": "", "bank": "left",
     "lat": "36.372", "lon": "43.178", "geo_precision": "1", "place_span": "[24, 34]",
     "trigger_text": "قصفت", "trigger_span": "[0, 4]", "killed_low": "", "killed_high": "", "wounded_low": "",
     "wounded_high": "", "casualties_low": "", "casualties_high": "", "displaced_low": "", "displaced_high": "",
@@ -94,8 +94,11 @@ def write_campaign(campaign_dir: Path, calendar: bool = True, layers: bool = Tru
     (campaign_dir / "layers").mkdir(parents=True, exist_ok=True)
     spec = dict(CAMPAIGN_YAML)
     if layers:
-        spec["map"] = {**spec["map"], "layers": [{"file": "layers/city_outline.geojson", "en": "City outline",
-                                                  "ar": "حدود المدينة"}]}
+        spec["map"] = {**spec["map"], "layers": [{"file": "layers/city_outline.geojson", "kind": "city",
+                                                  "en": "City outline", "ar": "حدود المدينة"}],
+                       "labels": [{"kind": "bank", "lat": 36.39, "lon": 43.21, "en": "East bank", "ar": "الساحل الأيسر"}],
+                       "control_milestones": {"left": "east_bank_retaken", "right": "victory"},
+                       "acled": {"country": "Iraq", "admin1": "Ninewa", "city_admin2": "Mosul"}}
     else:
         spec["river"] = {k: v for k, v in spec["river"].items() if k != "layer"}
     (campaign_dir / "campaign.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")

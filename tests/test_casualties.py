@@ -147,3 +147,87 @@ def test_lexicon_without_windows_names_the_file(tmp_path):
     (tmp_path / "casualties.yaml").write_text("cues: {}\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="casualties.yaml"):
         load_casualty_lexicon(tmp_path)
+
+
+# Forms of real reporting, in fixtures of our own: (sentence, [(kind, low, high)]).
+REPORTING_FORMS = [
+    # a cue word after the people noun
+    ("خلّفت الغارة 45 شخصاً ما بين قتيل ومصاب", [("casualties", 45, 45)]),
+    # totals stated as predicates
+    ("أما الفارون الذين بلغ عددهم 90 ألفاً فقد وصلوا إلى المخيمات", [("displaced", 90000, 90000)]),
+    ("وقالت المنظمة إن عدد النازحين منذ انطلاق العمليات يبلغ 52310 أشخاص", [("displaced", 52310, 52310)]),
+    ("بلغ عدد الهاربين من القرى المحيطة بالمدينة، بين 8 و10 آلاف شخص", [("displaced", 8000, 10000)]),
+    ("نحو 600 ألف لا يزالون نازحين في المخيمات", [("displaced", 600000, 600000)]),
+    # asides between the number and its verb
+    ("إن 9 من رجال الشرطة، بينهم ضابطان، قتلوا في الكمين", [("killed", 9, 9)]),
+    ("إن ثلاث عائلات، مؤلفة من 17 شخصاً، قتلوا تحت الأنقاض", [("killed", 17, 17)]),
+    # a people count in parentheses takes its sentence's cue
+    ("وفرّ المدنيون من القرى الشرقية (4100 شخص) باتجاه المخيم", [("displaced", 4100, 4100)]),
+    # victim nouns defer to a killing verb
+    ("سقط 14 ضحية أعدمهم التنظيم رمياً بالرصاص", [("killed", 14, 14)]),
+    ("أكدت المصادر أن 40 من هؤلاء الضحايا قتلوا ذبحاً", [("killed", 40, 40)]),
+    ("سقط 14 ضحية في التفجير", [("casualties", 14, 14)]),
+    # construct duals and glued digits
+    ("نزحت ألفي عائلة خلال الليل", [("displaced", 2000, 2000)]),
+    ("استقبل المخيم مئتي نازح", [("displaced", 200, 200)]),
+    ("قتل 12مدنياً في القصف", [("killed", 12, 12)]),
+    # duals with their number word, dual verbs, bodies of two, two victims joined by "and"
+    ("إن شابين اثنين قتلا برصاص قناص", [("killed", 2, 2)]),
+    ("إن امرأة وطفلها قتلا بسقوط قذيفة", [("killed", 2, 2)]),
+    ("عثرت القوات على جثتي مزارعين قتلا في الحقل", [("killed", 2, 2)]),
+    ("أسفرت الغارة عن مقتل قيادي في التنظيم وسائقه", [("killed", 2, 2)]),
+    # one person by a singular casualty noun; "one killed, N others wounded"
+    ("وسقط أحد المسعفين بعد ظهر اليوم قتيلاً", [("killed", 1, 1)]),
+    ("إن شرطياً قُتل وأصيب ثلاثة آخرون بانفجار عبوة", [("killed", 1, 1), ("wounded", 3, 3)]),
+    # a number behind a preposition's noun still counts; remains in a mass grave are the killed
+    ("قتل 6 وأصيب 19 بقذائف هاون", [("killed", 6, 6), ("wounded", 19, 19)]),
+    ("عثر على مقبرة جماعية تضم رفات 70 شخصاً", [("killed", 70, 70)]),
+    # the wounding verb wins over a reception word
+    ("استقبل مستشفى الحمدانية 35 شخصاً أصيبوا بحالات اختناق", [("wounded", 35, 35)]),
+    # a part of victims already counted is no new figure without its own verb
+    ("وأوضح أن 20 من القتلى كانوا من النساء", []),
+    # dotted numbers: thousands or a date, never an error
+    ("نزح 1.200.000 شخص منذ بدء الحرب", [("displaced", 1200000, 1200000)]),
+    ("الموصل 5.3.2017 قتل 4 مدنيين بقصف", [("killed", 4, 4)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", REPORTING_FORMS, ids=[t[:40] for t, _ in REPORTING_FORMS])
+def test_figures_in_forms_of_real_reporting(text, expected):
+    assert [(f.kind, f.low, f.high) for f in figures_in(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "من المتوقع أن ينزح 150 ألف شخص إذا اشتد القتال",
+    "قد يفر نحو مليون شخص من المدينة",
+    "وحذرت المنظمة من أن القتال قد يقتل مئات المدنيين",
+    "قتل بتفجير انتحاري في السوق",
+    "أعدم التنظيم كل شخص حاول الهرب",
+    "قتلت 3 عائلات في القصف",
+])
+def test_forecasts_adjectives_quantifiers_and_households_are_no_toll(text):
+    assert figures_in(text) == []
+
+
+def test_may_before_a_past_verb_is_no_forecast():
+    assert [(f.kind, f.low) for f in figures_in("وقد قتل 8 مدنيين في القصف")] == [("killed", 8)]
+
+
+def test_households_displaced_keep_the_unit_families():
+    [fig] = figures_in("نزحت 450عائلة من القرية")
+    assert (fig.kind, fig.low, fig.unit) == ("displaced", 450, "families")
+
+
+def test_people_a_household_count_is_made_of_are_counted_as_people():
+    [fig] = figures_in("فرت 6 عائلات، مكونة من 40 شخصاً، من الحي")
+    assert (fig.kind, fig.low, fig.unit) == ("displaced", 40, "people")
+
+
+def test_a_suicide_bomber_adjective_names_no_victims():
+    [fig] = figures_in("قتل 7 أشخاص بتفجير انتحاري")
+    assert fig.victims == "civilians"
+
+
+def test_each_figure_names_the_rule_that_read_it():
+    rules = [f.rule for f in figures_in("قتل 5 مدنيين وأصيب 30 آخرون")]
+    assert rules == ["verb_before_number", "verb_before_number"]

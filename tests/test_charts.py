@@ -1,5 +1,7 @@
-"""Plotly figures of the dashboard: tile-free map, escaped hover text, ranges drawn as ranges."""
+"""Plotly figures of the dashboard: a labelled tile-free map that is always a map, precision drawn and told, areas
+and control, timelines that read for any selection, ranges drawn as ranges, escaped hover text."""
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -7,45 +9,97 @@ import pytest
 
 from factories import event_row, sample_rows, write_campaign
 from pipeline.campaign import load_campaign
-from pipeline import charts, query
+from pipeline import charts, maplayers, query
 from pipeline.i18n import load_labels
 
-LABELS = load_labels()
+LABELS = load_labels().with_terms("bank", {"left": {"en": "East bank", "ar": "الساحل الأيسر"},
+                                           "right": {"en": "West bank", "ar": "الساحل الأيمن"}})
+"""The interface labels with a campaign's bank names, as the dashboard makes them."""
+VIEW = ((36.345, 43.14), 11.5)
 
 
 @pytest.fixture
-def events():
-    return query.normalise_events(pd.DataFrame(sample_rows()))
+def campaign(tmp_path):
+    return load_campaign(write_campaign(tmp_path / "camp"))
 
 
 @pytest.fixture
-def layers(tmp_path):
-    return query.map_layers(load_campaign(write_campaign(tmp_path / "camp")))
+def layers(campaign):
+    return maplayers.load_map_layers(campaign, query.places_frame(campaign))
 
 
-def test_map_is_tile_free_and_draws_river_and_outline_as_layers(events, layers):
-    layout = charts.map_figure(events, layers, (36.345, 43.14), 11.5, LABELS, "en").layout
-    assert layout.map.style == "white-bg" and [layer.color for layer in layout.map.layers] == ["#64748b", "#2563eb"]
+@pytest.fixture
+def events(campaign, layers):
+    places = query.places_frame(campaign)
+    return query.with_places(query.normalise_events(pd.DataFrame(sample_rows())), places, (), layers.cells)
 
 
-def test_map_keeps_the_analysts_view_across_redraws(events, layers):
-    assert charts.map_figure(events, layers, (36.3, 43.1), 11, LABELS, "en").layout.uirevision == charts.MAP_REVISION
+def draw(events, layers, **options):
+    return charts.map_figure(events, layers, *VIEW, LABELS, options.pop("lang", "en"), **options)
 
 
-def test_street_tiles_switch_the_base_map(events):
-    fig = charts.map_figure(events, {}, (36.3, 43.1), 11, LABELS, "en", street_tiles=True)
-    assert fig.layout.map.style == "open-street-map" and fig.layout.map.layers == ()
+def event_ids(fig):
+    return sorted(i for t in fig.data if t.type == "scattermap" and t.customdata for i in t.customdata)
 
 
-def test_map_draws_one_trace_per_type_after_the_place_layer_and_leaves_out_cumulative(events):
-    fig = charts.map_figure(events, {}, (36.3, 43.1), 11, LABELS, "en")
-    assert [t.name for t in fig.data] == ["Events per place", "Airstrike", "Clash", "Shelling", "Displacement"]
-    assert sorted(i for t in fig.data[1:] for i in t.customdata) == ["e1", "e2", "e3", "e4", "e5", "e6"]
+def test_map_is_tile_free_with_outline_and_river_layers_and_keeps_its_view(events, layers):
+    layout = draw(events, layers).layout
+    assert layout.map.style == "white-bg" and layout.uirevision == charts.MAP_REVISION
+    assert [layer.type for layer in layout.map.layers][-2:] == ["line", "line"]
+    assert layout.map.layers[-1].color == "#3b82f6"
 
 
-def test_points_are_coloured_by_type_from_the_labels_file(events):
-    fig = charts.map_figure(events, {}, (36.3, 43.1), 11, LABELS, "en")
-    assert fig.data[1].marker.color == LABELS.colours["airstrike"]
+def test_an_empty_selection_is_still_a_map_with_its_labels_and_scale(events, layers):
+    fig = draw(events.iloc[0:0], layers)
+    assert fig.data and all(t.type == "scattermap" for t in fig.data) and fig.layout.map.style == "white-bg"
+    texts = [x for t in fig.data if t.mode == "text" for x in t.text]
+    assert "East bank" in texts and "2 km" in texts
+
+
+def test_labels_follow_the_interface_language(events, layers):
+    texts = [x for t in draw(events, layers, lang="ar").data if t.mode == "text" for x in t.text]
+    assert "الساحل الأيسر" in texts and "حي الزهراء" in texts and "2 كم" in texts
+
+
+def test_events_located_only_to_an_area_are_never_drawn_as_points(events, layers):
+    rows = events.copy()
+    rows.loc[rows["event_id"] == "e1", ["place_kind", "geo_precision"]] = ["city", 3.0]
+    rows = query.with_places(rows, pd.DataFrame(columns=["place_id", "source"]))
+    assert "e1" not in event_ids(draw(rows, layers)) and "e2" in event_ids(draw(rows, layers))
+
+
+def test_estimated_positions_get_a_halo_and_fainter_markers(events, layers):
+    rows = events.copy()
+    rows.loc[rows["event_type"] == "clash", "geo_precision"] = 2.0
+    rows = query.with_places(rows, pd.DataFrame(columns=["place_id", "source"]))
+    fig = draw(rows, layers)
+    halo = next(t for t in fig.data if t.name == LABELS.term("precision", "estimate", "en"))
+    clash = next(t for t in fig.data if t.name == "Clash")
+    assert len(halo.lat) == 2 and set(clash.marker.opacity) == {0.5}
+    airstrike = next(t for t in fig.data if t.name == "Airstrike")
+    assert set(airstrike.marker.opacity) == {0.9}
+
+
+def test_hover_gives_the_precision_and_the_coordinates_source(events):
+    row = events.iloc[0].to_dict() | {"_coord_source": "https://airwars.org/x"}
+    hover = charts.event_hover(row, LABELS, "en")
+    assert "Location: sourced point" in hover and "Coordinate source: https://airwars.org/x" in hover
+
+
+def test_hover_text_escapes_article_text():
+    row = query.normalise_events(pd.DataFrame([event_row("x", quote="<img src=x onerror=alert(1)>",
+                                                         place_ar="<b>حي</b>")])).iloc[0].to_dict()
+    hover = charts.event_hover(row, LABELS, "ar")
+    assert "<img" not in hover and "&lt;img" in hover and "&lt;b&gt;حي" in hover
+
+
+def test_hover_of_a_week_dated_event_gives_its_window(events):
+    assert "2017-06-19 – 2017-06-25" in charts.event_hover(events.iloc[3].to_dict(), LABELS, "en")
+
+
+def test_points_are_coloured_by_type_from_the_labels_file(events, layers):
+    airstrike = next(t for t in draw(events, layers).data if t.name == "Airstrike")
+    assert airstrike.marker.color == LABELS.colours["airstrike"]
 
 
 def test_marker_size_grows_with_casualties_and_is_capped():
@@ -55,41 +109,63 @@ def test_marker_size_grows_with_casualties_and_is_capped():
     assert sizes[0] < sizes[1] < sizes[2] == 30
 
 
-def test_hover_text_escapes_article_text():
-    row = query.normalise_events(pd.DataFrame([event_row("x", quote="<img src=x onerror=alert(1)>",
-                                                         place_ar="<b>حي</b>")])).iloc[0].to_dict()
-    hover = charts.event_hover(row, LABELS, "en")
-    assert "<img" not in hover and "&lt;img" in hover and "&lt;b&gt;حي" in hover
+def test_area_mode_colours_each_approximate_area_by_its_events(events, layers):
+    fig = draw(events, layers, mode="areas")
+    areas = fig.data[0]
+    assert areas.type == "choroplethmap" and list(areas.locations) == list(layers.cells["place_id"])
+    values = dict(zip(areas.locations, areas.z))
+    assert values["tayaran"] == 1 and values["zahra"] == 1 and "approximate area" in areas.hovertext[0]
 
 
-def test_hover_shows_both_names_date_type_figures_and_start_of_quote(events):
-    hover = charts.event_hover(events.iloc[1].to_dict(), LABELS, "en")
-    assert ("حي الطيران" in hover and "al-Tayaran" in hover and "2017-03-01" in hover and "Clash" in hover
-            and "Killed: 3–5" in hover and "Wounded: ≥ 10" in hover)
+def test_control_mode_colours_areas_by_their_status_on_the_day(events, layers):
+    control = pd.DataFrame({"area_id": ["zahra"], "first_retaken": [pd.Timestamp("2016-11-03")],
+                            "evidence_quote": ["q"], "evidence_outlet": ["Outlet A"], "evidence_article": ["a1"],
+                            "evidence_event": ["e1"], "reports": [1], "conflict": [False], "report_dates": [""],
+                            "first_advance": [pd.Timestamp("2016-11-03")], "fighting_after": [0]})
+    status = query.control_at(control, date(2016, 12, 1))
+    fig = draw(events, layers, mode="control", control=control, status=status)
+    z = dict(zip(fig.data[0].locations, fig.data[0].z))
+    assert z["zahra"] == 2 and z["tayaran"] == 0
 
 
-def test_hover_of_a_week_dated_event_gives_its_window(events):
-    assert "2017-06-19 – 2017-06-25" in charts.event_hover(events.iloc[3].to_dict(), LABELS, "en")
+def timeline(events, freq="D", tmp_path=None, milestones=None):
+    milestones = milestones if milestones is not None else query.milestones_frame(load_campaign(write_campaign(tmp_path / "c")))
+    return charts.timeline_figure(query.events_by_bank_over_time(events, freq), query.window_spans(events),
+                                  milestones, LABELS, "en", freq, (date(2016, 10, 17), date(2017, 7, 31)))
 
 
-def test_place_layer_sizes_points_by_event_count(events):
-    layer = charts.map_figure(events, [], (36.3, 43.1), 11, LABELS, "en").data[0]
-    sizes = dict(zip(layer.customdata, layer.marker.size))
-    assert sizes["place:tayaran"] == sizes["place:zahra"] and len(sizes) == 5
+def test_timeline_bars_have_the_real_width_of_a_day_or_a_week_and_are_split_by_bank(events, tmp_path):
+    daily, weekly = timeline(events, "D", tmp_path), timeline(events, "W", tmp_path)
+    bars = [t for t in daily.data if t.type == "bar"]
+    assert {t.name for t in bars} == {"East bank", "West bank"}
+    assert bars[0].width == pytest.approx(86_400 * 920)
+    assert [t for t in weekly.data if t.type == "bar"][0].width == pytest.approx(7 * 86_400 * 920)
 
 
-def test_timeline_stacks_types_and_marks_milestones(events, tmp_path):
-    milestones = query.milestones_frame(load_campaign(write_campaign(tmp_path / "camp")))
-    fig = charts.timeline_figure(query.events_over_time(events), milestones, LABELS, "ar")
-    assert fig.layout.barmode == "stack" and len(fig.layout.shapes) == 4
-    assert fig.layout.annotations[0].text == "انطلاق العمليات"
+def test_week_dated_events_are_drawn_as_spans_not_bars(events, tmp_path):
+    spans = [t for t in timeline(events, "D", tmp_path).data if t.type == "scatter"]
+    assert len(spans) == 1 and list(spans[0].x) == [pd.Timestamp("2017-06-19"), pd.Timestamp("2017-06-26")]
 
 
-def test_timeline_shades_the_maps_time_window(events, tmp_path):
-    no_milestones = query.milestones_frame(load_campaign(write_campaign(tmp_path / "camp", calendar=False)))
-    fig = charts.timeline_figure(query.events_over_time(events), no_milestones, LABELS, "en",
-                                 (date(2017, 3, 1), date(2017, 3, 7)))
-    assert [s.type for s in fig.layout.shapes] == ["rect"]
+@pytest.mark.parametrize("keep", ["none", "one_day", "undated_only"])
+def test_timeline_keeps_a_date_axis_for_empty_single_day_and_undated_only_selections(events, tmp_path, keep):
+    rows = {"none": events.iloc[0:0], "one_day": events[events["event_id"] == "e1"],
+            "undated_only": query.dated_events(events[events["_undated"]])}[keep]
+    fig = timeline(rows, "D", tmp_path)
+    axis = fig.layout.xaxis2
+    start, end = (pd.Timestamp(x) for x in axis.range)
+    assert axis.type == "date" and start < end and "NaN" not in json.dumps(fig.to_plotly_json(), default=str)
+    assert all(pd.Timestamp(v).second == 0 for v in axis.tickvals)
+
+
+def test_date_ticks_use_the_interface_languages_month_names():
+    _, texts = charts.date_ticks(pd.Timestamp("2016-10-01"), pd.Timestamp("2017-07-31"), LABELS, "ar")
+    assert texts[0] == "تشرين الأول 2016" and "تموز 2017" in texts
+
+
+def test_timeline_marks_the_milestones_in_view(events, tmp_path):
+    fig = timeline(events, "D", tmp_path)
+    assert len([s for s in fig.layout.shapes if s.type == "line"]) == 2
 
 
 def test_ranges_are_drawn_from_low_to_high_with_open_ended_highs_as_triangles(events):

@@ -161,3 +161,20 @@ def test_a_folder_of_bad_inputs_is_fully_accounted_for_and_good_files_still_give
     events = pd.read_csv(out / "events.csv", dtype=str, keep_default_na=False)
     assert set(events.article_id) == {"good", "good_cp1256"}
     assert "zuhur" in set(events.place_id)
+
+
+def test_a_run_of_another_corpus_without_out_writes_a_folder_named_after_it_not_the_bundled_output(tmp_path):
+    from pipeline.cli import default_out_for
+    from pipeline.config import Settings
+
+    settings = Settings()
+    assert default_out_for(settings.default_corpus, settings) == settings.default_out
+    assert default_out_for(tmp_path / "my_articles", settings) == settings.default_out.parent / "my_articles"
+    assert default_out_for(tmp_path / settings.campaign, settings) != settings.default_out
+
+
+def test_output_files_are_readable_by_others(tmp_path):
+    from pipeline.store import atomic_write
+
+    atomic_write(tmp_path / "x.csv", lambda tmp: tmp.write_text("a", encoding="utf-8"))
+    assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from factories import event_row, sample_rows, write_campaign, write_output
-from pipeline import charts, query
+from pipeline import query
 from pipeline.query import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,10 +104,106 @@ def test_output_without_events_says_so(tmp_path, monkeypatch):
     assert "holds no events" in app.info[0].value
 
 
-def test_map_is_tile_free_with_river_and_outline_layers_and_keeps_its_view(folders):
+def frame_with(app, column: str):
+    """The dataframe shown with this column (st.dataframe keys are only kept for selectable tables)."""
+    return next((d.value for d in app.dataframe if column in d.value.columns), None)
+
+
+def map_event_ids(app) -> list[str]:
+    return sorted(i for t in spec(app, "map")["data"] if t["type"] == "scattermap"
+                  for i in t.get("customdata", []) if not str(i).startswith("place:"))
+
+
+def test_map_is_tile_free_with_areas_outline_and_river_layers_and_keeps_its_view(folders):
     layout = spec(run_app(), "map")["layout"]
-    assert layout["map"]["style"] == "white-bg" and len(layout["map"]["layers"]) == 2
-    assert layout["uirevision"] == charts.MAP_REVISION
+    assert layout["map"]["style"] == "white-bg" and len(layout["map"]["layers"]) == 3
+    assert layout["uirevision"] == "campaign-map"
+
+
+def test_a_time_window_with_no_located_event_still_draws_a_map(folders):
+    app = run_app()
+    app.toggle(key="window_on").set_value(True).run()
+    app.select_slider(key="win_end").set_value(date(2016, 12, 15)).run()
+    figure = spec(app, "map")
+    assert map_event_ids(app) == [] and figure["layout"]["map"]["style"] == "white-bg"
+    assert figure["data"] and all(t["type"] == "scattermap" for t in figure["data"])
+
+
+def test_undated_events_are_never_on_the_map_or_timeline_but_listed_apart(folders):
+    app = run_app()
+    assert "e6" not in map_event_ids(app)
+    assert "e6" not in json.dumps(spec(app, "timeline"))
+    undated = [d.value for d in app.dataframe if "Hammam al-Alil" in set(d.value.get("Place", []))]
+    assert len(undated) == 1 and list(undated[0]["Date"]) == ["undated"]
+    app.checkbox(key="include_undated").uncheck().run()
+    assert not [d for d in app.dataframe if "Hammam al-Alil" in set(d.value.get("Place", []))]
+
+
+def test_the_table_caption_counts_the_same_events_and_places_as_the_header(folders):
+    app = run_app()
+    caption = next(c.value for c in app.caption if " rows: " in c.value)
+    header = metrics(app)
+    assert f"{header['Events']} events at {header['Places']} places" in caption
+
+
+def test_table_shows_blanks_ranges_and_the_analysts_columns(folders):
+    table = run_app().get_by_key("table").value
+    assert {"Actors", "Bank", "Location", "Article", "Event (cluster)"} <= set(table.columns)
+    assert "3–5" in set(table["Killed"]) and "" in set(table["Wounded"]) and "None" not in table.to_string()
+    assert list(table["Date"]) == sorted(table["Date"])
+
+
+def test_the_precision_filter_keeps_only_that_precision(folders):
+    app = run_app()
+    app.multiselect(key="precisions").set_value(["estimate"]).run()
+    assert metrics(app)["Events"] == "0" and app.query_params["precision"] in ("estimate", ["estimate"])
+
+
+def test_reader_picker_reads_date_place_type_and_outlet(folders):
+    app = run_app()
+    picker = app.selectbox(key="reader_event")
+    assert picker.format_func("e2") == "2017-03-01 · al-Tayaran · Clash · Outlet B"
+
+
+def test_control_table_gives_the_first_reported_retaken_date_with_its_evidence(tmp_path, monkeypatch):
+    rows = [event_row("r1", place="zahra", event_type="advance", trigger_text="حررت", event_date="2016-12-20",
+                      date_start="2016-12-20", date_end="2016-12-20", outlet="Outlet A", quote="حررت القوات الحي"),
+            event_row("r2", place="zahra", event_type="advance", trigger_text="استعادة", event_date="2017-01-10",
+                      date_start="2017-01-10", date_end="2017-01-10", outlet="Outlet B", article_id="a2")]
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", rows)))
+    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
+    table = frame_with(run_app(), "First reported retaken")
+    zahra = table[table["Area"] == "al-Zahra"].iloc[0]
+    assert zahra["First reported retaken"] == "2016-12-20" and zahra["Outlet"] == "Outlet A"
+    assert zahra["Conflict"] == "yes" and zahra["Articles"] == 2
+
+
+def test_control_map_colours_areas_on_the_chosen_day(folders):
+    app = run_app()
+    app.radio(key="map_mode").set_value("control").run()
+    assert spec(app, "map")["data"][0]["type"] == "choroplethmap"
+
+
+def test_a_missing_events_folder_is_a_clear_error_without_the_server_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(tmp_path / "no_such_run"))
+    app = AppTest.from_file("../dashboard.py", default_timeout=30)
+    app.run()
+    assert "no_such_run" in app.error[0].value and str(tmp_path) not in app.error[0].value
+
+
+def test_no_absolute_server_path_is_shown(folders):
+    app = run_app()
+    shown = " ".join([c.value for c in app.caption] + [h.proto.body for h in app.get("html")])
+    assert str(folders[0]) not in shown and str(ROOT) not in shown
+
+
+def test_arabic_interface_leaves_no_english_label(folders):
+    app = run_app()
+    app.radio(key="lang").set_value("ar").run()
+    labels = ([w.label for w in app.sidebar.get("multiselect")] + [m.label for m in app.metric]
+              + [h.value for h in app.subheader] + list(app.get_by_key("table").value.columns))
+    english = [text for text in labels if any("a" <= ch.lower() <= "z" for ch in text.replace("ACLED", ""))]
+    assert english == []
 
 
 def test_street_tiles_are_an_opt_in(folders):
@@ -125,8 +221,8 @@ def test_missing_map_layers_leave_a_plain_map(tmp_path, monkeypatch):
     assert "shapes" not in spec(app, "timeline")["layout"]
 
 
-def test_timeline_marks_the_calendar_milestones(folders):
-    assert len(spec(run_app(), "timeline")["layout"]["shapes"]) == 4
+def test_timeline_marks_the_calendar_milestones_in_view(folders):
+    assert len(spec(run_app(), "timeline")["layout"]["shapes"]) == 2
 
 
 def test_article_text_is_escaped_in_hover_and_reader(tmp_path, monkeypatch):
@@ -159,8 +255,7 @@ def test_time_window_narrows_the_map_only(folders):
     app = run_app()
     app.toggle(key="window_on").set_value(True).run()
     app.select_slider(key="win_end").set_value(date(2017, 3, 2)).run()
-    points = sum(len(t.get("customdata", [])) for t in spec(app, "map")["data"][1:])
-    assert points == 2 and metrics(app) == expected_metrics(folders[0], Filters())
+    assert map_event_ids(app) == ["e2", "e3"] and metrics(app) == expected_metrics(folders[0], Filters())
 
 
 def test_bundled_output_opens_with_its_own_totals(monkeypatch, tmp_path):
@@ -171,7 +266,7 @@ def test_bundled_output_opens_with_its_own_totals(monkeypatch, tmp_path):
     monkeypatch.delenv("MOSUL_CAMPAIGN_DIR", raising=False)
     app = run_app()
     assert metrics(app) == expected_metrics(tmp_path, Filters())
-    assert len(spec(app, "map")["layout"]["map"]["layers"]) == 2
+    assert len(spec(app, "map")["layout"]["map"]["layers"]) == 5
 
 
 def test_dashboard_never_imports_torch_or_camel_tools(folders):

@@ -316,12 +316,10 @@ def test_mosul_calendar_has_a_row_for_every_milestone():
 
 
 @pytest.mark.parametrize("name", campaign_names(DATA_DIR))
-def test_every_campaign_milestone_is_sourced_labelled_and_inside_the_window(name):
+def test_every_campaign_milestone_is_sourced_and_labelled(name):
     campaign = load_campaign(DATA_DIR / "campaigns" / name)
     assert campaign.milestones
-    for m in campaign.milestones:
-        assert m.source.startswith("http") and m.label_ar and m.label_en, m
-        assert campaign.window[0] <= m.date <= campaign.window[1], m
+    assert all(m.source.startswith("http") and m.label_ar and m.label_en for m in campaign.milestones)
 
 
 def test_phrase_naming_an_unknown_milestone_is_a_data_error(tmp_path):

@@ -141,14 +141,19 @@ def test_ordinary_word_with_a_clitic_and_no_context_is_not_a_place(resolver):
     assert rows(resolver, "والسلام عليكم") == []
 
 
-@pytest.mark.parametrize("text, surface, place_id, note", [
-    ("حررت حي القدس الأول في المحور الشرقي", "القدس", "quds", "ordinal الأول"),
-    ("قتال في الهرمات الأولى والثانية أمس", "الهرمات", "haramat", "ordinal الأولى والثانية"),
-    ("تقدم في حي الصحة الثانية في الساحل الأيمن", "الصحة", "sihha_right", "ordinal الثانية"),
+@pytest.mark.parametrize("text, surface, place_id, name_ar", [
+    ("حررت حي القدس الأول في المحور الشرقي", "القدس الأول", "quds_1", "القدس الأول"),
+    ("تقدم في حي الصحة الثانية في الساحل الأيمن", "الصحة الثانية", "sihha_right_2", "الصحة الثانية"),
 ])
-def test_ordinal_after_a_name_is_noted_and_left_out_of_the_span(resolver, text, surface, place_id, note):
+def test_ordinal_after_a_name_is_a_numbered_part_at_its_point(resolver, text, surface, place_id, name_ar):
     m = resolver.find_mentions(text)[0]
-    assert (m.span.text, m.place.place_id, m.note) == (surface, place_id, note)
+    assert (m.span.text, m.place.place_id, m.place.name_ar, m.place.parent_id) == (surface, place_id, name_ar, place_id[:-2])
+    assert m.geo_precision == 2 and m.place.name_en.endswith(f"(part {place_id[-1]})")
+
+
+def test_two_ordinals_after_a_name_are_two_parts(resolver):
+    found = [(m.span.text, m.place.place_id, m.place.name_ar) for m in resolver.find_mentions("قتال في الهرمات الأولى والثانية أمس")]
+    assert found == [("الهرمات الأولى", "haramat_1", "الهرمات الأولى"), ("الثانية", "haramat_2", "الهرمات الثانية")]
 
 
 def test_seventeenth_of_tammuz_alone_in_a_date_sentence_is_not_a_place(resolver):
@@ -388,6 +393,9 @@ def _mention_names(m) -> set[str]:
     names = {_norm_name(m.span.text)}
     if m.place:
         names |= {_norm_name(m.place.name_ar), m.place.name_en.split("(")[0].strip().lower()}
+        parent = load_place_resolver(load_campaign(CAMPAIGN)).gazetteer.places.get(m.place.parent_id)
+        if parent is not None and m.place.place_id.startswith(parent.place_id + "_"):  # a numbered part
+            names.add(_norm_name(parent.name_ar))
     return names
 
 

@@ -151,6 +151,7 @@ def test_place_options_take_missing_names_from_the_gazetteer(tmp_path):
     Filters(date_from=date(2016, 10, 17), date_to=date(2017, 1, 24), places=("zahra", "tayaran"),
             event_types=("clash",), actors=("ISIS",), victims=("civilians",), outlets=("Outlet B",),
             include_undated=False, include_cumulative=False, min_confidence=0.55),
+    Filters(precisions=("point", "offset")),
 ])
 def test_filters_survive_a_round_trip_through_url_parameters(filters):
     assert query.filters_from_params(query.filters_to_params(filters)) == filters
@@ -192,7 +193,8 @@ def test_empty_calendar_gives_no_milestones(tmp_path):
 
 
 def test_csv_download_has_the_pipeline_columns_and_dates_as_text(events):
-    table = pd.read_csv(io.BytesIO(query.to_csv_bytes(events)), dtype=str, keep_default_na=False)
+    table = pd.read_csv(io.BytesIO(query.csv_bytes(query.export_table(events))), dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
     assert list(table.columns) == list(query.EVENT_COLUMNS) and table.loc[0, "event_date"] == "2016-11-03"
 
 
@@ -218,3 +220,163 @@ def test_article_texts_load_by_id_and_skip_broken_lines(tmp_path):
     with open(out / "article_texts.jsonl", "a", encoding="utf-8") as fh:
         fh.write("{broken\n")
     assert "قصفت" in query.load_article_texts(out)["a1"]["text"]
+
+
+# ---------------------------------------------------------------- precision
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({}, "point"),
+    ({"geo_precision": "2"}, "estimate"),
+    ({"geo_precision": "2", "relation": "south"}, "offset"),
+    ({"place_kind": "city", "geo_precision": "3"}, "area"),
+    ({"place_kind": "district", "geo_precision": "2"}, "area"),
+    ({"lat": "", "lon": ""}, "none"),
+])
+def test_each_event_gets_a_geo_precision_class(overrides, expected):
+    assert query.normalise_events(pd.DataFrame([event_row("x", **overrides)]))["_precision"][0] == expected
+
+
+def test_a_place_whose_point_is_a_shared_placeholder_counts_as_an_area():
+    events = query.normalise_events(pd.DataFrame([event_row("x", place="zahra", geo_precision="2")]))
+    assert query.with_places(events, pd.DataFrame(columns=["place_id", "source"]), {"zahra"})["_precision"][0] == "area"
+
+
+def test_events_carry_the_source_of_their_coordinate(events, tmp_path):
+    places = pd.DataFrame({"place_id": ["zahra"], "source": ["https://airwars.org/z"]})
+    joined = query.with_places(events, places)
+    assert joined.loc[joined["event_id"] == "e1", "_coord_source"].item() == "https://airwars.org/z"
+
+
+def test_precision_filter_keeps_only_those_classes(events):
+    rows = events.copy()
+    rows.loc[rows["event_id"] == "e1", "_precision"] = "area"
+    assert ids(query.filter_events(rows, Filters(precisions=("area",)))) == ["e1"]
+
+
+def test_area_level_events_are_counted_beside_the_map_once_each(events):
+    rows = events.copy()
+    rows["_precision"] = "area"
+    counts = query.area_level_counts(rows)
+    assert query.area_level_events(rows) == 3 and counts["events"].sum() == 4
+
+
+def test_dated_and_undated_events_split_the_selection(events):
+    assert ids(query.undated_events(events)) == ["e6"] and "e6" not in ids(query.dated_events(events))
+
+
+# ---------------------------------------------------------------- time
+
+def test_day_dated_events_are_counted_per_bank_and_windows_kept_apart(events):
+    counts = query.events_by_bank_over_time(events)
+    assert counts.to_dict("list") == {"period": [pd.Timestamp("2016-11-03"), pd.Timestamp("2017-03-01")],
+                                      "bank": ["left", "right"], "events": [1, 1]}
+    spans = query.window_spans(events)
+    assert spans[["start", "end", "events"]].values.tolist() == [[pd.Timestamp("2017-06-19"),
+                                                                  pd.Timestamp("2017-06-25"), 1]]
+
+
+# ---------------------------------------------------------------- control
+
+WORDS = ("تحرير", "حرر", "استعاد")
+
+
+def advance(event_id, day, trigger="حررت", place="zahra", **extra):
+    return event_row(event_id, place=place, event_type="advance", trigger_text=trigger, event_date=day,
+                     date_start=day, date_end=day, article_id=extra.pop("article_id", event_id), **extra)
+
+
+def control(rows):
+    return query.control_table(query.normalise_events(pd.DataFrame(rows)), WORDS)
+
+
+@pytest.mark.parametrize("trigger, retaken", [("حررت", True), ("وتحرير", True), ("إستعادة", True),
+                                              ("اقتحمت", False), ("تقدم", False)])
+def test_only_words_of_retaking_make_an_advance_a_retaken_report(trigger, retaken):
+    assert query.reports_retaken(pd.Series([trigger]), WORDS)[0] == retaken
+
+
+def test_first_retaken_date_comes_with_the_quote_and_outlet_of_the_first_report():
+    table = control([advance("a", "2017-01-05", outlet="Late", quote="ثانيا"),
+                     advance("b", "2017-01-02", outlet="Early", quote="أولا"),
+                     advance("c", "2016-12-20", trigger="اقتحمت")])
+    row = table.iloc[0]
+    assert row["area_id"] == "zahra" and row["first_retaken"] == pd.Timestamp("2017-01-02")
+    assert (row["evidence_outlet"], row["evidence_quote"], row["reports"]) == ("Early", "أولا", 2)
+    assert row["first_advance"] == pd.Timestamp("2016-12-20") and not row["conflict"]
+
+
+def test_retaken_reports_far_apart_are_a_conflict():
+    table = control([advance("a", "2017-01-02"), advance("b", "2017-02-20")])
+    assert table["conflict"].item() and "2017-01-02" in table["report_dates"].item()
+
+
+def test_fighting_reported_well_after_retaking_is_a_conflict():
+    rows = [advance("a", "2017-01-02"), event_row("f", place="zahra", event_type="clash", event_date="2017-02-01",
+                                                  date_start="2017-02-01", date_end="2017-02-01")]
+    assert control(rows)["fighting_after"].item() == 1 and control(rows)["conflict"].item()
+
+
+def test_undated_or_area_level_advances_say_nothing_of_a_neighbourhood():
+    rows = [advance("u", "", undated="true", published=""), advance("c", "2017-01-02", place_kind="city",
+                                                                     geo_precision="3")]
+    assert control(rows).empty
+
+
+def test_status_on_a_day_is_retaken_contested_or_no_report():
+    table = control([advance("a", "2017-01-10"), advance("b", "2017-01-01", trigger="اقتحمت", place="tayaran"),
+                     advance("c", "2017-01-05", place="tayaran")])
+    assert query.control_at(table, date(2017, 1, 3)).to_dict() == {"tayaran": "contested", "zahra": "none"}
+    assert query.control_at(table, date(2017, 1, 10)).to_dict() == {"tayaran": "retaken", "zahra": "retaken"}
+
+
+def test_milestone_check_counts_areas_retaken_by_the_banks_milestone_after_it_and_never(tmp_path):
+    table = control([advance("a", "2017-01-10"), advance("b", "2017-02-01", place="gogjali")])
+    areas = pd.DataFrame({"place_id": ["zahra", "gogjali", "other"], "bank": ["left", "left", "left"]})
+    check = query.milestone_check(table, areas, query.milestones_frame(load_campaign(write_campaign(tmp_path / "c"))),
+                                  {"left": "east_bank_retaken"})
+    row = check.iloc[0]
+    assert (row["areas"], row["retaken_by_milestone"], row["retaken_after"], row["never_reported"]) == (3, 1, 1, 1)
+    assert row["after"] == "gogjali 2017-02-01"
+
+
+# ---------------------------------------------------------------- exports
+
+def test_event_export_has_one_row_per_real_world_event_with_all_places_and_sources(events):
+    table = query.events_export(events)
+    assert len(table) == len(set(events["cluster_id"])) == 5
+    shelling = table[table["cluster_id"] == "c4"].iloc[0]
+    assert shelling["places"] == "Old City; Gogjali" and shelling["place_ids"] == "old_city; gogjali"
+    clash = table[table["cluster_id"] == "c2"].iloc[0]
+    assert clash["event_id"] == "e2" and clash["reports"] == 2 and "Outlet B" in clash["sources"]
+
+
+def test_acled_export_uses_the_codebook_columns_and_the_lowest_toll_as_fatalities(events):
+    table = query.acled_export(events, {"country": "Iraq", "admin1": "Ninewa", "city_admin2": "Mosul"})
+    for column in ("event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+                   "actor1", "actor2", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
+                   "geo_precision", "source", "notes", "fatalities", "fatalities_low", "fatalities_high"):
+        assert column in table.columns
+    clash = table[table["event_id_cnty"] == "c2"].iloc[0]
+    assert (clash["fatalities"], clash["fatalities_high"], clash["actor1"], clash["actor2"]) == (3, 5, "ISIS",
+                                                                                                  "Iraqi army")
+    assert clash["time_precision"] == 1 and clash["admin2"] == "Mosul"
+    assert table[table["event_id_cnty"] == "c4"]["time_precision"].item() == 2 and "e6" not in set(table["event_id_cnty"])
+
+
+def test_csv_exports_start_with_a_byte_order_mark_and_neutralise_formulas():
+    data = query.csv_bytes(pd.DataFrame({"quote": ["=HYPERLINK(\"x\")", "+1", "نص"], "n": [-1, 2, 3]}))
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
+    assert list(table["quote"]) == ["'=HYPERLINK(\"x\")", "'+1", "نص"] and list(table["n"]) == ["-1", "2", "3"]
+
+
+def test_export_file_names_record_the_filter():
+    name = query.export_name(Filters(date_from=date(2017, 2, 19), event_types=("airstrike", "shelling", "clash")),
+                             "acled", "csv", prefix="mosul")
+    assert name == "mosul_acled_2017-02-19_end_type-airstrike+shelling+1more.csv"
+    assert query.export_name(Filters(places=("حي",)), "events", "csv") == "events_events_place---.csv"
+
+
+def test_figures_read_as_ranges_with_thousands_separators():
+    assert (query.figure_text(23, 40), query.figure_text(1200, 1200), query.figure_text(5, None),
+            query.figure_text(None, None)) == ("23–40", "1,200", "≥ 5", "")

@@ -32,9 +32,41 @@ def test_open_ended_figure_keeps_its_low_and_leaves_the_high_empty():
     assert (row["killed_low"], row["killed_high"]) == (307, None)
 
 
-def test_two_figures_of_one_kind_add_up():
-    row = event_row(event("a" * 16, figures=[figure("killed", 3, 3), figure("killed", 4, 6)]))
+def test_two_figures_of_one_kind_joined_by_and_add_up():
+    row = event_row(event("a" * 16, figures=[figure("killed", 3, 3), figure("killed", 4, 6, rule="coordinated")]))
     assert (row["killed_low"], row["killed_high"]) == (7, 9)
+
+
+def test_figures_of_different_groups_are_not_summed():
+    fighters = figure("killed", 6, 6, victims="isis", rule="coordinated")
+    row = event_row(event("a" * 16, figures=[figure("killed", 4, 4), fighters]))
+    assert (row["killed_low"], row["killed_high"]) == (4, 4)
+
+
+def test_parts_of_a_total_are_not_summed():
+    row = event_row(event("a" * 16, figures=[figure("displaced", 100, 100), figure("displaced", 40, 40)]))
+    assert row["displaced_low"] == 100
+
+
+def test_a_vague_figure_leaves_the_stated_one_countable():
+    row = event_row(event("a" * 16, figures=[figure("killed", 24, 24), figure("wounded", 20, 99, vague=True)]))
+    assert (row["killed_low"], row["wounded_low"], row["vague"]) == (24, None, False)
+    assert row["vague_figures"].startswith("wounded 20-99")
+
+
+def test_a_row_of_vague_figures_only_keeps_their_ranges_and_is_flagged():
+    row = event_row(event("a" * 16, figures=[figure("wounded", 20, 99, vague=True)]))
+    assert (row["wounded_low"], row["wounded_high"], row["vague"]) == (20, 99, True)
+
+
+def test_households_keep_their_unit():
+    row = event_row(event("a" * 16, figures=[figure("displaced", 450, 450, unit="families")]))
+    assert (row["displaced_low"], row["displaced_unit"]) == (450, "families")
+
+
+def test_each_figure_names_the_rule_that_read_it():
+    row = event_row(event("a" * 16, figures=[figure(rule="verb_before_number")]))
+    assert row["figure_rules"] == "killed:verb_before_number"
 
 
 def test_spans_are_written_as_json_offsets():
