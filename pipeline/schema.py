@@ -73,8 +73,8 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("place_source", TEXT, "Where the place came from: the event's own `clause`, its `sentence`, the "
                                  "`previous_sentence` (\"in the area\") or the campaign `city` as a last resort."),
     Column("relation", TEXT, "A direction for a relative place (`south`, `north-west`); empty for the place itself."),
-    Column("bank", TEXT, "`left` or `right` bank of the campaign's river (their compass sides and names are in its "
-                         "campaign.yaml: at Mosul left is the east bank); empty outside the city or when undecidable."),
+    Column("bank", TEXT, "`left` or `right` bank of the campaign's river, looking downstream (each bank's compass "
+                         "side and name are in campaign.yaml); empty outside the city or when undecidable."),
     Column("lat", FLOAT, "Latitude, WGS84."),
     Column("lon", FLOAT, "Longitude, WGS84."),
     Column("geo_precision", INT, "1 a sourced point of the place; 2 an estimate, an offset (\"south of …\") or a "
