@@ -34,8 +34,7 @@ CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
 TABLE_ROWS = 5000
 MAP_POINTS = 5000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
-PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}
-"""Seconds between playback steps."""
+PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}  # seconds between playback steps
 MAP_MODES = ("points", "areas", "control")
 BASE_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 1.7rem; }
@@ -252,6 +251,8 @@ def time_controls(days: list[date], mode: str, labels, lang) -> tuple[date, date
 def map_section(dated, filters, campaign, layers, control, bounds, labels, lang) -> None:
     """The map, its time controls and caption: a fragment, so playback redraws only this part of the page."""
     t = partial(labels.text, lang=lang)
+    if st.session_state.pop("_full_run", False):
+        st.session_state["playing"] = False  # a filter change stops playback: only a fragment run may step on
     st.subheader(t("map"))
     mode_col, metric_col = st.columns([3, 2])
     mode = mode_col.radio(t("map_mode"), MAP_MODES, key="map_mode", horizontal=True,
@@ -276,8 +277,12 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
                                street_tiles=st.session_state["street_tiles"])
     map_col, side_col = st.columns([5, 1])
     with map_col:
-        st.plotly_chart(figure, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"),
-                        config={"scrollZoom": True})
+        event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"),
+                                config={"scrollZoom": True})
+    picked = sorted(str(p.get("customdata")) for p in (event.selection.points if event else []))
+    if st.session_state.setdefault("_map_pick", picked) != picked:
+        st.session_state["_map_pick"] = picked
+        st.rerun()  # a selection narrows the table outside this fragment
     with side_col:
         area_level = query.area_level_counts(shown)
         st.caption(t("area_level", n=query.area_level_events(shown)))
@@ -306,15 +311,15 @@ def timeline_section(dated, milestones, bounds, labels, lang) -> None:
     st.plotly_chart(figure, key="timeline")
 
 
-def control_section(control, layers, milestones, labels, lang) -> None:
+def control_section(control, layers, places, milestones, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
     st.subheader(t("control_section"))
     if control.empty:
         st.info(t("no_control"))
         return
-    names = pd.concat([layers.cells[["place_id", "name_ar", "name_en", "bank"]]]).drop_duplicates("place_id") \
-        .set_index("place_id")
-    check = query.milestone_check(control, layers.cells, milestones, layers.control_milestones)
+    names = places.drop_duplicates("place_id").set_index("place_id")
+    check = query.milestone_check(control, layers.cells, milestones, layers.control_milestones,
+                                  layers.control_start_milestones)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
     milestone_names = dict(zip(milestones["milestone_id"], milestones[label_column]))
     st.caption(t("control_check"))
@@ -323,11 +328,14 @@ def control_section(control, layers, milestones, labels, lang) -> None:
                      milestone=milestone_names.get(row.milestone, row.milestone),
                      date=f"{row.date:%Y-%m-%d}" if pd.notna(row.date) else "", areas=row.areas,
                      on_time=row.retaken_by_milestone, late=row.retaken_after, never=row.never_reported))
+        if row.retaken_before_start:
+            st.caption(t("check_early", n=row.retaken_before_start, start=f"{row.start:%Y-%m-%d}", areas=row.before))
     area_names = [charts.place_name({"place_ar": names["name_ar"].get(a, ""), "place_en": names["name_en"].get(a, ""),
                                      "place_text": a}, lang) for a in control["area_id"]]
     table = pd.DataFrame({
         t("col_area"): area_names,
-        t("col_bank"): [labels.term("bank", names["bank"].get(a, ""), lang) for a in control["area_id"]],
+        t("col_bank"): [labels.term("bank", bank if bank in ("left", "right") else "", lang)
+                        for bank in (names["bank"].get(a, "") for a in control["area_id"])],
         t("col_first_retaken"): control["first_retaken"].dt.strftime("%Y-%m-%d"),
         t("col_outlet"): control["evidence_outlet"],
         t("col_evidence"): control["evidence_quote"].str.slice(0, 160),
@@ -524,11 +532,12 @@ def main() -> None:
         st.info(labels.text("no_events_filter", lang))
         st.stop()
     dated = query.dated_events(filtered)
+    st.session_state["_full_run"] = True
     map_section(dated, filters, campaign, layers, query.control_table(
         filtered, query.load_control_words(campaign.lexicon_dir)) if len(filtered) != len(events) else control,
         bounds, labels, lang)
     timeline_section(dated, milestones, bounds, labels, lang)
-    control_section(control, layers, milestones, labels, lang)
+    control_section(control, layers, places, milestones, labels, lang)
     casualty_section(filtered, bounds, labels, lang)
     rows = table_section(dated, map_selection(dated), labels, lang)
     undated = undated_section(filtered, labels, lang)

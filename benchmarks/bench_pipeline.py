@@ -1,13 +1,30 @@
-"""Pipeline throughput: articles per second over a synthetic corpus made from the bundled articles.
+"""Pipeline throughput on a synthetic corpus: articles/s, characters/s, peak memory, time by stage, start-up.
 
-Usage: .venv/bin/python benchmarks/bench_pipeline.py [N_ARTICLES]
-Each synthetic article is a bundled article with its paragraphs rotated and a numbered line added, so
-every one has its own content hash (no cache hits, no duplicates). Prints cold and cached timings.
+Usage: .venv/bin/python benchmarks/bench_pipeline.py [--n N] [--articles PATH] [--keep DIR]
+
+Without --articles it writes a synthetic corpus of N articles into a temporary folder (deleted afterwards):
+each article joins paragraphs of the bundled articles in a new order and ends with a numbered line, so
+every one has its own content hash (no cache hits). The files are named synthetic-benchmark-*.txt and
+the folder holds a note saying what they are; they are never written into data/. With --articles
+the given folder or JSONL file is measured instead (for example a dev set, by path).
+
+It prints, for the same files in the same run: the pipeline's wall and CPU time, a bare pass that only
+reads each file and runs re.findall(r"\\w+") on it, and the ratio of the two; the time of each stage
+(exclusive: a stage's time leaves out the stages it calls); peak RSS; and start-up (imports and
+lexicon loading) measured in a fresh interpreter.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
 import json
+import os
+import platform
+import random
+import re
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,37 +34,182 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Settings  # noqa: E402
-from pipeline.run import run_pipeline  # noqa: E402
+
+LABEL = ("SYNTHETIC BENCHMARK CORPUS. These files are generated from the bundled articles by "
+         "benchmarks/bench_pipeline.py for timing only: they are not real reporting and must not be mapped.\n")
 
 
-def make_corpus(folder: Path, n: int, settings: Settings) -> Path:
-    seeds = [p.read_text(encoding="utf-8") for p in sorted(settings.default_corpus.glob("*.txt"))]
-    path = folder / "corpus.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
+def make_corpus(folder: Path, n: int, settings: Settings, seed: int = 17) -> Path:
+    """N synthetic articles (about the bundled articles' length) as .txt files with a manifest."""
+    rng = random.Random(seed)
+    paragraphs_by_seed = [[p for p in path.read_text(encoding="utf-8").split("\n") if p.strip()]
+                          for path in sorted(settings.default_corpus.glob("*.txt"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "README.md").write_text(LABEL, encoding="utf-8")
+    with open(folder / "manifest.csv", "w", encoding="utf-8") as manifest:
+        manifest.write("id,published,outlet,url,title\n")
         for i in range(n):
-            paragraphs = seeds[i % len(seeds)].split("\n")
-            k = i % max(1, len(paragraphs))
-            text = "\n".join(paragraphs[k:] + paragraphs[:k]) + f"\nنسخة رقم {i}."
-            fh.write(json.dumps({"id": f"synthetic_{i:06d}", "text": text, "published": "2017-03-01"}, ensure_ascii=False) + "\n")
-    return path
+            base = paragraphs_by_seed[i % len(paragraphs_by_seed)]
+            extra = paragraphs_by_seed[rng.randrange(len(paragraphs_by_seed))]
+            paragraphs = base + rng.sample(extra, k=min(1, len(extra)))
+            rng.shuffle(paragraphs)
+            text = "\n".join(paragraphs) + f"\nنسخة رقم {i}."
+            article_id = f"synthetic-benchmark-{i:07d}"
+            (folder / f"{article_id}.txt").write_text(text, encoding="utf-8")
+            published = "" if i % 4 == 0 else f"2017-0{3 + i % 4}-1{i % 10}"
+            manifest.write(f"{article_id},{published},synthetic-benchmark,,\n")
+    return folder
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    settings = Settings(progress=False)
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = make_corpus(Path(tmp), n, settings)
-        chars = sum(len(json.loads(line)["text"]) for line in corpus.open(encoding="utf-8"))
-        out = Path(tmp) / "out"
-        t = time.perf_counter()
-        cold = run_pipeline(corpus, None, out, settings)
-        cold_s = time.perf_counter() - t
-        t = time.perf_counter()
-        warm = run_pipeline(corpus, None, out, settings)
-        warm_s = time.perf_counter() - t
-    print(f"articles={n} chars={chars} event_rows={cold.n_events}")
-    print(f"cold run: {cold_s:.2f} s ({n / cold_s:.1f} articles/s, {chars / cold_s / 1000:.0f} k chars/s)")
-    print(f"cached rerun: {warm_s:.2f} s ({warm.cached} of {n} articles from the cache)")
+def _files(articles: Path) -> list[Path]:
+    if articles.is_file():
+        return [articles]
+    return sorted(p for p in articles.iterdir() if p.suffix.lower() in (".txt", ".html", ".htm"))
+
+
+def bare_pass(articles: Path) -> tuple[float, int, int]:
+    """Read every file and find its words with one regex: the floor any pipeline is compared to."""
+    t = time.perf_counter()
+    chars = words = 0
+    for path in _files(articles):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        chars += len(text)
+        words += len(re.findall(r"\w+", text))
+    return time.perf_counter() - t, chars, words
+
+
+class StageClock:
+    """Exclusive CPU time per stage (steadier than wall time on a shared machine); callees are left out."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self._stack: list[list] = []
+
+    def wrap(self, name: str, fn):
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            frame = [name, time.process_time(), 0.0]
+            self._stack.append(frame)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._stack.pop()
+                spent = time.process_time() - frame[1]
+                self.seconds[name] = self.seconds.get(name, 0.0) + spent - frame[2]
+                self.calls[name] = self.calls.get(name, 0) + 1
+                if self._stack:
+                    self._stack[-1][2] += spent
+        return timed
+
+
+def install_stage_clock() -> StageClock:
+    """Time the stages of extract_article in this process (the pipeline code itself is not changed)."""
+    import pipeline.extract as extract
+    import pipeline.work  # noqa: F401  (it holds extract_article too)
+    from pipeline.places import PlaceResolver
+
+    clock = StageClock()
+    modules = [m for name, m in sys.modules.items() if name.startswith("pipeline") and m is not None]
+    for attr, name in (("analyse", "document (normalise, tokens, sentences, one-pass matching)"),
+                       ("infer_publication_date", "publication date inference"),
+                       ("find_triggers", "triggers and modality"), ("find_actors", "actors"),
+                       ("extract_figures", "casualty figures and numbers"), ("resolve_event_date", "event dates"),
+                       ("build_sentence_events", "event assembly"),
+                       ("extract_article", "extract: rest (sentence loop, carry-over)")):
+        original = getattr(extract, attr, None)
+        if original is None:
+            continue
+        timed = clock.wrap(name, original)
+        for module in modules:
+            if getattr(module, attr, None) is original:
+                setattr(module, attr, timed)
+    PlaceResolver.find_mentions = clock.wrap("places", PlaceResolver.find_mentions)
+    return clock
+
+
+def startup_seconds() -> dict[str, float]:
+    """Import and lexicon-load time of a run, in a fresh interpreter (nothing imported or loaded yet)."""
+    code = ("import time; t0 = time.perf_counter()\n"
+            "import pipeline.cli, pipeline.run, pipeline.extract, pipeline.store, pipeline.dedup\n"
+            "t1 = time.perf_counter()\n"
+            "from pipeline.config import Settings\n"
+            "pipeline.extract.load_resources(Settings())\n"
+            "t2 = time.perf_counter()\n"
+            "import json, sys; print(json.dumps({'imports_s': t1 - t0, 'lexicons_s': t2 - t1,"
+            " 'torch': 'torch' in sys.modules, 'camel_tools': any(m.startswith('camel_tools') for m in sys.modules)}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="synthetic articles to generate (default 1000)")
+    parser.add_argument("--articles", type=Path, help="measure this folder or JSONL file instead of a synthetic corpus")
+    parser.add_argument("--manifest", type=Path, help="manifest for --articles")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="workers of the parallel run (default: all cores; 1 runs only the one-worker pass)")
+    parser.add_argument("--keep", type=Path, help="write the synthetic corpus and outputs here instead of a temporary folder")
+    args = parser.parse_args(argv)
+
+    from pipeline.run import run_pipeline
+
+    startup = startup_seconds()
+    with tempfile.TemporaryDirectory(prefix="synthetic-benchmark-") as tmp:
+        work = args.keep or Path(tmp)
+        if args.articles:
+            articles, manifest = args.articles, args.manifest
+        else:
+            articles = make_corpus(work / "synthetic-benchmark-corpus", args.n, Settings())
+            manifest = articles / "manifest.csv"
+        bare_s, chars, words = bare_pass(articles)
+
+        clock = install_stage_clock()
+        one = Settings(progress=False, cache=False, workers=1)
+        cpu, wall = time.process_time(), time.perf_counter()
+        summary = run_pipeline(articles, manifest, work / "out-1", one)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        timings = json.loads((work / "out-1" / "run.json").read_text(encoding="utf-8"))["timings"]
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        parallel = None
+        if args.workers != 1:
+            many = Settings(progress=False, cache=False, workers=args.workers)
+            t = time.perf_counter()
+            run_pipeline(articles, manifest, work / "out-n", many)
+            parallel = (time.perf_counter() - t, json.loads((work / "out-n" / "run.json").read_text(encoding="utf-8")))
+            same = (work / "out-1" / "events.csv").read_bytes() == (work / "out-n" / "events.csv").read_bytes()
+    n = sum(summary.articles_by_status.values())
+
+    print(f"machine: {machine()}; load average before the run {os.getloadavg()[0]:.1f}")
+    print(f"corpus: {n} articles, {chars:,} characters, {words:,} words "
+          f"({'synthetic' if not args.articles else articles}); {summary.n_events} event rows")
+    print(f"one worker: {wall:.2f} s wall, {cpu:.2f} s CPU -> {n / wall:.0f} articles/s, {chars / wall / 1e3:.0f} k chars/s; "
+          f"{n / cpu:.0f} articles and {chars / cpu / 1e3:.0f} k chars per CPU-second")
+    if parallel is not None:
+        p_wall, p_info = parallel
+        print(f"{p_info['engine']['workers']} workers: {p_wall:.2f} s wall -> {n / p_wall:.0f} articles/s, "
+              f"{chars / p_wall / 1e3:.0f} k chars/s; events.csv identical to one worker: {same}")
+    print(f"bare read + re.findall(r'\\w+') over the same files: {bare_s:.3f} s -> one worker is {wall / bare_s:.0f}x "
+          f"({cpu / bare_s:.0f}x in CPU time)")
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: {peak_mb:.0f} MB (one-worker run, this process)"
+          + (f"; largest worker process {children_mb:.0f} MB" if parallel is not None else ""))
+    print(f"start-up in a fresh interpreter: imports {startup['imports_s']:.2f} s, lexicons {startup['lexicons_s']:.2f} s "
+          f"(torch imported: {startup['torch']}, camel_tools imported: {startup['camel_tools']})")
+    print("one-worker run by phase (run.json, wall):")
+    for key, seconds in timings.items():
+        if key != "total_s":
+            print(f"  {key.removesuffix('_s'):<58} {seconds:8.2f} s  {100 * seconds / wall:5.1f}%")
+    print("stages inside extraction (CPU, exclusive: a stage's time leaves out the stages it calls):")
+    for name, seconds in sorted(clock.seconds.items(), key=lambda x: -x[1]):
+        print(f"  {name:<58} {seconds:8.2f} s  {100 * seconds / cpu:5.1f}%  {1e3 * seconds / max(n, 1):6.2f} ms/article")
 
 
 if __name__ == "__main__":

@@ -129,10 +129,11 @@ class Campaign:
     layers: tuple[MapLayer, ...]
     """The river first, then the city outline and named areas."""
     map_settings: Mapping[str, Any]
-    """The rest of campaign.yaml `map`: bridges (place ids), labels, area_kinds, control_milestones, scale_km, acled."""
+    """The rest of campaign.yaml `map`: bridges (place ids), labels, area_kinds, control_milestones,
+    control_start_milestones, scale_km, acled."""
     milestones: tuple[Milestone, ...]
     calendar_phrases: Mapping[str, Any]
-    """calendar_phrases.yaml: milestones, operations, offensive_starts (empty when absent)."""
+    """calendar_phrases.yaml: milestones, operations, offensive_starts, recalled_milestones (empty when absent)."""
     phases: tuple[PhasePreset, ...]
     overlay: Mapping[str, Any]
     """lexicon/<file>.yaml of the campaign folder, by file name."""
@@ -369,10 +370,11 @@ def _map_settings(path: Path, view: dict, places: Mapping[str, Place], milestone
     unknown = [b for b in settings.get("bridges") or () if b not in places]
     if unknown:
         problems.add(path, f"map.bridges: {unknown} are not place_ids of places.csv", fatal=False)
-    for bank, milestone in (settings.get("control_milestones") or {}).items():
-        if bank not in schema.RIVER_BANKS or milestone not in milestone_ids:
-            problems.add(path, f"map.control_milestones: {bank}: {milestone} needs a bank (left, right) and a "
-                               "milestone_id of calendar.csv", fatal=False)
+    for key in ("control_milestones", "control_start_milestones"):
+        for bank, milestone in (settings.get(key) or {}).items():
+            if bank not in schema.RIVER_BANKS or milestone not in milestone_ids:
+                problems.add(path, f"map.{key}: {bank}: {milestone} needs a bank (left, right) and a "
+                                   "milestone_id of calendar.csv", fatal=False)
     for label in settings.get("labels") or ():
         if not isinstance(label, dict) or not {"kind", "lat", "lon", "en", "ar"} <= set(label):
             problems.add(path, f"map.labels: {label!r} needs kind, lat, lon, en and ar", fatal=False)
@@ -411,9 +413,10 @@ def _calendar_phrases(folder: Path, milestone_ids: set[str], problems: _Problems
                 problems.add(path, f"{key}: {milestone_id!r} is not a milestone_id of calendar.csv")
             if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
                 problems.add(path, f"{key} {milestone_id}: expected a list of phrases")
-    unknown = [m for m in data.get("offensive_starts") or () if m not in milestone_ids]
-    if unknown:
-        problems.add(path, f"offensive_starts: {unknown} are not milestone_ids of calendar.csv")
+    for key in ("offensive_starts", "recalled_milestones"):
+        unknown = [m for m in data.get(key) or () if m not in milestone_ids]
+        if unknown:
+            problems.add(path, f"{key}: {unknown} are not milestone_ids of calendar.csv")
     language_keys = {"ordinals", "day_of_operation", "day_of_links"} & set(data)
     if language_keys:
         problems.add(path, f"{sorted(language_keys)} are language data: they belong in data/lexicon/LANG/dates.yaml "

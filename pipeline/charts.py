@@ -117,10 +117,10 @@ def _text_trace(lat, lon, text, size: int, colour: str, name: str) -> go.Scatter
 
 
 def _scale_trace(layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels, lang: str):
-    """A scale bar of `scale_km` near the lower left of the opening view."""
+    """A scale bar of `scale_km` near the lower right of the opening view."""
     span = 360 / 2 ** zoom * 1.4
-    lat = center[0] - span * 0.28
-    lon0 = center[1] - span * 0.62
+    lat = center[0] - span * 0.27
+    lon0 = center[1] + span * 0.30
     lon1 = lon0 + layers.scale_km / (111.32 * math.cos(math.radians(lat)))
     bar = go.Scattermap(lat=[lat, lat], lon=[lon0, lon1], mode="lines", line=dict(color="#111827", width=4),
                         name=labels.text("scale", lang), showlegend=False, hoverinfo="skip")

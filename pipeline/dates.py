@@ -8,6 +8,7 @@ this module holds one small grammar over phrase matches.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -22,16 +23,23 @@ from pipeline.matcher import Clitics, Match, PhraseMatcher
 from pipeline.numbers import NumberLexicon, find_numbers, load_number_lexicon
 from pipeline.records import DatePrecision, DateWindow, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.textnorm import NormalisedText, Token, normalise
+from pipeline.textnorm import NormalisedText, Token, normalise, tokenize
 
 _CLAUSE_STOP = re.compile(r"[،,.;؛!?؟\n]")
-_SENTENCE_STOP = re.compile(r"[.!?؟\n]")
+_SENTENCE_STOP = re.compile(r"\.(?!\s?\d)|(?<![\d\s])\.|[!?؟\n]")
+"""A full stop (not a dot between digits: "1.5 كيلومتر", "19 . 12 . 2016"), a question or exclamation
+mark, a line break."""
 _DATE_JOINERS = set(" /-()\u200f\u200e")
 _YEAR = re.compile(r"(19|20)\d\d")
+_TODAY = "اليوم"
+_DATELINE_TOKENS = 8
+"""A date among the first words of an article is its dateline ("بغداد 10 مايو 2017 /")."""
+"""A weekday written after it ("اليوم السبت") names the report's own day."""
 _NUMERIC_DATES = (
-    (re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)"), (3, 2, 1)),
-    (re.compile(r"(?<!\d)(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?!\d)"), (1, 2, 3)),
+    (re.compile(r"(?<![\d.])(\d{1,2}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{4})(?![\d.])"), (4, 3, 1)),
+    (re.compile(r"(?<![\d.])(\d{4}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{1,2})(?![\d.])"), (1, 3, 4)),
 )
+"""Numeric dates: day-month-year and year-month-day, by slashes, dots or dashes ("5.3.2017", "19 . 12 . 2016")."""
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -72,6 +80,10 @@ class DateLexicon:
     campaign_window: tuple[dt.date, dt.date] | None
     since_reach: int
     report_reach: int
+    trailing_asides: tuple[str, ...] = ()
+    """Words allowed between a clause and an adverbial date that follows it ("في وقت سابق")."""
+    recalled_milestones: tuple[str, ...] = ()
+    """Milestones whose day reports recall as background: their date anchors no publication date."""
 
 
 def _phrases(path: Path, value, what: str) -> list[str]:
@@ -116,7 +128,9 @@ def _lexicon_entries(path: Path, data: dict, article: str) -> list[tuple[str, tu
               "past_qualifiers": "past", "future_qualifiers": "future", "blockers": "blocker",
               "past_markers": "past_marker", "ago_words": "ago", "since_words": "since",
               "approximators": "approx", "elapsed_words": "elapsed", "elapsed_links": "elapsed_link",
-              "report_verbs": "report_verb", "month_context": "month_context"}
+              "report_verbs": "report_verb", "month_context": "month_context", "next_day": "next_day",
+              "day_range_openers": "range_open", "day_range_joiners": "range_join", "topic_shifts": "topic_shift",
+              "day_count_verbs": "day_count_verb"}
     for key, category in simple.items():
         entries += [(p, (category, None)) for p in _phrases(path, data[key], key)]
     return entries
@@ -154,8 +168,10 @@ def load_date_lexicon(campaign: Campaign) -> DateLexicon:
         raise DataFileError(words_path, f"missing or malformed entry: {err}") from err
     entries += _calendar_entries(campaign.calendar_phrases, milestones)
     starts = tuple(campaign.calendar_phrases.get("offensive_starts") or ())
+    recalled = tuple(campaign.calendar_phrases.get("recalled_milestones") or ())
+    asides = tuple(_phrases(words_path, words["trailing_asides"], "trailing_asides"))
     return DateLexicon(PhraseMatcher(entries, clitics), load_number_lexicon(lexicon_dir), milestones, starts,
-                       ambiguous, campaign.window, *reach)
+                       ambiguous, campaign.window, *reach, asides, recalled)
 
 
 # --------------------------------------------------------------------------- records
@@ -202,6 +218,8 @@ class _Mention:
     unit: Unit | None = None
     milestone: str | None = None
     reported: bool = False
+    statement: bool = False
+    """A weekday that dates a statement of the lead ("ذكر مصدر، السبت، أن")."""
 
 
 # --------------------------------------------------------------------------- scanning
@@ -276,16 +294,19 @@ def _prepare(analysed: Document, lexicon: DateLexicon) -> _Doc:
         key = (m.token_start, m.payload[0])
         if key not in longest or m.token_end > longest[key].token_end:
             longest[key] = m
-    token_at = {}
-    for k, tok in enumerate(tokens):
-        start, end = norm.to_original(tok.start, tok.end)
-        for offset in range(start, end):
-            token_at[offset] = k
+    original_starts = [norm.offsets[tok.start] for tok in tokens]
+    original_ends = [norm.offsets[tok.end - 1] + 1 for tok in tokens]
+
+    def token_at(offset: int) -> int | None:
+        """The token whose original characters include the offset."""
+        k = bisect.bisect_right(original_starts, offset) - 1
+        return k if k >= 0 and offset < original_ends[k] else None
+
     numbers = {}
     for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher)):
-        if mention.vague or mention.span.start not in token_at:
+        if mention.vague or token_at(mention.span.start) is None:
             continue
-        first, last = token_at[mention.span.start], token_at.get(mention.span.end - 1)
+        first, last = token_at(mention.span.start), token_at(mention.span.end - 1)
         if last is not None:
             numbers[first] = (mention.value, last + 1)
     return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics, longest)
@@ -326,13 +347,30 @@ def _year_at(doc: _Doc, k: int) -> tuple[int | None, int]:
 def _calendar_date(doc: _Doc, i: int, lexicon: DateLexicon) -> _Mention | None:
     """"29 آذار/ مارس [2017] [الماضي]" or "[شهر] شباط/ فبراير [الماضي]" starting at token i."""
     tok = doc.tokens[i]
+    ordinal = doc.match(i, "ordinal")
+    day_end = None
     if tok.text.isdigit():
         if len(tok.text) > 2 or not 1 <= int(tok.text) <= 31 or doc.ends_before("name_head", i):
             return None
-        found = _month_at(doc, i + 1) if doc.tight(i, i + 1) else None
+        j = i + 1
+        second = _range_end(doc, i)
+        if second is not None:
+            day_end, j = second
+        found = _month_at(doc, j) if doc.tight(j - 1, j) else None
         if found is None or found[3].prefix:
             return None
         day, first, skip = int(tok.text), i, 0
+        if day_end is not None and not day < day_end <= 31:
+            return None
+    elif ordinal is not None and ordinal.token_end < len(doc.tokens):
+        # "الخامس والعشرين من نيسان", "التاسع من مايو"
+        j = ordinal.token_end
+        if doc.tokens[j].text == "من" and doc.plain(j - 1, j):
+            j += 1
+        found = _month_at(doc, j) if j < len(doc.tokens) and doc.plain(j - 1, j) else None
+        if found is None or found[3].prefix or j == ordinal.token_end:
+            return None
+        day, first, skip = ordinal.payload[1], i, len(ordinal.prefix)
     else:
         lead = doc.match(i, "month_word")
         j = lead.token_end if lead is not None else i
@@ -351,8 +389,33 @@ def _calendar_date(doc: _Doc, i: int, lexicon: DateLexicon) -> _Mention | None:
     if day is None and first_match.phrase in lexicon.ambiguous_months and not (
             paired or year or qualifier or doc.match(i, "month_word") or doc.ends_before("month_context", i)):
         return None
+    if day_end is not None:
+        opener = next((m for k0 in range(max(0, i - 2), i) for m in doc.matches.get(k0, ())
+                       if m.payload[0] == "range_open" and m.token_end == i), None)
+        if opener is not None:
+            first, skip = opener.token_start, len(opener.prefix)
+        return _Mention("date_range", doc.span(first, k, skip), (first, k), day=day, month=month, year=year,
+                        amount=day_end, past=qualifier == "past")
     return _Mention("explicit_date" if day else "month", doc.span(first, k, skip), (first, k),
                     day=day, month=month, year=year, past=qualifier == "past")
+
+
+def _range_end(doc: _Doc, i: int) -> tuple[int, int] | None:
+    """The second day of "28 و29", "28-29", "28 إلى 29" after the day at token i: (day, next token)."""
+    j = i + 1
+    if j >= len(doc.tokens):
+        return None
+    word = doc.tokens[j].text
+    joiner = doc.match(j, "range_join")
+    if joiner is not None and joiner.token_end < len(doc.tokens) and doc.plain(i, j):
+        nxt = doc.tokens[joiner.token_end].text
+        if nxt.isdigit() and len(nxt) <= 2:
+            return int(nxt), joiner.token_end + 1
+    if word[:1] in ("و",) and word[1:].isdigit() and len(word) <= 3:
+        return int(word[1:]), j + 1
+    if word.isdigit() and len(word) <= 2 and doc.gap(i, j).strip() in ("-", "–"):
+        return int(word), j + 1
+    return None
 
 
 def _weekday(doc: _Doc, i: int) -> _Mention | None:
@@ -519,6 +582,11 @@ def _milestone(doc: _Doc, i: int) -> _Mention | None:
     return _Mention("campaign", doc.span(i, m.token_end, len(m.prefix)), (i, m.token_end), milestone=m.payload[1])
 
 
+def _next_day(doc: _Doc, i: int) -> _Mention | None:
+    m = doc.match(i, "next_day")
+    return None if m is None else _Mention("next_day", doc.span(i, m.token_end, len(m.prefix)), (i, m.token_end))
+
+
 def _blocker(doc: _Doc, i: int) -> _Mention | None:
     m = doc.match(i, "blocker")
     return None if m is None else _Mention("blocked", doc.span(i, m.token_end, len(m.prefix)), (i, m.token_end))
@@ -529,6 +597,8 @@ def _numeric_dates(doc: _Doc) -> list[_Mention]:
     found = []
     for pattern, (y, m, d) in _NUMERIC_DATES:
         for hit in pattern.finditer(doc.norm.text):
+            if not _valid(int(hit.group(y)), int(hit.group(m)), int(hit.group(d))):
+                continue
             start, end = doc.norm.to_original(hit.start(), hit.end())
             first = next(k for k, t in enumerate(doc.tokens) if t.end > hit.start())
             last = next((k for k, t in enumerate(doc.tokens) if t.start >= hit.end()), len(doc.tokens))
@@ -537,15 +607,17 @@ def _numeric_dates(doc: _Doc) -> list[_Mention]:
     return found
 
 
-_GRAMMAR = (_blocker, _weekday, _relative, _past_period, _ago_or_since_count, _elapsed, _campaign_day, _milestone)
+_GRAMMAR = (_blocker, _next_day, _weekday, _relative, _past_period, _ago_or_since_count, _elapsed, _campaign_day,
+            _milestone)
 
 
-def _reported(doc: _Doc, mention: _Mention, lexicon: DateLexicon) -> bool:
-    """A verb of saying stands a few words before the mention, in the same clause."""
+def _reported(doc: _Doc, mention: _Mention, lexicon: DateLexicon, stops: re.Pattern = _CLAUSE_STOP) -> bool:
+    """A verb of saying stands a few words before the mention, in the same clause (or, with
+    stops=_SENTENCE_STOP, set off by commas: "ذكر مصدر أمني، السبت، أن")."""
     first = mention.tokens[0]
     for k in range(max(0, first - lexicon.report_reach), first):
         if doc.match(k, "report_verb") is not None and not any(
-                _CLAUSE_STOP.search(doc.gap(j, j + 1)) for j in range(k, first)):
+                stops.search(doc.gap(j, j + 1)) for j in range(k, first)):
             return True
     return False
 
@@ -559,13 +631,16 @@ def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[_Mention, ...]
     doc = _prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
     for i in range(len(doc.tokens)):
+        if i not in doc.matches and doc.number(i) is None:
+            continue  # every rule starts at a word of the date lexicon or at a number
         candidates += [m for m in (rule(doc, i) for rule in _GRAMMAR) if m is not None]
         candidates += [m for m in (_calendar_date(doc, i, lexicon), _since_anchor(doc, i, lexicon)) if m is not None]
     chosen: list[_Mention] = []
     for m in sorted(candidates, key=lambda m: (-(m.span.end - m.span.start), m.span.start)):
         if all(m.span.end <= c.span.start or m.span.start >= c.span.end for c in chosen):
             chosen.append(m)
-    return tuple(replace(m, reported=_reported(doc, m, lexicon))
+    return tuple(replace(m, reported=_reported(doc, m, lexicon),
+                         statement=m.kind == "weekday" and _reported(doc, m, lexicon, _SENTENCE_STOP))
                  for m in sorted(chosen, key=lambda m: m.span.start) if m.kind != "blocked")
 
 
@@ -658,6 +733,14 @@ def _raw_window(m: _Mention, published: dt.date | None, lexicon: DateLexicon,
     if m.kind in ("explicit_date", "month"):
         window = _calendar_window(m, published, lexicon.campaign_window)
         return None if window is None else (*window, False)
+    if m.kind == "date_range":
+        window = _calendar_window(replace(m, day=m.amount), published, lexicon.campaign_window)
+        if window is None:
+            return None
+        last = window[0]
+        return last.replace(day=m.day), last, DatePrecision.RANGE, False
+    if m.kind == "next_day":
+        return None  # resolved from the day before it, in find_temporal_expressions
     if m.kind == "campaign":
         day = lexicon.milestones[m.milestone]
         return day, day, DatePrecision.DAY, False
@@ -707,6 +790,27 @@ def _expression(m: _Mention, window: tuple, published: dt.date | None) -> Tempor
                               m.reported)
 
 
+def _report_day(text: str, mentions: tuple[_Mention, ...], published: dt.date | None) -> dt.date | None:
+    """The day the report was written: the publication day, unless its lead names the day before as its
+    own ("اليوم السبت" or "ذكر مصدر، السبت، أن" on a page dated Sunday); relative days count from it."""
+    if published is None:
+        return None
+    lead_end = _SENTENCE_STOP.search(text)
+    lead_end = lead_end.start() if lead_end else len(text)
+    in_lead = [m for m in mentions if m.span.end <= lead_end]
+    for k, m in enumerate(in_lead):
+        if m.kind != "weekday" or m.past:
+            continue
+        if k > 0 and in_lead[k - 1].kind != "today" and not text[in_lead[k - 1].span.end:m.span.start].strip():
+            continue  # "أمس الأحد" names the day before, not the report's
+        written = text[max(0, m.span.start - 2):m.span.start] + m.span.text  # the article stripped from "اليوم"
+        today = normalise(written).text.startswith(_TODAY) or normalise(m.span.text).text.startswith(_TODAY) or (
+            k > 0 and in_lead[k - 1].kind == "today" and not text[in_lead[k - 1].span.end:m.span.start].strip(" ،,"))
+        if (today or m.statement) and (published.weekday() - m.weekday) % 7 == 1:
+            return published - dt.timedelta(days=1)
+    return published
+
+
 def find_temporal_expressions(text: str, lexicon: DateLexicon, *, published: dt.date | None, start: int = 0,
                               end: int | None = None, doc: Document | None = None) -> list[TemporalExpression]:
     """Date expressions of text[start:end], each resolved against the publication date.
@@ -727,9 +831,15 @@ def _resolve_all(text: str, analysed: Document, lexicon: DateLexicon,
                  published: dt.date | None) -> list[TemporalExpression]:
     resolved: list[tuple[_Mention, DateWindow]] = []
     found: list[TemporalExpression] = []
-    for m in _scan(analysed, lexicon):
+    mentions = _scan(analysed, lexicon)
+    reference = _report_day(text, mentions, published)
+    for m in mentions:
         until = _until(text, m, resolved) if m.kind == "since" else None
-        window = _raw_window(m, published, lexicon, until)
+        if m.kind == "next_day":
+            before = _until(text, m, resolved)
+            window = None if before is None else (before + dt.timedelta(days=1),) * 2 + (DatePrecision.DAY, False)
+        else:
+            window = _raw_window(m, reference, lexicon, until)
         expression = _expression(m, window, published) if window is not None else None
         if expression is None:
             continue
@@ -753,15 +863,36 @@ def _inside(span: Span, scope: Span) -> bool:
     return scope.start <= span.start and span.end <= scope.end
 
 
-def _governing(expressions: list[TemporalExpression], scope: Span, clause: Span,
-               cumulative: bool | None) -> TemporalExpression | None:
+_TRAILING_GAP = re.compile(r"^[\s،,\-–]*$")
+
+
+def _trailing(text: str, clause: Span, e: TemporalExpression, asides: tuple[str, ...],
+              expressions: list[TemporalExpression]) -> bool:
+    """An adverbial set off by commas right after the clause ("قتلوا بعد الغروب، الخميس، مشيراً"): it dates it.
+    Expressions written together ("صباح أمس الخميس") make one adverbial."""
+    gap = text[clause.end:e.span.start]
+    for aside in asides:
+        gap = gap.replace(aside, "")
+    end = e.span.end
+    for other in sorted(expressions, key=lambda o: o.span.start):
+        if other.span.start >= end and not text[end:other.span.start].strip():
+            end = other.span.end
+    after = text[end:end + 2].lstrip(" ")
+    set_off = any(c in gap + text[max(clause.start, clause.end - 2):clause.end] for c in "،,")
+    return bool(_TRAILING_GAP.match(gap)) and set_off and (after == "" or after[0] in "،,.;؛:!?؟\n")
+
+
+def _governing(text: str, expressions: list[TemporalExpression], scope: Span, clause: Span,
+               cumulative: bool | None, asides: tuple[str, ...] = ()) -> TemporalExpression | None:
     """The expression of a scope that dates the clause: not a statement's day if another is there, then nearest.
 
     Outside the clause, an expression after it belongs to a later predicate ("..., after they took X two
-    weeks ago") unless it dates the statement that reports the clause ("..., sources said on Thursday").
+    weeks ago") unless it dates the statement that reports the clause ("..., sources said on Thursday") or
+    is an adverbial of its own right after it ("..., في وقت سابق، صباح أمس الخميس").
     """
     candidates = [e for e in expressions if _inside(e.span, scope)
-                  and (e.span.start < clause.end or e.reported or _inside(e.span, clause))]
+                  and (e.span.start < clause.end or e.reported or _inside(e.span, clause)
+                       or _trailing(text, clause, e, asides, expressions))]
     if cumulative is False:
         candidates = [e for e in candidates if not e.window.cumulative]
     elif cumulative and any(e.window.cumulative for e in candidates):
@@ -769,6 +900,41 @@ def _governing(expressions: list[TemporalExpression], scope: Span, clause: Span,
     if not candidates:
         return None
     return min(candidates, key=lambda e: (e.reported, _distance(e.span, clause), -e.span.start))
+
+
+def _lead_day(text: str, lexicon: DateLexicon, expressions: list[TemporalExpression],
+              sentence: Span) -> TemporalExpression | None:
+    """The day of the article's lead, when it carries to the later paragraph holding `sentence`.
+
+    The lead is the first paragraph; its event day is its first expression pinned to a day. It carries
+    over the paragraphs that detail it and stops at a paragraph that opens another story (a topic shift
+    word) or that names a day of its own in its first sentence.
+    """
+    lead_end = text.find("\n")
+    if lead_end < 0 or sentence.start <= lead_end:
+        return None
+    day = next((e for e in expressions if e.span.end <= lead_end and e.window.precision == DatePrecision.DAY
+                and not e.window.cumulative), None)
+    if day is None:
+        return None
+    starts = [m.end() for m in re.finditer(r"\n\s*", text[:sentence.start]) if m.end() > lead_end]
+    for start in starts:
+        if start > sentence.start:
+            break
+        if _opens_with_topic_shift(text[start:start + 60], lexicon):
+            return None
+        first_end = _SENTENCE_STOP.search(text, start)
+        first_end = first_end.start() if first_end else len(text)
+        if start < sentence.start and any(start <= e.span.start < first_end and e.window.precision == DatePrecision.DAY
+                                          for e in expressions):
+            return None
+    return day
+
+
+def _opens_with_topic_shift(opening: str, lexicon: DateLexicon) -> bool:
+    norm = normalise(opening)
+    tokens = tokenize(norm)
+    return any(m.payload[0] == "topic_shift" and m.token_start == 0 for m in lexicon.matcher.find_all(norm, tokens))
 
 
 def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | None, clause: Span, sentence: Span,
@@ -780,14 +946,22 @@ def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | 
     paragraph's lead sentence; else the publication day (or the week up to it for recent fighting told
     with no day); else unknown. `cumulative` True prefers since-windows, False leaves them out.
     """
+    background_before = lexicon.campaign_window[0] if lexicon.campaign_window else dt.date.min
     expressions = [e for e in find_temporal_expressions(text, lexicon, published=published, doc=doc)
-                   if e.window.start is not None]
+                   if e.window.start is not None and (e.window.end or e.window.start) >= background_before]
+    lead = _lead_day(text, lexicon, expressions, sentence)
     for scope in (clause, sentence, paragraph_lead):
         if scope is None:
             continue
-        chosen = _governing(expressions, scope, clause, cumulative)
-        if chosen is not None:
-            return chosen.window
+        chosen = _governing(text, expressions, scope, clause, cumulative, lexicon.trailing_asides)
+        if chosen is None:
+            continue
+        broad = chosen.window.cumulative or chosen.window.precision in (DatePrecision.MONTH, DatePrecision.RANGE)
+        if lead is not None and broad and cumulative is not True and not _inside(lead.span, sentence):
+            return lead.window  # the lead's event day over a since-window or a month mention
+        return chosen.window
+    if lead is not None:
+        return lead.window
     if published is None:
         return DateWindow(None, None, DatePrecision.UNKNOWN)
     if recent_fighting:
@@ -808,16 +982,24 @@ class _Bound:
 
 
 def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Bound]:
-    """Days the report cannot precede: dates it names, and milestones it ties to the recent past.
+    """Days the report cannot precede and follows closely: dates it names as news, and milestones it ties
+    to the recent past.
 
-    A milestone counts only when its sentence also names a weekday or a recent day ("opened a new front
-    last week"): a milestone told alone may be months old.
+    Left out, because the report may be long after them: dates qualified as past ("في 23 أكتوبر الماضي"),
+    the day of a milestone told as a date (a recap: "بدأت العمليات في 17 تشرين الأول"), and dates before
+    the campaign. A milestone counts only when its sentence also names a weekday or a recent day ("opened
+    a new front last week"): a milestone told alone may be months old.
     """
     bounds = []
-    for m in mentions:
-        if m.kind == "explicit_date":
+    lo = lexicon.campaign_window[0] if lexicon.campaign_window else dt.date.min
+    recaps = {lexicon.milestones[m] for m in lexicon.recalled_milestones}
+    for k, m in enumerate(mentions):
+        if m.kind == "explicit_date" and not m.past:
             window = _calendar_window(m, None, lexicon.campaign_window)
-            if window is not None:
+            before = mentions[k - 1] if k else None
+            own_weekday = window is not None and before is not None and before.kind == "weekday" \
+                and before.weekday == window[0].weekday() and not text[before.span.end:m.span.start].strip(" ،,()-")
+            if window is not None and window[0] >= lo and (window[0] not in recaps or own_weekday):
                 bounds.append(_Bound(window[0], True, f"names {window[0].isoformat()} ({m.span.text})"))
         elif m.kind == "campaign":
             day = lexicon.milestones[m.milestone]
@@ -827,6 +1009,80 @@ def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexico
                 firm = any(o.weekday == day.weekday() for o in mates)
                 bounds.append(_Bound(day, firm, f"tells of {m.milestone} ({day.isoformat()}) as recent: {m.span.text}"))
     return bounds
+
+
+def _dateline(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> PublicationDate | None:
+    """A date the report gives for itself: in its first words ("بغداد 10 مايو 2017 /"), or in its lead
+    after "اليوم" or with its own weekday ("السيمر / الاثنين 19 . 12 . 2016 —", "اليوم الجمعة 12 أيار")."""
+    lead_end = _SENTENCE_STOP.search(text)
+    lead_end = lead_end.start() if lead_end else len(text)
+    lo, hi = lexicon.campaign_window or (dt.date.min, dt.date.max)
+    for k, m in enumerate(mentions):
+        if m.kind != "explicit_date" or m.span.end > lead_end or m.past:
+            continue
+        before = mentions[k - 1] if k else None
+        weekday = before.weekday if before is not None and before.kind == "weekday" and \
+            not text[before.span.end:m.span.start].strip(" ،,()-") else None
+        today = normalise(text[max(0, m.span.start - 12):m.span.start]).text.rstrip(" ،,(").endswith(_TODAY)
+        years = [m.year] if m.year else [y for y in range(lo.year, hi.year + 1)]
+        days = [dt.date(y, m.month, m.day) for y in years if _valid(y, m.month, m.day)]
+        days = [d for d in days if lo <= d <= hi and (weekday is None or d.weekday() == weekday)]
+        if weekday is not None and not days:
+            return PublicationDate(None, DatePrecision.UNKNOWN, (f"dateline {m.span.text} does not fall on its weekday",))
+        if len(days) != 1 or not (m.tokens[0] < _DATELINE_TOKENS or weekday is not None or today):
+            continue
+        if m.year is None and weekday is None:
+            continue
+        return PublicationDate(days[0], DatePrecision.DAY, (f"dateline: {m.span.text}",))
+    return None
+
+
+def _report_weekdays(text: str, mentions: tuple[_Mention, ...]) -> list[tuple[int, _Mention]]:
+    """The weekdays the report can fall on: each weekday it names (not "الماضي"), and the day after a
+    weekday said to be yesterday ("أمس الاثنين" puts the report on Tuesday)."""
+    out = []
+    for k, m in enumerate(mentions):
+        if m.kind != "weekday" or m.past:
+            continue
+        before = mentions[k - 1] if k else None
+        back = 0
+        if before is not None and before.rule is not None and before.rule.days is not None \
+                and before.rule.days[0] == before.rule.days[1] and not text[before.span.end:m.span.start].strip():
+            back = before.rule.days[0]
+        out.append(((m.weekday + back) % 7, m))
+    return out
+
+
+def _milestone_counts(text: str, doc: _Doc, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Target]:
+    """Days counted from a milestone in one clause: "بدء الهجوم على الموصل قبل عشرة أيام" (that many days
+    after it), "عمليات تحرير نينوى التي بلغت 258 يوماً" (the 258th day)."""
+    targets = []
+    for m in mentions:
+        if m.kind not in ("campaign", "ago"):
+            continue
+        if m.kind == "ago" and m.unit is not None and m.unit.days == 1 and not m.unit.months:
+            named = [o for o in mentions if o.kind in ("campaign", "since") and o.milestone and o.month is None
+                     and o.span.end <= m.span.start and not _CLAUSE_STOP.search(text[o.span.end:m.span.start])]
+            if named:
+                point = lexicon.milestones[named[-1].milestone] + dt.timedelta(days=m.amount)
+                targets.append(_Target(point, point, point, DatePrecision.DAY, f"{named[-1].span.text} … {m.span.text}"))
+    for k in range(len(doc.tokens)):
+        operation = doc.match(k, "operation") or doc.match(k, "milestone")
+        if operation is None:
+            continue
+        for j in range(operation.token_end, min(operation.token_end + lexicon.since_reach, len(doc.tokens))):
+            if _CLAUSE_STOP.search(doc.gap(j - 1, j)):
+                break
+            if doc.match(j, "day_count_verb") is None:
+                continue
+            counted = _amount(doc, doc.match(j, "day_count_verb").token_end)
+            if counted is not None and counted[1].days == 1 and not counted[1].months and counted[0] > 2:
+                point = lexicon.milestones[operation.payload[1]] + dt.timedelta(days=counted[0] - 1)
+                words = doc.span(k, counted[2]).text
+                targets.append(_Target(point, point - dt.timedelta(days=1), point + dt.timedelta(days=1),
+                                       DatePrecision.DAY, words))
+            break
+    return targets
 
 
 def _first_on_or_after(day: dt.date, weekday: int) -> dt.date:
@@ -854,38 +1110,51 @@ def _targets(mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Targ
 
 
 def infer_publication_date(text: str, lexicon: DateLexicon, *, doc: Document | None = None) -> PublicationDate:
-    """The publication date from the text alone, or None when nothing in it supports one.
+    """The publication date from the text alone, or None when nothing in it pins the day.
 
-    Evidence, strongest first: a day counted in the campaign ("the second day of the operations"); the
-    weekdays the report names, each taken as the first such day on or after the latest date it names
-    (or a milestone it ties to the recent past); a point counted from a milestone ("seven months after
-    the campaign began"), on the named weekday nearest it; the latest date named inside the campaign window.
+    Evidence, strongest first: the report's own dateline; a day counted in the campaign ("the second day
+    of the operations", "258 days of operations", "began ten days ago"), snapped to a weekday named near
+    it; the weekdays the report falls on (a weekday said to be yesterday puts it the day after), each the
+    first such day on or after the latest date it names as news (or a milestone it tells of as recent);
+    a point counted from a milestone ("seven months after the campaign began") on the named weekday
+    nearest it. Never outside the campaign window; a lower bound alone, a background date or a recap of
+    a milestone's day gives no date: the article stays undated.
     """
-    mentions = _scan(doc or _document(text, lexicon), lexicon)
+    analysed = doc or _document(text, lexicon)
+    mentions = _scan(analysed, lexicon)
     lo, hi = lexicon.campaign_window or (dt.date.min, dt.date.max)
+    inside = lambda d: lo <= d <= hi  # noqa: E731
+    dateline = _dateline(text, mentions, lexicon)
+    if dateline is not None:
+        return dateline  # its date, or none when it contradicts itself
     anchor = next((m for m in mentions if m.kind == "campaign_day"), None)
     if anchor is not None:
         day = lexicon.milestones[anchor.milestone] + dt.timedelta(days=anchor.amount - 1)
-        return PublicationDate(day, DatePrecision.DAY, (f"day {anchor.amount} of {anchor.milestone}: {anchor.span.text}",))
-    targets = _targets(mentions, lexicon)
-    weekdays = sorted({m.weekday for m in mentions if m.kind == "weekday" and not m.past})
+        if inside(day):
+            return PublicationDate(day, DatePrecision.DAY, (f"day {anchor.amount} of {anchor.milestone}: {anchor.span.text}",))
+    report_days = _report_weekdays(text, mentions)
+    weekdays = sorted({w for w, _ in report_days})
     names = ", ".join(calendar.day_name[w] for w in weekdays)
+    for count in _milestone_counts(text, _prepare(analysed, lexicon), mentions, lexicon):
+        span = [count.start + dt.timedelta(days=k) for k in range((count.end - count.start).days + 1)]
+        named = [d for d in span if d.weekday() in weekdays] if weekdays else [count.point]
+        if len(named) == 1 and inside(named[0]):
+            return PublicationDate(named[0], DatePrecision.DAY, (f"counted from a milestone: {count.words}",)
+                                   + ((f"names {names}",) if weekdays else ()))
+    targets = _targets(mentions, lexicon)
     latest = max((b for b in _lower_bounds(text, mentions, lexicon) if b.day <= hi),
                  key=lambda b: (b.day, b.firm), default=None)
     if weekdays and latest is not None:
         day = max(_first_on_or_after(latest.day, w) for w in weekdays)
-        if day <= hi and all(t.start <= day <= t.end for t in targets):
+        if inside(day) and all(t.start <= day <= t.end for t in targets):
             return PublicationDate(day, DatePrecision.DAY if latest.firm else DatePrecision.WEEK,
                                    (latest.evidence, f"names {names}: the first such day(s) on or after it"))
-    if targets:
+    if targets and weekdays:
         target = targets[0]
         evidence = (f"counted from a milestone: {target.words} ({target.start}..{target.end})",)
         span = [target.start + dt.timedelta(days=k) for k in range((target.end - target.start).days + 1)]
-        named = [d for d in span if d.weekday() in weekdays]
+        named = [d for d in span if d.weekday() in weekdays and inside(d)]
         if named:
             day = min(named, key=lambda d: abs((d - target.point).days))
             return PublicationDate(day, DatePrecision.WEEK, (*evidence, f"names {names}: the such day nearest"))
-        return PublicationDate(target.point, target.precision, evidence)
-    if latest is not None and latest.firm and lo <= latest.day <= hi and not weekdays:
-        return PublicationDate(latest.day, DatePrecision.WEEK, (latest.evidence, "on or after the latest date named"))
     return PublicationDate(None, DatePrecision.UNKNOWN, ())

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter
 from typing import Any, Callable
 
 from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
@@ -44,7 +46,8 @@ class TextView:
         """Non-overlapping matches of the family, longest first, in text order (as PhraseMatcher.find)."""
         key = ("longest", self.index.family(matcher))
         if key not in self._memo:
-            self._memo[key] = prefer_longest_match(self.find_all(matcher))
+            found = self.find_all(matcher)
+            self._memo[key] = prefer_longest_match(found) if len(found) > 1 else found
         return self._memo[key]
 
 
@@ -85,7 +88,7 @@ class Document:
             return TextView(0, self.norm, self.tokens, self.index, self.matches.__getitem__)
         offsets = self.norm.offsets
         n_start, n_end = bisect_left(offsets, start), bisect_left(offsets, end)
-        starts = [t.start for t in self.tokens]
+        starts = self._token_starts()
         first, last = bisect_left(starts, n_start), bisect_left(starts, n_end)
         cut_first = first > 0 and self.tokens[first - 1].end > n_start
         cut_last = last > first and self.tokens[last - 1].end > n_end
@@ -94,21 +97,34 @@ class Document:
         norm = NormalisedText(self.text[start:end], self.norm.text[n_start:n_end],
                               tuple(o - start for o in offsets[n_start:n_end]))
         tokens = [Token(t.text, t.start - n_start, t.end - n_start) for t in self.tokens[first:last]]
+        # the view holds its own match lists, not the document: no reference cycle, so an article's
+        # analysis is freed as soon as it is done with, without waiting for the garbage collector
+        starts, every = self._matches_by_token()
+        inside: dict[str, list[Match]] = {}
+        for _, family, m in every[bisect_left(starts, first):bisect_left(starts, last)]:
+            if m.token_end <= last:
+                inside.setdefault(family, []).append(
+                    Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
+                          m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix,
+                          m.payload))
+        return TextView(start, norm, tokens, self.index, partial(_listed, inside))
 
-        def shifted(family: str) -> list[Match]:
-            every = self.matches[family]
-            k = bisect_left([m.token_start for m in every], first)
-            out = []
-            for m in every[k:]:
-                if m.token_start >= last:
-                    break
-                if m.token_end <= last:
-                    out.append(Match(Span(m.span.start - start, m.span.end - start, m.span.text),
-                                     m.norm_start - n_start, m.norm_end - n_start, m.token_start - first,
-                                     m.token_end - first, m.phrase, m.prefix, m.payload))
-            return out
+    def _token_starts(self) -> list[int]:
+        if "token starts" not in self._derived:
+            self._derived["token starts"] = [t.start for t in self.tokens]
+        return self._derived["token starts"]
 
-        return TextView(start, norm, tokens, self.index, shifted)
+    def _matches_by_token(self) -> tuple[list[int], list[tuple[int, str, Match]]]:
+        """Every family's matches in one list by first token (a family's own order kept), and their first tokens."""
+        if "matches by token" not in self._derived:
+            every = sorted(((m.token_start, family, m) for family, ms in self.matches.items() for m in ms),
+                           key=itemgetter(0))
+            self._derived["matches by token"] = ([k for k, _, _ in every], every)
+        return self._derived["matches by token"]
+
+
+def _listed(matches: dict[str, list[Match]], family: str) -> list[Match]:
+    return matches.get(family, [])
 
 
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -22,6 +23,8 @@ from pipeline.schema import WIDE_KINDS, harm_types
 from pipeline.textnorm import normalise, normalise_phrase
 
 EVENT_PLACE_ROLES = {"location", "origin"}
+DATELINE_CHARS = 20
+"""A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
 
 
@@ -43,7 +46,10 @@ class EventLexicon:
     taxonomy: dict
     """event_type -> {harm, weapon, acled_event_type, acled_sub_event_type}."""
     agent_window: int = 5
+    countries: frozenset = frozenset()
+    """Place ids of whole countries: naming one does not put an event elsewhere (it may hold the area)."""
     recap_days: int | None = None
+    recap_years: int | None = None
     relative_pronouns: frozenset = frozenset()
     purpose_prefix: str = ""
     purpose_types: frozenset = frozenset()
@@ -58,7 +64,8 @@ class EventLexicon:
         return harm_types(self.taxonomy)
 
 
-DROPPING_MARKERS = {"irrealis", "intent", "background", "negation", "anaphora", "temporal"}
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+DROPPING_MARKERS = {"irrealis", "intent", "habitual", "background", "negation", "anaphora", "temporal"}
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -72,6 +79,7 @@ def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] |
             for lemma in words.get(f"{strength}_verbs") or ():
                 forms = verb_forms(lemma, rules) if " " not in lemma else [lemma]
                 phrases += [(f, (etype, strength)) for f in forms if normalise_phrase(f) not in excluded]
+    phrases += [(w, ("advance", "campaign")) for w in triggers.get("campaign_names") or ()]
     phrases += [(w, None) for w in triggers["not_events"]]
     return phrases
 
@@ -116,7 +124,9 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
         battles=frozenset(normalise_phrase(f) for w in launch.get("battles", ()) for f in noun_forms(w, rules)),
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
         agent_window=int(triggers.get("agent_window", 5)),
+        countries=frozenset(o.place.place_id for o in campaign.out_of_area if o.world_kind == "country"),
         recap_days=triggers.get("recap_days"),
+        recap_years=triggers.get("recap_years"),
         relative_pronouns=frozenset(normalise_phrase(w) for w in triggers.get("relative_pronouns", ())),
         purpose_prefix=normalise_phrase(triggers.get("purpose_prefix", "")),
         purpose_types=frozenset(triggers.get("purpose_types", ())),
@@ -141,7 +151,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
                   doc: Document | None = None) -> list[tuple[Trigger, str]]:
     """Event words in text[start:end] (one sentence) that report something that happened, with their strength.
 
-    Left out: words inside a no-event phrase; words a few words after a plan, intent, background or
+    Left out: words inside a no-event phrase; the name of an offensive unless it is launched; words a few words after a plan, intent, background or
     negation marker; a definite word right after a demonstrative (an event already reported); an
     advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
@@ -175,6 +185,10 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             continue
         if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
             continue
+        if strength == "campaign":
+            if at not in reach.get("launch", ()):
+                continue
+            strength = "strong"
         if etype == "advance" and at in reach.get("attempt", ()):
             etype, strength = "clash", "strong"
         elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
@@ -189,7 +203,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         if etype == "vbied_ied" and at in reach.get("weapon_object", ()):
             etype, strength = "other", "generic"
         if m.phrase in lexicon.demolishing and at in reach.get("demolished", ()):
-            etype, strength = "other", "generic"
+            etype, strength = "other", "strong"
         if etype == "abuse" and at in reach.get("combatant", ()):
             etype = "other"
         if shot_down and (etype == "airstrike" or (strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm"))):
@@ -291,6 +305,8 @@ def _nearest(anchors: list[_Anchor], pos: int) -> _Anchor:
 def _joinable(etype: str, anchors: list[_Anchor], taxonomy: dict) -> list[_Anchor]:
     """The events a generic word of this type may be part of (event_types.yaml `joins`)."""
     joins = taxonomy.get(etype, {}).get("joins", "any")
+    if isinstance(joins, list):
+        return [a for a in anchors if a.event_type in joins]
     if joins == "harm":
         return [a for a in anchors if taxonomy.get(a.event_type, {}).get("harm")]
     if joins == "weapon":
@@ -319,14 +335,17 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
     tolled = {_clause_of(s, f.span.start) for f in facts.figures if f.kind in CASUALTY_KINDS}
     for t in generic:
         pool = _joinable(t.event_type, anchors, taxonomy)
-        if _clause_of(s, t.span.start) in tolled:  # an attack with its own toll is not part of an advance
-            pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]
+        if taxonomy.get(t.event_type, {}).get("harm") and _clause_of(s, t.span.start) in tolled:
+            pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]  # an attack with its own toll
         if pool:
             nearest = _nearest(pool, t.span.start)
             if nearest.strength == "weak":
                 nearest.strength = "strong"
-        else:
-            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), "generic"))
+        else:  # a weapon named on its own is an event; "the shelling", a toll or damage alone may be a follow-up
+            word = s.text[max(0, t.span.start - s.start - 4):t.span.end - s.start].split()
+            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not (word and _is_definite(normalise(word[-1]).text))
+            strength = "strong" if fresh else "generic"
+            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength))
     for fig in facts.figures:
         clause = _clause_of(s, fig.span.start)
         fitting = [a for a in anchors if _fits(fig, a.event_type, taxonomy)]
@@ -357,8 +376,17 @@ def _nearest_clause_places(anchor: _Anchor, by_clause: dict[Span, list[PlaceMent
 
 
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
-                   city: PlaceMention | None) -> list[_Anchor]:
-    """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own."""
+                   city: PlaceMention | None, countries: frozenset = frozenset(),
+                   taxonomy_origin=lambda etype: True, harmful=lambda etype: True) -> list[_Anchor]:
+    """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
+
+    An anchor with no place of its own in a clause that names a place outside the area and none inside
+    it (a dateline at the start of the sentence, and whole countries, aside) is an event elsewhere and
+    is left out; the origin of a movement is an event place for the types that happen there
+    (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
+    shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
+    word shares them.
+    """
     places = [p for p in facts.places if p.role in EVENT_PLACE_ROLES]
     by_clause: dict[Span, list[PlaceMention]] = {}
     for p in places:
@@ -373,10 +401,19 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             earlier = [a for a in anchors if a.span.start < clause.start]
             if earlier:
                 earlier[-1].places.extend(mentions)
+    away = {_clause_of(facts.sentence, p.span.start) for p in facts.places
+            if p.role == "out_of_area" and p.span.start - facts.sentence.start > DATELINE_CHARS
+            and not (p.place is not None and p.place.place_id in countries)}
     placed = [a for a in anchors if a.places]
     kept: list[_Anchor] = []
     for a in anchors:
         if a.places:
+            kept.append(a)
+            continue
+        if a.clause in away and a.clause not in by_clause:  # an event elsewhere (another province), not here
+            continue
+        if a.strength == "figure" and by_clause.get(a.clause):  # a toll after the clause's places and event word
+            a.places = list(by_clause[a.clause])
             kept.append(a)
             continue
         twin = next((m for m in placed if m.event_type == a.event_type and not (_kinds(m) & _kinds(a))), None)
@@ -392,6 +429,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             a.places, a.place_source = [city], "city"
         kept.append(a)
     for a in kept:
+        if not (taxonomy_origin(a.event_type) or harmful(a.event_type)):  # where troops set out from
+            a.places = [p for p in a.places if p.role != "origin"] or ([city] if city is not None else [])
         unique = {}
         for p in sorted(a.places, key=lambda p: p.span.start):
             unique.setdefault(p.place.place_id if p.place is not None else f"@{p.span.start}", p)
@@ -429,19 +468,28 @@ def _event_id(*parts) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
-def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, trigger: Span) -> bool:
-    """Dated by its own words well before the report: earlier fighting recalled, not news.
+def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, clause: Span,
+              trigger: Span) -> bool:
+    """Dated by its own words well before the report, or with an old year in its clause: earlier
+    fighting or history recalled, not news.
 
     A date across a relative pronoun from the event word dates that relative clause ("near the mosque
     from which the caliphate was declared in 2014"), not the event.
     """
-    if lexicon.recap_days is None or date.span is None or date.end is None or not published:
+    if not published:
         return False
-    if (dt.date.fromisoformat(published[:10]) - date.end).days <= lexicon.recap_days:
+    def same_clause(pos: int) -> bool:
+        lo, hi = sorted((trigger.end, pos))
+        between = normalise(sentence.text[max(0, lo - sentence.start):max(0, hi - sentence.start)]).text.split()
+        return not any(w in lexicon.relative_pronouns for w in between)
+
+    year = int(published[:4])
+    if lexicon.recap_years and any(year - int(m.group()) >= lexicon.recap_years and same_clause(clause.start + m.start())
+                                   for m in _YEAR.finditer(clause.text)):
+        return True
+    if lexicon.recap_days is None or date.span is None or date.end is None:
         return False
-    lo, hi = sorted((trigger.end, date.span.start))
-    between = normalise(sentence.text[max(0, lo - sentence.start):max(0, hi - sentence.start)]).text.split()
-    return not any(w in lexicon.relative_pronouns for w in between)
+    return (dt.date.fromisoformat(published[:10]) - date.end).days > lexicon.recap_days and same_clause(date.span.start)
 
 
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
@@ -452,14 +500,16 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
     `date_of(clause: Span, cumulative: bool | None)` returns the DateWindow governing a clause of this
     sentence; `cumulative` says whether the event is a running total (None: unknown).
     """
-    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city)
+    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city, lexicon.countries,
+                             lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
+                             lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")))
     events = []
     for a in anchors:
         clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]
         actors = tuple(dict.fromkeys(clause_actors or [x.actor for x in facts.actors]))
         date = date_of(a.clause, any(f.cumulative for f in a.figures) if a.figures else None)
         cumulative = date.cumulative or any(f.cumulative for f in a.figures)
-        if not cumulative and _is_recap(date, published, lexicon, facts.sentence, a.span):
+        if not cumulative and _is_recap(date, published, lexicon, facts.sentence, a.clause, a.span):
             continue
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)
@@ -513,8 +563,8 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
                 continue
             if not taxonomy.get(target.event_type, {}).get("harm"):
                 continue
-            if toll.anchor == "generic" and taxonomy.get(toll.event_type, {}).get("joins") == "weapon" \
-                    and not taxonomy.get(target.event_type, {}).get("weapon"):
+            if toll.anchor == "generic" and not _joinable(toll.event_type, [_Anchor(
+                    target.event_type, target.trigger.span, target.trigger.span, "strong")], taxonomy):
                 continue
             have = {f.kind for f in target.figures} | {f.kind for f in merged_into.get(target_id, [])}
             own_date = toll.date.span is not None and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)

@@ -204,11 +204,10 @@ def load_manifest(path: Path) -> dict[str, ManifestRow]:
             )
         start = reader.line_num + 1
         for cells in reader:
-            line = start
+            _manifest_line(path, start, header, cells, rows)
             start = reader.line_num + 1
-            _manifest_line(path, line, header, cells, rows)
     except csv.Error as err:
-        raise ConfigError(f"manifest {path}, line {reader.line_num}: not valid CSV ({err}); check the quotes on that"
+        raise ConfigError(f"manifest {path}, line {start}: not valid CSV ({err}); check the quotes on that"
                           " line (a value with a comma or a quote must be quoted, a quote inside doubled)") from err
     return rows
 
@@ -255,7 +254,16 @@ def _folder_inputs(folder: Path, manifest: Path | None, max_file_bytes: int) -> 
         path = folder / name
         if manifest_key is not None and _identity(path) == manifest_key:
             continue
-        yield _folder_entry(path, max_file_bytes)
+        yield _guarded(_folder_entry, path, max_file_bytes, article_id=_shown(path.stem), source=_shown(str(path)))
+
+
+def _guarded(read, *args, article_id: str, source: str) -> Candidate | InputReport | None:
+    """Whatever reading one input raises becomes its report row: one input never stops the run."""
+    try:
+        return read(*args)
+    except Exception as err:  # noqa: BLE001
+        return InputReport(article_id, source, Status.UNREADABLE, Reason.READ_ERROR,
+                           f"reading it failed with {type(err).__name__}: {str(err)[:200]}; not read; please report it")
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -362,7 +370,8 @@ def _jsonl_inputs(path: Path, max_file_bytes: int) -> Iterator[Candidate | Input
                                   f"line is {size} bytes, above the limit of {max_file_bytes} bytes: not read. Split the"
                                   " article, or raise the limit with --max-file-bytes (Settings.max_file_bytes)")
                 continue
-            entry = _jsonl_entry(raw, number, path, max_file_bytes)
+            entry = _guarded(_jsonl_entry, raw, number, path, max_file_bytes, article_id="",
+                             source=f"{_shown(str(path))}:{number}")
             if entry is not None:
                 yield entry
 
@@ -478,12 +487,12 @@ def decode_article_bytes(raw: bytes) -> Decoded | InputReport:
     except UnicodeDecodeError:
         pass
     escaped = raw.decode(encoding, errors="surrogateescape")
-    bad = b"".join(run.encode(encoding, "surrogateescape") for run in _ESCAPED.findall(escaped))
+    bad = sum(map(len, _ESCAPED.findall(escaped)))
     utf8_chars = sum(1 for c in escaped if c > "\x7f" and not "\udc80" <= c <= "\udcff")
-    if utf8_chars * 100 >= len(bad):
-        if _mostly_arabic(bad.decode("cp1256")):
+    if utf8_chars * 100 >= bad:
+        if _legacy_runs(escaped, encoding):
             text = _ESCAPED.sub(lambda m: m.group().encode("utf-8", "surrogateescape").decode("cp1256"), escaped)
-            return Decoded(text, f"{encoding}+cp1256", (_mixed_note(len(bad)),))
+            return Decoded(text, f"{encoding}+cp1256", (_mixed_note(bad),))
         lenient = raw.decode(encoding, errors="replace")
         replaced = lenient.count("\ufffd") - raw.count("\ufffd".encode())
         return Decoded(lenient, encoding, (_replaced_note(replaced),))
@@ -495,6 +504,20 @@ def decode_article_bytes(raw: bytes) -> Decoded | InputReport:
 
 _ESCAPED = re.compile("[\udc80-\udcff]+")
 """Bytes that were not UTF-8, kept as escapes by the surrogateescape handler."""
+_LEGACY_STRETCH = re.compile("[\udc80-\udcff]+(?:[\\s0-9.,:;!?()\"'-]+[\udc80-\udcff]+)*")
+"""Bytes that are not UTF-8, with only ASCII spaces, digits and punctuation between them: words in another encoding."""
+
+
+def _legacy_runs(escaped: str, encoding: str) -> bool:
+    """True when the bytes that are not UTF-8 mostly come in stretches that read as Windows-1256 Arabic,
+    rather than scattered among UTF-8 letters as damage does."""
+    total = sum(map(len, _ESCAPED.findall(escaped)))
+    stretches = [m.group() for m in _LEGACY_STRETCH.finditer(escaped)]
+    long = [st for st in stretches if sum(map(len, _ESCAPED.findall(st))) >= 12]
+    in_runs = sum(sum(map(len, _ESCAPED.findall(st))) for st in long)
+    legacy = "".join(_ESCAPED.sub(lambda m: m.group().encode(encoding, "surrogateescape").decode("cp1256"), st)
+                     for st in long)
+    return in_runs * 10 >= total * 8 and _mostly_arabic(legacy)
 
 
 def _unreadable(reason: str, message: str) -> InputReport:

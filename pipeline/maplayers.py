@@ -37,6 +37,8 @@ class MapLayers:
     """One approximate area per neighbourhood: place_id, name_en, name_ar, bank, lat, lon, geometry (shapely)."""
     control_milestones: dict = field(default_factory=dict)
     """bank -> calendar milestone id by which the bank was declared retaken."""
+    control_start_milestones: dict = field(default_factory=dict)
+    """bank -> calendar milestone id by which forces had entered the bank."""
     scale_km: float = 2.0
     acled: dict = field(default_factory=dict)
     """country, admin1 and the city's admin2 written into the ACLED-shaped export."""
@@ -149,4 +151,5 @@ def load_map_layers(campaign, places: pd.DataFrame) -> MapLayers:
         bridges=_bridges(places, list(settings.get("bridges") or ()), river),
         cells=neighbourhood_cells(places, banks, tuple(settings.get("area_kinds") or ("neighbourhood",))),
         control_milestones=dict(settings.get("control_milestones") or {}),
+        control_start_milestones=dict(settings.get("control_start_milestones") or {}),
         scale_km=float(settings.get("scale_km") or 2.0), acled=dict(settings.get("acled") or {}))

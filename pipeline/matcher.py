@@ -8,7 +8,7 @@ lexicon's matchers into one table, so one pass over an article's tokens finds th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from pipeline.records import Span
 from pipeline.textnorm import NormalisedText, Token, normalise_phrase, tokenize
@@ -44,9 +44,8 @@ class Clitics:
         return found
 
 
-@dataclass(frozen=True)
-class Match:
-    """A phrase found in a text."""
+class Match(NamedTuple):
+    """A phrase found in a text (a named tuple: one pass makes hundreds per article)."""
 
     span: Span
     """Original-text span of the phrase without its attached prefix."""
@@ -156,12 +155,20 @@ class PhraseIndex:
         if len(clitics) > 1:
             raise ValueError("all phrase families of one index must share the same clitics")
         self.clitics = next(iter(clitics), Clitics((), (), "", ""))
-        self._by_first: dict[str, list[tuple]] = {}
+        # first word -> (one-word phrases, {second word: longer phrases}); each entry keeps its rank in
+        # its family's own order, so that merging the two lists gives the family's matches in that order
+        self._by_first: dict[str, tuple[list[tuple], dict[str, list[tuple]]]] = {}
+        rank = 0
         for name, matcher in self.families.items():
             for first, entries in matcher.by_first.items():
-                self._by_first.setdefault(first, []).extend(
-                    (name, matcher.suffixes, len(words), words[1:], " ".join(words), payload)
-                    for words, payload in entries)
+                singles, by_second = self._by_first.setdefault(first, ([], {}))
+                for words, payload in entries:
+                    entry = (rank, name, matcher.suffixes, len(words), words[1:], " ".join(words), payload)
+                    rank += 1
+                    if len(words) == 1:
+                        singles.append(entry)
+                    else:
+                        by_second.setdefault(words[1], []).append(entry)
 
     def family(self, matcher: PhraseMatcher) -> str:
         """The name a matcher's family has in this index."""
@@ -180,14 +187,18 @@ class PhraseIndex:
         for i, tok in enumerate(tokens):
             word = tok.text
             forms, plain = readings(word)
+            following = words[i + 1] if i + 1 < n_tokens else None
             for k, (stem, consumed) in enumerate(forms):
-                entries = by_first.get(stem)
-                if entries is None or consumed >= len(word):
+                node = by_first.get(stem)
+                if node is None or consumed >= len(word):
                     continue
-                for name, suffixes, n, rest, phrase, payload in entries:
+                singles, by_second = node
+                longer = by_second.get(following) if following is not None else None
+                entries = (sorted(singles + longer) if singles else longer) if longer else singles
+                for _, name, suffixes, n, rest, phrase, payload in entries:
                     if k >= plain and not suffixes:
                         continue
-                    if n > 1 and (i + n > n_tokens or words[i + 1:i + n] != rest):
+                    if n > 2 and words[i + 1:i + n] != rest:
                         continue
                     n_start = tok.start + consumed
                     n_end = tokens[i + n - 1].end

@@ -697,20 +697,24 @@ def control_at(table: pd.DataFrame, day: date) -> pd.Series:
 
 
 def milestone_check(table: pd.DataFrame, areas: pd.DataFrame, milestones: pd.DataFrame,
-                    bank_milestones: Mapping[str, str]) -> pd.DataFrame:
+                    bank_milestones: Mapping[str, str], start_milestones: Mapping[str, str] | None = None
+                    ) -> pd.DataFrame:
     """Per bank: its milestone (bank declared retaken) and how the first-retaken dates of its neighbourhoods
-    compare: reported retaken by then, only after it, and never reported retaken."""
+    compare: reported retaken by then, only after it, never; and before forces had entered the bank (suspect)."""
     by_id = {row.milestone_id: row.date for row in milestones.itertuples()}
     rows = []
     for bank, milestone in bank_milestones.items():
-        when = by_id.get(milestone)
+        when, start = by_id.get(milestone), by_id.get((start_milestones or {}).get(bank))
         ids = set(areas.loc[areas["bank"] == bank, "place_id"])
         mine = table[table["area_id"].isin(ids)]
         late = mine[mine["first_retaken"] > when] if when is not None else mine.iloc[0:0]
+        early = mine[mine["first_retaken"] < start] if start is not None else mine.iloc[0:0]
         rows.append({"bank": bank, "milestone": milestone, "date": when, "areas": len(ids),
                      "retaken_by_milestone": int((mine["first_retaken"] <= when).sum()) if when is not None else 0,
                      "retaken_after": len(late), "never_reported": len(ids) - len(mine),
-                     "after": "; ".join(f"{a} {d:%Y-%m-%d}" for a, d in zip(late["area_id"], late["first_retaken"]))})
+                     "start": start, "retaken_before_start": len(early),
+                     "after": "; ".join(f"{a} {d:%Y-%m-%d}" for a, d in zip(late["area_id"], late["first_retaken"])),
+                     "before": "; ".join(f"{a} {d:%Y-%m-%d}" for a, d in zip(early["area_id"], early["first_retaken"]))})
     return pd.DataFrame(rows)
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.records import Article, Event, InputReport
-from pipeline.safe_csv import SafeWriter, csv_text
+from pipeline.safe_csv import SafeWriter
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -132,10 +132,6 @@ def _write_text(text: str) -> Callable[[Path], None]:
     return lambda tmp: tmp.write_text(text, encoding="utf-8", newline="")
 
 
-def _csv_text(rows: list[dict], columns: list[str]) -> str:
-    return csv_text(rows, columns)
-
-
 def text_record(article: Article, date_evidence: tuple[str, ...] = ()) -> dict:
     """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found."""
     return {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
@@ -147,7 +143,7 @@ def _json_line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-ROWS_PER_GROUP = 20_000
+ROWS_PER_GROUP = 5_000
 """Events per Parquet row group and per chunk held while the events files are written."""
 SPILL_NAME = ".events.rows.jsonl"
 
@@ -208,19 +204,6 @@ class OutputWriter:
                     break
         writer.close()
         spill.unlink()
-
-
-def write_outputs(out_dir: Path, events: pd.DataFrame, reports: list[InputReport], articles: list[Article]) -> None:
-    """Write events.csv, events.parquet, articles.csv and article_texts.jsonl into out_dir."""
-    out_dir = Path(out_dir)
-    event_rows = events.astype(object).where(events.notna(), None).to_dict("records")
-    atomic_write(out_dir / "events.csv", _write_text(_csv_text(event_rows, EVENT_COLUMNS)))
-    atomic_write(out_dir / "events.parquet", lambda tmp: events.to_parquet(tmp, index=False))
-    atomic_write(out_dir / "articles.csv", _write_text(_csv_text([asdict(r) for r in reports], ARTICLE_COLUMNS)))
-    texts = "".join(json.dumps({"article_id": a.article_id, "text": a.text, "outlet": a.outlet, "url": a.url,
-                                "title": a.title, "published": a.published.isoformat() if a.published else "",
-                                "date_source": a.date_source}, ensure_ascii=False) + "\n" for a in articles)
-    atomic_write(out_dir / "article_texts.jsonl", _write_text(texts))
 
 
 def write_run_info(out_dir: Path, run_info: dict) -> None:

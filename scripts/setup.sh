@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Create .venv from requirements.txt (torch is pinned first so camel-tools takes the CPU build).
+# Create .venv from requirements.txt: lines marked "# no-deps" (camel-tools) are installed without their
+# dependencies, so the default install carries no torch. WITH_NER=1 adds the optional NER extra.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
+PIP=(.venv/bin/pip install --quiet --disable-pip-version-check)
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+with_deps=$(mktemp) no_deps=$(mktemp)
+trap 'rm -f "$with_deps" "$no_deps"' EXIT
+grep -v -- '# no-deps' requirements.txt > "$with_deps"
+grep -- '# no-deps' requirements.txt | sed 's/#.*//' > "$no_deps"
+"${PIP[@]}" -r "$with_deps"
+# pip would list the dependencies left out on purpose as conflicts; a failed install still fails (pipefail).
+"${PIP[@]}" --no-deps -r "$no_deps" 2>&1 | { grep -v -E "dependency resolver|camel-tools .* requires|^$" || true; }
+if [ "${WITH_NER:-0}" = 1 ]; then
+  "${PIP[@]}" -r requirements-ner.txt
+fi

@@ -58,7 +58,7 @@ EXPRESSIONS = [
     ("انفجرت سيارة مساء أمس", "2016-11-20", "مساء أمس", "yesterday", "2016-11-19", "2016-11-19", DAY, False),
     ("اقتحمت القوات الحي أول أمس", "2016-11-20", "أول أمس", "day_before_yesterday", "2016-11-18", "2016-11-18", DAY, False),
     ("اقتحمت القوات الحي أمس الأول", "2016-11-20", "أمس الأول", "day_before_yesterday", "2016-11-18", "2016-11-18", DAY, False),
-    ("دارت اشتباكات الليلة الماضية", "2016-11-20", "الليلة الماضية", "last_night", "2016-11-19", "2016-11-20", RANGE, False),
+    ("دارت اشتباكات الليلة الماضية", "2016-11-20", "الليلة الماضية", "last_night", "2016-11-19", "2016-11-19", DAY, False),
     # counted periods up to publication
     ("سقطوا خلال الساعات الأربع والعشرين الماضية", "2016-11-20", "الساعات الأربع والعشرين الماضية", "past_hours",
      "2016-11-19", "2016-11-20", RANGE, True),
@@ -300,9 +300,51 @@ def test_milestone_told_without_a_recent_day_does_not_pin_a_weekday(lexicon):
     assert infer_publication_date(text, lexicon).date is None
 
 
-def test_date_named_alone_gives_a_report_on_or_after_it(lexicon):
-    inferred = infer_publication_date("قتل 30 مدنيا في 17 آذار/ مارس في الموصل الجديدة", lexicon)
-    assert (inferred.date, inferred.precision) == (D("2017-03-17"), WEEK)
+def test_a_date_named_alone_is_only_a_lower_bound_and_dates_no_report(lexicon):
+    assert infer_publication_date("قتل 30 مدنيا في 17 آذار/ مارس في الموصل الجديدة", lexicon).date is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("بغداد 14 آذار 2017 / أعلنت القوات تحرير حي جديد", "2017-03-14"),
+    ("الموصل / الأربعاء 15 . 3 . 2017 — أعلنت القوات تحرير حي جديد", "2017-03-15"),
+    ("أعلن الجيش، اليوم الأحد 12 آذار، تحرير حي جديد في الموصل.", "2017-03-12"),
+])
+def test_an_explicit_dateline_dates_the_report(lexicon, text, expected):
+    assert infer_publication_date(text, lexicon).date == D(expected)
+
+
+def test_a_dateline_whose_weekday_does_not_fit_the_date_is_no_dateline(lexicon):
+    assert infer_publication_date("أعلن الجيش، اليوم الأحد 13 آذار، تحرير حي جديد في الموصل.", lexicon).date is None
+
+
+def test_a_weekday_said_to_be_yesterday_places_the_report_the_day_after(lexicon):
+    text = "وقال المصدر إن القوات التي دخلت الحي في 6 آذار 2017 حررته أمس الأربعاء."
+    assert infer_publication_date(text, lexicon).date == D("2017-03-09")  # 6 March 2017 was a Monday
+
+
+def test_a_recap_of_the_campaign_start_anchors_no_weekday(lexicon):
+    text = "تقدمت القوات الثلاثاء في حي جديد. وكانت العمليات قد انطلقت في 17 تشرين الأول/ أكتوبر."
+    assert infer_publication_date(text, lexicon).date is None
+
+
+def test_a_past_qualified_date_anchors_no_weekday(lexicon):
+    text = "قال الجيش الخميس إن القوات التي بدأت الهجوم في 3 آذار الماضي تقدمت."
+    assert infer_publication_date(text, lexicon).date is None
+
+
+def test_days_counted_from_the_campaign_start_date_the_report(lexicon):
+    text = "قتل مئات المسلحين منذ بدء الهجوم على مدينة الموصل قبل عشرة أيام، بحسب مسؤول."
+    assert infer_publication_date(text, lexicon).date == D("2016-10-27")
+
+
+def test_an_operation_that_has_lasted_n_days_dates_the_report_with_its_weekday(lexicon):
+    text = "أعلنت القيادة اليوم السبت تقدما جديدا ضمن عمليات تحرير نينوى التي بلغت 258 يوما."
+    assert infer_publication_date(text, lexicon).date == D("2017-07-01")
+
+
+def test_a_date_before_the_campaign_gives_no_publication_date(lexicon):
+    text = "أعلن الجيش، اليوم الأحد 5 حزيران 2016، أن القوات تستعد."
+    assert infer_publication_date(text, lexicon).date is None
 
 
 # --------------------------------------------------------------------------- data
@@ -345,3 +387,87 @@ def test_calendar_row_without_a_source_is_a_data_error(tmp_path):
 def test_since_a_month_resolves_without_publication_date_inside_the_campaign(lexicon):
     found = only("نزحوا منذ انطلاق العمليات في تشرين الأول/ أكتوبر", lexicon, None)
     assert (found.window.start, found.window.end) == (D("2016-10-17"), None)
+
+
+# --------------------------------------------------------------------------- forms of real reporting
+
+
+@pytest.mark.parametrize("text, published, surface, start, end, precision", [
+    ("الموصل 2017.03.05 – قصفت الطائرات الحي", "2017-03-06", "2017.03.05", "2017-03-05", "2017-03-05", DAY),
+    ("وقع الهجوم في 5.3.2017 فجرا", "2017-03-06", "5.3.2017", "2017-03-05", "2017-03-05", DAY),
+    ("بغداد / الأحد 19 . 2 . 2017 — بدأت القوات", "2017-02-20", "19 . 2 . 2017", "2017-02-19", "2017-02-19", DAY),
+    ("اشتدت المعارك بين 28 و29 آذار في الحي", "2017-04-02", "بين 28 و29 آذار", "2017-03-28", "2017-03-29", RANGE),
+    ("تقدمت القوات يومي 3-4 أيار", "2017-05-09", "3-4 أيار", "2017-05-03", "2017-05-04", RANGE),
+    ("بدأ الهجوم فجر الخامس والعشرين من نيسان", "2017-04-28", "الخامس والعشرين من نيسان", "2017-04-25",
+     "2017-04-25", DAY),
+    ("انتهت المهمة في التاسع من مايو", "2017-05-10", "التاسع من مايو", "2017-05-09", "2017-05-09", DAY),
+])
+def test_dotted_ranged_and_ordinal_dates(lexicon, text, published, surface, start, end, precision):
+    found = [e for e in find_temporal_expressions(text, lexicon, published=D(published)) if e.kind != "weekday"]
+    assert [(e.span.text, e.window.start, e.window.end, e.window.precision) for e in found] == [
+        (surface, D(start), D(end), precision)]
+
+
+def test_a_dotted_date_is_never_read_as_a_number():
+    from pipeline.casualties import extract_figures, load_casualty_lexicon
+    assert extract_figures("الموصل 12.3.2017 — قتل مدنيون", load_casualty_lexicon(DATA_DIR / "lexicon" / "ar")) == []
+
+
+def test_the_next_day_counts_from_the_day_named_before_it(lexicon):
+    text = "سيطر الجنود الأربعاء على المستشفى لكنهم انسحبوا في اليوم التالي بعد هجمات"
+    found = find_temporal_expressions(text, lexicon, published=D("2017-01-10"))
+    assert [(e.kind, e.window.start) for e in found] == [("weekday", D("2017-01-04")), ("next_day", D("2017-01-05"))]
+
+
+def test_a_lead_that_names_the_day_before_publication_as_today_anchors_relative_days(lexicon):
+    text = "قالت مصادر طبية، اليوم الخميس، إن القصف أمس أوقع ضحايا. وأضافت أن القوات تقدمت."
+    yesterday = [e for e in find_temporal_expressions(text, lexicon, published=D("2017-03-10")) if e.kind == "yesterday"]
+    assert yesterday[0].window.start == D("2017-03-08")  # the Thursday report's yesterday, on a Friday page
+
+
+def test_a_weekday_set_off_after_a_verb_of_saying_in_the_lead_is_the_report_day(lexicon):
+    text = "أفاد مصدر أمني، الأحد، بأن هجوما وقع الليلة الماضية في الحي."
+    night = [e for e in find_temporal_expressions(text, lexicon, published=D("2017-04-17")) if e.kind == "last_night"]
+    assert night[0].window.start == D("2017-04-15")
+
+
+def test_a_trailing_adverbial_after_a_comma_dates_its_own_clause(lexicon):
+    text = "وسيطرت القوات على حي الصناعة، في وقت سابق، صباح أمس الخميس، بحسب بيان"
+    window = resolve(text, lexicon, "وسيطرت القوات على حي الصناعة", published=D("2017-01-13"))
+    assert (window.start, window.text) == (D("2017-01-12"), "صباح أمس")
+
+
+def test_a_weekday_between_commas_after_the_verb_dates_it(lexicon):
+    text = "وأضاف أن العشرات أعدموا بعد الغروب، الاثنين، مشيرا إلى أن بينهم أطفالا"
+    window = resolve(text, lexicon, "وأضاف أن العشرات أعدموا بعد الغروب", published=D("2017-01-13"))
+    assert window.start == D("2017-01-09")
+
+
+def test_the_leads_day_carries_to_the_paragraphs_that_detail_it(lexicon):
+    text = ("أعلنت القوات، أمس الأحد، استعادة حيين في الجانب الأيسر.\n"
+            "وقال قائد ميداني إن القطعات حررت حي الأندلس وحي البريد.")
+    detail = "وقال قائد ميداني إن القطعات حررت حي الأندلس وحي البريد."
+    window = resolve(text, lexicon, detail, sentence=detail, published=D("2017-01-09"))
+    assert window.start == D("2017-01-08")
+
+
+def test_the_leads_day_is_preferred_over_a_month_mention(lexicon):
+    text = ("أعلنت القوات، أمس الأحد، استعادة حيين في الجانب الأيسر.\n"
+            "وقال قائد إن القطعات التي دخلت المدينة في كانون الأول حررت حي البريد.")
+    detail = text.split("\n")[1]
+    window = resolve(text, lexicon, detail, sentence=detail, published=D("2017-01-09"))
+    assert window.start == D("2017-01-08")
+
+
+def test_the_leads_day_stops_at_a_new_topic(lexicon):
+    text = ("أعلنت القوات، أمس الأحد، استعادة حيين في الجانب الأيسر.\n"
+            "من جهة أخرى، قصفت طائرات مواقع للتنظيم قرب تلعفر.")
+    other = text.split("\n")[1]
+    window = resolve(text, lexicon, other, sentence=other, published=D("2017-01-09"))
+    assert (window.start, window.text) == (D("2017-01-09"), "published")
+
+
+def test_a_date_before_the_campaign_is_background_and_dates_no_event(lexicon):
+    text = "وتدور المعارك قرب الجامع الذي أعلن منه التنظيم دولته في يوليو 2014."
+    window = resolve(text, lexicon, text, published=D("2017-04-01"))
+    assert (window.start, window.text) == (D("2017-04-01"), "published")

@@ -208,3 +208,65 @@ def test_a_definite_noun_and_adjective_phrase_keeps_its_type(lexicon):
 def test_an_attack_with_its_own_toll_is_not_absorbed_by_an_advance(resources):
     events = events_of("تقدمت القوات في حي الزهور، وقتل 12 مسلحا من التنظيم في هجوم للقوات في حي سومر.", resources)
     assert {t for _, t in clusters(events)} == {"advance", "clash"}
+
+
+def test_a_demolition_takes_the_charges_that_brought_the_building_down(resources):
+    events = events_of("فجّر التنظيم براميل متفجرة داخل جسر الحرية مما أدى إلى تدمير الجسر بالكامل.", resources)
+    assert {t for _, t in clusters(events)} == {"other"}
+
+
+def test_leaving_a_place_is_displacement(lexicon):
+    assert types_in("واضطرت مئات العائلات إلى الخروج من القرية", lexicon) == ["displacement"]
+
+
+def test_a_failed_storming_with_its_subject_between_is_a_clash(lexicon):
+    assert types_in("وفشلت القوات الأمنية العراقية في اقتحامه", lexicon) == ["clash"]
+
+
+def test_an_event_in_another_province_is_left_out(resources):
+    events = events_of("وفي سياق آخر، قتل خمسة جنود باشتباكات وقعت جنوب تكريت.", resources)
+    assert events == []
+
+
+def test_tactics_described_are_no_event(lexicon):
+    assert types_in("مقاتلو التنظيم يعتمدون على المفخخات والانتحاريين في المعارك", lexicon) == []
+
+
+def test_history_with_an_old_year_is_no_event(resources):
+    assert events_of("وكان التنظيم قد نسف المعالم الأثرية في حي الزهور عام 2015.", resources) == []
+
+
+def test_a_civilian_toll_of_an_execution_is_part_of_it(resources):
+    events = events_of("أعدم التنظيم 20 مدنيا في حي الزهور وما زالت جثث الضحايا في الشارع.", resources)
+    assert {t for _, t in clusters(events)} == {"abuse"}
+
+
+def test_the_launch_of_a_named_offensive_is_an_advance(lexicon):
+    assert types_in("أعلن ضابط اليوم عن بدء معركة تحرير قضاء تلكيف", lexicon) == ["advance"]
+
+
+def test_the_name_of_an_offensive_alone_is_no_event(lexicon):
+    assert types_in("وقال المتحدث باسم قيادة القوات إن عمليات تحرير المدينة مستمرة", lexicon) == []
+
+
+def test_the_place_troops_set_out_from_is_not_where_they_advanced(resources):
+    events = events_of("اقتحمت القوات حي سومر انطلاقا من حي الزهور.", resources)
+    assert {e.place.place.place_id for e in events if e.place and e.place.place} == {"sumer"}
+
+
+def test_people_fleeing_a_place_are_displaced_from_it(resources):
+    events = events_of("فرّ مئات المدنيين من حي الزهور باتجاه المخيمات.", resources)
+    assert any(e.event_type == "displacement" and e.place.place.place_id.startswith("zuhur") for e in events)
+
+
+def test_the_bombardment_mentioned_again_in_the_next_sentence_is_a_follow_up(resources):
+    events = events_of("قصفت طائرات التحالف سوقا في حي الزهور. وأضاف أن القصف أسفر عن مقتل ستة مدنيين.", resources)
+    assert {t for _, t in clusters(events)} == {"airstrike"}
+
+
+def test_deploying_snipers_is_no_sniper_attack(lexicon):
+    assert types_in("ما زال التنظيم ينشر قناصة في المباني العالية", lexicon) == []
+
+
+def test_a_reason_clause_is_no_event(lexicon):
+    assert "advance" not in types_in("يصعب تحديد الحصيلة لأننا ما زلنا نطهر المنطقة", lexicon)

@@ -54,6 +54,13 @@ bajwaniya_sufla,البجوانية السفلى,al-Bajwaniya al-Sufla,village,ou
 hammam_alil,حمام العليل,Hammam al-Alil,town,outside,,36.16,43.26,1,test,,
 khazir_camp,الخازر,Khazir camp,camp,outside,,36.33,43.62,2,test,,
 hasan_sham,حسن شام,Hasan Sham,village,outside,,36.3,43.6,1,test,,
+salam_hospital,مستشفى السلام,al-Salam hospital,landmark,left,salam,36.323,43.2,2,test,,
+domiz,دوميز,Domiz,neighbourhood,left,mosul_left_bank,36.31,43.2,2,test,,
+sarjkhana,السرجخانة,al-Sarjkhana,neighbourhood,right,mosul_right_bank,36.344,43.124,2,test,,
+gogjali,كوكجلي,Gogjali,town,left,mosul_left_bank,36.358,43.247,1,test,,
+nuri,المسجد النوري,al-Nuri mosque,landmark,right,mosul_right_bank,36.3427,43.1268,1,test,,
+qayrawan_quarter,القيروان,al-Qayrawan quarter,neighbourhood,left,mosul_left_bank,36.37,43.146,2,test,,
+qairawan_town,القيروان,al-Qairawan town,town,outside,,36.07,42.23,2,test,,
 """
 ALIASES = """place_id,alias_ar,needs_context
 salam,السلام,1

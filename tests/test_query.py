@@ -333,10 +333,18 @@ def test_milestone_check_counts_areas_retaken_by_the_banks_milestone_after_it_an
     table = control([advance("a", "2017-01-10"), advance("b", "2017-02-01", place="gogjali")])
     areas = pd.DataFrame({"place_id": ["zahra", "gogjali", "other"], "bank": ["left", "left", "left"]})
     check = query.milestone_check(table, areas, query.milestones_frame(load_campaign(write_campaign(tmp_path / "c"))),
-                                  {"left": "east_bank_retaken"})
+                                  {"left": "east_bank_retaken"}, {"left": "offensive_start"})
     row = check.iloc[0]
     assert (row["areas"], row["retaken_by_milestone"], row["retaken_after"], row["never_reported"]) == (3, 1, 1, 1)
-    assert row["after"] == "gogjali 2017-02-01"
+    assert row["after"] == "gogjali 2017-02-01" and row["retaken_before_start"] == 0
+
+
+def test_milestone_check_flags_areas_reported_retaken_before_forces_entered_the_bank(tmp_path):
+    table = control([advance("a", "2016-10-10")])
+    check = query.milestone_check(table, pd.DataFrame({"place_id": ["zahra"], "bank": ["left"]}),
+                                  query.milestones_frame(load_campaign(write_campaign(tmp_path / "c"))),
+                                  {"left": "east_bank_retaken"}, {"left": "offensive_start"})
+    assert check.iloc[0]["retaken_before_start"] == 1 and check.iloc[0]["before"] == "zahra 2016-10-10"
 
 
 # ---------------------------------------------------------------- exports

@@ -1,0 +1,79 @@
+"""Peak memory of a run against corpus size: does it stay flat?
+
+Usage: .venv/bin/python benchmarks/bench_memory.py N [N ...] [--workers W]
+For each N, writes a SYNTHETIC corpus (bundled articles with rotated paragraphs and a numbered line, so each
+has its own hash; never shipped, never shown) to a temporary folder, runs `python -m pipeline run` on it
+in a subprocess and samples the resident memory of that process and its workers every 0.2 s. Prints, per N,
+the wall time, articles/s, the peak RSS of the main process, of the largest worker, and of all together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_synthetic_corpus(path: Path, n: int) -> int:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data/campaigns/mosul/corpus").glob("*.txt"))]
+    chars = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            paragraphs = seeds[i % len(seeds)].split("\n")
+            k = (i // len(seeds)) % max(1, len(paragraphs))
+            text = "\n".join(paragraphs[k:] + paragraphs[:k]) + f"\nنسخة اصطناعية رقم {i}."
+            chars += len(text)
+            fh.write(json.dumps({"id": f"synthetic_{i:07d}", "text": text, "published": "2017-03-01"},
+                                ensure_ascii=False) + "\n")
+    return chars
+
+
+def measure(n: int, workers: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
+        corpus = Path(tmp) / "synthetic.jsonl"
+        chars = write_synthetic_corpus(corpus, n)
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--articles", str(corpus), "--out",
+                                 str(Path(tmp) / "out"), "--no-cache", "--quiet", "--no-progress",
+                                 "--workers", str(workers)], cwd=ROOT)
+        root = psutil.Process(proc.pid)
+        peak_main = peak_worker = peak_all = 0
+        while proc.poll() is None:
+            try:
+                main_rss = root.memory_info().rss
+                workers_rss = [p.memory_info().rss for p in root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            peak_main, peak_worker = max(peak_main, main_rss), max(peak_worker, *workers_rss, 0)
+            peak_all = max(peak_all, main_rss + sum(workers_rss))
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise SystemExit(f"run failed with exit {proc.returncode}")
+        rows = pq.ParquetFile(Path(tmp) / "out" / "events.parquet").metadata.num_rows
+    return {"articles": n, "chars": chars, "event_rows": rows, "seconds": round(seconds, 1),
+            "articles_per_s": round(n / seconds, 1), "peak_rss_main_mb": round(peak_main / 2**20),
+            "peak_rss_worker_mb": round(peak_worker / 2**20),
+            "peak_rss_all_mb": round(peak_all / 2**20), "workers": workers}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sizes", nargs="+", type=int)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    for n in args.sizes:
+        print(json.dumps(measure(n, args.workers)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""The default install and run: no torch, no transformers; the NER extra is separate."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("torch", "transformers")
+
+
+def test_a_default_run_imports_neither_torch_nor_transformers(tmp_path):
+    probe = ("import sys; from pipeline.cli import main; "
+             f"code = main(['run', '--out', {str(tmp_path / 'out')!r}, '--quiet', '--workers', '1']); "
+             f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}); "
+             "print(code, heavy)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.split() == ["0", "[]"], done.stderr[-2000:]
+
+
+def test_camel_tools_is_installed_without_its_heavy_dependencies():
+    requirements = (ROOT / "requirements.txt").read_text("utf-8")
+    camel = next(line for line in requirements.splitlines() if line.startswith("camel-tools"))
+    assert "# no-deps" in camel and "--no-deps" in (ROOT / "scripts/setup.sh").read_text("utf-8")
+    assert not any(line.split("=")[0].strip() in HEAVY for line in requirements.splitlines())
+    extra = (ROOT / "requirements-ner.txt").read_text("utf-8")
+    assert "torch==" in extra and "transformers" in extra
+
+
+def test_ci_installs_the_ner_extra_so_its_tests_run():
+    assert "WITH_NER=1" in (ROOT / ".ci/run").read_text("utf-8")
