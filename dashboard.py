@@ -31,8 +31,8 @@ from pipeline.i18n import load_labels
 
 EVENTS_ENV = "MOSUL_EVENTS_DIR"
 CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
-TABLE_ROWS = 5000
-MAP_POINTS = 5000
+TABLE_ROWS = 2000
+MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
 PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}  # seconds between playback steps
 MAP_MODES = ("points", "areas", "control")
@@ -90,9 +90,12 @@ def load_campaign_data(campaign_dir: str, data_dir: str):
     return campaign, query.milestones_frame(campaign), places, maplayers.load_map_layers(campaign, places)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
-    """The run's tables, events joined to the gazetteer and the neighbourhood areas, and the control table."""
+    """The run's tables, events joined to the gazetteer and the neighbourhood areas, and the control table.
+
+    Cached as a resource (shared, not copied per rerun: copying 100k rows cost more than filtering them);
+    nothing downstream modifies these tables in place."""
     folder = Path(out_dir)
     campaign, _milestones, places, layers = load_campaign_data(campaign_dir, data_dir)
     lexicon_dir = campaign.lexicon_dir
@@ -186,25 +189,33 @@ def write_url(filters: query.Filters, lang: str) -> None:
         st.query_params.from_dict(params)
 
 
+LTR_ISOLATE = "\u2066{}\u2069"  # figures kept left to right inside Arabic text: "48–127" never reads "127–48"
+
+
+def figures_text(text: str, lang: str) -> str:
+    return LTR_ISOLATE.format(text) if lang == "ar" else text
+
+
 def header(filtered, articles, out_dir: Path, campaign, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
+    n = partial(figures_text, lang=lang)
     ok_articles = int((articles["status"] == "ok").sum()) if "status" in articles else len(articles)
     st.title(t("title", campaign=campaign.title_ar if lang == "ar" else campaign.title_en))
     st.caption(t("caption", articles=ok_articles, out=out_dir.name))
     numbers = query.headline(filtered)
     dated = numbers.dated
     cells = [("events", f"{dated.events:,}"), ("places_metric", f"{dated.places:,}"),
-             ("articles", f"{dated.articles:,}"), ("killed", dated.killed.text()),
-             ("wounded", dated.wounded.text()), ("displaced", dated.displaced.text())]
+             ("articles", f"{dated.articles:,}"), ("killed", n(dated.killed.text())),
+             ("wounded", n(dated.wounded.text())), ("displaced", n(dated.displaced.text()))]
     for column, (key, value) in zip(st.columns(len(cells)), cells):
         column.metric(t(key), value)
     st.caption(t("counts_note"))
     if dated.casualties.low or dated.casualties.high:
-        st.caption(t("unsplit_note", range=dated.casualties.text()))
+        st.caption(t("unsplit_note", range=n(dated.casualties.text())))
     if numbers.undated.events:
         undated = numbers.undated
-        st.caption(t("undated_note", events=undated.events, killed=undated.killed.text(),
-                     wounded=undated.wounded.text(), displaced=undated.displaced.text()))
+        st.caption(t("undated_note", events=undated.events, killed=n(undated.killed.text()),
+                     wounded=n(undated.wounded.text()), displaced=n(undated.displaced.text())))
     if numbers.cumulative.events:
         st.caption(t("cumulative_note", events=numbers.cumulative.events))
 
@@ -287,7 +298,7 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
         area_level = query.area_level_counts(shown)
         st.caption(t("area_level", n=query.area_level_events(shown)))
         for row in area_level.head(12).itertuples():
-            st.caption(f"{charts.place_name(row._asdict(), lang) or t('undated')}: {row.events}")
+            st.caption(f"{charts.place_name(row._asdict(), lang) or labels.term('precision', 'none', lang)}: {row.events}")
     st.caption(t("areas_note") if mode != "points" else t("map_help"))
     if st.session_state.get("playing"):
         time.sleep(PLAY_SPEEDS.get(st.session_state.get("speed"), 0.8))
@@ -318,6 +329,11 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
         st.info(t("no_control"))
         return
     names = places.drop_duplicates("place_id").set_index("place_id")
+
+    def area_name(area_id: str) -> str:
+        return charts.place_name({"place_ar": names["name_ar"].get(area_id, ""),
+                                  "place_en": names["name_en"].get(area_id, ""), "place_text": area_id}, lang)
+
     check = query.milestone_check(control, layers.cells, milestones, layers.control_milestones,
                                   layers.control_start_milestones)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
@@ -329,14 +345,14 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
                      date=f"{row.date:%Y-%m-%d}" if pd.notna(row.date) else "", areas=row.areas,
                      on_time=row.retaken_by_milestone, late=row.retaken_after, never=row.never_reported))
         if row.retaken_before_start:
-            st.caption(t("check_early", n=row.retaken_before_start, start=f"{row.start:%Y-%m-%d}", areas=row.before))
-    area_names = [charts.place_name({"place_ar": names["name_ar"].get(a, ""), "place_en": names["name_en"].get(a, ""),
-                                     "place_text": a}, lang) for a in control["area_id"]]
+            early = "; ".join(f"{area_name(item.split(' ')[0])} {item.split(' ')[-1]}" for item in row.before.split("; "))
+            st.caption(t("check_early", n=row.retaken_before_start, start=f"{row.start:%Y-%m-%d}", areas=early))
+    area_names = [area_name(a) for a in control["area_id"]]
     table = pd.DataFrame({
         t("col_area"): area_names,
         t("col_bank"): [labels.term("bank", bank if bank in ("left", "right") else "", lang)
                         for bank in (names["bank"].get(a, "") for a in control["area_id"])],
-        t("col_first_retaken"): control["first_retaken"].dt.strftime("%Y-%m-%d"),
+        t("col_first_retaken"): control["first_retaken"].dt.strftime("%Y-%m-%d").fillna(""),
         t("col_outlet"): control["evidence_outlet"],
         t("col_evidence"): control["evidence_quote"].str.slice(0, 160),
         t("col_reports"): control["reports"],
@@ -387,7 +403,8 @@ def display_table(rows, labels, lang) -> pd.DataFrame:
         t("col_type"): [labels.term("event_type", r["event_type"], lang) for r in records],
     })
     for kind in ("killed", "wounded", "displaced"):
-        table[t("col_" + kind)] = [query.figure_text(r[f"{kind}_low"], r[f"{kind}_high"]) for r in records]
+        table[t("col_" + kind)] = [figures_text(text, lang) if text else ""
+                                   for text in (query.figure_text(r[f"{kind}_low"], r[f"{kind}_high"]) for r in records)]
     table[t("col_victims")] = [labels.term("victims", r["victims"], lang) if r["victims"] else "" for r in records]
     table[t("col_actors")] = rows["actors"].to_numpy()
     table[t("col_outlet")] = rows["outlet"].to_numpy()

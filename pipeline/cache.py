@@ -68,7 +68,10 @@ class ArticleCache:
         """Store a result; False when the cache cannot be written (the run goes on without it)."""
         key = self.key(article)
         path = self._path(key)
-        data = to_data(result)
+        try:
+            data = to_data(result)
+        except (TypeError, ValueError, RecursionError):
+            return False  # a record this format cannot hold is recomputed next time, not stored wrongly
         data["article"]["text"] = ""  # the input holds it; the entry need not
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
         header = json.dumps({"format": CACHE_FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()},

@@ -133,7 +133,8 @@ class Campaign:
     control_start_milestones, scale_km, acled."""
     milestones: tuple[Milestone, ...]
     calendar_phrases: Mapping[str, Any]
-    """calendar_phrases.yaml: milestones, operations, offensive_starts, recalled_milestones (empty when absent)."""
+    """calendar_phrases.yaml: milestones, operations, captured_places, offensive_starts, recalled_milestones
+    (empty when absent)."""
     phases: tuple[PhasePreset, ...]
     overlay: Mapping[str, Any]
     """lexicon/<file>.yaml of the campaign folder, by file name."""
@@ -407,7 +408,7 @@ def _calendar_phrases(folder: Path, milestone_ids: set[str], problems: _Problems
     if not isinstance(data, dict):
         problems.add(path, "expected a mapping with milestones, operations, offensive_starts")
         return {}
-    for key in ("milestones", "operations"):
+    for key in ("milestones", "operations", "captured_places"):
         for milestone_id, phrases in (data.get(key) or {}).items():
             if milestone_id not in milestone_ids:
                 problems.add(path, f"{key}: {milestone_id!r} is not a milestone_id of calendar.csv")

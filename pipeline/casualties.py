@@ -217,9 +217,15 @@ class _Sentence:
         ca, cb = self.clause[a], self.clause[b]
         return ca == cb or (cb - ca >= 2 and all(c in self.asides for c in range(ca + 1, cb)) and cb not in self.asides)
 
-    def outside_asides(self, first: int, last: int) -> range | list[int]:
-        """Tokens of [first, last) that are not in an aside clause."""
-        return [i for i in range(first, last) if self.clause[i] not in self.asides]
+    def outside_asides(self, first: int, last: int, limit: int | None = None) -> range | list[int]:
+        """Tokens of [first, last) that are not in an aside clause (the first `limit` of them when given)."""
+        found = []
+        for i in range(first, last):
+            if self.clause[i] not in self.asides:
+                found.append(i)
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
 
     def is_adjective(self, person: Match) -> bool:
         """A person word right after a word it describes ("بتفجير انتحاري") or a quantifier ("كل شخص");
@@ -231,8 +237,9 @@ class _Sentence:
                               or self.ending_at("quantifier", index) is not None)
 
 
-def _quantities(s: _Sentence) -> list[_Quantity]:
-    """Numbers that may count people, with their qualifiers: subsets and labels are left out; ranges are joined."""
+def _quantities(s: _Sentence, notes: dict[str, str] | None = None) -> list[_Quantity]:
+    """Numbers that may count people, with their qualifiers: subsets and labels are left out; ranges are joined.
+    `notes`, when given, receives why each number left out was left out."""
     mentions = [(m, *s.token_range(m.span))
                 for m in find_numbers(s.norm, s.lexicon.numbers, s.tokens, words=s.view.find(s.lexicon.numbers.matcher))]
     taken = {i for _, a, b in mentions for i in range(a, b)}
@@ -251,8 +258,13 @@ def _quantities(s: _Sentence) -> list[_Quantity]:
     while k < len(mentions):
         mention, first, last = mentions[k]
         k += 1
-        if s.ending_at("subset", first) or s.ending_at("label", first) or _is_adjective_one(mention) \
-                or _is_year(s, mention):
+        reason = ("a part of a figure given (subset word before it)" if s.ending_at("subset", first) else
+                  "a label (unit or street number)" if s.ending_at("label", first) else
+                  "'one' as an adjective" if _is_adjective_one(mention) else
+                  "a year" if _is_year(s, mention) else None)
+        if reason is not None:
+            if notes is not None:
+                notes[mention.span.text] = reason
             continue
         low, high, span_first, span_last = mention.low, mention.high, first, last
         start, end = mention.span.start, mention.span.end
@@ -426,7 +438,7 @@ def _verb_cue(s: _Sentence, q: _Quantity, others: list[_Quantity], *, kinds: tup
             if len(between) > w.verb_before_number or not s.same_clause(cue.token_start, q.first):
                 continue
         elif cue.token_start >= q.last:
-            between = s.outside_asides(q.last, cue.token_start)
+            between = s.outside_asides(q.last, cue.token_start, limit=w.number_before_verb + 1)
             if len(between) > w.number_before_verb or not _counts_people(s, q) \
                     or not s.reaches(q.first, cue.token_start):
                 continue
@@ -543,25 +555,37 @@ def _composition(s: _Sentence, q: _Quantity, quantities: list[_Quantity]) -> _Qu
     return next((o for o in quantities if o.span_first == opener.token_end and _counts_people(s, o)), None)
 
 
-def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: bool) -> tuple[list[Figure], set[int]]:
-    """Figures of the numbers a cue governs, directly or through "and" after a governed number."""
+def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: bool,
+                      notes: dict[str, str] | None = None) -> tuple[list[Figure], set[int]]:
+    """Figures of the numbers a cue governs, directly or through "and" after a governed number.
+    `notes`, when given, receives what became of each number (the rule that read it, or why none did)."""
     figures: list[Figure] = []
     used_cues: set[int] = set()
     consumed: set[int] = set()
     previous: tuple[_Quantity, _Governor, str] | None = None
+
+    def note(q: _Quantity, why: str) -> None:
+        if notes is not None:
+            notes[s.norm.original[q.start:q.end]] = why
+
     for q in quantities:
-        if q.first in consumed or _not_people(s, q):
+        if q.first in consumed:
+            continue
+        if _not_people(s, q):
+            note(q, f"counts things («{s.at('not_people', q.last).span.text}»)")
             continue
         governor = _governor(s, q, quantities)
         parts = [Span(q.start, q.end, "")]
         if governor is None and previous is not None and _coordinated(s, previous[0], q):
             governor = _Governor(previous[1].cue, previous[1].kind, "coordinated")
         elif governor is None:
+            note(q, "no casualty or displacement word reaches it")
             continue
         else:
             parts.append(governor.cue.span)
         cue, kind = governor.cue, governor.kind
         if _is_projection(s, q, cue):
+            note(q, f"a forecast («{cue.span.text}»)")
             continue
         counted, unit = q, "people"
         if _counts_families(s, q):
@@ -573,8 +597,9 @@ def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: boo
             elif kind == "displaced":
                 unit = "families"
             else:
-                continue  # a toll of households is no count of people
-        others_head = s.at("others", _head(s, q))
+                note(q, "a toll of households, no count of people")
+                continue
+        others_head = s.at("others", _head(s, q)) or s.at("others", q.first)  # "4 آخرون", "آخران"
         if kind == "casualties" and cue.payload[0] == "verbs" and others_head is not None and cue.token_end <= q.first:
             kind = s.lexicon.compound_others[0]
         following = [o.span_first for o in quantities if o.span_first >= q.last]
@@ -584,7 +609,9 @@ def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: boo
             window_end = max(window_end, cue.token_start)
         victims = _victims(s, q.first, window_end, previous[2] if previous else "unknown", _head(s, q))
         if kind == "displaced" and not _may_be_displaced(s, q, cue, victims):
+            note(q, f"fighters or things moving, no displacement («{cue.span.text}»)")
             continue
+        note(q, f"{kind} by {governor.rule} («{cue.span.text}»)")
         used_cues.add(cue.token_start)
         parts += [m.span for m in s.within("people", _head(s, q), _head(s, q) + 1)]
         figures.append(_figure(s, kind, counted.low, counted.high, parts, vague=counted.vague,
@@ -676,3 +703,37 @@ def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end:
     figures, used = _numbered_figures(s, quantities, cumulative)
     figures += _one_person_figures(s, quantities, used, cumulative)
     return sorted(figures, key=lambda f: f.span.start)
+
+
+def explain_numbers(text: str, lexicon: CasualtyLexicon) -> dict[str, str]:
+    """Each number of one sentence and what the figure rules made of it: the rule that read it as a figure,
+    or why none did (for diagnosis: `evaluate --errors`)."""
+    doc = document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
+    s = _Sentence(doc.view(0, len(text)), lexicon)
+    notes: dict[str, str] = {}
+    if s.tokens:
+        _numbered_figures(s, _quantities(s, notes), _is_cumulative(s), notes)
+    return notes
+
+
+def summary_figures(lead: list[Figure], details: list[Figure]) -> set[Figure]:
+    """Figures of an article's lead that sum up, or round, the detailed figures told after it.
+
+    "27 killed" in the lead, then "15 killed" and "12 killed" in two strikes, is one toll told twice: the
+    lead total is no figure of its own. So is "about fifty killed or wounded" before "15 killed" and "33
+    wounded", and "about 900" before "between 800 and 900". A lead figure that no detail sums up stays.
+    """
+    out = set()
+    for fig in lead:
+        if fig.vague or fig.kind == "displaced":
+            continue
+        kinds = ("killed", "wounded") if fig.kind == "casualties" else (fig.kind,)
+        parts = [d for d in details if d.kind in kinds and not d.vague and not d.cumulative == (not fig.cumulative)]
+        total = sum(d.low for d in parts)
+        tolerance = fig.low // 10 if fig.approximate else 0
+        summed = len(parts) >= 2 and abs(total - fig.low) <= tolerance
+        rounded = any(d.kind == fig.kind and d.high is not None and d.low < d.high and d.low <= fig.low <= d.high
+                      for d in parts)
+        if summed or rounded:
+            out.add(fig)
+    return out

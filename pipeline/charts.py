@@ -15,7 +15,6 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from pipeline.i18n import Labels
 from pipeline.maplayers import MapLayers
@@ -37,6 +36,8 @@ HOVER_COLUMNS = ["place_ar", "place_text", "place_en", "_when", "_until", "date_
                  "killed_low", "killed_high", "wounded_low", "wounded_high", "displaced_low", "displaced_high",
                  "_precision", "_coord_source", "relation", "outlet"]
 PERIOD_DAYS = {"D": 1, "W": 7}
+MAX_SPANS = 300
+"""Distinct windows drawn on the timeline (the longest-standing first); more would be unreadable."""
 
 
 def esc(text) -> str:
@@ -252,17 +253,16 @@ def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, flo
     Events located only to an area (the city, a bank, a sector) are never drawn: the page counts them beside the map.
     """
     located = events[events["_precision"].isin(("point", "estimate", "offset")) & ~events["cumulative"]]
-    fig = go.Figure()
     if mode == "areas" and len(layers.cells):
-        fig.add_trace(_areas_trace(located, layers, metric, labels, lang))
+        traces = [_areas_trace(located, layers, metric, labels, lang)]
     elif mode == "control" and len(layers.cells):
-        fig.add_trace(_control_trace(status if status is not None else pd.Series(dtype=str),
-                                     control if control is not None else pd.DataFrame(), layers, labels, lang))
-        fig.add_traces(_status_legend(labels, lang))
+        traces = [_control_trace(status if status is not None else pd.Series(dtype=str),
+                                 control if control is not None else pd.DataFrame(), layers, labels, lang)]
+        traces += _status_legend(labels, lang)
     else:
-        fig.add_traces(_event_traces(located, labels, lang))
-    fig.add_traces(_bridges_trace(layers, labels, lang))
-    fig.add_traces(_fixed_labels(layers, lang) + _place_labels(located, lang) + _scale_trace(layers, center, zoom, labels, lang))
+        traces = _event_traces(located, labels, lang)
+    traces += _bridges_trace(layers, labels, lang) + _fixed_labels(layers, lang) + _place_labels(located, lang)
+    fig = go.Figure(traces + _scale_trace(layers, center, zoom, labels, lang))
     fig.update_layout(
         map=dict(style="open-street-map" if street_tiles else "white-bg",
                  center=dict(lat=center[0], lon=center[1]), zoom=zoom,
@@ -306,21 +306,21 @@ def timeline_figure(counts: pd.DataFrame, spans: pd.DataFrame, milestones: pd.Da
                     freq: str, bounds: tuple[date, date], window: tuple[date, date] | None = None) -> go.Figure:
     """Events dated to a day, per day or week at their real width, stacked by bank; events dated only to a window
     (a week, a range) drawn below as spans; milestones as dotted lines; the map's time window shaded."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.04)
     width = pd.Timedelta(days=PERIOD_DAYS[freq])
+    traces = []
     for bank in ("left", "right", ""):
         rows = counts[counts["bank"] == bank]
         if len(rows):
-            fig.add_trace(go.Bar(x=rows["period"] + width / 2, y=rows["events"], width=width.total_seconds() * 920,
+            traces.append(go.Bar(x=rows["period"] + width / 2, y=rows["events"], width=width.total_seconds() * 920,
                                  name=labels.term("bank", bank, lang), marker_color=BANK_COLOURS[bank],
-                                 hovertemplate="%{y}<extra>" + esc(labels.term("bank", bank, lang)) + "</extra>"),
-                          row=1, col=1)
-    for lane, row in enumerate(spans.itertuples()):
-        fig.add_trace(go.Scatter(x=[row.start, row.end + pd.Timedelta(days=1)], y=[lane % 6, lane % 6], mode="lines",
+                                 hovertemplate="%{y}<extra>" + esc(labels.term("bank", bank, lang)) + "</extra>"))
+    for lane, row in enumerate(spans.head(MAX_SPANS).itertuples()):
+        traces.append(go.Scatter(x=[row.start, row.end + pd.Timedelta(days=1)], y=[lane % 6, lane % 6], mode="lines",
                                  line=dict(color=BANK_COLOURS.get(row.bank, FALLBACK_COLOUR), width=4 + min(row.events, 8)),
-                                 showlegend=False, name=labels.text("windows", lang),
+                                 showlegend=False, name=labels.text("windows", lang), xaxis="x", yaxis="y2",
                                  hovertemplate=esc(f"{row.start:%Y-%m-%d} – {row.end:%Y-%m-%d}: {row.events} ") +
-                                 esc(labels.text("events", lang)) + "<extra></extra>"), row=2, col=1)
+                                 esc(labels.text("events", lang)) + "<extra></extra>"))
+    fig = go.Figure(traces, layout=dict(yaxis=dict(domain=[0.3, 1.0]), yaxis2=dict(domain=[0.0, 0.24], anchor="x")))
     periods = list(counts["period"]) + list(spans["start"]) + list(spans["end"])
     start, end = _view_range(periods, bounds, freq)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
@@ -328,21 +328,20 @@ def timeline_figure(counts: pd.DataFrame, spans: pd.DataFrame, milestones: pd.Da
     for n, row in enumerate(shown.itertuples()):
         label = str(getattr(row, label_column))
         short = label if len(label) <= MILESTONE_CHARS else label[:MILESTONE_CHARS - 1] + "…"
-        fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper", xref="x",
+        fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
                       line=dict(color="#475569", dash="dot", width=1))
-        fig.add_annotation(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", xref="x", text=esc(short),
+        fig.add_annotation(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", text=esc(short),
                            hovertext=esc(f"{row.date:%Y-%m-%d} {label}"), showarrow=False, xanchor="left",
                            font=dict(size=9, color="#334155"), bgcolor="rgba(255,255,255,0.7)")
     if window:
         fig.add_shape(type="rect", x0=pd.Timestamp(window[0]), x1=pd.Timestamp(window[1]) + pd.Timedelta(days=1),
-                      y0=0, y1=1, yref="paper", xref="x", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0))
+                      y0=0, y1=1, yref="paper", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0))
     if counts.empty and spans.empty:
         fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", text=esc(labels.text("no_dated", lang)),
                            showarrow=False, font=dict(size=14, color="#64748b"))
-    _date_axis(fig, start, end, labels, lang, row=2, col=1)
-    fig.update_xaxes(type="date", range=[start, end], row=1, col=1)
-    fig.update_yaxes(title_text=esc(labels.text("events", lang)), rangemode="nonnegative", row=1, col=1)
-    fig.update_yaxes(title_text=esc(labels.text("windows", lang)), showticklabels=False, range=[-1, 6], row=2, col=1)
+    _date_axis(fig, start, end, labels, lang)
+    fig.update_layout(yaxis=dict(title_text=esc(labels.text("events", lang)), rangemode="nonnegative"),
+                      yaxis2=dict(title_text=esc(labels.text("windows", lang)), showticklabels=False, range=[-1, 6]))
     fig.update_layout(barmode="stack", height=380, margin=dict(l=10, r=10, t=30, b=10),
                       legend=dict(orientation="h", y=-0.15))
     return fig

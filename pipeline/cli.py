@@ -66,8 +66,17 @@ def cmd_evaluate(args) -> int:
     if args.errors:
         articles = Path(args.articles) if args.articles else run_input(events_dir / "events.csv", "articles")
         print()
-        print(format_errors(errors_of_run(events_dir / "events.csv", Path(args.gold), manifest, articles, area=area)))
+        print(format_errors(errors_of_run(events_dir / "events.csv", Path(args.gold), manifest, articles,
+                                          _number_explainer(settings), area=area)))
     return EXIT_OK
+
+
+def _number_explainer(settings: Settings):
+    """What the figure rules make of each number of a sentence, for the error list."""
+    from pipeline.casualties import explain_numbers, load_casualty_lexicon
+
+    lexicon = load_casualty_lexicon(settings.lexicon_dir)
+    return lambda sentence: "; ".join(f"«{n}» {why}" for n, why in explain_numbers(sentence, lexicon).items())
 
 
 def cmd_check_data(args) -> int:

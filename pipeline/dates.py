@@ -33,6 +33,8 @@ _DATE_JOINERS = set(" /-()\u200f\u200e")
 _YEAR = re.compile(r"(19|20)\d\d")
 _TODAY = "اليوم"
 _DATELINE_TOKENS = 8
+_MILESTONE_REPORT_DAYS = 2
+"""A milestone told with the report's weekday dates the report only when that weekday is this close after it."""
 """A date among the first words of an article is its dateline ("بغداد 10 مايو 2017 /")."""
 """A weekday written after it ("اليوم السبت") names the report's own day."""
 _NUMERIC_DATES = (
@@ -84,6 +86,7 @@ class DateLexicon:
     """Words allowed between a clause and an adverbial date that follows it ("في وقت سابق")."""
     recalled_milestones: tuple[str, ...] = ()
     """Milestones whose day reports recall as background: their date anchors no publication date."""
+    capture_reach: int = 0
 
 
 def _phrases(path: Path, value, what: str) -> list[str]:
@@ -130,7 +133,7 @@ def _lexicon_entries(path: Path, data: dict, article: str) -> list[tuple[str, tu
               "approximators": "approx", "elapsed_words": "elapsed", "elapsed_links": "elapsed_link",
               "report_verbs": "report_verb", "month_context": "month_context", "next_day": "next_day",
               "day_range_openers": "range_open", "day_range_joiners": "range_join", "topic_shifts": "topic_shift",
-              "day_count_verbs": "day_count_verb"}
+              "day_count_verbs": "day_count_verb", "capture_words": "capture"}
     for key, category in simple.items():
         entries += [(p, (category, None)) for p in _phrases(path, data[key], key)]
     return entries
@@ -138,7 +141,8 @@ def _lexicon_entries(path: Path, data: dict, article: str) -> list[tuple[str, tu
 
 def _calendar_entries(data, milestones: dict[str, dt.date]) -> list[tuple[str, tuple]]:
     """(phrase, (category, milestone_id)) pairs of the campaign's calendar_phrases.yaml (validated with the campaign)."""
-    return [(p, (category, milestone_id)) for category, key in (("milestone", "milestones"), ("operation", "operations"))
+    return [(p, (category, milestone_id)) for category, key in (("milestone", "milestones"), ("operation", "operations"),
+                                                               ("captured_place", "captured_places"))
             for milestone_id, phrases in (data.get(key) or {}).items() if milestone_id in milestones for p in phrases]
 
 
@@ -171,7 +175,7 @@ def load_date_lexicon(campaign: Campaign) -> DateLexicon:
     recalled = tuple(campaign.calendar_phrases.get("recalled_milestones") or ())
     asides = tuple(_phrases(words_path, words["trailing_asides"], "trailing_asides"))
     return DateLexicon(PhraseMatcher(entries, clitics), load_number_lexicon(lexicon_dir), milestones, starts,
-                       ambiguous, campaign.window, *reach, asides, recalled)
+                       ambiguous, campaign.window, *reach, asides, recalled, int(words["capture_reach"]))
 
 
 # --------------------------------------------------------------------------- records
@@ -237,6 +241,8 @@ class _Doc:
     clitics: Clitics
     longest: dict[tuple[int, str], Match]
     """(token index, category) -> the longest match of the category starting there (the first of equals)."""
+    capture_reach: int = 0
+    """Words allowed between a capture word and the milestone place it names."""
 
     def match(self, i: int, category: str) -> Match | None:
         """The longest match of a category starting at token i."""
@@ -309,7 +315,7 @@ def _prepare(analysed: Document, lexicon: DateLexicon) -> _Doc:
         first, last = token_at(mention.span.start), token_at(mention.span.end - 1)
         if last is not None:
             numbers[first] = (mention.value, last + 1)
-    return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics, longest)
+    return _Doc(norm, tokens, matches, numbers, lexicon.matcher.clitics, longest, lexicon.capture_reach)
 
 
 def _qualifier(doc: _Doc, k: int) -> tuple[str | None, int]:
@@ -578,8 +584,24 @@ def _since_anchor(doc: _Doc, i: int, lexicon: DateLexicon) -> _Mention | None:
 def _milestone(doc: _Doc, i: int) -> _Mention | None:
     m = doc.match(i, "milestone")
     if m is None:
-        return None
+        return _captured(doc, i)
     return _Mention("campaign", doc.span(i, m.token_end, len(m.prefix)), (i, m.token_end), milestone=m.payload[1])
+
+
+def _captured(doc: _Doc, i: int) -> _Mention | None:
+    """A milestone place after a capture word of its clause ("حررت القوات الخميس جامعة الموصل"): the
+    mention is the place's name, so that a weekday between stays its own expression."""
+    place = doc.match(i, "captured_place")
+    if place is None:
+        return None
+    for k in range(i - 1, max(-1, i - 1 - doc.capture_reach), -1):
+        if _CLAUSE_STOP.search(doc.gap(k, k + 1)):
+            return None
+        word = doc.match(k, "capture")
+        if word is not None and word.token_end <= i:
+            return _Mention("campaign", doc.span(i, place.token_end, len(place.prefix)), (i, place.token_end),
+                            milestone=place.payload[1])
+    return None
 
 
 def _next_day(doc: _Doc, i: int) -> _Mention | None:
@@ -979,6 +1001,9 @@ class _Bound:
     day: dt.date
     firm: bool
     evidence: str
+    milestone: bool = False
+    days_after: int | None = None
+    """For a milestone told as today, yesterday or the day before: how many days after it the report is."""
 
 
 def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexicon) -> list[_Bound]:
@@ -1007,7 +1032,10 @@ def _lower_bounds(text: str, mentions: tuple[_Mention, ...], lexicon: DateLexico
             mates = [o for o in mates if _same_sentence(text, min(o.span.end, m.span.end), max(o.span.start, m.span.start))]
             if mates:
                 firm = any(o.weekday == day.weekday() for o in mates)
-                bounds.append(_Bound(day, firm, f"tells of {m.milestone} ({day.isoformat()}) as recent: {m.span.text}"))
+                single = {o.rule.days[0] for o in mates if o.rule is not None and o.rule.days is not None
+                          and o.rule.days[0] == o.rule.days[1]}
+                bounds.append(_Bound(day, firm, f"tells of {m.milestone} ({day.isoformat()}) as recent: {m.span.text}",
+                                     milestone=True, days_after=single.pop() if len(single) == 1 else None))
     return bounds
 
 
@@ -1145,10 +1173,17 @@ def infer_publication_date(text: str, lexicon: DateLexicon, *, doc: Document | N
     latest = max((b for b in _lower_bounds(text, mentions, lexicon) if b.day <= hi),
                  key=lambda b: (b.day, b.firm), default=None)
     if weekdays and latest is not None:
-        day = max(_first_on_or_after(latest.day, w) for w in weekdays)
-        if inside(day) and all(t.start <= day <= t.end for t in targets):
+        days = [_first_on_or_after(latest.day, w) for w in weekdays]
+        if latest.milestone:  # told as recent: only a weekday within days of it is the report's
+            days = [d for d in days if (d - latest.day).days <= _MILESTONE_REPORT_DAYS]
+        day = max(days, default=None)
+        if day is not None and inside(day) and all(t.start <= day <= t.end for t in targets):
             return PublicationDate(day, DatePrecision.DAY if latest.firm else DatePrecision.WEEK,
                                    (latest.evidence, f"names {names}: the first such day(s) on or after it"))
+    if not weekdays and latest is not None and latest.milestone and latest.days_after is not None:
+        day = latest.day + dt.timedelta(days=latest.days_after)
+        if inside(day):
+            return PublicationDate(day, DatePrecision.DAY, (latest.evidence, f"told {latest.days_after} day(s) before the report"))
     if targets and weekdays:
         target = targets[0]
         evidence = (f"counted from a milestone: {target.words} ({target.start}..{target.end})",)

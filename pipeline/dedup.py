@@ -8,7 +8,6 @@ report stays a row, and one row per cluster is marked primary so totals count th
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -171,11 +170,13 @@ class DuplicateMerger:
         self._by_key: dict[str, list[int]] = {}
         self._article_keys: list[str] = []
         self._clusters: dict[int, _Cluster] = {}
-        self._row_cluster: array = array("q")
         self._n = 0
 
-    def add_events(self, events: list[Event] | tuple[Event, ...]) -> None:
-        """Rows in output order; rows sharing an initial cluster_id are one report (one event at several places)."""
+    def add_events(self, events: list[Event] | tuple[Event, ...]) -> list[int]:
+        """Rows in output order; rows sharing an initial cluster_id are one report (one event at several places).
+
+        Returns each row's cluster number, for `cluster_of` once every row has been added.
+        """
         groups: dict[str, list[Event]] = {}
         for e in events:
             groups.setdefault(e.cluster_id, []).append(e)
@@ -185,7 +186,7 @@ class DuplicateMerger:
             for e in rows:
                 self._clusters[leader].add(e)
                 leader_of[e.event_id] = leader
-        self._row_cluster.extend(leader_of[e.event_id] for e in events)
+        return [leader_of[e.event_id] for e in events]
 
     def _assign(self, r: _Report) -> int:
         i = self._n
@@ -217,9 +218,9 @@ class DuplicateMerger:
     def n_clusters(self) -> int:
         return len(self._clusters)
 
-    def cluster_of_row(self, k: int, event_id: str) -> tuple[str, bool, int]:
-        """cluster_id, primary flag and cluster size of the k-th row added."""
-        c = self._clusters[self._row_cluster[k]]
+    def cluster_of(self, cluster: int, event_id: str) -> tuple[str, bool, int]:
+        """cluster_id, primary flag and cluster size of a row, from the cluster number add_events gave it."""
+        c = self._clusters[cluster]
         return c.cluster_id, c.primary == event_id, c.size
 
 
@@ -230,9 +231,9 @@ def merge_duplicate_events(events: list[Event], harm_types: frozenset[str]) -> l
     report with the largest figures, then the highest confidence: totals take its figures once.
     """
     merger = DuplicateMerger(harm_types)
-    merger.add_events(events)
+    clusters = merger.add_events(events)
     out = []
-    for k, e in enumerate(events):
-        cluster_id, primary, size = merger.cluster_of_row(k, e.event_id)
+    for cluster, e in zip(clusters, events):
+        cluster_id, primary, size = merger.cluster_of(cluster, e.event_id)
         out.append(replace(e, cluster_id=cluster_id, cluster_primary=primary, cluster_size=size))
     return out

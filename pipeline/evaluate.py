@@ -24,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pipeline.schema import COARSE_KINDS, RIVER_BANKS
 
@@ -319,8 +320,12 @@ def _account(rows: list[dict], none: str) -> str:
 
 
 def find_errors(rows: list[dict], gold: list[dict], published: dict[str, str], articles: set[str] = frozenset(),
-                texts: dict[str, str] | None = None, *, area: ScoringArea) -> list[Finding]:
-    """Every missed and spurious place, event, figure and date, with what the extraction did there."""
+                texts: dict[str, str] | None = None, explain: Callable[[str], str] | None = None, *,
+                area: ScoringArea) -> list[Finding]:
+    """Every missed and spurious place, event, figure and date, with what the extraction did there.
+
+    `explain`, when given, tells what the figure rules made of each number of a missed figure's sentence.
+    """
     m = _Match(rows, gold, published, articles, area)
     texts = texts or {}
     out: list[Finding] = []
@@ -371,6 +376,8 @@ def find_errors(rows: list[dict], gold: list[dict], published: dict[str, str], a
         reason = _account(_sentence_rows(m, g), "no row from this sentence")
         if same_kind:
             reason = f"run has {kind} {', '.join(f'{v:g}' for v in same_kind)} in this article; " + reason
+        if explain is not None:
+            reason += f" | numbers: {explain(sentence(g)) or 'none read'}"
         out.append(Finding("figure", "missed", a, f"{kind} {low:g}", sentence(g), reason))
     for key in sorted(set(pred_figs) - set(gold_figs)):
         a, kind, low = key
@@ -453,9 +460,10 @@ def read_texts(articles: Path | None) -> dict[str, str]:
 
 
 def errors_of_run(events_csv: Path, gold_path: Path, manifest: Path | None = None,
-                  articles: Path | None = None, *, area: ScoringArea) -> list[Finding]:
+                  articles: Path | None = None, explain: Callable[[str], str] | None = None, *,
+                  area: ScoringArea) -> list[Finding]:
     rows, gold, dates = _load(events_csv, gold_path, manifest)
-    return find_errors(rows, gold, dates, set(dates), read_texts(articles), area=area)
+    return find_errors(rows, gold, dates, set(dates), read_texts(articles), explain, area=area)
 
 
 def format_scores(scores: dict) -> str:

@@ -20,9 +20,12 @@ from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMenti
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
 from pipeline.schema import WIDE_KINDS, harm_types
-from pipeline.textnorm import normalise, normalise_phrase
+from pipeline.textnorm import normalise, normalise_phrase, tokenize
 
 EVENT_PLACE_ROLES = {"location", "origin"}
+BORROWED_PLACES = 2
+"""An event with no place of its own takes the previous sentence's places only when it named this many or
+fewer below district level: "the area" after a list of quarters could be any of them."""
 DATELINE_CHARS = 20
 """A place named this close to the start of a sentence is a dateline ("بغداد 10 مايو /"), not where it happened."""
 CASUALTY_KINDS = {"killed", "wounded", "casualties"}
@@ -55,6 +58,8 @@ class EventLexicon:
     purpose_types: frozenset = frozenset()
     demolishing: frozenset = frozenset()
     """Forms of the words that blow up or destroy (a building after them makes a demolition)."""
+    imperfect: frozenset = frozenset()
+    """Imperfect (present) forms of the verb triggers."""
     fighter_flight: tuple = (4, frozenset(), frozenset())
     """(window, fighter actors, civilian actors)."""
 
@@ -65,7 +70,8 @@ class EventLexicon:
 
 
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
-DROPPING_MARKERS = {"irrealis", "intent", "habitual", "background", "negation", "anaphora", "temporal"}
+DROPPING_MARKERS = {"irrealis", "expected", "intent", "habitual", "background", "described", "negation", "anaphora",
+                    "temporal"}
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -111,9 +117,13 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
     rules = load_inflection_rules(lexicon_dir)
     demolishing = frozenset(normalise_phrase(f) for w in demolition.get("nouns", ()) for f in noun_forms(w, rules)) \
         | frozenset(normalise_phrase(f) for w in demolition.get("verbs", ()) for f in verb_forms(w, rules))
+    imperfect = frozenset(normalise_phrase(f) for words in triggers["types"].values()
+                          for key in ("strong_verbs", "generic_verbs", "weak_verbs") for lemma in words.get(key) or ()
+                          if " " not in lemma for f in verb_forms(lemma, rules, perfect_tense=False))
     launch = triggers.get("launch") or {}
     markers += [(w, "launch") for w in launch.get("words", ())]
     windows["launch"] = int(launch.get("window", 4))
+    windows["launched"] = int(launch.get("window_before", 0))
     flight = triggers.get("fighter_flight") or {}
     return EventLexicon(
         triggers=PhraseMatcher(_trigger_phrases(triggers, rules), clitics, suffixes=True),
@@ -131,9 +141,18 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
         purpose_prefix=normalise_phrase(triggers.get("purpose_prefix", "")),
         purpose_types=frozenset(triggers.get("purpose_types", ())),
         demolishing=demolishing,
+        imperfect=imperfect,
         fighter_flight=(int(flight.get("window", 4)), frozenset(flight.get("fighters", ())),
                         frozenset(flight.get("civilians", ()))),
     )
+
+
+def _definite_word(sentence: Sentence, span: Span) -> bool:
+    """The first word at span (an event word) carries the article in the sentence ("القصف", "بالمعارك")."""
+    rel = span.start - sentence.start
+    head = (span.text.split() or [""])[0]
+    words = tokenize(normalise(sentence.text[max(0, rel - 4):rel + len(head)]))
+    return bool(words) and _is_definite(words[-1].text)
 
 
 def _is_definite(word: str) -> bool:
@@ -152,7 +171,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     """Event words in text[start:end] (one sentence) that report something that happened, with their strength.
 
     Left out: words inside a no-event phrase; the name of an offensive unless it is launched; words a few words after a plan, intent, background or
-    negation marker; a definite word right after a demonstrative (an event already reported); an
+    negation marker; a definite word right after a demonstrative (an event already reported); a
+    present-tense verb right after a relative pronoun (it describes an actor); an
     advance word with the purpose prefix ("لتحرير") unless an offensive is launched for it; flight words of fighters; the air strikes of a
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
     word with an aircraft beside it is an air strike; a bombing word naming a weapon destroyed or
@@ -172,6 +192,9 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         else:
             cells = range(m.token_end, m.token_end + window)
         reach.setdefault(m.payload, set()).update(cells)
+        if m.payload == "launch":  # the battle may be named before its launch verb
+            reach.setdefault("launched", set()).update(range(max(0, m.token_start - lexicon.windows["launched"]),
+                                                             m.token_start))
     matches = [m for m in view.find(lexicon.triggers) if m.payload is not None]
     agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
     actors = view.find(lexicon.actors) if matches else []
@@ -185,6 +208,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             continue
         if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
             continue
+        if at in reach.get("relative", ()) and m.phrase in lexicon.imperfect:
+            continue
         if strength == "campaign":
             if at not in reach.get("launch", ()):
                 continue
@@ -194,8 +219,8 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
                 and at not in reach.get("launch", ())):
             continue
-        if etype == "clash" and m.phrase in lexicon.battles and at in reach.get("launch", ()) \
-                and _nearest_actor(at, actors, lexicon.fighter_flight[0]) not in lexicon.fighter_flight[1]:
+        if etype == "clash" and m.phrase in lexicon.battles and (at in reach.get("launched", ()) or (
+                at in reach.get("launch", ()) and _subject(at, actors) not in lexicon.fighter_flight[1])):
             etype, strength = "advance", "strong"
         if strength == "generic" and lexicon.taxonomy.get(etype, {}).get("harm") and any(
                 abs(a - at) <= lexicon.agent_window for a in agents):
@@ -222,10 +247,10 @@ def _has_prefix(attached: str, prefix: str) -> bool:
     return bool(prefix) and attached.endswith(prefix)
 
 
-def _nearest_actor(at: int, actors, window: int) -> str | None:
-    near = sorted((min(abs(a.token_start - at), abs(a.token_end - 1 - at)), a.payload) for a in actors
-                  if a.token_start - window <= at <= a.token_end - 1 + window)
-    return near[0][1] if near else None
+def _subject(at: int, actors) -> str | None:
+    """The actor named last before a word (who launched the battle: "شن التنظيم هجوما")."""
+    before = [a for a in actors if a.token_end <= at]
+    return max(before, key=lambda a: a.token_end).payload if before else None
 
 
 def _fighters_flee(at: int, actors, flight: tuple) -> bool:
@@ -342,8 +367,7 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
             if nearest.strength == "weak":
                 nearest.strength = "strong"
         else:  # a weapon named on its own is an event; "the shelling", a toll or damage alone may be a follow-up
-            word = s.text[max(0, t.span.start - s.start - 4):t.span.end - s.start].split()
-            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not (word and _is_definite(normalise(word[-1]).text))
+            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not _definite_word(s, t.span)
             strength = "strong" if fresh else "generic"
             anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength))
     for fig in facts.figures:
@@ -382,7 +406,8 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
     it (a dateline at the start of the sentence, and whole countries, aside) is an event elsewhere and
-    is left out; the origin of a movement is an event place for the types that happen there
+    is left out; a definite event word alone, with no place or figure in its sentence ("the battle"),
+    refers back to an event already reported and adds none; the origin of a movement is an event place for the types that happen there
     (`at_origin` in event_types.yaml: people flee from it) and for harmful ones (fleeing civilians
     shelled), not for an advance (where troops set out from); a toll whose clause names places only before another event
     word shares them.
@@ -423,7 +448,10 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
         borrowed = _nearest_clause_places(a, by_clause)
         if borrowed:
             a.places, a.place_source = borrowed, "sentence"
-        elif previous:
+        elif previous and sum(1 for p in previous if p.place is None or p.place.kind != "district") <= BORROWED_PLACES:
+            if not a.figures and " " not in a.span.text.strip() and _definite_word(facts.sentence, a.span):
+                # "the battle" again, nothing new ("the random shelling" names something new)
+                continue
             a.places, a.place_source = list(previous), "previous_sentence"
         elif city is not None:
             a.places, a.place_source = [city], "city"
@@ -542,13 +570,16 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
     """One happening, one event: a toll or an aftermath reported in a sentence of its own right after a
     harmful event (with no specific event word, no place and no date of its own) belongs to that event.
 
-    The toll's figures move to the event's rows unless the event already has a figure of the same kind.
+    The toll's figures move to the event's rows unless the event already has a figure of the same kind;
+    then "the bombardment" with its own toll stays its own event, of the kind of the strike before it.
+    A date the toll takes from its paragraph's lead is not a date of its own.
     """
     clusters: dict[str, list[Event]] = {}
     for e in events:
         clusters.setdefault(e.cluster_id, []).append(e)
     merged_into: dict[str, list[Figure]] = {}
     dropped: set[str] = set()
+    retyped: dict[str, str] = {}
     for cid, rows in clusters.items():
         toll = rows[0]
         if toll.anchor not in FOLLOW_UP_ANCHORS:
@@ -567,8 +598,14 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
                     target.event_type, target.trigger.span, target.trigger.span, "strong")], taxonomy):
                 continue
             have = {f.kind for f in target.figures} | {f.kind for f in merged_into.get(target_id, [])}
-            own_date = toll.date.span is not None and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)
-            if own_date or kinds & have:
+            own_date = toll.date.span is not None and _within(toll.date.span, toll) \
+                and (toll.date.start, toll.date.end) != (target.date.start, target.date.end)
+            if own_date:
+                continue
+            if kinds & have:  # a second toll of the same kind: its own event, of the kind of the one before
+                if toll.anchor == "generic" and _same_family(toll.event_type, target.event_type, taxonomy):
+                    retyped[cid] = target.event_type
+                    break
                 continue
             merged_into.setdefault(target_id, []).extend(toll.figures)
             dropped.add(cid)
@@ -581,8 +618,23 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
         if extra_figures:
             figures = e.figures + tuple(extra_figures)
             e = replace(e, figures=figures, victims=_victims(list(figures), list(e.actors)))
+        if e.cluster_id in retyped:
+            etype = retyped[e.cluster_id]
+            acled = taxonomy.get(etype, {})
+            e = replace(e, event_type=etype, trigger=Trigger(etype, e.trigger.span),
+                        acled_event_type=acled.get("acled_event_type", ""),
+                        acled_sub_event_type=acled.get("acled_sub_event_type", ""))
         out.append(e)
     return out
+
+
+def _within(span: Span, event: Event) -> bool:
+    return (event.quote_start or 0) <= span.start < (event.quote_end or 0)
+
+
+def _same_family(a: str, b: str, taxonomy: dict) -> bool:
+    """Two types of one ACLED event type ("the bombardment" after an air strike)."""
+    return taxonomy.get(a, {}).get("acled_event_type") == taxonomy.get(b, {}).get("acled_event_type")
 
 
 def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon
+from pipeline.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon, summary_figures
 from pipeline.config import Settings
 from pipeline.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
 from pipeline.document import Document, analyse
@@ -107,6 +107,11 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
     for s in sentences:
         leads.setdefault(s.paragraph, Span(s.start, s.end, s.text))
 
+    figures = {s.index: extract_figures(text, res.casualties, start=s.start, end=s.end, doc=doc) for s in sentences}
+    in_lead = {sentences[0].index} if sentences else set()
+    summaries = summary_figures([f for i in in_lead for f in figures[i]],
+                                [f for i, fs in figures.items() if i not in in_lead for f in fs])
+
     events: list[Event] = []
     previous: tuple[PlaceMention, ...] = ()
     age = 0
@@ -115,7 +120,7 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
         facts = SentenceFacts(
             sentence=s,
             triggers=tuple(find_triggers(text, res.events, s.start, s.end, doc=doc)),
-            figures=tuple(extract_figures(text, res.casualties, start=s.start, end=s.end, doc=doc)),
+            figures=tuple(f for f in figures[s.index] if f not in summaries),
             places=tuple(mentions[s.index]),
             actors=tuple(find_actors(text, res.events, s.start, s.end, doc=doc)),
             is_heading=heading,

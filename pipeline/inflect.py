@@ -44,8 +44,9 @@ def load_inflection_rules(lexicon_dir: Path) -> InflectionRules:
         raise DataFileError(path, f"expected verb and noun affix lists: {err}") from err
 
 
-def verb_forms(lemma: str, rules: InflectionRules) -> list[str]:
-    """Perfect and imperfect forms of a verb lemma ("حرر", or "استعاد/يستعيد" with its imperfect)."""
+def verb_forms(lemma: str, rules: InflectionRules, *, perfect_tense: bool = True) -> list[str]:
+    """Perfect and imperfect forms of a verb lemma ("حرر", or "استعاد/يستعيد" with its imperfect);
+    only the imperfect ones with perfect_tense=False."""
     perfect, _, imperfect = lemma.partition("/")
     forms = []
     if perfect.endswith("ى"):
@@ -58,6 +59,8 @@ def verb_forms(lemma: str, rules: InflectionRules) -> list[str]:
         if stem.endswith("ى"):
             stem = stem[:-1] + "ي"
         imperfect = "ي" + stem
+    if not perfect_tense:
+        forms = []
     stem = imperfect[1:]
     for prefix in rules.imperfect_prefixes:
         if stem.endswith(_DEFECTIVE_ENDINGS):

@@ -20,10 +20,11 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from pipeline.campaign import Campaign
-from pipeline.document import Document, document_for
+from pipeline.document import Document
+from pipeline.document import analyse as analyse_document
 from pipeline.errors import DataFileError
 from pipeline.gazetteer import Gazetteer
-from pipeline.matcher import Match, PhraseMatcher, word_forms
+from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, word_forms
 from pipeline.records import Place, PlaceMention, Span
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.schema import COARSE_KINDS, PLACE_KINDS, RIVER_BANKS, WIDE_KINDS
@@ -31,6 +32,8 @@ from pipeline.sentences import load_sentence_rules
 from pipeline.textnorm import NormalisedText, normalise_phrase
 
 _ENCLOSES_SITE = "encloses the building before it"
+_AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", "town", "subdistrict", "district"})
+"""Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
 
 LOCAL_KINDS = frozenset(PLACE_KINDS) - frozenset(COARSE_KINDS)
 """Kinds of places an event can be put at (a city, district or region is only a coarse location)."""
@@ -137,6 +140,10 @@ class PlaceGrammar:
     proximity_before: frozenset[str]
     departure_words: frozenset[str]
     description_words: frozenset[str]
+    road_words: frozenset[str]
+    home_words: frozenset[str]
+    victim_words: frozenset[str]
+    home_window: int
     """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
     """Words before من of a force setting out (انطلقت القطعات من ...): the place is a departure, not the event's."""
     """Words before من that make it a distance or an approach (على بعد 500 متر من المطار)."""
@@ -286,6 +293,10 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         proximity_before=norm_set("proximity_before"),
         departure_words=norm_set("departure_words"),
         description_words=norm_set("description_words"),
+        road_words=norm_set("road_words"),
+        home_words=norm_set("home_words"),
+        victim_words=norm_set("victim_words"),
+        home_window=int(words.get("home_window", 20)),
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
@@ -402,6 +413,9 @@ class PlaceResolver:
             add(clitics.article + w.form, replace(w, definite=True))
             word_forms_norm.add(normalise_phrase(w.form))
         self._place_word_forms = frozenset(word_forms_norm)
+        head_types: dict[str, set[str]] = {}
+        for w in grammar.place_words:
+            head_types.setdefault(normalise_phrase(w.form), set()).add(w.type.name)
         world_names = {normalise_phrase(name) for name, _ in world}
         for name, wp in world:
             add(name, wp)
@@ -438,14 +452,17 @@ class PlaceResolver:
         for key, alias, self_licensed in spellings:
             for variant in spelling_variants(key, grammar.variants, clitics.article) - known:
                 variants.setdefault(variant, set()).add((alias.place_id, variant.split()[0] in word_forms_norm))
-            if self_licensed and len(key.split()) > 1 and " ".join(key.split()[1:]) not in known:
-                # "حي الكنيسة" is also "الكنيسة" on a list of places
+            if self_licensed and len(key.split()) > 1 and " ".join(key.split()[1:]) not in known \
+                    and head_types.get(key.split()[0], set()) <= _AREA_TYPES:
+                # "حي الكنيسة" is also "الكنيسة" on a list of places (but "جسر الحرية" is not "الحرية")
                 variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
         for variant, targets in variants.items():
             if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
-                (place_id, self_licensed), *_ = targets
+                place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
                 add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
         self.matcher = PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics)
+        self._index = PhraseIndex({"places": self.matcher})
+        """Built once: a text analysed for places alone reuses it."""
 
     # ------------------------------------------------------------ public API
 
@@ -462,7 +479,7 @@ class PlaceResolver:
 
     def document(self, text: str) -> Document:
         """A text analysed for this resolver alone (the run analyses each article once for all stages)."""
-        return document_for(text, self.matcher, sentence_rules=self.sentence_rules)
+        return analyse_document(text, self._index, self.sentence_rules)
 
     def article_mentions(self, text: str, *, doc: Document | None = None) -> tuple[PlaceMention, ...]:
         """Every mention of an article, banks decided with the whole article as context."""
@@ -499,7 +516,7 @@ class PlaceResolver:
         drafts: list[_Draft] = []
         t = 0
         while t < len(doc.words):
-            if t not in doc.at:  # every place phrase starts at a phrase of the lexicon
+            if t not in doc.at and ":" not in doc.gap(t):  # a place phrase starts at a lexicon phrase or a colon list
                 t += 1
                 continue
             found, t_next = self._phrase(doc, t, drafts)
@@ -513,6 +530,10 @@ class PlaceResolver:
         cues = doc.entries(t, Cue)
         if not cues and t > 0 and self._has_stem(doc.words[t - 1], self.grammar.description_words):
             role, note = "reference", "described"
+        if not cues and self._between_road_ends(doc, t):
+            role, note = "reference", "end of a road"
+        if self._victims_home(doc, t):
+            role, note = "home", "where victims came from"
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
@@ -550,6 +571,9 @@ class PlaceResolver:
         if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
                 head[0].role not in ("location", "origin"):
             return head
+        if t > 0 and self._has_stem(doc.words[t - 1], self.grammar.proximity_before):
+            # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
+            return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
         if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
             # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
             return [replace(head[0], role="reference", relation="", notes=("locator",))]
@@ -563,17 +587,35 @@ class PlaceResolver:
             return head
         return [replace(head[0], role="reference", relation="", notes=("locator",))]
 
+    def _victims_home(self, doc: _Doc, t: int) -> bool:
+        """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
+        g = self.grammar
+        for i in range(t - 1, max(-1, t - g.home_window), -1):
+            if any(c in doc.gap(i + 1) for c in ".؟!؛"):
+                return False
+            if self._has_stem(doc.words[i], g.home_words):
+                return any(self._has_stem(w, g.victim_words) for w in doc.words[max(0, i - 3):i])
+        return False
+
+    def _between_road_ends(self, doc: _Doc, t: int) -> bool:
+        """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
+        if t <= 0 or doc.words[t - 1] != "بين":
+            return False
+        return any(self._has_stem(w, self.grammar.road_words) for w in doc.words[max(0, t - 6):t - 1])
+
     def _cue_role(self, doc: _Doc, t: int, role: str) -> tuple[str, str]:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
         before = doc.words[t - 1] if t > 0 else ""
         if role == "origin" and before:
+            if self._is_partitive(before):
+                return "location", ""
             if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
                 return "reference", "distance or approach"
             if doc.entries(t - 1, DirectionWord):
                 return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
             if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
                 return "departure", "where a force set out from"
-            if before.isdigit() or self._is_partitive(before):
+            if before.isdigit():
                 return "location", ""
         if role == "destination":
             window = range(max(0, t - self.grammar.fire_window), t)
@@ -711,7 +753,13 @@ class PlaceResolver:
         adjectives = [d for d in doc.entries(n, DirectionWord) if d.usage == "adjective"]
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
-            return [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)], t_end, None
+            sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
+            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gap(t_end).strip() \
+                    and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
+                named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
+                if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
+                    return sector + [replace(named, notes=named.notes + ("names the axis",))], named_end, None
+            return sector, t_end, None
         if word.type.name == "city":
             draft = self._the_city(doc.span(t, n), before, role)
             return [draft], n, self._context(draft, role)
@@ -902,6 +950,8 @@ class PlaceResolver:
         bounded = not trusted and not closed and (in_list or (word.dual and definite))
         if not trusted and not bounded:
             return None, t
+        if bounded and doc.gap(t).strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
+            return None, t  # "، وسيطروا": a comma and و start a clause, not another unknown item
         limit = 5 if quoted else 3
         last, ended = t, False
         while last < len(doc.words) and last - t < limit:
@@ -1119,7 +1169,7 @@ class PlaceResolver:
         m = doc.at.get(t)
         if m and self._starts_with_conjunction(m.prefix):
             return t
-        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t]:
+        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
             return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
         if any(c in gap for c in g.list_separators):  # "، " and the dash of "سنجار - تلعفر"
             return t
@@ -1180,7 +1230,7 @@ class PlaceResolver:
         if d.sector is not None:
             return d.sector.bank if d.sector.bank in RIVER_BANKS else ""
         banks = {p.bank for p in d.candidates}
-        if banks == {"outside"} and all(p.kind in LOCAL_KINDS for p in d.candidates):
+        if banks == {"outside"} and all(p.kind in LOCAL_KINDS | {"out_of_area"} for p in d.candidates):
             return "outside"  # a town or village: evidence that a name shared with a city quarter is the town
         return banks.pop() if len(banks) == 1 and banks <= set(RIVER_BANKS) else ""
 

@@ -654,9 +654,9 @@ CONTROL_COLUMNS = ["area_id", "first_retaken", "evidence_quote", "evidence_outle
 
 
 def control_table(events: pd.DataFrame, words: Iterable[str]) -> pd.DataFrame:
-    """Per neighbourhood area (or place outside the city): the first date it is reported retaken, with the quote and
-    outlet as evidence, the first date of any advance report, and conflicts: retaken reports more than
-    CONFLICT_DAYS apart, or fighting reported there after that.
+    """Per neighbourhood area (or place outside the city) with an advance report: the first date it is reported
+    retaken (NaT when never), with the quote and outlet as evidence, the first date of any advance report, and
+    conflicts: retaken reports more than CONFLICT_DAYS apart, or fighting reported there after that.
 
     Only dated events located to a point count; an area-level advance ("east Mosul") says nothing of a neighbourhood.
     """
@@ -664,27 +664,31 @@ def control_table(events: pd.DataFrame, words: Iterable[str]) -> pd.DataFrame:
     area = dated["_cell"].where(dated["_cell"] != "", dated["place_id"])
     dated = dated.assign(area_id=area)
     advance = dated[dated["event_type"] == "advance"]
-    retaken = advance[reports_retaken(advance["trigger_text"], words)].sort_values(["_when", "event_id"])
-    if retaken.empty:
+    if advance.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CONTROL_COLUMNS})
+    retaken = advance[reports_retaken(advance["trigger_text"], words)].sort_values(["_when", "event_id"])
     first = retaken.drop_duplicates("area_id").set_index("area_id")
     per_article = retaken.drop_duplicates(["area_id", "article_id"])
-    table = pd.DataFrame({
+    table = pd.DataFrame({"first_advance": advance.groupby("area_id")["_when"].min()})
+    table = table.join(pd.DataFrame({
         "first_retaken": first["_when"], "evidence_quote": first["quote"], "evidence_outlet": first["outlet"],
         "evidence_article": first["article_id"], "evidence_event": first["event_id"],
-        "reports": per_article.groupby("area_id").size()})
-    spread = per_article.groupby("area_id")["_when"].agg(lambda s: (s.max() - s.min()).days)
-    dates = per_article.groupby("area_id").apply(
+        "reports": per_article.groupby("area_id").size()}))
+    when = per_article.groupby("area_id")["_when"]
+    spread = (when.max() - when.min()).dt.days.astype(float)
+    table["report_dates"] = per_article.groupby("area_id").apply(
         lambda g: "; ".join(f"{w:%Y-%m-%d} ({o or a})" for w, o, a in zip(g["_when"], g["outlet"], g["article_id"])),
-        include_groups=False)
-    table["report_dates"] = dates
-    table["first_advance"] = advance.groupby("area_id")["_when"].min()
+        include_groups=False) if len(per_article) else ""
     fights = dated[dated["event_type"].isin(FIGHTING_TYPES)][["area_id", "_when"]]
     later = fights.join(table["first_retaken"], on="area_id")
     later = later[later["_when"] > later["first_retaken"] + pd.Timedelta(days=CONFLICT_DAYS)]
     table["fighting_after"] = later.groupby("area_id").size().reindex(table.index).fillna(0).astype(int)
-    table["conflict"] = (spread.reindex(table.index) > CONFLICT_DAYS) | (table["fighting_after"] > 0)
-    return table.reset_index()[CONTROL_COLUMNS].sort_values(["first_retaken", "area_id"]).reset_index(drop=True)
+    table["conflict"] = (spread.reindex(table.index).fillna(0) > CONFLICT_DAYS) | (table["fighting_after"] > 0)
+    table["reports"] = table["reports"].fillna(0).astype(int)
+    for column in ("evidence_quote", "evidence_outlet", "evidence_article", "evidence_event", "report_dates"):
+        table[column] = table[column].fillna("")
+    table = table.rename_axis("area_id").reset_index()[CONTROL_COLUMNS]
+    return table.sort_values(["first_retaken", "first_advance", "area_id"]).reset_index(drop=True)
 
 
 def control_at(table: pd.DataFrame, day: date) -> pd.Series:
@@ -706,7 +710,7 @@ def milestone_check(table: pd.DataFrame, areas: pd.DataFrame, milestones: pd.Dat
     for bank, milestone in bank_milestones.items():
         when, start = by_id.get(milestone), by_id.get((start_milestones or {}).get(bank))
         ids = set(areas.loc[areas["bank"] == bank, "place_id"])
-        mine = table[table["area_id"].isin(ids)]
+        mine = table[table["area_id"].isin(ids) & table["first_retaken"].notna()]
         late = mine[mine["first_retaken"] > when] if when is not None else mine.iloc[0:0]
         early = mine[mine["first_retaken"] < start] if start is not None else mine.iloc[0:0]
         rows.append({"bank": bank, "milestone": milestone, "date": when, "areas": len(ids),

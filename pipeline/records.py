@@ -149,7 +149,10 @@ class PlaceMention:
     """1 = the place itself, 2 = near it / part of it / offset from it, 3 = city or region."""
     bank: str = ""
     role: str = "location"
-    """location (where something happened), origin, destination, reference (a locator of another place), out_of_area."""
+    """location (where something happened), origin (where people fled from), departure (where a force set out
+    from), destination, reference (a locator of another place), proximity (only near the event), excluded (an
+    exception), source (the facility a source spoke from), residence (a camp people live in), home (where victims
+    came from), out_of_area."""
     relation: str = ""
     """Direction of a relative place ("south", "north-west"), empty for the place itself."""
     note: str = ""

@@ -132,9 +132,9 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
                         report = _final_report(report, outcome)
                         result = outcome.result
                         cached += outcome.cached
-                        writer.add_article(result.article, result.date_evidence, result.events)
-                        merger.add_events(result.events)
+                        clusters = merger.add_events(result.events)
                         merger.end_article()
+                        writer.add_article(result.article, result.date_evidence, result.events, clusters)
                         types.update(e.event_type for e in result.events)
                     statuses[report.status] += 1
                     writer.add_report(report)
@@ -144,7 +144,7 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
             engine.close()
         timings["extract_s"] = time.perf_counter() - t
         t = time.perf_counter()
-        writer.finish(merger.cluster_of_row)
+        writer.finish(merger.cluster_of)
         timings["write_events_s"] = time.perf_counter() - t
         summary = RunSummary(out_dir=out, articles_by_status=dict(statuses), events_by_type=dict(types),
                              n_events=writer.n_rows, n_clusters=merger.n_clusters, cached=cached, seconds=0.0)

@@ -17,6 +17,8 @@ class SentenceRules:
     sentence_end: re.Pattern
     clause_split: re.Pattern
     heading_max_words: int
+    max_chars: int = 2000
+    """A longer run without a sentence end is cut at its last comma or space before this many characters."""
 
 
 @lru_cache(maxsize=None)
@@ -28,7 +30,23 @@ def load_sentence_rules(lexicon_dir: Path) -> SentenceRules:
     punct = "|".join(re.escape(p) for p in data["clause_punctuation"])
     openers = "|".join(sorted((re.escape(w) for w in data["clause_openers"]), key=len, reverse=True))
     clause_split = re.compile(rf"(?:{punct})|(?<=\s)(?=(?:و\s*)?(?:{openers})(?:\s|$))")
-    return SentenceRules(sentence_end, clause_split, int(data.get("heading_max_words", 14)))
+    return SentenceRules(sentence_end, clause_split, int(data.get("heading_max_words", 14)),
+                         int(data.get("sentence_max_chars", 2000)))
+
+
+def _pieces(line: str, a: int, b: int, limit: int):
+    """[a, b) in stretches of at most `limit` characters, cut after a comma, else at a space, else anywhere:
+    a line with no sentence end (a pasted table, a run-on) costs time in proportion to its length."""
+    while b - a > limit:
+        window = line[a:a + limit]
+        cut = max(window.rfind("،"), window.rfind(","))
+        cut = cut + 1 if cut > 0 else window.rfind(" ")
+        cut = cut if cut > 0 else limit
+        yield a, a + cut
+        a += cut
+        while a < b and line[a].isspace():
+            a += 1
+    yield a, b
 
 
 def _clauses(text: str, start: int, rules: SentenceRules) -> tuple[Span, ...]:
@@ -71,10 +89,13 @@ def split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
                 a += 1
             while b > a and line_text[b - 1].isspace():
                 b -= 1
-            if b > a and re.search(r"\w", line_text[a:b]):
-                start = line.start() + a
-                sentences.append(Sentence(len(sentences), paragraph, start, start + b - a, line_text[a:b],
-                                          _clauses(line_text[a:b], start, rules)))
+            for a, b in _pieces(line_text, a, b, rules.max_chars):
+                while b > a and line_text[b - 1].isspace():
+                    b -= 1
+                if b > a and re.search(r"\w", line_text[a:b]):
+                    start = line.start() + a
+                    sentences.append(Sentence(len(sentences), paragraph, start, start + b - a, line_text[a:b],
+                                              _clauses(line_text[a:b], start, rules)))
             pos = end
             if m is None:
                 break

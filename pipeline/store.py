@@ -166,13 +166,15 @@ class OutputWriter:
     def add_report(self, report: InputReport) -> None:
         self._articles.write(asdict(report))
 
-    def add_article(self, article: Article, date_evidence: tuple[str, ...], events: tuple[Event, ...]) -> None:
+    def add_article(self, article: Article, date_evidence: tuple[str, ...], events: tuple[Event, ...],
+                    clusters: list[int]) -> None:
+        """The article's text line, and its event rows each with the cluster number the merger gave it."""
         self._texts.write(_json_line(text_record(article, date_evidence)))
-        for e in events:
-            self._spill.write(json.dumps(event_row(e, article), ensure_ascii=False) + "\n")
+        for e, cluster in zip(events, clusters):
+            self._spill.write(json.dumps([cluster, event_row(e, article)], ensure_ascii=False) + "\n")
             self.n_rows += 1
 
-    def finish(self, cluster_of_row: Callable[[int, str], tuple[str, bool, int]]) -> None:
+    def finish(self, cluster_of: Callable[[int, str], tuple[str, bool, int]]) -> None:
         """Write events.csv and events.parquet with each row's merged cluster, then drop the spill."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -185,13 +187,11 @@ class OutputWriter:
                 open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
             events_csv = SafeWriter(csv_out, EVENT_COLUMNS)
             chunk: list[dict] = []
-            k = 0
             while True:
                 line = rows_in.readline()
                 if line:
-                    row = json.loads(line)
-                    row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of_row(k, row["event_id"])
-                    k += 1
+                    cluster, row = json.loads(line)
+                    row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of(cluster, row["event_id"])
                     events_csv.write(row)
                     chunk.append(row)
                 if len(chunk) >= ROWS_PER_GROUP or (not line and (chunk or writer is None)):

@@ -19,8 +19,9 @@ from pipeline.config import DATA_DIR
 FOLDING_FILE = DATA_DIR / "lexicon" / "ar" / "normalisation.yaml"
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_TOKEN = re.compile(r"[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]*[0-9]+|[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+")
-"""Words and digit runs; digits glued to the word after them are a token of their own (450عائلة)."""
+_TOKEN = re.compile(r"[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]{0,3}[0-9]+|[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+")
+"""Words and digit runs. Up to three attached letters stay with the digits after them (و17، ال22، بال24);
+a word glued to digits on either side is a token of its own (450عائلة، الموصل400)."""
 
 
 @dataclass(frozen=True)

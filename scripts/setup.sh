@@ -12,9 +12,11 @@ with_deps=$(mktemp) no_deps=$(mktemp)
 trap 'rm -f "$with_deps" "$no_deps"' EXIT
 grep -v -- '# no-deps' requirements.txt > "$with_deps"
 grep -- '# no-deps' requirements.txt | sed 's/#.*//' > "$no_deps"
-"${PIP[@]}" -r "$with_deps"
-# pip would list the dependencies left out on purpose as conflicts; a failed install still fails (pipefail).
-"${PIP[@]}" --no-deps -r "$no_deps" 2>&1 | { grep -v -E "dependency resolver|camel-tools .* requires|^$" || true; }
+# pip lists camel-tools' dependencies that are left out on purpose as conflicts: drop those lines only
+# (a failed install still fails the script, through pipefail).
+install() { "${PIP[@]}" "$@" 2>&1 | { grep -v -E "dependency resolver|camel-tools .* requires" || true; }; }
+install -r "$with_deps"
+install --no-deps -r "$no_deps"
 if [ "${WITH_NER:-0}" = 1 ]; then
-  "${PIP[@]}" -r requirements-ner.txt
+  install -r requirements-ner.txt
 fi

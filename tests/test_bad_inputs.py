@@ -264,3 +264,14 @@ def test_an_input_whose_reading_raises_is_reported_and_the_others_are_read(folde
     rows = articles(tmp_path / "out")
     assert rows["page.html"]["reason"] == "read_error" and "AssertionError" in rows["page.html"]["message"]
     assert rows["good.txt"]["status"] == "ok"
+
+
+def test_a_very_long_line_without_sentence_ends_is_cut_into_bounded_sentences(lexicon_dir):
+    from pipeline.sentences import load_sentence_rules, split_sentences
+
+    rules = load_sentence_rules(lexicon_dir)
+    text = ("قصفت الطائرات حي الزهراء، " * 2000).strip()
+    sentences = split_sentences(text, rules)
+    assert all(len(s.text) <= rules.max_chars for s in sentences) and len(sentences) > 10
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert "".join(s.text for s in sentences).replace(" ", "") == text.replace(" ", "")

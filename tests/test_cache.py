@@ -171,3 +171,13 @@ def test_a_corrected_manifest_title_reaches_the_output_of_a_cached_run(tmp_path)
     run(corpus, out)
     text = (out / "events.csv").read_text("utf-8")
     assert "http://new" in text and "http://old" not in text
+
+
+def test_a_result_the_format_cannot_hold_is_not_stored_and_the_run_goes_on(tmp_path):
+    from pipeline.extract import ArticleResult
+    from pipeline.records import Article
+
+    cache = ArticleCache(tmp_path, "v")
+    article = Article("a", "نص", "a.txt", "0" * 64)
+    assert cache.put(article, ArticleResult(article, (), (object(),))) is False
+    assert cache.get(article) is None

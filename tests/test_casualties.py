@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.casualties import extract_figures, load_casualty_lexicon
+from pipeline.casualties import extract_figures, load_casualty_lexicon, summary_figures
 from pipeline.errors import DataFileError
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "ar"
@@ -179,6 +179,7 @@ REPORTING_FORMS = [
     # one person by a singular casualty noun; "one killed, N others wounded"
     ("وسقط أحد المسعفين بعد ظهر اليوم قتيلاً", [("killed", 1, 1)]),
     ("إن شرطياً قُتل وأصيب ثلاثة آخرون بانفجار عبوة", [("killed", 1, 1), ("wounded", 3, 3)]),
+    ("إن طفلاً قتل وأصيب آخران بقذيفة", [("killed", 1, 1), ("wounded", 2, 2)]),
     # a number behind a preposition's noun still counts; remains in a mass grave are the killed
     ("قتل 6 وأصيب 19 بقذائف هاون", [("killed", 6, 6), ("wounded", 19, 19)]),
     ("عثر على مقبرة جماعية تضم رفات 70 شخصاً", [("killed", 70, 70)]),
@@ -231,3 +232,35 @@ def test_a_suicide_bomber_adjective_names_no_victims():
 def test_each_figure_names_the_rule_that_read_it():
     rules = [f.rule for f in figures_in("قتل 5 مدنيين وأصيب 30 آخرون")]
     assert rules == ["verb_before_number", "verb_before_number"]
+
+
+def lead_and_details(lead_text, *detail_texts):
+    return figures_in(lead_text), [f for t in detail_texts for f in figures_in(t)]
+
+
+def test_a_lead_total_that_sums_the_detailed_tolls_is_no_figure_of_its_own():
+    lead, details = lead_and_details("قتل 19 مدنيا بغارتين على المدينة", "قتل 11 مدنيا في الغارة الأولى",
+                                     "وقتل 8 في الغارة الثانية")
+    assert summary_figures(lead, details) == set(lead)
+
+
+def test_an_approximate_lead_that_rounds_its_details_is_no_figure_of_its_own():
+    lead, details = lead_and_details("قتل وأصيب نحو ثلاثين مدنيا بالقصف", "قتل 9 مدنيين", "وأصيب 20 آخرون")
+    assert summary_figures(lead, details) == set(lead)
+
+
+def test_a_lead_figure_inside_a_detailed_range_is_no_figure_of_its_own():
+    lead, details = lead_and_details("قتل نحو 600 مسلح منذ بدء الهجوم", "قدر المسؤول مقتل 500 إلى 600 مسلح منذ بدء الهجوم")
+    assert summary_figures(lead, details) == set(lead)
+
+
+def test_a_lead_figure_no_detail_sums_up_stays():
+    lead, details = lead_and_details("قتل 19 مدنيا بغارتين على المدينة", "قتل 11 مدنيا في الغارة الأولى")
+    assert summary_figures(lead, details) == set()
+
+
+def test_each_number_of_a_sentence_is_explained():
+    from pipeline.casualties import explain_numbers
+    notes = explain_numbers("قتل 5 مدنيين بينهم 3 أطفال ونفذت الطائرات 30 غارة", load_casualty_lexicon(LEXICON_DIR))
+    assert notes["5"].startswith("killed by verb_before_number")
+    assert notes["3"].startswith("a part of a figure") and notes["30"].startswith("counts things")

@@ -152,7 +152,7 @@ def test_timeline_keeps_a_date_axis_for_empty_single_day_and_undated_only_select
     rows = {"none": events.iloc[0:0], "one_day": events[events["event_id"] == "e1"],
             "undated_only": query.dated_events(events[events["_undated"]])}[keep]
     fig = timeline(rows, "D", tmp_path)
-    axis = fig.layout.xaxis2
+    axis = fig.layout.xaxis
     start, end = (pd.Timestamp(x) for x in axis.range)
     assert axis.type == "date" and start < end and "NaN" not in json.dumps(fig.to_plotly_json(), default=str)
     assert all(pd.Timestamp(v).second == 0 for v in axis.tickvals)

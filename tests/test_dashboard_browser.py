@@ -248,7 +248,7 @@ def test_bundled_corpus_renders_for_the_readme_screenshots(browser):
     proc, url = serve(BUNDLED_OUTPUT, ROOT / "data" / "campaigns" / "mosul")
     try:
         page, errors = open_page(browser, url)
-        sync_api.expect(page.get_by_text("Fourth Bridge")).to_have_count(0)
+        page.wait_for_timeout(3000)  # a picture, not a check: let MapLibre draw its labels
         shoot(page, "screenshot.png")
         page.get_by_text("Neighbourhood areas").click()
         sync_api.expect(page.get_by_text(re.compile("^Neighbourhood areas are approximate"))).to_be_visible(
@@ -257,10 +257,14 @@ def test_bundled_corpus_renders_for_the_readme_screenshots(browser):
         shutil.copyfile(ARTIFACTS / "areas.png", ROOT / "docs" / "areas.png")
         page.get_by_text("Control over time").click()
         sync_api.expect(page.get_by_text(re.compile("^From advance events"))).to_be_visible(timeout=WAIT_MS)
+        page.get_by_test_id("stMain").get_by_role("slider").first.press("End")
+        sync_api.expect(page.get_by_text(re.compile("Colours on 2017-07-31"))).to_be_visible(timeout=WAIT_MS)
+        page.wait_for_timeout(3000)  # a picture, not a check: let MapLibre draw its labels
         page.locator('[data-testid="stPlotlyChart"]').first.screenshot(path=str(ARTIFACTS / "control.png"))
         shutil.copyfile(ARTIFACTS / "control.png", ROOT / "docs" / "control.png")
         page.close()
         arabic, more_errors = open_page(browser, url + "/?lang=ar")
+        arabic.wait_for_timeout(3000)  # a picture, not a check: let MapLibre draw its labels
         shoot(arabic, "arabic.png")
         arabic.close()
         assert not errors + more_errors, errors + more_errors

@@ -332,6 +332,26 @@ def test_a_past_qualified_date_anchors_no_weekday(lexicon):
     assert infer_publication_date(text, lexicon).date is None
 
 
+def test_a_milestone_place_after_a_capture_word_dates_the_report_with_its_weekday(lexicon):
+    text = "استعادت القوات العراقية الجمعة جامعة الموصل بعد معارك عنيفة."
+    assert infer_publication_date(text, lexicon).date == D("2017-01-13")  # a Friday
+
+
+def test_a_weekday_of_an_earlier_event_does_not_push_the_report_past_a_recent_milestone(lexicon):
+    text = "قصفت الطائرات مواقع للتنظيم الأربعاء. واستعادت القوات صباح الخميس مطار الموصل."
+    assert infer_publication_date(text, lexicon).date == D("2017-02-23")
+
+
+def test_a_milestone_told_as_yesterday_puts_the_report_the_day_after(lexicon):
+    text = "استعادت القوات العراقية أمس جامعة الموصل بعد معارك عنيفة."
+    assert infer_publication_date(text, lexicon).date == D("2017-01-14")
+
+
+def test_a_milestone_far_before_the_weekday_named_dates_no_report(lexicon):
+    text = "وقال الضابط الاثنين إن القوات التي حررت جامعة الموصل تتقدم نحو النهر."
+    assert infer_publication_date(text, lexicon).date is None
+
+
 def test_days_counted_from_the_campaign_start_date_the_report(lexicon):
     text = "قتل مئات المسلحين منذ بدء الهجوم على مدينة الموصل قبل عشرة أيام، بحسب مسؤول."
     assert infer_publication_date(text, lexicon).date == D("2016-10-27")
@@ -352,9 +372,10 @@ def test_a_date_before_the_campaign_gives_no_publication_date(lexicon):
 
 def test_mosul_calendar_has_a_row_for_every_milestone():
     rows = list(csv.DictReader(open(CAMPAIGN_DIR / "calendar.csv", encoding="utf-8")))
-    assert [r["date"] for r in rows] == ["2016-10-17", "2016-11-01", "2016-11-07", "2016-11-13", "2016-12-29",
-                                         "2017-01-13", "2017-01-24", "2017-02-19", "2017-02-23", "2017-03-17",
-                                         "2017-05-04", "2017-06-18", "2017-06-21", "2017-07-10"]
+    assert [r["date"] for r in rows] == ["2016-10-17", "2016-10-29", "2016-11-01", "2016-11-07", "2016-11-13",
+                                         "2016-12-29", "2017-01-13", "2017-01-24", "2017-02-19", "2017-02-23",
+                                         "2017-03-07", "2017-03-17", "2017-05-04", "2017-06-18", "2017-06-21", "2017-06-29",
+                                         "2017-07-10"]
 
 
 @pytest.mark.parametrize("name", campaign_names(DATA_DIR))
@@ -380,7 +401,7 @@ def test_calendar_row_without_a_source_is_a_data_error(tmp_path):
     rows = (campaign / "calendar.csv").read_text(encoding="utf-8").splitlines()
     rows.append("extra_milestone,2017-07-20,Something,شيء,")
     (campaign / "calendar.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="row 16"):
+    with pytest.raises(DataFileError, match="row 19"):
         load_campaign(campaign)
 
 

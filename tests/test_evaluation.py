@@ -134,3 +134,9 @@ def test_evaluate_command_lists_errors(tmp_path, capsys, seed_corpus):
     assert main(["evaluate", "--gold", GOLD, "--events", str(tmp_path), "--errors"]) == 0
     printed = capsys.readouterr().out
     assert "place_p=" in printed and "event spurious" in printed and "    run: " in printed
+
+
+def test_errors_explain_the_numbers_of_a_missed_figures_sentence():
+    findings = find_errors([], [gold_event()], {}, explain=lambda sentence: f"«5» looked at in {sentence}", area=AREA)
+    missed = next(f for f in findings if f.metric == "figure")
+    assert "numbers: «5» looked at in اقتحام حي الكرامة" in missed.reason

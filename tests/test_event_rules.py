@@ -270,3 +270,81 @@ def test_deploying_snipers_is_no_sniper_attack(lexicon):
 
 def test_a_reason_clause_is_no_event(lexicon):
     assert "advance" not in types_in("يصعب تحديد الحصيلة لأننا ما زلنا نطهر المنطقة", lexicon)
+
+
+def test_a_present_tense_fighting_verb_after_a_relative_pronoun_describes_an_actor(lexicon):
+    assert types_in("وتشارك فصائل عدة أبرزها الحركة التي تقاتل منذ سنوات", lexicon) == []
+
+
+def test_firing_at_people_being_executed_is_part_of_the_execution(resources):
+    events = events_of("أعدم مسلحو التنظيم 12 شابا في حي الزهور بإطلاق النار عليهم.", resources)
+    assert {t for _, t in clusters(events)} == {"abuse"}
+
+
+def test_a_second_toll_of_the_bombardment_keeps_the_strikes_type(resources):
+    events = events_of('قتل عشرة مدنيين في غارة جوية على حي الزهور. وأضاف أن "القصف أسفر عن مقتل خمسة آخرين".',
+                       resources)
+    assert {t for _, t in clusters(events)} == {"airstrike"}
+    assert {f.low for e in events for f in e.figures if f.kind == "killed"} == {10, 5}
+
+
+def test_the_battle_mentioned_again_without_a_place_adds_no_event(resources):
+    events = events_of("حررت القوات قرية الخزنة صباح اليوم. وتشهد المعركة مشاركة فصائل عدة.", resources)
+    assert {t for _, t in clusters(events)} == {"advance"}
+
+
+def test_a_battle_named_before_its_launch_verb_is_an_advance(lexicon):
+    assert types_in("وأن معركة المطار انطلقت فجر اليوم من المرتفعات الجنوبية", lexicon) == ["advance"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وفجّره الانتحاري قرب الحاجز", "vbied_ied"),
+    ("نفذت القطعات عملية تمشيط واسعة في البساتين", "clash"),
+    ("وأخذوا معهم عشرات العائلات إلى داخل المدينة", "abuse"),
+    ("اقتادوا الشبان بقوة السلاح إلى مقر التنظيم", "abuse"),
+])
+def test_paraphrases_of_bombings_sweeps_and_hostages(text, expected, lexicon):
+    assert expected in types_in(text, lexicon)
+
+
+def test_a_war_of_decades_ago_is_no_event(lexicon):
+    assert types_in("ودمرت المدينة خلال حرب الثمانينيات", lexicon) in ([], ["other"])
+    assert "clash" not in types_in("ودمرت المدينة خلال حرب الثمانينيات", lexicon)
+
+
+def test_a_rising_trend_of_people_fleeing_is_no_displacement(lexicon):
+    assert "displacement" not in types_in("ومع تواصل القتال ترتفع أعداد الهاربين من الأحياء", lexicon)
+
+
+def test_an_event_after_a_list_of_quarters_does_not_take_them_all(resources):
+    events = events_of("اقتحمت القوات أحياء السلام وفلسطين والشيماء. وقال ضابط إن طائرات التحالف شنت غارات مكثفة.",
+                       resources)
+    strikes = [e for e in events if e.event_type == "airstrike"]
+    assert strikes and not any(e.place and e.place.place and e.place.place.place_id in {"salam", "filastin", "shayma"}
+                               for e in strikes)
+
+
+def test_an_event_after_a_single_named_place_takes_it(resources):
+    events = events_of("اقتحمت القوات حي الزهور. وقال ضابط إن طائرات التحالف شنت غارات مكثفة.", resources)
+    strikes = [e for e in events if e.event_type == "airstrike"]
+    ids = {e.place.place.place_id for e in strikes if e.place and e.place.place}
+    assert ids and all(i.startswith("zuhur") for i in ids)
+
+
+def test_a_definite_noun_and_adjective_is_new_information_not_a_back_reference(resources):
+    events = events_of("قُتل طبيب برصاص قناص في حي الزهور. وكان يسعف جرحى أصيبوا إثر القصف العشوائي على منازلهم.",
+                       resources)
+    assert {t for _, t in clusters(events)} >= {"sniper", "shelling"}
+
+
+def test_an_attack_described_as_expected_is_no_event(lexicon):
+    assert types_in("وهو نوع من الهجمات المتوقع أن يشنها التنظيم", lexicon) == []
+    assert types_in("استعدادا للهجوم المرتقب على المدينة", lexicon) == []
+
+
+def test_a_battle_launched_from_a_place_is_an_advance_whoever_is_named_before(lexicon):
+    assert types_in("وما زال المطار تحت سيطرة التنظيم وأن معركة المطار انطلقت من المرتفعات", lexicon) == ["advance"]
+
+
+def test_a_place_described_by_the_fighting_it_goes_through_is_no_new_clash(lexicon):
+    assert types_in("قرب المدينة القديمة التي تشهد حرب شوارع منذ أسبوعين", lexicon) == []

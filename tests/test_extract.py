@@ -83,3 +83,18 @@ def test_a_toll_that_no_event_word_governs_is_civilian_harm(resources):
 def test_undated_article_events_have_no_date(resources):
     e = only(events_of("اندلعت اشتباكات عنيفة في حي التنك.", resources, published=None))
     assert e.date.start is None and e.date.precision.value == "unknown"
+
+
+def test_an_article_with_an_empty_manifest_date_is_dated_from_its_dateline(tmp_path):
+    from pipeline.cli import main
+    import csv
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "d1.txt").write_text("بغداد 14 آذار 2017 / أعلنت القوات تحرير حي الطيران في الموصل.", encoding="utf-8")
+    (tmp_path / "in" / "d2.txt").write_text("أعلنت القوات تحرير حي الطيران في الموصل.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("id,published,outlet,url,title\nd1,,,,\nd2,,,,\n", encoding="utf-8")
+    main(["run", "--articles", str(tmp_path / "in"), "--manifest", str(tmp_path / "manifest.csv"),
+          "--out", str(tmp_path / "out"), "--quiet", "--no-cache"])
+    with open(tmp_path / "out" / "articles.csv", encoding="utf-8") as fh:
+        rows = {r["article_id"]: r for r in csv.DictReader(fh)}
+    assert (rows["d1"]["published"], rows["d1"]["date_source"]) == ("2017-03-14", "inferred")
+    assert rows["d2"]["published"] == ""

@@ -112,6 +112,19 @@ def test_villages_from_the_wof_layer_need_context_for_their_bare_name_only():
         assert spellings == {place.name_ar: True, "قرية " + place.name_ar: False}
 
 
+def test_places_west_of_the_box_are_named_but_never_given_a_point():
+    gaz = load_campaign(CAMPAIGN)
+    outside = [p for p in gaz.places.values() if p.kind == "out_of_area"]
+    assert {p.place_id for p in outside} >= {"baaj", "sinjar"}
+    assert all(p.lat is None and p.lon is None for p in outside)
+
+
+def test_every_village_has_a_point_inside_the_campaign_box():
+    gaz = load_campaign(CAMPAIGN)
+    villages = [p for p in gaz.places.values() if p.kind in ("village", "town", "camp")]
+    assert all(p.lat is not None and gaz.contains(p.lat, p.lon) for p in villages)
+
+
 def _river_segments() -> list[tuple[tuple[float, float], tuple[float, float]]]:
     layer = json.loads((CAMPAIGN / "layers" / "tigris.geojson").read_text(encoding="utf-8"))
     segments = []

@@ -237,3 +237,43 @@ def test_a_mosque_named_after_a_quarter_is_not_the_quarter(resolver):  # noqa: F
 
 def test_a_place_a_quarter_contains_is_described_not_an_event_place(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "قتال في حي الكرامة الذي يضم حي سومر")] == ["location", "reference"]
+
+
+def test_the_places_a_road_runs_between_are_references(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "قطعت القوات طريق المسلحين بين قرية الحود وناحية الشورة")] == [
+        "reference", "reference"]
+
+
+def test_a_clause_after_a_comma_and_wa_is_not_a_further_unknown_item(resolver):  # noqa: F811
+    assert [r[0] for r in rows(resolver, "تقدمت القوات في أحياء سومر والزيتون، وسيطروا على المباني")] == ["سومر", "الزيتون"]
+
+
+def test_an_adjective_after_a_village_word_is_no_name(resolver):  # noqa: F811
+    assert rows(resolver, "وهي قرية مسيحية تبعد عشرة كيلومترات عن القضاء") == []
+
+
+def test_a_colon_list_may_open_with_a_name_the_gazetteer_lacks(resolver):  # noqa: F811
+    found = rows(resolver, "سيطرت القوات على تسع قرى، أبرزها: الخفاجية، والحود")
+    assert [(r[0], r[1]) for r in found] == [("الخفاجية", None), ("الحود", "hud")]
+
+
+def test_a_distance_and_a_direction_from_a_place_only_locate_something_else(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "يقع الموقع الأثري (5 كم جنوب ناحية الشورة) وسط الصحراء")] == ["reference"]
+
+
+def test_a_withdrawal_from_a_place_keeps_it_as_an_origin(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "اضطرت القوات إلى الانسحاب من حي الكرامة")] == ["origin"]
+
+
+def test_a_place_naming_an_axis_is_a_reference(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "تقدمت قطعات المحور الجنوبي حمام العليل نحو المدينة")][:2] == [
+        "location", "reference"]
+
+
+def test_where_victims_came_from_is_their_home_not_the_event_place(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "أعدم التنظيم عشرين رجلا، وقال مصدر إن القتلى هم من سكان قرية الحود")] == ["home"]
+    assert [r[3] for r in local_rows(resolver, "فر المئات من سكان حي الكرامة")] == ["location"]  # no victims: still the event's
+
+
+def test_a_part_of_a_place_taken_in_an_advance_is_the_place_itself(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "تقدمت القطعات وحررت أجزاء من حي الكرامة")] == ["location"]

@@ -305,6 +305,12 @@ def test_first_retaken_date_comes_with_the_quote_and_outlet_of_the_first_report(
     assert row["first_advance"] == pd.Timestamp("2016-12-20") and not row["conflict"]
 
 
+def test_an_area_only_entered_is_listed_as_contested_without_a_retaken_date():
+    table = control([advance("a", "2017-01-02", trigger="اقتحمت")])
+    assert pd.isna(table["first_retaken"].item()) and table["reports"].item() == 0
+    assert query.control_at(table, date(2017, 1, 5)).to_dict() == {"zahra": "contested"}
+
+
 def test_retaken_reports_far_apart_are_a_conflict():
     table = control([advance("a", "2017-01-02"), advance("b", "2017-02-20")])
     assert table["conflict"].item() and "2017-01-02" in table["report_dates"].item()

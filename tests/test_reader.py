@@ -68,3 +68,12 @@ def test_source_links_only_http_urls_and_escapes_every_field():
     assert "&lt;b&gt;x" in hostile and "javascript" not in hostile
     plain = reader.source_html({"url": 'https://example.org/?a="1"'}, labels)
     assert 'href="https://example.org/?a=&quot;1&quot;"' in plain
+
+
+def test_the_chosen_events_spans_stand_out_from_the_articles_other_extractions():
+    place, day = TEXT.index("حي الزهراء"), TEXT.index("الخميس")
+    chosen = {"place_span": f"[{place}, {place + 10}]"}
+    other = {"date_span": f"[{day}, {day + 6}]"}
+    shown = reader.article_html(TEXT, [chosen, other], focus=chosen)
+    assert 'class="hl-place hl-focus"' in shown and "outline:" in shown.split("hl-focus")[1].split(">")[0]
+    assert 'class="hl-date hl-other"' in shown and ">الخميس</mark>" in shown

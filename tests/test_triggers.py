@@ -65,3 +65,8 @@ def test_actors_resolve_to_canonical_names_and_units_win_over_generic_forces(lex
     text = "قطعات الشرطة الاتحادية وجهاز مكافحة الإرهاب وقوات البيشمركة وطيران التحالف الدولي ضد داعش"
     assert [a.actor for a in find_actors(text, lexicon)] == [
         "Federal Police", "Counter-Terrorism Service", "Peshmerga", "International coalition", "ISIS"]
+
+
+def test_the_army_and_its_divisions_are_told_apart_from_forces_in_general(lexicon):
+    text = "قطعات الفرقة المدرعة التاسعة والقوات الأمنية وحرس نينوى"
+    assert [a.actor for a in find_actors(text, lexicon)] == ["Iraqi Army", "Iraqi forces", "Nineveh Guard"]
