@@ -104,6 +104,10 @@ class _Head(NamedTuple):
     article_id: str
 
 
+_NONE: frozenset[str] = frozenset()
+"""One shared empty set: most reports have no broad places (or no precise ones)."""
+
+
 class _Report:
     """One reported event: the rows that share an initial cluster_id (one row per place), compacted."""
 
@@ -114,8 +118,8 @@ class _Report:
         self.head = _Head(e.event_type, _When(e.date.start, e.date.end),
                           tuple(_Fig(f.kind, f.low, f.high, f.vague) for f in e.figures), e.victims, e.cumulative,
                           e.article_id)
-        self.precise = frozenset(_place_key(e) for e in rows if _precise(e))
-        self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e))
+        self.precise = frozenset(_place_key(e) for e in rows if _precise(e)) or _NONE
+        self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e)) or _NONE
 
 
 def same_event(a: _Report, b: _Report, harm_types: frozenset[str]) -> bool:
@@ -170,6 +174,7 @@ class DuplicateMerger:
         self._by_key: dict[str, list[int]] = {}
         self._article_keys: list[str] = []
         self._clusters: dict[int, _Cluster] = {}
+        self._sets: dict[frozenset, frozenset] = {}
         self._n = 0
 
     def add_events(self, events: list[Event] | tuple[Event, ...]) -> list[int]:
@@ -199,6 +204,8 @@ class DuplicateMerger:
                     seen.add(candidate)
                     if same_event(self._leaders[candidate], r, self._harm_types):
                         return candidate
+        r.precise = self._sets.setdefault(r.precise, r.precise)  # a few place sets recur across many clusters
+        r.broad = self._sets.setdefault(r.broad, r.broad)
         self._leaders[i] = r
         self._clusters[i] = _Cluster()
         for key in keys:

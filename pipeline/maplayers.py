@@ -17,8 +17,6 @@ from shapely.ops import split, unary_union
 
 from pipeline.schema import RIVER_BANKS as BANKS
 
-TOWARD = {"east": (1, 0), "west": (-1, 0), "north": (0, 1), "south": (0, -1)}
-"""How far a shape lies toward each compass side: (x, y) weights of its centroid (lon, lat)."""
 
 
 @dataclass(frozen=True)
@@ -57,17 +55,22 @@ def _union(collection: dict | None):
     return unary_union(shapes) if shapes else None
 
 
-def bank_polygons(outline, river, left_side: str) -> dict[str, object]:
-    """The city outline cut along the river: the piece toward `left_side` (the compass side of the left bank in
-    campaign.yaml: east at Mosul, north at Raqqa) is the left bank, the other the right."""
+SIDE_KEYS = {"east": lambda g: -g.centroid.x, "west": lambda g: g.centroid.x,
+             "north": lambda g: -g.centroid.y, "south": lambda g: g.centroid.y}
+DEFAULT_SIDES = {"left": "east", "right": "west"}
+
+
+def bank_polygons(outline, river, sides: dict[str, str] | None = None) -> dict[str, object]:
+    """The city outline cut along the river into its two banks; `sides` says which side each bank is on
+    (the campaign's banks; by default the left bank is the eastern piece, as for a river flowing south)."""
     if outline is None or river is None:
         return {}
     pieces = sorted(split(outline, river).geoms, key=lambda g: g.area, reverse=True)[:2]
     if len(pieces) < 2:
         return {}
-    wx, wy = TOWARD[left_side]
-    left, right = sorted(pieces, key=lambda g: wx * g.centroid.x + wy * g.centroid.y, reverse=True)
-    return {"left": left, "right": right}
+    sides = sides or DEFAULT_SIDES
+    left = min(pieces, key=SIDE_KEYS.get(sides.get("left", "east"), SIDE_KEYS["east"]))
+    return {"left": left, "right": next(p for p in pieces if p is not left)}
 
 
 def placeholder_places(places: pd.DataFrame) -> set[str]:
@@ -143,8 +146,8 @@ def load_map_layers(campaign, places: pd.DataFrame) -> MapLayers:
     places = places.copy()
     for column in ("lat", "lon"):
         places[column] = pd.to_numeric(places.get(column), errors="coerce")
-    left = campaign.bank("left")
-    banks = bank_polygons(_union(outline), river if isinstance(river, LineString) else None, left.side) if left else {}
+    sides = {b.bank_id: b.side for b in campaign.banks}
+    banks = bank_polygons(_union(outline), river if isinstance(river, LineString) else None, sides) if sides else {}
     return MapLayers(
         river=river_lines, city_outline=outline, old_city=collections.get("area"),
         labels=tuple(settings.get("labels") or ()),

@@ -142,6 +142,7 @@ class PlaceGrammar:
     description_words: frozenset[str]
     road_words: frozenset[str]
     home_words: frozenset[str]
+    approach_words: frozenset[str]
     victim_words: frozenset[str]
     home_window: int
     """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
@@ -295,6 +296,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         description_words=norm_set("description_words"),
         road_words=norm_set("road_words"),
         home_words=norm_set("home_words"),
+        approach_words=norm_set("approach_words"),
         victim_words=norm_set("victim_words"),
         home_window=int(words.get("home_window", 20)),
         fire_words=norm_set("fire_words"),
@@ -534,6 +536,9 @@ class PlaceResolver:
             role, note = "reference", "end of a road"
         if self._victims_home(doc, t):
             role, note = "home", "where victims came from"
+        if not cues and any(self._has_stem(w, self.grammar.approach_words) for w in doc.words[max(0, t - 4):t]) \
+                and not any(c in doc.gap(i) for i in range(max(1, t - 3), t + 1) for c in ".؟!،"):
+            role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end

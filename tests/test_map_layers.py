@@ -22,18 +22,18 @@ def places(rows):
 
 
 def test_the_outline_is_cut_along_the_river_with_the_eastern_piece_as_the_left_bank():
-    banks = maplayers.bank_polygons(SQUARE, RIVER, "east")
+    banks = maplayers.bank_polygons(SQUARE, RIVER)
     assert banks["left"].centroid.x > banks["right"].centroid.x
     assert banks["left"].area + banks["right"].area == pytest.approx(SQUARE.area)
 
 
-def test_a_river_flowing_east_has_its_left_bank_to_the_north():
-    banks = maplayers.bank_polygons(SQUARE, LineString([(-1, 1), (2, 2), (5, 3)]), "north")
+def test_a_campaign_can_put_its_left_bank_on_the_north_side():
+    banks = maplayers.bank_polygons(SQUARE, LineString([(-1, 2), (5, 2.5)]), {"left": "north", "right": "south"})
     assert banks["left"].centroid.y > banks["right"].centroid.y
 
 
 def test_each_area_lies_within_its_own_bank():
-    banks = maplayers.bank_polygons(SQUARE, RIVER, "east")
+    banks = maplayers.bank_polygons(SQUARE, RIVER)
     cells = maplayers.neighbourhood_cells(places([
         ("a", "", "A", "neighbourhood", "left", 1.0, 3.5), ("b", "", "B", "neighbourhood", "left", 3.0, 3.0),
         ("c", "", "C", "neighbourhood", "right", 2.0, 0.5), ("d", "", "D", "neighbourhood", "right", 3.5, 1.0)]), banks)
@@ -43,7 +43,7 @@ def test_each_area_lies_within_its_own_bank():
 
 
 def test_places_sharing_a_placeholder_point_get_no_area():
-    banks = maplayers.bank_polygons(SQUARE, RIVER, "east")
+    banks = maplayers.bank_polygons(SQUARE, RIVER)
     rows = places([("a", "", "A", "neighbourhood", "left", 1.0, 3.5), ("b", "", "B", "neighbourhood", "left", 1.0, 3.5),
                    ("c", "", "C", "neighbourhood", "left", 3.0, 3.0)])
     assert maplayers.placeholder_places(rows) == {"a", "b"}
@@ -75,7 +75,7 @@ def test_every_city_place_of_the_gazetteer_lies_on_its_own_side_of_the_river(mos
     gazetteer, layers = mosul
     river = maplayers._union(layers.river)
     river = max(river.geoms, key=lambda g: g.length) if river.geom_type == "MultiLineString" else river
-    banks = maplayers.bank_polygons(maplayers._union(layers.city_outline), river, "east")
+    banks = maplayers.bank_polygons(maplayers._union(layers.city_outline), river, {"left": "east", "right": "west"})
     city = gazetteer[gazetteer["bank"].isin(["left", "right"]) & gazetteer["lat"].notna()]
     wrong = [p.place_id for p in city.itertuples()
              if any(banks[b].contains(Point(p.lon, p.lat)) for b in banks if b != p.bank)]
@@ -95,3 +95,12 @@ def test_the_bundled_map_has_labels_an_old_city_outline_and_areas_on_both_banks(
     assert all(label["ar"] and label["en"] for label in layers.labels)
     assert layers.old_city and set(layers.cells["bank"]) == {"left", "right"}
     assert layers.control_milestones == {"left": "east_bank_retaken", "right": "victory"}
+
+
+def test_another_campaign_folder_gives_its_own_river_and_areas():
+    raqqa = MOSUL.parent / "raqqa"
+    if not (raqqa / "campaign.yaml").exists():
+        pytest.skip("no second campaign folder")
+    campaign = load_campaign(raqqa)
+    layers = maplayers.load_map_layers(campaign, query.places_frame(campaign))
+    assert layers.river is not None and layers.city_outline is not None

@@ -277,3 +277,11 @@ def test_where_victims_came_from_is_their_home_not_the_event_place(resolver):  #
 
 def test_a_part_of_a_place_taken_in_an_advance_is_the_place_itself(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "تقدمت القطعات وحررت أجزاء من حي الكرامة")] == ["location"]
+
+
+def test_a_force_on_the_perimeter_of_a_place_has_not_taken_it(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "وأصبحت القطعات على محيط حيي سومر والشيماء")] == ["reference", "reference"]
+
+
+def test_a_place_forces_are_close_to_taking_is_only_approached(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "القوات تقترب من السيطرة على المسجد النوري")] == ["reference"]
