@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Settings  # noqa: E402
-from pipeline.dates import infer_publication_date, load_date_lexicon  # noqa: E402
+from pipeline.extraction.dates import infer_publication_date, load_date_lexicon  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from factories import event_row, sample_rows, write_campaign, write_output
-from pipeline import query
-from pipeline.query import Filters
+from pipeline.view import query
+from pipeline.view.query import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = 'هجوم <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> على الحي'
