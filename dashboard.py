@@ -35,8 +35,8 @@ from pipeline.errors import ConfigError, DataFileError
 from pipeline.corpus.fingerprint import output_is_current
 from pipeline.view.i18n import load_labels
 
-EVENTS_ENV = "MOSUL_EVENTS_DIR"
-CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
+EVENTS_ENV = "EVENT_MAP_EVENTS_DIR"
+CAMPAIGN_ENV = "EVENT_MAP_CAMPAIGN_DIR"
 TABLE_ROWS = 2000
 MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)

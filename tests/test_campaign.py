@@ -282,7 +282,7 @@ def test_the_dashboard_opens_on_the_campaign_given_by_name(data_dir, tmp_path, m
 
     out = tmp_path / "out"
     main(["run", "--campaign", "riverside", "--data-dir", str(data_dir), "--out", str(out), "--quiet"])
-    monkeypatch.delenv("MOSUL_CAMPAIGN_DIR", raising=False)
+    monkeypatch.delenv("EVENT_MAP_CAMPAIGN_DIR", raising=False)
     monkeypatch.setattr(sys, "argv", ["dashboard.py", "--campaign", "riverside", "--data-dir", str(data_dir),
                                       "--events", str(out)])
     app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
