@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from factories import synthetic_events  # noqa: E402
-from pipeline import query  # noqa: E402
+from pipeline.view import query  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CAMPAIGN = ROOT / "data" / "campaigns" / "mosul"
@@ -62,7 +62,7 @@ def serve(out: Path) -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--", "--events", str(out), "--campaign", str(CAMPAIGN)],
+         str(port), "--server.address", "127.0.0.1", "--", "--events", str(out), "--campaign", CAMPAIGN.name],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300

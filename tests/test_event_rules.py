@@ -5,17 +5,17 @@ import datetime as dt
 
 import pytest
 
-from pipeline.events import find_triggers, load_event_lexicon
-from pipeline.extract import extract_article, load_resources
-from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
+from pipeline.extraction.events import find_triggers, load_event_lexicon
+from pipeline.extraction.extract import extract_article, load_resources
+from pipeline.extraction.inflect import load_inflection_rules, noun_forms, verb_forms
 from pipeline.records import Article
 
 PUBLISHED = dt.date(2017, 3, 14)
 
 
 @pytest.fixture(scope="module")
-def lexicon(lexicon_dir):
-    return load_event_lexicon(lexicon_dir)
+def lexicon(campaign):
+    return load_event_lexicon(campaign)
 
 
 @pytest.fixture(scope="module")
