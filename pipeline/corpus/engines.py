@@ -77,6 +77,28 @@ class ProcessEngine:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+LOCAL_CLUSTER_ATTEMPTS = 3
+"""A worker process that starts too slowly on a loaded machine fails the whole cluster; try again this often."""
+LOCAL_CLUSTER_TIMEOUT = "180s"
+"""How long a local worker may take to start and reach the scheduler (Dask's default is 30 s)."""
+
+
+def _start_local_cluster(local_cluster, workers: int):
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": LOCAL_CLUSTER_TIMEOUT,
+                          "distributed.comm.timeouts.tcp": LOCAL_CLUSTER_TIMEOUT,
+                          "distributed.deploy.lost-worker-timeout": LOCAL_CLUSTER_TIMEOUT}):
+        for attempt in range(1, LOCAL_CLUSTER_ATTEMPTS + 1):
+            try:
+                return local_cluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                     dashboard_address=None, silence_logs=logging.ERROR,
+                                     death_timeout=LOCAL_CLUSTER_TIMEOUT)
+            except (OSError, TimeoutError, RuntimeError):
+                if attempt == LOCAL_CLUSTER_ATTEMPTS:
+                    raise
+
+
 class DaskEngine:
     """Batches as tasks on a dask.distributed cluster: the one at `scheduler`, or a LocalCluster started here.
 
@@ -93,8 +115,7 @@ class DaskEngine:
             if scheduler:
                 self.client = Client(scheduler, timeout="30s")
             else:
-                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR)
+                self.cluster = _start_local_cluster(LocalCluster, workers)
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, RuntimeError) as err:
             if self.cluster is not None:
