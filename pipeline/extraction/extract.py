@@ -12,7 +12,9 @@ from pathlib import Path
 
 from pipeline.extraction.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon, summary_figures
 from pipeline.config import Settings
-from pipeline.extraction.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
+from pipeline.extraction.date_lexicon import DateLexicon, load_date_lexicon
+from pipeline.extraction.event_dates import resolve_event_date
+from pipeline.extraction.publication_dates import infer_publication_date
 from pipeline.extraction.document import Document, analyse
 from pipeline.extraction.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
                              load_event_lexicon, merge_follow_up_tolls)
