@@ -16,16 +16,15 @@ from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import Match, PhraseMatcher, word_forms
+from pipeline.extraction.matcher import Match, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
+from pipeline.extraction.place_phrase_bank import bare_name, build_phrase_bank
 from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Direction, DirectionWord, PlaceGrammar,
-                                               PlaceWord, Tag, WorldPlace, spelling_variants)
+                                               PlaceWord, Tag, WorldPlace)
 
 _ENCLOSES_SITE = "encloses the building before it"
-_AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", "town", "subdistrict", "district"})
-"""Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
 
 
 @dataclass(frozen=True)
@@ -98,74 +97,8 @@ class PlacePhraseParser:
         self.gazetteer = gazetteer
         self.city = gazetteer.places[gazetteer.city_id]
         self.clitics = clitics
-        entries: dict[str, list] = {}
-
-        def add(phrase: str, entry) -> None:
-            key = normalise_phrase(phrase)
-            if key and entry not in entries.setdefault(key, []):
-                entries[key].append(entry)
-
-        word_forms_norm = set()
-        for w in grammar.place_words:
-            add(w.form, w)
-            add(clitics.article + w.form, replace(w, definite=True))
-            word_forms_norm.add(normalise_phrase(w.form))
-        self._place_word_forms = frozenset(word_forms_norm)
-        # lexicon words normalised once here, not at every mention
-        self._ordinal_of: dict[str, int] = {}
-        for w, n in grammar.ordinals:
-            self._ordinal_of.setdefault(normalise_phrase(w), n)
-        self._type_of_word: dict[str, str] = {}
-        for w in grammar.place_words:
-            self._type_of_word.setdefault(normalise_phrase(w.form), w.type.name)
-        head_types: dict[str, set[str]] = {}
-        for w in grammar.place_words:
-            head_types.setdefault(normalise_phrase(w.form), set()).add(w.type.name)
-        world_names = {normalise_phrase(name) for name, _ in world}
-        for name, wp in world:
-            add(name, wp)
-        separators = {normalise_phrase(w) for w in grammar.name_separators}
-        spellings: list[tuple[str, object, bool]] = []
-        for alias in gazetteer.aliases:
-            key = normalise_phrase(alias.alias_ar)
-            if set(key.split()[1:-1]) & separators:
-                continue  # "المنطقة الصناعية في حي الكرامة" is two places, each found on its own
-            first = key.split()[0] if key else ""
-            self_licensed = first in word_forms_norm
-            ambiguous = key in world_names or first.isdigit()
-            add(alias.alias_ar, Alias(gazetteer.places[alias.place_id],
-                                      not self_licensed and (alias.needs_context or ambiguous)))
-            spellings.append((key, alias, self_licensed))
-        self._fuzzy_names = tuple((self._bare(key), gazetteer.places[alias.place_id]) for key, alias, licensed in spellings
-                                  if not licensed and len(key.split()) <= 3
-                                  and len(self._bare(key)) >= grammar.fuzzy_min_letters)
-        for phrase, word in grammar.direction_phrases:
-            add(phrase, word)
-        for phrase, bank in grammar.banks:
-            add(phrase, Tag("bank", bank))
-        for phrase, role in grammar.cues:
-            add(phrase, Cue(role))
-        for phrase in grammar.locators:
-            # a locator written with a detached ل (التابعة ل) is matched without it; the ل is on the next word
-            add(phrase[:-2] if phrase.endswith(" ل") else phrase, Tag("locator", phrase))
-        for phrase, number in grammar.ordinals:
-            add(phrase, Tag("ordinal", str(number)))
-        for phrase in grammar.demonstratives:
-            add(phrase, Tag("demonstrative", phrase))
-        known = set(entries) | world_names | grammar.name_stops
-        variants: dict[str, set[tuple[str, bool]]] = {}
-        for key, alias, self_licensed in spellings:
-            for variant in spelling_variants(key, grammar.variants, clitics.article) - known:
-                variants.setdefault(variant, set()).add((alias.place_id, variant.split()[0] in word_forms_norm))
-            if self_licensed and len(key.split()) > 1 and " ".join(key.split()[1:]) not in known \
-                    and head_types.get(key.split()[0], set()) <= _AREA_TYPES:
-                # "حي الكنيسة" is also "الكنيسة" on a list of places (but "جسر الحرية" is not "الحرية")
-                variants.setdefault(" ".join(key.split()[1:]), set()).add((alias.place_id, False))
-        for variant, targets in variants.items():
-            if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
-                place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
-                add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
-        self.matcher = PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics)
+        self.bank = build_phrase_bank(grammar, gazetteer, world, clitics)
+        self.matcher = self.bank.matcher
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
@@ -313,7 +246,7 @@ class PlacePhraseParser:
             return found
         m = doc.at.get(t)
         i = t - 1
-        construct = doc.words[t] in self._place_word_forms and not (m and m.prefix)  # "مدير مخيم حسن شام"
+        construct = doc.words[t] in self.bank.place_word_forms and not (m and m.prefix)  # "مدير مخيم حسن شام"
         if doc.words[i] == "في":
             i -= 1
         elif not (m and m.prefix and m.prefix[-1] in "ب") and not construct:
@@ -517,7 +450,7 @@ class PlacePhraseParser:
     def _ordinal_ending(self, m: Match) -> int | None:
         """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
         last = m.phrase.split()[-1]
-        return self._ordinal_of.get(last) if len(m.phrase.split()) > 1 else None
+        return self.bank.ordinal_of.get(last) if len(m.phrase.split()) > 1 else None
 
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
         """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
@@ -549,7 +482,7 @@ class PlacePhraseParser:
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
         first = phrase.split()[0] if phrase else ""
-        return self._type_of_word.get(first, "") if first in self._place_word_forms else ""
+        return self.bank.type_of_word.get(first, "") if first in self.bank.place_word_forms else ""
 
     def _bank_draft(self, span: Span, bank: str, role: str) -> Draft:
         """A bank phrase: the gazetteer's district of that bank, else a synthetic east/west sector."""
@@ -657,10 +590,10 @@ class PlacePhraseParser:
 
     def _similar_place(self, name: str, word: PlaceWord) -> Place | None:
         """The one gazetteer place of a fitting kind whose name is spelt almost like this one, else None."""
-        bare = self._bare(name)
+        bare = bare_name(name, self.clitics.article)
         if len(bare) < self.grammar.fuzzy_min_letters:
             return None
-        scored = sorted(((fuzz.ratio(bare, key), place) for key, place in self._fuzzy_names
+        scored = sorted(((fuzz.ratio(bare, key), place) for key, place in self.bank.fuzzy_names
                          if place.kind in word.type.kinds and abs(len(key) - len(bare)) <= 2),
                         key=lambda x: -x[0])
         if not scored or scored[0][0] < self.grammar.fuzzy_min_score:
@@ -670,11 +603,6 @@ class PlacePhraseParser:
         if rivals and rivals[0] > scored[0][0] - self.grammar.fuzzy_margin:
             return None
         return best
-
-    def _bare(self, key: str) -> str:
-        """A normalised name without the article of its first word, for comparing spellings."""
-        article = self.clitics.article
-        return key[len(article):] if key.startswith(article) and len(key) > len(article) + 2 else key
 
     def _stops_name(self, word: str) -> bool:
         """Digits, stop words, and words with an attached preposition and article (بالصواريخ) end a name."""
