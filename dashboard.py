@@ -1,4 +1,5 @@
-"""Streamlit dashboard of a campaign's events: a thin view over pipeline.view.query, pipeline.view.charts and pipeline.view.reader.
+"""Streamlit dashboard of a campaign's events: a thin view over pipeline.view (tables, filtering, aggregates,
+retaking, exports), pipeline.view.charts and pipeline.view.reader.
 
     streamlit run dashboard.py                      # the default campaign's bundled corpus, rebuilt first
                                                     # when missing or stale
@@ -26,7 +27,7 @@ from pipeline.view import charts
 
 from pipeline.view import maplayers
 
-from pipeline.view import query
+from pipeline.view import aggregates, exports, filtering, retaking, tables
 
 from pipeline.view import reader
 from pipeline.campaign import load_campaign
@@ -92,8 +93,8 @@ def output_stamp(out_dir: Path) -> tuple:
 def load_campaign_data(campaign_dir: str, data_dir: str):
     """The Campaign, with its calendar, gazetteer and map layers as the views need them."""
     campaign = load_campaign(Path(campaign_dir), Path(data_dir))
-    places = query.places_frame(campaign)
-    return campaign, query.milestones_frame(campaign), places, maplayers.load_map_layers(campaign, places)
+    places = tables.places_frame(campaign)
+    return campaign, tables.milestones_frame(campaign), places, maplayers.load_map_layers(campaign, places)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -105,9 +106,9 @@ def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
     folder = Path(out_dir)
     campaign, _milestones, places, layers = load_campaign_data(campaign_dir, data_dir)
     lexicon_dir = campaign.lexicon_dir
-    events = query.with_places(query.load_events(folder), places, maplayers.placeholder_places(places), layers.cells)
-    control = query.control_table(events, query.load_control_words(lexicon_dir))
-    return events, query.load_articles(folder), query.load_article_texts(folder), control
+    events = tables.with_places(tables.load_events(folder), places, maplayers.placeholder_places(places), layers.cells)
+    control = retaking.control_table(events, retaking.load_control_words(lexicon_dir))
+    return events, tables.load_articles(folder), tables.load_article_texts(folder), control
 
 
 def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -> None:
@@ -115,7 +116,7 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     if st.session_state.get("_restored"):
         return
     params = {name: st.query_params.get_all(name) for name in st.query_params}
-    filters = query.filters_from_params(params)
+    filters = filtering.filters_from_params(params)
     clamp = lambda d, fallback: min(max(d, bounds[0]), bounds[1]) if d else fallback  # noqa: E731
     mode = (params.get("map") or ["points"])[-1]
     st.session_state.update(
@@ -134,16 +135,16 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     st.session_state["_restored"] = True
 
 
-def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filters:
+def sidebar_filters(events, places, phases, bounds, labels, lang) -> filtering.Filters:
     """The filter widgets; returns the Filters they describe (dates spanning everything mean no date filter)."""
     t = partial(labels.text, lang=lang)
-    options = query.place_options(events, places)
+    options = aggregates.place_options(events, places)
     names = {r.place_id: charts.place_name(r._asdict(), lang) for r in options.itertuples()}
     place_label = {r.place_id: f"{labels.term('bank', r.bank, lang)} · {names[r.place_id]} ({r.events})"
                    for r in options.itertuples()}
-    choices = {"places": list(place_label), "event_types": query.value_options(events, "event_type"),
-               "actors": query.actor_options(events), "victims": query.value_options(events, "victims"),
-               "outlets": query.value_options(events, "outlet")}
+    choices = {"places": list(place_label), "event_types": filtering.value_options(events, "event_type"),
+               "actors": filtering.actor_options(events), "victims": filtering.value_options(events, "victims"),
+               "outlets": filtering.value_options(events, "outlet")}
     restore_from_url(bounds, choices)
     by_id = {p.phase_id: p for p in phases}
 
@@ -162,7 +163,7 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
                        placeholder=t("all"))
         st.multiselect(t("event_types"), choices["event_types"], key="event_types", placeholder=t("all"),
                        format_func=lambda v: labels.term("event_type", v, lang))
-        st.multiselect(t("geo_filter"), list(query.PRECISIONS), key="precisions", placeholder=t("all"),
+        st.multiselect(t("geo_filter"), list(tables.PRECISIONS), key="precisions", placeholder=t("all"),
                        format_func=lambda v: labels.term("precision", v, lang))
         st.multiselect(t("actors"), choices["actors"], key="actors", placeholder=t("all"))
         st.multiselect(t("victims"), choices["victims"], key="victims", placeholder=t("all"),
@@ -177,7 +178,7 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
                  format_func=lambda s: t("day") if s == "D" else t("week"))
     start, end = (tuple(picked) + (bounds[1],))[:2] if picked else bounds
     state = st.session_state
-    return query.Filters(
+    return filtering.Filters(
         date_from=start if start > bounds[0] else None, date_to=end if end < bounds[1] else None,
         places=tuple(state["places"]), event_types=tuple(state["event_types"]), actors=tuple(state["actors"]),
         victims=tuple(state["victims"]), outlets=tuple(state["outlets"]), precisions=tuple(state["precisions"]),
@@ -185,8 +186,8 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
         min_confidence=float(state["min_confidence"]))
 
 
-def write_url(filters: query.Filters, lang: str) -> None:
-    params = query.filters_to_params(filters)
+def write_url(filters: filtering.Filters, lang: str) -> None:
+    params = filtering.filters_to_params(filters)
     extras = {"lang": lang != "en" and lang, "tiles": st.session_state["street_tiles"] and "1",
               "step": st.session_state["step"] == "W" and "W",
               "map": st.session_state.get("map_mode", "points") != "points" and st.session_state.get("map_mode")}
@@ -208,7 +209,7 @@ def header(filtered, articles, out_dir: Path, campaign, labels, lang) -> None:
     ok_articles = int((articles["status"] == "ok").sum()) if "status" in articles else len(articles)
     st.title(t("title", campaign=campaign.title_ar if lang == "ar" else campaign.title_en))
     st.caption(t("caption", articles=ok_articles, out=out_dir.name))
-    numbers = query.headline(filtered)
+    numbers = aggregates.headline(filtered)
     dated = numbers.dated
     cells = [("events", f"{dated.events:,}"), ("places_metric", f"{dated.places:,}"),
              ("articles", f"{dated.articles:,}"), ("killed", n(dated.killed.text())),
@@ -281,10 +282,10 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
     status = None
     if window and mode != "control":
         days = (window[1] - window[0]).days + 1
-        shown = query.filter_events(dated, query.window_filters(filters, window[1], days))
-        st.caption(t("window_caption", start=window[0], end=window[1], n=query.totals(shown).events))
+        shown = filtering.filter_events(dated, filtering.window_filters(filters, window[1], days))
+        st.caption(t("window_caption", start=window[0], end=window[1], n=aggregates.totals(shown).events))
     if mode == "control":
-        status = query.control_at(control, window[1])
+        status = retaking.control_at(control, window[1])
         st.caption(t("control_caption", day=window[1].isoformat()))
     if len(shown) > MAP_POINTS and mode == "points":
         shown = shown.nlargest(MAP_POINTS, "confidence")
@@ -301,8 +302,8 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
         st.session_state["_map_pick"] = picked
         st.rerun()  # a selection narrows the table outside this fragment
     with side_col:
-        area_level = query.area_level_counts(shown)
-        st.caption(t("area_level", n=query.area_level_events(shown)))
+        area_level = aggregates.area_level_counts(shown)
+        st.caption(t("area_level", n=aggregates.area_level_events(shown)))
         for row in area_level.head(12).itertuples():
             st.caption(f"{charts.place_name(row._asdict(), lang) or labels.term('precision', 'none', lang)}: {row.events}")
     st.caption(t("areas_note") if mode != "points" else t("map_help"))
@@ -315,15 +316,15 @@ def map_selection(dated) -> list[str]:
     """Event ids selected on the map (a selected area or place selects the events there)."""
     event = st.session_state.get("map")
     points = event.get("selection", {}).get("points", []) if event else []
-    ids = query.selected_event_ids(points, dated)
-    picked = {str(p.get("customdata", "")).removeprefix(query.PLACE_PREFIX) for p in points}
+    ids = filtering.selected_event_ids(points, dated)
+    picked = {str(p.get("customdata", "")).removeprefix(filtering.PLACE_PREFIX) for p in points}
     return ids + dated.loc[dated["_cell"].isin(picked), "event_id"].tolist()
 
 
 def timeline_section(dated, milestones, bounds, labels, lang) -> None:
     st.subheader(labels.text("timeline", lang))
     step = st.session_state["step"]
-    figure = charts.timeline_figure(query.events_by_bank_over_time(dated, step), query.window_spans(dated),
+    figure = charts.timeline_figure(aggregates.events_by_bank_over_time(dated, step), aggregates.window_spans(dated),
                                     milestones, labels, lang, step, bounds)
     st.plotly_chart(figure, key="timeline")
 
@@ -340,7 +341,7 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
         return charts.place_name({"place_ar": names["name_ar"].get(area_id, ""),
                                   "place_en": names["name_en"].get(area_id, ""), "place_text": area_id}, lang)
 
-    check = query.milestone_check(control, layers.cells, milestones, layers.control_milestones,
+    check = retaking.milestone_check(control, layers.cells, milestones, layers.control_milestones,
                                   layers.control_start_milestones)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
     milestone_names = dict(zip(milestones["milestone_id"], milestones[label_column]))
@@ -376,20 +377,20 @@ def casualty_section(filtered, bounds, labels, lang) -> None:
     step = st.session_state["step"]
     with over_time:
         st.caption(t("over_time"))
-        series = query.casualties_over_time(filtered, step)
+        series = aggregates.casualties_over_time(filtered, step)
         st.plotly_chart(charts.range_figure(series, "period", labels, lang, bounds=bounds, freq=step),
                         key="casualties_time")
     with by_victims:
         st.caption(t("by_victims"))
-        table = query.casualties_by_victims(filtered)
+        table = aggregates.casualties_by_victims(filtered)
         table["victims"] = [labels.term("victims", v, lang) for v in table["victims"]]
         st.plotly_chart(charts.range_figure(table, "victims", labels, lang, horizontal=True), key="casualties_victims")
     with top:
         st.caption(t("top_places"))
-        places = query.top_places(filtered)
+        places = aggregates.top_places(filtered)
         places["place"] = [charts.place_name(r, lang) for r in places.to_dict(orient="records")]
         st.plotly_chart(charts.range_figure(places, "place", labels, lang, horizontal=True), key="casualties_places")
-    statements = query.cumulative_statements(filtered)
+    statements = aggregates.cumulative_statements(filtered)
     if len(statements):
         st.caption(t("cumulative_section"))
         st.dataframe(display_table(statements, labels, lang), key="cumulative", hide_index=True)
@@ -410,7 +411,7 @@ def display_table(rows, labels, lang) -> pd.DataFrame:
     })
     for kind in ("killed", "wounded", "displaced"):
         table[t("col_" + kind)] = [figures_text(text, lang) if text else ""
-                                   for text in (query.figure_text(r[f"{kind}_low"], r[f"{kind}_high"]) for r in records)]
+                                   for text in (aggregates.figure_text(r[f"{kind}_low"], r[f"{kind}_high"]) for r in records)]
     table[t("col_victims")] = [labels.term("victims", r["victims"], lang) if r["victims"] else "" for r in records]
     table[t("col_actors")] = rows["actors"].to_numpy()
     table[t("col_outlet")] = rows["outlet"].to_numpy()
@@ -430,16 +431,18 @@ def downloads(filtered, filters, layers, campaign_name: str, labels, lang) -> No
     """Exports of the selection; buttons never rerun the page, so two clicks in a row both download."""
     t = partial(labels.text, lang=lang)
     st.caption(t("downloads"))
-    name = partial(query.export_name, filters, prefix=campaign_name)
-    exports = [
-        ("download_events", lambda: query.csv_bytes(query.events_export(filtered)), name("events", "csv"), "text/csv"),
-        ("download_places", lambda: query.csv_bytes(query.export_table(filtered)), name("places", "csv"), "text/csv"),
-        ("download_acled", lambda: query.csv_bytes(query.acled_export(filtered, layers.acled)), name("acled", "csv"),
+    name = partial(exports.export_name, filters, prefix=campaign_name)
+    buttons = [
+        ("download_events", lambda: exports.csv_bytes(exports.events_export(filtered)), name("events", "csv"),
          "text/csv"),
-        ("GeoJSON", partial(query.to_geojson_bytes, filtered), name("places", "geojson"), "application/geo+json"),
-        ("Parquet", partial(query.to_parquet_bytes, filtered), name("places", "parquet"),
+        ("download_places", lambda: exports.csv_bytes(exports.export_table(filtered)), name("places", "csv"),
+         "text/csv"),
+        ("download_acled", lambda: exports.csv_bytes(exports.acled_export(filtered, layers.acled)),
+         name("acled", "csv"), "text/csv"),
+        ("GeoJSON", partial(exports.to_geojson_bytes, filtered), name("places", "geojson"), "application/geo+json"),
+        ("Parquet", partial(exports.to_parquet_bytes, filtered), name("places", "parquet"),
          "application/vnd.apache.parquet")]
-    for column, (key, builder, file_name, mime) in zip(st.columns(len(exports)), exports):
+    for column, (key, builder, file_name, mime) in zip(st.columns(len(buttons)), buttons):
         column.download_button(f"⬇ {t(key) if key.startswith('download') else key}", builder, file_name=file_name,
                                mime=mime, key=f"dl_{key}", on_click="ignore")
     st.caption(t("downloads_note"))
@@ -449,10 +452,10 @@ def table_section(dated, selected_ids, labels, lang):
     """Sortable events table (narrowed by the map selection); returns the rows shown."""
     t = partial(labels.text, lang=lang)
     st.subheader(t("table"))
-    rows = ordered(query.select_events(dated[~dated["cumulative"].to_numpy()], selected_ids))
+    rows = ordered(filtering.select_events(dated[~dated["cumulative"].to_numpy()], selected_ids))
     if selected_ids:
-        st.caption(t("table_selected", n=query.totals(rows).events))
-    numbers = query.totals(rows)
+        st.caption(t("table_selected", n=aggregates.totals(rows).events))
+    numbers = aggregates.totals(rows)
     st.caption(t("table_rows", rows=f"{len(rows):,}", events=f"{numbers.events:,}", places=f"{numbers.places:,}"))
     if len(rows) > TABLE_ROWS:
         st.caption(t("table_capped", n=TABLE_ROWS))
@@ -467,7 +470,7 @@ def table_section(dated, selected_ids, labels, lang):
 
 
 def undated_section(filtered, labels, lang) -> pd.DataFrame:
-    rows = query.undated_events(filtered)
+    rows = filtering.undated_events(filtered)
     if not st.session_state["include_undated"] or rows.empty:
         return rows.iloc[0:0]
     st.subheader(labels.text("undated_section", lang))
@@ -545,19 +548,19 @@ def main() -> None:
         header(events, articles, out_dir, campaign, labels, lang)
         st.info(labels.text("no_events_corpus", lang, articles=len(articles)))
         st.stop()
-    bounds = query.date_bounds(events, campaign.window)
-    phases = query.campaign_phases(campaign)
+    bounds = filtering.date_bounds(events, campaign.window)
+    phases = tables.campaign_phases(campaign)
     filters = sidebar_filters(events, places, phases, bounds, labels, lang)
     write_url(filters, lang)
-    filtered = query.filter_events(events, filters)
+    filtered = filtering.filter_events(events, filters)
     header(filtered, articles, out_dir, campaign, labels, lang)
     if filtered.empty:
         st.info(labels.text("no_events_filter", lang))
         st.stop()
-    dated = query.dated_events(filtered)
+    dated = filtering.dated_events(filtered)
     st.session_state["_full_run"] = True
-    map_section(dated, filters, campaign, layers, query.control_table(
-        filtered, query.load_control_words(campaign.lexicon_dir)) if len(filtered) != len(events) else control,
+    map_section(dated, filters, campaign, layers, retaking.control_table(
+        filtered, retaking.load_control_words(campaign.lexicon_dir)) if len(filtered) != len(events) else control,
         bounds, labels, lang)
     timeline_section(dated, milestones, bounds, labels, lang)
     control_section(control, layers, places, milestones, labels, lang)

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from factories import synthetic_events  # noqa: E402
-from pipeline.view import query  # noqa: E402
+from pipeline.view import aggregates, filtering, tables  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CAMPAIGN = ROOT / "data" / "campaigns" / "mosul"
@@ -49,11 +49,11 @@ def median_ms(step, repeat: int) -> float:
 
 def filter_change(events, filters):
     """What one filter change costs the query layer: the filter, the header and every aggregation shown."""
-    rows = query.filter_events(events, filters)
-    dated = query.dated_events(rows)
-    return (query.headline(rows), query.events_by_bank_over_time(dated, "D"), query.window_spans(dated),
-            query.casualties_over_time(rows, "D"), query.casualties_by_victims(rows), query.top_places(rows),
-            query.area_level_counts(dated), query.cumulative_statements(rows))
+    rows = filtering.filter_events(events, filters)
+    dated = filtering.dated_events(rows)
+    return (aggregates.headline(rows), aggregates.events_by_bank_over_time(dated, "D"), aggregates.window_spans(dated),
+            aggregates.casualties_over_time(rows, "D"), aggregates.casualties_by_victims(rows), aggregates.top_places(rows),
+            aggregates.area_level_counts(dated), aggregates.cumulative_statements(rows))
 
 
 def serve(out: Path) -> tuple[subprocess.Popen, str]:
@@ -145,7 +145,7 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="query-layer timings only")
     args = parser.parse_args()
     browser = not args.no_browser and os.path.exists(CHROMIUM)
-    change = query.Filters(date_from=date(2017, 2, 19), date_to=date(2017, 7, 10), places=("old_city", "tayaran"),
+    change = filtering.Filters(date_from=date(2017, 2, 19), date_to=date(2017, 7, 10), places=("old_city", "tayaran"),
                            event_types=("airstrike", "shelling", "clash"), min_confidence=0.2)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'events':>8} {'load ms':>8} {'query change ms':>16}" + (
@@ -156,8 +156,8 @@ def main() -> None:
             out = Path(tmp) / f"run{size}"
             out.mkdir()
             synthetic_events(size).to_parquet(out / "events.parquet", index=False)
-            load = median_ms(partial(query.load_events, out), args.repeat)
-            events = query.load_events(out)
+            load = median_ms(partial(tables.load_events, out), args.repeat)
+            events = tables.load_events(out)
             query_ms = median_ms(partial(filter_change, events, change), args.repeat)
             line = f"{size:>8,} {load:>8.0f} {query_ms:>16.0f}"
             if browser:

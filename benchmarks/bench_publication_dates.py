@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Settings  # noqa: E402
-from pipeline.extraction.dates import infer_publication_date, load_date_lexicon  # noqa: E402
+from pipeline.extraction.date_lexicon import load_date_lexicon  # noqa: E402
+from pipeline.extraction.publication_dates import infer_publication_date  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

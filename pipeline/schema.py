@@ -1,5 +1,5 @@
 """The events table and the place vocabulary, defined once: the writer (store.py), the dashboard side
-(query.py), the evaluation and the README all read them from here. Standard library only."""
+(view/tables.py), the evaluation and the README all read them from here. Standard library only."""
 
 from __future__ import annotations
 

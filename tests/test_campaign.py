@@ -221,11 +221,11 @@ def test_ordinals_in_calendar_phrases_are_reported_as_language_data(tmp_path):
 
 
 def test_writer_and_dashboard_read_one_events_table():
-    from pipeline.view import query
+    from pipeline.view import tables
     from pipeline.corpus import store
 
-    assert store.EVENT_COLUMNS == list(query.EVENT_COLUMNS) == list(schema.names())
-    assert set(query.NUMBER_COLUMNS) == set(store.INT_COLUMNS + store.FLOAT_COLUMNS)
+    assert store.EVENT_COLUMNS == list(tables.EVENT_COLUMNS) == list(schema.names())
+    assert set(tables.NUMBER_COLUMNS) == set(store.INT_COLUMNS + store.FLOAT_COLUMNS)
 
 
 def test_the_readme_shows_the_events_table_of_the_schema():

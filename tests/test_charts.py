@@ -11,7 +11,7 @@ from factories import event_row, sample_rows, write_campaign
 from pipeline.campaign import load_campaign
 from pipeline.view import charts
 from pipeline.view import maplayers
-from pipeline.view import query
+from pipeline.view import aggregates, filtering, retaking, tables
 from pipeline.view.i18n import load_labels
 
 LABELS = load_labels().with_terms("bank", {"left": {"en": "East bank", "ar": "الساحل الأيسر"},
@@ -27,13 +27,13 @@ def campaign(tmp_path):
 
 @pytest.fixture
 def layers(campaign):
-    return maplayers.load_map_layers(campaign, query.places_frame(campaign))
+    return maplayers.load_map_layers(campaign, tables.places_frame(campaign))
 
 
 @pytest.fixture
 def events(campaign, layers):
-    places = query.places_frame(campaign)
-    return query.with_places(query.normalise_events(pd.DataFrame(sample_rows())), places, (), layers.cells)
+    places = tables.places_frame(campaign)
+    return tables.with_places(tables.normalise_events(pd.DataFrame(sample_rows())), places, (), layers.cells)
 
 
 def draw(events, layers, **options):
@@ -66,14 +66,14 @@ def test_labels_follow_the_interface_language(events, layers):
 def test_events_located_only_to_an_area_are_never_drawn_as_points(events, layers):
     rows = events.copy()
     rows.loc[rows["event_id"] == "e1", ["place_kind", "geo_precision"]] = ["city", 3.0]
-    rows = query.with_places(rows, pd.DataFrame(columns=["place_id", "source"]))
+    rows = tables.with_places(rows, pd.DataFrame(columns=["place_id", "source"]))
     assert "e1" not in event_ids(draw(rows, layers)) and "e2" in event_ids(draw(rows, layers))
 
 
 def test_estimated_positions_get_a_halo_and_fainter_markers(events, layers):
     rows = events.copy()
     rows.loc[rows["event_type"] == "clash", "geo_precision"] = 2.0
-    rows = query.with_places(rows, pd.DataFrame(columns=["place_id", "source"]))
+    rows = tables.with_places(rows, pd.DataFrame(columns=["place_id", "source"]))
     fig = draw(rows, layers)
     halo = next(t for t in fig.data if t.name == LABELS.term("precision", "estimate", "en"))
     clash = next(t for t in fig.data if t.name == "Clash")
@@ -89,7 +89,7 @@ def test_hover_gives_the_precision_and_the_coordinates_source(events):
 
 
 def test_hover_text_escapes_article_text():
-    row = query.normalise_events(pd.DataFrame([event_row("x", quote="<img src=x onerror=alert(1)>",
+    row = tables.normalise_events(pd.DataFrame([event_row("x", quote="<img src=x onerror=alert(1)>",
                                                          place_ar="<b>حي</b>")])).iloc[0].to_dict()
     hover = charts.event_hover(row, LABELS, "ar")
     assert "<img" not in hover and "&lt;img" in hover and "&lt;b&gt;حي" in hover
@@ -105,7 +105,7 @@ def test_points_are_coloured_by_type_from_the_labels_file(events, layers):
 
 
 def test_marker_size_grows_with_casualties_and_is_capped():
-    rows = query.normalise_events(pd.DataFrame([event_row("a"), event_row("b", killed_low=9),
+    rows = tables.normalise_events(pd.DataFrame([event_row("a"), event_row("b", killed_low=9),
                                                 event_row("c", killed_low=100000)]))
     sizes = charts.marker_sizes(rows)
     assert sizes[0] < sizes[1] < sizes[2] == 30
@@ -124,15 +124,15 @@ def test_control_mode_colours_areas_by_their_status_on_the_day(events, layers):
                             "evidence_quote": ["q"], "evidence_outlet": ["Outlet A"], "evidence_article": ["a1"],
                             "evidence_event": ["e1"], "reports": [1], "conflict": [False], "report_dates": [""],
                             "first_advance": [pd.Timestamp("2016-11-03")], "fighting_after": [0]})
-    status = query.control_at(control, date(2016, 12, 1))
+    status = retaking.control_at(control, date(2016, 12, 1))
     fig = draw(events, layers, mode="control", control=control, status=status)
     z = dict(zip(fig.data[0].locations, fig.data[0].z))
     assert z["zahra"] == 2 and z["tayaran"] == 0
 
 
 def timeline(events, freq="D", tmp_path=None, milestones=None):
-    milestones = milestones if milestones is not None else query.milestones_frame(load_campaign(write_campaign(tmp_path / "c")))
-    return charts.timeline_figure(query.events_by_bank_over_time(events, freq), query.window_spans(events),
+    milestones = milestones if milestones is not None else tables.milestones_frame(load_campaign(write_campaign(tmp_path / "c")))
+    return charts.timeline_figure(aggregates.events_by_bank_over_time(events, freq), aggregates.window_spans(events),
                                   milestones, LABELS, "en", freq, (date(2016, 10, 17), date(2017, 7, 31)))
 
 
@@ -152,7 +152,7 @@ def test_week_dated_events_are_drawn_as_spans_not_bars(events, tmp_path):
 @pytest.mark.parametrize("keep", ["none", "one_day", "undated_only"])
 def test_timeline_keeps_a_date_axis_for_empty_single_day_and_undated_only_selections(events, tmp_path, keep):
     rows = {"none": events.iloc[0:0], "one_day": events[events["event_id"] == "e1"],
-            "undated_only": query.dated_events(events[events["_undated"]])}[keep]
+            "undated_only": filtering.dated_events(events[events["_undated"]])}[keep]
     fig = timeline(rows, "D", tmp_path)
     axis = fig.layout.xaxis
     start, end = (pd.Timestamp(x) for x in axis.range)
@@ -171,11 +171,11 @@ def test_timeline_marks_the_milestones_in_view(events, tmp_path):
 
 
 def test_ranges_are_drawn_from_low_to_high_with_open_ended_highs_as_triangles(events):
-    killed, wounded = charts.range_figure(query.casualties_over_time(events), "period", LABELS, "en").data
+    killed, wounded = charts.range_figure(aggregates.casualties_over_time(events), "period", LABELS, "en").data
     assert list(killed.y) == [12, 3, 7] and list(killed.error_y.array) == [0, 2, 13]
     assert wounded.marker.symbol[1] == "triangle-up" and wounded.text[1] == "≥ 10"
 
 
 def test_horizontal_ranges_put_categories_on_the_y_axis(events):
-    fig = charts.range_figure(query.casualties_by_victims(events), "victims", LABELS, "en", horizontal=True)
+    fig = charts.range_figure(aggregates.casualties_by_victims(events), "victims", LABELS, "en", horizontal=True)
     assert list(fig.data[0].y) == ["civilians", "security_forces"] and fig.data[0].error_x.array is not None

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from factories import event_row, sample_rows, write_campaign, write_output
-from pipeline.view import query
-from pipeline.view.query import Filters
+from pipeline.view import aggregates, filtering, tables
+from pipeline.view.filtering import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = 'هجوم <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> على الحي'
@@ -40,7 +40,7 @@ def metrics(app) -> dict[str, str]:
 
 
 def expected_metrics(out: Path, filters: Filters) -> dict[str, str]:
-    dated = query.headline(query.filter_events(query.load_events(out), filters)).dated
+    dated = aggregates.headline(filtering.filter_events(tables.load_events(out), filters)).dated
     return {"Events": f"{dated.events:,}", "Places": f"{dated.places:,}", "Articles": f"{dated.articles:,}",
             "Killed": dated.killed.text(), "Wounded": dated.wounded.text(), "Displaced": dated.displaced.text()}
 

@@ -1,4 +1,5 @@
-"""Temporal expressions, publication-date inference and event-date resolution (pipeline/extraction/dates.py)."""
+"""Temporal expressions, publication-date inference and event-date resolution (pipeline/extraction/date_lexicon.py,
+date_grammar.py, date_expressions.py, event_dates.py, publication_dates.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,10 @@ import yaml
 
 from pipeline.campaign import campaign_names, load_campaign
 from pipeline.config import DATA_DIR
-from pipeline.extraction.dates import (
-    PublicationDate,
-    find_temporal_expressions,
-    infer_publication_date,
-    load_date_lexicon,
-    resolve_event_date,
-)
+from pipeline.extraction.date_expressions import find_temporal_expressions
+from pipeline.extraction.date_lexicon import load_date_lexicon
+from pipeline.extraction.event_dates import resolve_event_date
+from pipeline.extraction.publication_dates import PublicationDate, infer_publication_date
 from pipeline.errors import DataFileError
 from pipeline.records import DatePrecision, Span
 

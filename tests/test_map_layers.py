@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point, Polygon
 from factories import write_campaign
 from pipeline.campaign import load_campaign
 from pipeline.view import maplayers
-from pipeline.view import query
+from pipeline.view import tables
 
 MOSUL = Path(__file__).resolve().parents[1] / "data" / "campaigns" / "mosul"
 SQUARE = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)])
@@ -53,7 +53,7 @@ def test_places_sharing_a_placeholder_point_get_no_area():
 
 def test_points_are_assigned_to_the_area_holding_them(tmp_path):
     campaign = load_campaign(write_campaign(tmp_path / "camp"))
-    layers = maplayers.load_map_layers(campaign, query.places_frame(campaign))
+    layers = maplayers.load_map_layers(campaign, tables.places_frame(campaign))
     found = maplayers.cell_of_points(layers.cells, np.array([36.372, 36.318, np.nan, 30.0]),
                                      np.array([43.178, 43.117, 43.1, 43.1]))
     assert list(found) == ["zahra", "tayaran", "", ""]
@@ -61,14 +61,14 @@ def test_points_are_assigned_to_the_area_holding_them(tmp_path):
 
 def test_a_campaign_without_layers_gives_no_areas(tmp_path):
     campaign = load_campaign(write_campaign(tmp_path / "camp", layers=False))
-    layers = maplayers.load_map_layers(campaign, query.places_frame(campaign))
+    layers = maplayers.load_map_layers(campaign, tables.places_frame(campaign))
     assert layers.cells.empty and layers.river is None and layers.bridges.empty
 
 
 @pytest.fixture(scope="module")
 def mosul():
     campaign = load_campaign(MOSUL)
-    gazetteer = query.places_frame(campaign)
+    gazetteer = tables.places_frame(campaign)
     return gazetteer, maplayers.load_map_layers(campaign, gazetteer)
 
 
@@ -103,5 +103,5 @@ def test_another_campaign_folder_gives_its_own_river_and_areas():
     if not (raqqa / "campaign.yaml").exists():
         pytest.skip("no second campaign folder")
     campaign = load_campaign(raqqa)
-    layers = maplayers.load_map_layers(campaign, query.places_frame(campaign))
+    layers = maplayers.load_map_layers(campaign, tables.places_frame(campaign))
     assert layers.river is not None and layers.city_outline is not None

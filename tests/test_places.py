@@ -13,7 +13,8 @@ from geopy.distance import geodesic
 from pipeline.errors import DataFileError
 from builders import campaign_folder
 from pipeline.campaign import load_campaign
-from pipeline.extraction.places import LOCAL_KINDS, load_place_grammar, load_place_resolver
+from pipeline.extraction.place_lexicon import LOCAL_KINDS, load_place_grammar
+from pipeline.extraction.places import load_place_resolver
 from pipeline.extraction.sentences import load_sentence_rules, split_sentences
 from pipeline.extraction.textnorm import normalise_phrase
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from pipeline.config import Settings
-from pipeline.extraction.dates import load_date_lexicon
+from pipeline.extraction.date_lexicon import load_date_lexicon
 from pipeline.campaign import load_campaign
 from pipeline.evaluate import ScoringArea, evaluate_run
 from pipeline.gazetteer import validate_campaign

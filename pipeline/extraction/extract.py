@@ -12,8 +12,10 @@ from pathlib import Path
 
 from pipeline.extraction.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon, summary_figures
 from pipeline.config import Settings
-from pipeline.extraction.dates import (DateLexicon, find_temporal_expressions, infer_publication_date,
-                                       load_date_lexicon, resolve_event_date)
+from pipeline.extraction.date_lexicon import DateLexicon, load_date_lexicon
+from pipeline.extraction.event_dates import resolve_event_date
+from pipeline.extraction.publication_dates import infer_publication_date
+from pipeline.extraction.date_expressions import find_temporal_expressions
 from pipeline.extraction.document import Document, analyse
 from pipeline.extraction.events import (COUNTED_DATE_KINDS, EventLexicon, SentenceFacts, build_sentence_events,
                                         find_actors, find_triggers, load_event_lexicon, merge_follow_up_tolls)

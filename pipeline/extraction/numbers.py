@@ -139,7 +139,7 @@ def _digit_run(groups: list[str], separators: list[str]) -> str | None:
     """Digit groups joined by separators as the digits of one number, or None when they are no number.
 
     Three-digit groups after commas or after two or more dots are thousands (1,200 or 1.200.000); one
-    dot is a decimal point (2.5); other dotted runs are dates (12.3.2017, 2017.03.05), left to dates.py.
+    dot is a decimal point (2.5); other dotted runs are dates (12.3.2017, 2017.03.05), left to date_grammar.py.
     """
     if not separators:
         return groups[0]

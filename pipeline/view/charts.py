@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 
 from pipeline.view.i18n import Labels
 from pipeline.view.maplayers import MapLayers
-from pipeline.view.query import PLACE_PREFIX, figure_text
+from pipeline.view.aggregates import figure_text
+from pipeline.view.filtering import PLACE_PREFIX
 
 MAP_REVISION = "campaign-map"
 """Constant uirevision: the analyst's pan and zoom survive filter changes and playback."""

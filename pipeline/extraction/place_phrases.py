@@ -1,0 +1,774 @@
+"""Place phrases: the phrase bank of one campaign (place words, gazetteer aliases and their spelling variants,
+bank phrases, directions, role cues and out-of-area names, in one PhraseMatcher) and the small rules over it that
+parse an article's place phrases into drafts: lists (أحياء السلام وفلسطين), locators (الحود شمالي القيارة),
+sectors (شمال غرب المدينة), back-references (مركز هذه الناحية), unknown names after a place word (قرية "عباس
+رجب"), and the role each plays.
+
+It exists apart from the resolver (places.py), which decides the bank of a name found on both banks and the point
+of each mention with the whole article as context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
+
+from pipeline.extraction.document import Document
+from pipeline.gazetteer import Gazetteer
+from pipeline.extraction.matcher import Match, word_forms
+from pipeline.records import Place, Span
+from pipeline.schema import RIVER_BANKS
+from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
+from pipeline.extraction.place_phrase_bank import bare_name, build_phrase_bank
+from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Direction, DirectionWord, PlaceGrammar,
+                                               PlaceWord, Tag, WorldPlace)
+
+_ENCLOSES_SITE = "encloses the building before it"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A mention before its bank is decided."""
+
+    span: Span
+    candidates: tuple[Place, ...] = ()
+    """Gazetteer places the name may be; several when the name exists on both banks."""
+    role: str = "location"
+    relation: str = ""
+    notes: tuple[str, ...] = ()
+    word_type: str = ""
+    """Type of the place word that introduced it (neighbourhood, subdistrict ...), for back-references."""
+    world: WorldPlace | None = None
+    sector: Place | None = None
+    """A synthetic city sector (North-west Mosul), with its point already computed."""
+    parts: tuple[Place, ...] = ()
+    """For a numbered sub-area (مشيرفة الثالثة), the places it is a part of; a following bare ordinal
+    (والثانية) names another part of the same places."""
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """The article tokenised and matched once."""
+
+    text: str
+    norm: NormalisedText
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    at: dict[int, Match]
+    """The phrase match starting at each token."""
+
+    def gap(self, i: int) -> str:
+        """Normalised text between token i-1 and token i."""
+        if i <= 0 or i >= len(self.words):
+            return ""
+        return self.norm.text[self.ends[i - 1]:self.starts[i]]
+
+    def span(self, first: int, last: int) -> Span:
+        """Original-text span of tokens first..last-1, without the attached clitics of the first word."""
+        m = self.at.get(first)
+        s, e = self.norm.to_original(m.norm_start if m else self.starts[first], self.ends[last - 1])
+        return Span(s, e, self.text[s:e])
+
+    def entries(self, i: int, cls) -> list:
+        m = self.at.get(i)
+        return [p for p in m.payload if isinstance(p, cls)] if m else []
+
+    def tags(self, i: int, name: str) -> list[Tag]:
+        return [t for t in self.entries(i, Tag) if t.name == name]
+
+
+@dataclass(frozen=True)
+class _ListContext:
+    role: str
+    licensed: bool
+    rank: int
+    word: PlaceWord | None = None
+    """The place word that opened the list: later items it does not know are still names of its type."""
+
+
+class PlacePhraseParser:
+    """Parses an article's place phrases into drafts (banks undecided) over one campaign's phrase bank."""
+
+    def __init__(self, grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[tuple[str, WorldPlace], ...],
+                 clitics):
+        self.grammar = grammar
+        self.gazetteer = gazetteer
+        self.city = gazetteer.places[gazetteer.city_id]
+        self.clitics = clitics
+        self.bank = build_phrase_bank(grammar, gazetteer, world, clitics)
+        self.matcher = self.bank.matcher
+
+    def parse(self, text: str, doc: Document) -> list[Draft]:
+        """Every mention of the article, banks undecided."""
+        view = doc.view()
+        norm, tokens = view.norm, view.tokens
+        at = {m.token_start: m for m in view.find(self.matcher)}
+        doc = _Doc(text, norm, tuple(t.text for t in tokens), tuple(t.start for t in tokens),
+                   tuple(t.end for t in tokens), at)
+        drafts: list[Draft] = []
+        t = 0
+        while t < len(doc.words):
+            if t not in doc.at and ":" not in doc.gap(t):  # a place phrase starts at a lexicon phrase or a colon list
+                t += 1
+                continue
+            found, t_next = self._phrase(doc, t, drafts)
+            drafts.extend(found)
+            t = t_next if found else t + 1
+        return drafts
+
+    def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
+        """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
+        role, note = "location", ""
+        cues = doc.entries(t, Cue)
+        if not cues and t > 0 and self._has_stem(doc.words[t - 1], self.grammar.description_words):
+            role, note = "reference", "described"
+        if not cues and self._between_road_ends(doc, t):
+            role, note = "reference", "end of a road"
+        if self._victims_home(doc, t):
+            role, note = "home", "where victims came from"
+        if not cues and any(self._has_stem(w, self.grammar.approach_words) for w in doc.words[max(0, t - 4):t]) \
+                and not any(c in doc.gap(i) for i in range(max(1, t - 3), t + 1) for c in ".؟!،"):
+            role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
+        if cues:
+            role, note = self._cue_role(doc, t, cues[0].role)
+            t = doc.at[t].token_end
+        opener = self._colon_list_word(doc, t) if not cues else None
+        if opener is not None:
+            draft, t_end = self._name(doc, t, opener, licensed=True, role=role, in_list=True)
+            head, ctx = ([draft], _ListContext(role, True, opener.type.rank, opener)) if draft else ([], None)
+        else:
+            head, t_end, ctx = self._head(doc, t, before, role)
+        if not head:
+            return [], t
+        if note:
+            head = [replace(d, notes=d.notes + (note,)) for d in head]
+        head = self._relative_locator(doc, t, head, before)
+        found = list(head)
+        while True:
+            tail, t_end = self._tails(doc, t_end, ctx, before + found)
+            if tail and _ENCLOSES_SITE in tail[0].notes:
+                found[-1] = replace(found[-1], role="reference", notes=found[-1].notes + ("inside the next place",))
+            found += tail
+            u = self._continuation(doc, t_end) if ctx is not None else None
+            if u is None:
+                break
+            item, u_end, item_ctx = self._item(doc, u, ctx, before + found)
+            if not item:
+                break
+            found += item
+            t_end, ctx = u_end, item_ctx
+        return self._situated(doc, t, found), t_end
+
+    def _relative_locator(self, doc: _Doc, t: int, head: list[Draft], before: list[Draft]) -> list[Draft]:
+        """A direction from a place that only says where other places lie: a few words after a smaller place
+        of the same sentence ("قرية خواجة خليل على نهر دجلة شرق ناحية بادوش"), or right after a place word
+        with no name ("تسع قرى شمال بلدة بعشيقة")."""
+        if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
+                head[0].role not in ("location", "origin"):
+            return head
+        if t > 0 and self._has_stem(doc.words[t - 1], self.grammar.proximity_before):
+            # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
+            return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
+        if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
+            # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
+            return [replace(head[0], role="reference", relation="", notes=("locator",))]
+        if not before:
+            return head
+        previous = before[-1]
+        gap = doc.text[previous.span.end:doc.span(t, t + 1).start]
+        if len(gap.split()) > self.grammar.locator_reach or any(c in gap for c in ".؟!:؛"):
+            return head
+        if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
+            return head
+        return [replace(head[0], role="reference", relation="", notes=("locator",))]
+
+    def _victims_home(self, doc: _Doc, t: int) -> bool:
+        """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
+        g = self.grammar
+        for i in range(t - 1, max(-1, t - g.home_window), -1):
+            if any(c in doc.gap(i + 1) for c in ".؟!؛"):
+                return False
+            if self._has_stem(doc.words[i], g.home_words):
+                return any(self._has_stem(w, g.victim_words) for w in doc.words[max(0, i - 3):i])
+        return False
+
+    def _between_road_ends(self, doc: _Doc, t: int) -> bool:
+        """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
+        if t <= 0 or doc.words[t - 1] != "بين":
+            return False
+        return any(self._has_stem(w, self.grammar.road_words) for w in doc.words[max(0, t - 6):t - 1])
+
+    def _cue_role(self, doc: _Doc, t: int, role: str) -> tuple[str, str]:
+        """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
+        before = doc.words[t - 1] if t > 0 else ""
+        if role == "origin" and before:
+            if self._is_partitive(before):
+                return "location", ""
+            if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
+                return "reference", "distance or approach"
+            if doc.entries(t - 1, DirectionWord):
+                return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
+            if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
+                return "departure", "where a force set out from"
+            if before.isdigit():
+                return "location", ""
+        if role == "destination":
+            window = range(max(0, t - self.grammar.fire_window), t)
+            if any(self._has_stem(doc.words[i], self.grammar.fire_words) for i in window
+                   if not any(c in doc.gap(j) for j in range(i + 1, t + 1) for c in ".؟!")):
+                return "location", "target of fire"
+        return role, ""
+
+    def _has_stem(self, word: str, stems: frozenset[str]) -> bool:
+        return any(stem in stems for stem, _ in word_forms(word, self.clitics))
+
+    def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
+        """The plural place word a list after a colon belongs to (تسع قرى ...، أبرزها: تل حاجم، ...)."""
+        if t >= len(doc.words) or ":" not in doc.gap(t):
+            return None
+        for i in range(t - 1, max(-1, t - 1 - self.grammar.colon_list_window), -1):
+            if any(c in doc.gap(i + 1) for c in ".؟!") and i + 1 < t:
+                return None
+            words = [w for w in doc.entries(i, PlaceWord) if w.many]
+            if words:
+                return words[0]
+        return None
+
+    def _situated(self, doc: _Doc, t: int, found: list[Draft]) -> list[Draft]:
+        """Places named as where a source spoke or where people now live are not the event's place.
+
+        "أفاد طبيب في مستشفى برطلة" (a facility after a speaker), "نازحون يقيمون في مخيم الخازر" (a camp after
+        a word of living there). t is the token of the first place.
+        """
+        if not found or found[0].role != "location" or t <= 0:
+            return found
+        m = doc.at.get(t)
+        i = t - 1
+        construct = doc.words[t] in self.bank.place_word_forms and not (m and m.prefix)  # "مدير مخيم حسن شام"
+        if doc.words[i] == "في":
+            i -= 1
+        elif not (m and m.prefix and m.prefix[-1] in "ب") and not construct:
+            return found
+        words = doc.words[max(0, i - 1):i + 1]
+        head = found[0]
+        kinds = {p.kind for p in head.candidates}
+        role = ""
+        if any(self._has_stem(w, self.grammar.source_speakers) for w in words) and \
+                (kinds & {"landmark", "camp"} or head.word_type in ("site", "building", "camp")):
+            role = "source"
+        elif any(self._has_stem(w, self.grammar.residence_words) for w in words) and \
+                ("camp" in kinds or head.word_type == "camp"):
+            role = "residence"
+        if not role:
+            return found
+        return [replace(d, role=role) if d.role == head.role else d for d in found]
+
+    def _is_partitive(self, word: str) -> bool:
+        return any(stem in self.grammar.not_origin_before for stem, _ in word_forms(word, self.clitics))
+
+    def _head(self, doc: _Doc, t: int, before: list[Draft], role: str):
+        """The first place of a phrase: a relative place, a place word with its name, or a bare name."""
+        for d in doc.entries(t, DirectionWord):
+            if d.usage == "form":
+                found = self._relative(doc, t, d, before, role)
+                if found:
+                    return found
+        words = doc.entries(t, PlaceWord)
+        if words:
+            return self._after_place_word(doc, t, words[0], before, role)
+        if doc.tags(t, "demonstrative"):
+            ref = self._back_reference(doc, t, doc.at[t].token_end, before, role)
+            if ref[0]:
+                return ref
+        draft, t_end = self._name(doc, t, None, licensed=False, role=role)
+        if draft is None:
+            return [], t, None
+        return [draft], t_end, self._context(draft, role)
+
+    def _context(self, draft: Draft, role: str) -> _ListContext:
+        """What a list opened by a bare name accepts: ordinary-word names only after a local place."""
+        local = any(p.kind in LOCAL_KINDS for p in draft.candidates)
+        return _ListContext(role, local, self._rank(draft, None))
+
+    def _rank(self, draft: Draft, word: PlaceWord | None) -> int:
+        if word is not None:
+            return word.type.rank
+        if draft.word_type in self.grammar.types:  # "محلة ابن الهيثم" is smaller than its quarter
+            return self.grammar.types[draft.word_type].rank
+        kinds = [p.kind for p in draft.candidates] or (["district"] if draft.sector else ["neighbourhood"])
+        return max(self.grammar.kind_ranks.get(k, 1) for k in kinds)
+
+    def _item(self, doc: _Doc, u: int, ctx: _ListContext, before: list[Draft]):
+        """A further item of a list: [place word] name, or a bare ordinal (الهرمات الأولى والثانية)."""
+        words = doc.entries(u, PlaceWord)
+        if words and not words[0].definite:
+            return self._after_place_word(doc, u, words[0], before, ctx.role)
+        ordinals = doc.tags(u, "ordinal")
+        if ordinals and before and before[-1].parts:
+            previous = before[-1]
+            span = doc.span(u, u + 1)
+            parents = tuple(p for p in previous.parts)
+            number = int(ordinals[0].value)
+            draft = replace(previous, span=span, candidates=tuple(self._sub_area(p, number, span.text) for p in parents),
+                            notes=(f"part {number}",))
+            return [draft], u + 1, ctx
+        draft, u_end = self._name(doc, u, ctx.word, licensed=ctx.licensed, role=ctx.role, in_list=True)
+        if draft is None:
+            return [], u, ctx
+        return [draft], u_end, replace(ctx, rank=self._rank(draft, None))
+
+    def _after_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
+        m = doc.at[t]
+        n = m.token_end
+        if word.definite:
+            return self._definite_place_word(doc, t, word, before, role)
+        if doc.tags(n, "demonstrative"):
+            return self._back_reference(doc, t, doc.at[n].token_end, before, role)
+        gap = doc.gap(n)
+        if n >= len(doc.words) or not (self._only_quotes_between(gap) or (word.many and self._list_opening(gap))):
+            return [], t, None
+        draft, t_end = self._name(doc, n, word, licensed=True, role=role)
+        if draft is not None and word.type.head_in_name:  # "تلة الزعتر": the head is part of the name
+            draft = replace(draft, span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
+        if draft is None:
+            return [], t, None
+        # only a plural or a dual announces more names than the gazetteer knows (قرية اليرموك وأضحت: no list)
+        opener = word if word.type.unknown_names and word.many else None
+        return [draft], t_end, _ListContext(role, True, word.type.rank, opener)
+
+    def _list_opening(self, gap: str) -> bool:
+        """A slash or colon between a plural place word and its list: "أحياء/ السلام والوحدة"."""
+        marks = gap.strip()
+        return bool(marks) and all(c in self.grammar.list_openers or c.isspace() or c in self.grammar.quotes
+                                   or c in self.grammar.brackets for c in marks)
+
+    def _definite_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
+        """المحور الشرقي (a sector), المدينة (the city), المنطقة (the place just named)."""
+        n = doc.at[t].token_end
+        adjectives = [d for d in doc.entries(n, DirectionWord) if d.usage == "adjective"]
+        if word.type.sector and adjectives:
+            t_end = self._city_tail(doc, doc.at[n].token_end)
+            sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
+            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gap(t_end).strip() \
+                    and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
+                named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
+                if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
+                    return sector + [replace(named, notes=named.notes + ("names the axis",))], named_end, None
+            return sector, t_end, None
+        if word.type.name == "city":
+            draft = self._the_city(doc.span(t, n), before, role)
+            return [draft], n, self._context(draft, role)
+        if word.type.bare_reference and not self._followed_by_definite_word(doc, n):
+            return self._back_reference(doc, t, t, before, role)
+        return [], t, None
+
+    def _followed_by_definite_word(self, doc: _Doc, n: int) -> bool:
+        """المنطقة الخضراء is a name of its own, not "the area" just mentioned."""
+        if n >= len(doc.words) or doc.gap(n).strip():
+            return False
+        word = doc.words[n]
+        return word.startswith(self.clitics.article) and word not in self.grammar.name_stops
+
+    def _back_reference(self, doc: _Doc, t: int, w: int, before: list[Draft], role: str):
+        """هذه الناحية / مركز هذه الناحية / المنطقة: the latest earlier place of the word's type.
+
+        t is where the phrase starts, w the index of the definite place word.
+        """
+        words = [x for x in doc.entries(w, PlaceWord) if x.definite and not x.many]
+        if not words:
+            return [], t, None
+        word, t_end = words[0], doc.at[w].token_end
+        span = doc.span(t, t_end)
+        if word.type.name == "city":
+            return [self._the_city(span, before, role)], t_end, None
+        for prev in reversed(before):
+            if span.start - prev.span.end > self.grammar.back_reference_max_chars:
+                break
+            if not prev.candidates or prev.role == "reference":
+                continue
+            if prev.word_type == word.type.name or any(p.kind in word.type.kinds for p in prev.candidates):
+                draft = replace(prev, span=span, role=role, relation="", notes=("back-reference",), word_type=word.type.name)
+                return [draft], t_end, None
+        return [], t, None
+
+    def _the_city(self, span: Span, before: list[Draft], role: str) -> Draft:
+        """المدينة: the last city named before (the campaign city or a foreign one), else the campaign city."""
+        for prev in reversed(before):
+            if prev.world is not None and prev.world.world_kind == "city":
+                return Draft(span, role="out_of_area", world=prev.world, notes=("the city",))
+            if any(p.place_id == self.city.place_id for p in prev.candidates):
+                break
+        return Draft(span, (self.city,), role=role, notes=("the city",), word_type="city")
+
+    def _name(self, doc: _Doc, t: int, word: PlaceWord | None, *, licensed: bool, role: str, in_list: bool = False):
+        """A gazetteer name, an out-of-area name, a bank phrase or (after a place word) an unknown name.
+
+        A name followed by an ordinal is a numbered sub-area (مشيرفة الثالثة); one followed by a direction
+        adjective is that part of the place (وادي العين الشمالية).
+        """
+        if t >= len(doc.words):
+            return None, t
+        m = doc.at.get(t)
+        draft = None
+        if m is not None:
+            draft, t_end = self._known_name(doc, m, word, licensed, role)
+        local_word = word is not None and word.type.unknown_names and word.type.name not in ("city", "governorate")
+        if draft is not None and draft.world is not None and local_word and word.type.rank <= 1:
+            draft = None  # "حي الجزائر" is a quarter, not Algeria
+        if draft is None and word is not None and word.type.unknown_names:
+            draft, t_end = self._unknown_name(doc, t, word, role, in_list=in_list)
+        if draft is None:
+            return None, t
+        if draft.candidates and not draft.sector and not draft.parts:
+            number = self._ordinal_ending(m) if m is not None and t_end == m.token_end else None
+            if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
+                                          for p in draft.candidates):
+                number = None  # "الجسر الخامس" is the name itself, not a part of a place
+            ordinals = doc.tags(t_end, "ordinal") if doc.gap(t_end).strip() == "" else []
+            if ordinals:
+                number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
+                draft = replace(draft, span=self._extended(doc, draft.span, t_end))
+            if number is not None:
+                draft = replace(draft, parts=draft.candidates, notes=draft.notes + (f"part {number}",),
+                                candidates=tuple(self._sub_area(p, number, draft.span.text) for p in draft.candidates))
+        adjectives = [d for d in doc.entries(t_end, DirectionWord) if d.usage == "adjective"] \
+            if doc.gap(t_end).strip() == "" and not draft.sector and draft.world is None else []
+        if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
+            relation = adjectives[0].direction.relation
+            t_end = doc.at[t_end].token_end
+            draft = replace(draft, span=self._extended(doc, draft.span, t_end),
+                            relation=relation if draft.candidates else "", notes=draft.notes + (f"{relation} part",))
+        return draft, t_end
+
+    def _extended(self, doc: _Doc, span: Span, t_end: int) -> Span:
+        """The span stretched to the end of token t_end - 1."""
+        _, end = doc.norm.to_original(doc.starts[t_end - 1], doc.ends[t_end - 1])
+        return Span(span.start, end, doc.text[span.start:end])
+
+    def _ordinal_ending(self, m: Match) -> int | None:
+        """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
+        last = m.phrase.split()[-1]
+        return self.bank.ordinal_of.get(last) if len(m.phrase.split()) > 1 else None
+
+    def _sub_area(self, parent: Place, number: int, written: str) -> Place:
+        """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
+        ordinal = written.split()[-1]
+        base = parent.name_ar[:-len(ordinal)].strip() if parent.name_ar.endswith(ordinal) else parent.name_ar
+        return replace(parent, place_id=f"{parent.place_id}_{number}", name_ar=f"{base} {ordinal}",
+                       name_en=f"{parent.name_en} (part {number})", parent_id=parent.place_id,
+                       precision=max(2, parent.precision),
+                       source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
+
+    def _known_name(self, doc: _Doc, m: Match, word: PlaceWord | None, licensed: bool, role: str):
+        aliases = [p for p in m.payload if isinstance(p, Alias)]
+        if word is not None:
+            fitting = [a for a in aliases if a.place.kind in word.type.kinds]
+            aliases = fitting if fitting or word.type.strict_kinds else aliases
+        usable = [a.place for a in aliases if licensed or not a.needs_context]
+        banks = [p for p in m.payload if isinstance(p, Tag) and p.name == "bank"]
+        word_type = word.type.name if word else self._head_word_type(m.phrase)
+        if usable:
+            draft = Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
+            return self._with_bank_tail(doc, m, draft) if is_bank_district(draft, self.city) else (draft, m.token_end)
+        world = [p for p in m.payload if isinstance(p, WorldPlace)]
+        if world:
+            return Draft(m.span, role="out_of_area", world=world[0], notes=("out of area",)), m.token_end
+        if banks:
+            return self._with_bank_tail(doc, m, self._bank_draft(m.span, banks[0].value, role))
+        return None, m.token_start
+
+    def _head_word_type(self, phrase: str) -> str:
+        """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
+        first = phrase.split()[0] if phrase else ""
+        return self.bank.type_of_word.get(first, "") if first in self.bank.place_word_forms else ""
+
+    def _bank_draft(self, span: Span, bank: str, role: str) -> Draft:
+        """A bank phrase: the gazetteer's district of that bank, else a synthetic east/west sector."""
+        for p in self.gazetteer.places.values():
+            if p.kind == "district" and p.bank == bank and p.parent_id == self.city.place_id:
+                return Draft(span, (p,), role=role)
+        direction = next(d.direction for d in self.grammar.directions if d.direction.bank == bank
+                         and "-" not in d.direction.relation)
+        return self._sector_draft(direction, span, role)
+
+    def _with_bank_tail(self, doc: _Doc, m: Match, draft: Draft) -> tuple[Draft, int]:
+        """الجانب الغربي [من مدينة الموصل | للموصل]: the city after a bank phrase belongs to it."""
+        t_end = self._city_tail(doc, m.token_end)
+        if t_end == m.token_end:
+            return draft, t_end
+        return replace(draft, span=doc.span(m.token_start, t_end)), t_end
+
+    def _city_tail(self, doc: _Doc, n: int) -> int:
+        """End of an optional "من [مدينة] الموصل", "للموصل", "للمدينة" after a sector or bank phrase."""
+        first = doc.at.get(n)
+        g = self.grammar
+        i = n + 1 if n < len(doc.words) and doc.words[n] in g.of_words else n
+        if i == n and not (first and any(c in first.prefix for c in g.of_prefixes)):
+            return n
+        words = doc.entries(i, PlaceWord)
+        if words and words[0].type.name == "city":
+            if words[0].definite:
+                return doc.at[i].token_end
+            i = doc.at[i].token_end
+        m = doc.at.get(i)
+        if m and any(isinstance(a, Alias) and a.place.place_id == self.city.place_id for a in m.payload):
+            return m.token_end
+        return n
+
+    def _unquoted(self, doc: _Doc, m: Match) -> Span:
+        """The span of an alias match without a place word cut off by a quote (ناحية "بادوش" -> بادوش)."""
+        for i in range(m.token_end - 1, m.token_start, -1):
+            if any(q in doc.gap(i) for q in self.grammar.quotes | self.grammar.brackets):
+                return doc.span(i, m.token_end)
+        return m.span
+
+    def _unknown_name(self, doc: _Doc, t: int, word: PlaceWord, role: str, *, in_list: bool = False):
+        """One to three words after a place word (or a quoted name) that the gazetteer does not know.
+
+        After a plural only a quoted name is taken on trust ("مخيمات تؤوي"), but a later item of a list of
+        places, or a definite name after a dual (حيي سومر والساهرون), is a name when it ends where the list
+        item ends. A close spelling of a gazetteer name of a fitting kind resolves to that place.
+        """
+        quoted = doc.gap(t).rstrip()[-1:] in self.grammar.quotes
+        definite = doc.words[t].startswith(self.clitics.article)
+        if (word.type.quoted_names_only or (word.type.definite_names_only and not definite)) and not quoted:
+            return None, t
+        trusted = quoted or not word.many
+        gap = doc.gap(t)
+        closed = any(c in gap for c in ")]»”") or gap.lstrip()[:1] in self.grammar.quotes  # the list has ended
+        bounded = not trusted and not closed and (in_list or (word.dual and definite))
+        if not trusted and not bounded:
+            return None, t
+        if bounded and doc.gap(t).strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
+            return None, t  # "، وسيطروا": a comma and و start a clause, not another unknown item
+        limit = 5 if quoted else 3
+        last, ended = t, False
+        while last < len(doc.words) and last - t < limit:
+            w = doc.words[last]
+            if last > t and (doc.gap(last).strip() or w in self.grammar.list_conjunctions or doc.at.get(last)):
+                ended = True
+                break  # punctuation, a closing quote, a conjunction or a known word ends the name
+            known = doc.at.get(last) if last > t or not self._world_only(doc.at.get(last)) else None
+            numbered = last == t and word.type.numbered_names and w.isdigit()
+            joined = self._starts_with_conjunction(w) and not (last == t and in_list)  # "والزيتون" opens an item
+            if not quoted and ((self._stops_name(self._without_conjunction(w) if last == t and in_list else w)
+                                and not numbered) or joined or known):
+                ended = True
+                break  # "بث حي ومباشر", "قرية صغيرة": not names
+            last += 1
+        ended = ended or last == len(doc.words) or bool(doc.gap(last).strip()) or self._ends_name(doc, last)
+        if last == t or (bounded and not ended):
+            return None, t
+        span = doc.span(t, last) if doc.at.get(t) is None else self._plain_span(doc, t, last)
+        if in_list and doc.at.get(t) is None and self._starts_with_conjunction(doc.words[t]):
+            skip = len(doc.words[t]) - len(self._without_conjunction(doc.words[t]))
+            s, e = doc.norm.to_original(doc.starts[t] + skip, doc.ends[last - 1])
+            span = Span(s, e, doc.text[s:e])
+        place = self._similar_place(normalise_phrase(span.text), word)
+        if place is not None:
+            return Draft(span, (place,), role=role, notes=("similar spelling",), word_type=word.type.name), last
+        return Draft(span, role=role, notes=("unresolved",), word_type=word.type.name), last
+
+    def _plain_span(self, doc: _Doc, t: int, last: int) -> Span:
+        m = doc.at[t]
+        s, e = doc.norm.to_original(m.norm_start, doc.ends[last - 1])
+        return Span(s, e, doc.text[s:e])
+
+    def _world_only(self, m: Match | None) -> bool:
+        """A match that is only an out-of-area name (الجزائر), which a local place word overrides."""
+        return m is not None and all(isinstance(p, WorldPlace) for p in m.payload)
+
+    def _ends_name(self, doc: _Doc, n: int) -> bool:
+        """Whether the word at n cannot continue a name: a conjunction, a stop word or a known phrase."""
+        if n >= len(doc.words):
+            return True
+        w = doc.words[n]
+        return w in self.grammar.list_conjunctions or self._starts_with_conjunction(w) or self._stops_name(w) \
+            or doc.at.get(n) is not None
+
+    def _similar_place(self, name: str, word: PlaceWord) -> Place | None:
+        """The one gazetteer place of a fitting kind whose name is spelt almost like this one, else None."""
+        bare = bare_name(name, self.clitics.article)
+        if len(bare) < self.grammar.fuzzy_min_letters:
+            return None
+        scored = sorted(((fuzz.ratio(bare, key), place) for key, place in self.bank.fuzzy_names
+                         if place.kind in word.type.kinds and abs(len(key) - len(bare)) <= 2),
+                        key=lambda x: -x[0])
+        if not scored or scored[0][0] < self.grammar.fuzzy_min_score:
+            return None
+        best = scored[0][1]
+        rivals = [score for score, place in scored[1:] if place.place_id != best.place_id]
+        if rivals and rivals[0] > scored[0][0] - self.grammar.fuzzy_margin:
+            return None
+        return best
+
+    def _stops_name(self, word: str) -> bool:
+        """Digits, stop words, and words with an attached preposition and article (بالصواريخ) end a name."""
+        attached = any(word.startswith(p + self.clitics.article) for p in self.clitics.prepositions) \
+            or word.startswith(self.clitics.lam_article)
+        return word.isdigit() or attached or any(stem in self.grammar.name_stops for stem, _ in word_forms(word, self.clitics))
+
+    def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[Draft], role: str):
+        """جنوب حي الصحة (offset from a place), غرب الموصل / شمال غرب المدينة (a sector of the city)."""
+        n = doc.at[t].token_end
+        if n >= len(doc.words) or doc.gap(n).strip():
+            return None
+        anchor, t_end, _ = self._head_without_direction(doc, n, before, role)
+        if not anchor:
+            return None
+        draft = anchor[0]
+        rel = direction.direction
+        if draft.candidates and all(p.place_id == self.city.place_id for p in draft.candidates):
+            return [self._sector_draft(rel, doc.span(t, t_end), role)], t_end, None
+        draft = replace(draft, relation=rel.relation, notes=draft.notes + (f"{rel.relation} of the place",))
+        return [draft], t_end, self._context(draft, role)
+
+    def _head_without_direction(self, doc: _Doc, t: int, before: list[Draft], role: str):
+        words = doc.entries(t, PlaceWord)
+        if words:
+            return self._after_place_word(doc, t, words[0], before, role)
+        draft, t_end = self._name(doc, t, None, licensed=False, role=role)
+        return ([draft], t_end, None) if draft else ([], t, None)
+
+    def _sector_draft(self, direction: Direction, span: Span, role: str) -> Draft:
+        """A compass sector of the campaign city (North-west Mosul) as a synthetic district."""
+        city = self.city
+        lat, lon = offset_point(city, direction.bearing, self.grammar.offset_km)
+        place = Place(f"{city.place_id}_{direction.relation.replace('-', '_')}", span.text,
+                      f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
+                      "offset from the city point", city.license)
+        return Draft(span, role=role, relation=direction.relation, sector=place)
+
+    def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[Draft]):
+        """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
+        found: list[Draft] = []
+        while ctx is not None and t < len(doc.words) and self._unquoted_gap(doc.gap(t)) in ("", "(", "[", "،", ","):
+            if self._unquoted_gap(doc.gap(t)) in ("،", ","):
+                # "نحو معسكر حسن شام، في منطقة الخازر": after a comma, في and a place word say where it lies
+                item, t_end = self._comma_locator(doc, t, before + found)
+                if not item:
+                    break
+                found += item
+                t = t_end
+                continue
+            if self._unquoted_gap(doc.gap(t)):  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
+                item, t_end, _ = self._head(doc, t, before + found, "reference")
+                if not item or doc.gap(t_end).strip()[:1] not in (")", "]"):
+                    break
+                found += [replace(d, role="reference") for d in item]
+                t = t_end
+                continue
+            directions = doc.entries(t, DirectionWord)
+            if any(d.usage == "pronoun" for d in directions):
+                t = doc.at[t].token_end
+                continue
+            forms = [d for d in directions if d.usage == "form"]
+            if forms:
+                anchor = self._relative(doc, t, forms[0], before + found, "reference")
+                if not anchor:
+                    break
+                found += [replace(d, role="reference") if d.sector else
+                          replace(d, role="reference", relation="", notes=("locator",)) for d in anchor[0]]
+                t = anchor[1]
+                continue
+            locators = doc.tags(t, "locator")
+            start = doc.at[t].token_end if locators else t
+            if not locators and not self._has_attached_locator(doc, t):
+                break
+            if locators and locators[0].value.endswith(" ل") and not self._has_attached_locator(doc, start):
+                break  # "التابعة" needs its ل on the next word: "التابعة لبلدة الشورة"
+            item, t_end, _ = self._head_without_direction(doc, start, before + found, "reference")
+            if not item:
+                direction = [d for d in doc.entries(start, DirectionWord) if d.usage == "form"]
+                relative = self._relative(doc, start, direction[0], before + found, "reference") if direction else None
+                item, t_end = (relative[0], relative[1]) if relative else ([], t)
+            if not item:
+                break
+            near = bool(locators) and locators[0].value in self.grammar.proximity_locators
+            always = near or (locators and locators[0].value in self.grammar.enclosing_locators)
+            inside = self._unknown_site_in(before, item[0]) and not near
+            if inside:  # مطعم "حسين الشيخ" في حي الزهور: the quarter is the place on the map, the building a detail
+                found.append(replace(item[0], role=before[-1].role, notes=item[0].notes + (_ENCLOSES_SITE,)))
+                t = t_end
+                continue
+            if not always and self._rank(item[0], None) <= ctx.rank:
+                break
+            found += [replace(d, role="proximity" if near else "reference") for d in item]
+            t = t_end
+        return found, t
+
+    def _comma_locator(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
+        if not any(tag.value == "في" for tag in doc.tags(t, "locator")) or doc.at[t].prefix:
+            return [], t
+        start = doc.at[t].token_end
+        words = doc.entries(start, PlaceWord)
+        if not words or words[0].definite or words[0].many:
+            return [], t
+        item, t_end, _ = self._after_place_word(doc, start, words[0], before, "reference")
+        if not item or not item[0].candidates:
+            return [], t
+        return [replace(d, role="reference", notes=("locator",)) for d in item], t_end
+
+    def _unquoted_gap(self, gap: str) -> str:
+        """A gap without its quote marks: a closing quote does not end a place phrase (مطعم "X" في حي Y)."""
+        return "".join(c for c in gap if c not in self.grammar.quotes).strip()
+
+    def _unknown_site_in(self, before: list[Draft], item: Draft) -> bool:
+        """An unresolved building (a quoted name after مطعم، فندق ...) followed by a known local place."""
+        return bool(before) and not before[-1].candidates and before[-1].word_type in ("site", "building") and \
+            any(p.kind in LOCAL_KINDS for p in item.candidates)
+
+    def _has_attached_locator(self, doc: _Doc, t: int) -> bool:
+        m = doc.at.get(t)
+        return bool(m and m.prefix and m.prefix[-1] in "".join(self.clitics.prepositions)
+                    and not self._starts_with_conjunction(m.prefix))
+
+    def _without_conjunction(self, word: str) -> str:
+        conj = next((c for c in self.grammar.list_conjunctions if word.startswith(c) and len(word) > len(c) + 2), "")
+        return word[len(conj):]
+
+    def _starts_with_conjunction(self, word: str) -> bool:
+        return any(word.startswith(c) for c in self.grammar.list_conjunctions)
+
+    def _continuation(self, doc: _Doc, t: int) -> int | None:
+        """Token index of the next list item after t, or None when the list ends."""
+        if t >= len(doc.words):
+            return None
+        gap = doc.gap(t)
+        g = self.grammar
+        if any(not c.isspace() and c not in g.list_separators | g.quotes | g.brackets for c in gap):
+            return None
+        if doc.words[t] in self.grammar.list_conjunctions and t + 1 < len(doc.words) \
+                and self._only_quotes_between(doc.gap(t + 1)):
+            return t + 1
+        m = doc.at.get(t)
+        if m and self._starts_with_conjunction(m.prefix):
+            return t
+        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
+            return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
+        if any(c in gap for c in g.list_separators):  # "، " and the dash of "سنجار - تلعفر"
+            return t
+        return None
+
+    def _only_quotes_between(self, gap: str) -> bool:
+        """Only spaces, quotes and brackets between two words: أحياء (السلام ...)، قرية "عباس رجب"."""
+        return all(c.isspace() or c in self.grammar.quotes or c in self.grammar.brackets for c in gap)
+
+
+def is_bank_district(draft: Draft, city: Place) -> bool:
+    """The draft names one of the city's bank districts (the gazetteer's district of one bank)."""
+    return all(p.kind == "district" and p.parent_id == city.place_id and p.bank in RIVER_BANKS
+               for p in draft.candidates)
+
+
+def offset_point(place: Place, bearing: float, offset_km: dict[str, float]) -> tuple[float | None, float | None]:
+    """A point offset from a place along a bearing ("south of X"), by the distance its kind calls for."""
+    if place.lat is None or place.lon is None:
+        return place.lat, place.lon
+    from geopy.distance import distance  # imported when first needed: it brings every geocoder with it
+
+    km = offset_km.get(place.kind, 1.0)
+    point = distance(kilometers=km).destination((place.lat, place.lon), bearing=bearing)
+    return round(point.latitude, 6), round(point.longitude, 6)
