@@ -94,7 +94,7 @@ class DaskEngine:
                 self.client = Client(scheduler, timeout="30s")
             else:
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR)
+                                            dashboard_address=":0", silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, RuntimeError) as err:
             if self.cluster is not None:

@@ -62,7 +62,7 @@ def test_an_existing_dask_scheduler_is_used_by_address(corpus, single, tmp_path)
     distributed = pytest.importorskip("dask.distributed")
     import logging
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as cluster:
         assert run_with(corpus, tmp_path / "out", "--engine", "dask", "--scheduler", cluster.scheduler_address) == single
 
