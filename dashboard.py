@@ -1,6 +1,8 @@
 """Streamlit dashboard of a campaign's events: a thin view over pipeline.query, pipeline.charts and pipeline.reader.
 
-    streamlit run dashboard.py                      # the bundled corpus, rebuilt first when missing or stale
+    streamlit run dashboard.py                      # the default campaign's bundled corpus, rebuilt first
+                                                    # when missing or stale
+    streamlit run dashboard.py -- --campaign NAME   # another campaign folder: its corpus, title, map, banks, phases
     streamlit run dashboard.py -- --events DIR      # any run's output folder, shown as it is
 
 The NLP pipeline runs in a subprocess, so this process never imports torch or camel-tools.
@@ -21,7 +23,9 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import charts, maplayers, query, reader
-from pipeline.config import PROJECT_ROOT, Settings
+from pipeline.campaign import load_campaign
+from pipeline.config import DATA_DIR, PROJECT_ROOT, Settings
+from pipeline.errors import ConfigError, DataFileError
 from pipeline.fingerprint import output_is_current
 from pipeline.i18n import load_labels
 
@@ -46,7 +50,9 @@ RTL_CSS = """<style>
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dashboard.py", allow_abbrev=False)
     parser.add_argument("--events", type=Path, help="an output folder of `python -m pipeline run` (no rebuild)")
-    parser.add_argument("--campaign", type=Path, help="campaign folder (map layers, calendar, places)")
+    parser.add_argument("--campaign", metavar="NAME",
+                        help="campaign folder under DATA_DIR/campaigns/ (default: the one DATA_DIR/campaigns/DEFAULT names)")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder holding lexicon/ and campaigns/")
     return parser.parse_known_args(argv)[0]
 
 
@@ -59,8 +65,8 @@ def build_default_output(settings: Settings, labels, lang: str) -> None:
     if not output_is_current(settings.default_out, corpus, manifest if manifest.exists() else None,
                              settings.lexicon_dir, settings.campaign_dir):
         with st.spinner(labels.text("building", lang)):
-            done = subprocess.run([sys.executable, "-m", "pipeline", "run", "--quiet"], cwd=PROJECT_ROOT,
-                                  capture_output=True, text=True)
+            done = subprocess.run([sys.executable, "-m", "pipeline", "run", "--quiet", "--campaign", settings.campaign,
+                                   "--data-dir", str(settings.data_dir)], cwd=PROJECT_ROOT, capture_output=True, text=True)
         if done.returncode != 0:
             st.error(labels.text("build_failed", lang))
             st.code((done.stderr or done.stdout)[-2000:].replace(str(PROJECT_ROOT), "."))
@@ -77,23 +83,24 @@ def output_stamp(out_dir: Path) -> tuple:
 
 
 @st.cache_resource(show_spinner=False)
-def load_campaign_data(campaign_dir: str):
-    folder = Path(campaign_dir)
-    places = query.load_places(folder)
-    return (query.load_campaign(folder), query.load_milestones(folder), places,
-            maplayers.load_map_layers(folder, places))
+def load_campaign_data(campaign_dir: str, data_dir: str):
+    """The Campaign, with its calendar, gazetteer and map layers as the views need them."""
+    campaign = load_campaign(Path(campaign_dir), Path(data_dir))
+    places = query.places_frame(campaign)
+    return campaign, query.milestones_frame(campaign), places, maplayers.load_map_layers(campaign, places)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_output(out_dir: str, stamp: tuple, campaign_dir: str, lexicon_dir: str):
+def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
     """The run's tables, events joined to the gazetteer and the neighbourhood areas, and the control table.
 
     Cached as a resource (shared, not copied per rerun: copying 100k rows cost more than filtering them);
     nothing downstream modifies these tables in place."""
     folder = Path(out_dir)
-    _campaign, _milestones, places, layers = load_campaign_data(campaign_dir)
+    campaign, _milestones, places, layers = load_campaign_data(campaign_dir, data_dir)
+    lexicon_dir = campaign.lexicon_dir
     events = query.with_places(query.load_events(folder), places, maplayers.placeholder_places(places), layers.cells)
-    control = query.control_table(events, query.load_control_words(Path(lexicon_dir)))
+    control = query.control_table(events, query.load_control_words(lexicon_dir))
     return events, query.load_articles(folder), query.load_article_texts(folder), control
 
 
@@ -133,7 +140,6 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
                "outlets": query.value_options(events, "outlet")}
     restore_from_url(bounds, choices)
     by_id = {p.phase_id: p for p in phases}
-    phase_label = {p["id"]: p.get(lang) or p["en"] for p in labels.phases}
 
     def apply_phase():
         phase = by_id.get(st.session_state["phase"])
@@ -143,7 +149,7 @@ def sidebar_filters(events, places, phases, bounds, labels, lang) -> query.Filte
     with st.sidebar:
         st.header(t("filters"))
         st.selectbox(t("phase"), ["custom"] + list(by_id), key="phase", on_change=apply_phase,
-                     format_func=lambda p: t("phase_custom") if p == "custom" else phase_label.get(p, p))
+                     format_func=lambda p: t("phase_custom") if p == "custom" else by_id[p].name(lang))
         picked = st.date_input(t("dates"), key="dates", min_value=bounds[0], max_value=bounds[1],
                                on_change=lambda: st.session_state.update(phase="custom"))
         st.multiselect(t("places"), choices["places"], key="places", format_func=place_label.get,
@@ -190,11 +196,11 @@ def figures_text(text: str, lang: str) -> str:
     return LTR_ISOLATE.format(text) if lang == "ar" else text
 
 
-def header(filtered, articles, out_dir: Path, labels, lang) -> None:
+def header(filtered, articles, out_dir: Path, campaign, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
     n = partial(figures_text, lang=lang)
     ok_articles = int((articles["status"] == "ok").sum()) if "status" in articles else len(articles)
-    st.title(t("title"))
+    st.title(t("title", campaign=campaign.title_ar if lang == "ar" else campaign.title_en))
     st.caption(t("caption", articles=ok_articles, out=out_dir.name))
     numbers = query.headline(filtered)
     dated = numbers.dated
@@ -277,9 +283,7 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
     if len(shown) > MAP_POINTS and mode == "points":
         shown = shown.nlargest(MAP_POINTS, "confidence")
         st.caption(t("map_capped", n=MAP_POINTS))
-    view = campaign.get("map") or {}
-    center = tuple(view.get("center") or (36.345, 43.14))
-    figure = charts.map_figure(shown, layers, center, float(view.get("zoom") or 11.5), labels, lang, mode=mode,
+    figure = charts.map_figure(shown, layers, campaign.map_center, campaign.map_zoom, labels, lang, mode=mode,
                                metric=metric, control=control, status=status,
                                street_tiles=st.session_state["street_tiles"])
     map_col, side_col = st.columns([5, 1])
@@ -508,8 +512,16 @@ def events_folder(args, labels, lang) -> Path | None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Campaign events", page_icon="🗺️", layout="wide")
-    labels = load_labels()
+    args = parse_args(sys.argv[1:])
+    try:
+        settings = Settings(data_dir=args.data_dir, campaign=args.campaign, cache=False)
+        campaign_dir = Path(os.environ.get(CAMPAIGN_ENV) or settings.campaign_dir)
+        campaign, milestones, places, layers = load_campaign_data(str(campaign_dir), str(settings.data_dir))
+    except (ConfigError, DataFileError) as err:
+        st.error(str(err))
+        st.stop()
+    st.set_page_config(page_title=campaign.title_en, page_icon="🗺️", layout="wide")
+    labels = load_labels().with_terms("bank", campaign.bank_terms())
     lang = st.session_state.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang")
                                             in labels.languages else "en")
     st.session_state["lang"] = lang
@@ -517,41 +529,36 @@ def main() -> None:
                      format_func=labels.languages.get)
     lang = st.session_state["lang"]
     st.html(BASE_CSS + (RTL_CSS if lang == "ar" else ""))
-    args = parse_args(sys.argv[1:])
-    settings = Settings()
     explicit = events_folder(args, labels, lang)
     if explicit is None:
         build_default_output(settings, labels, lang)
     out_dir = explicit or settings.default_out
-    campaign_dir = args.campaign or Path(os.environ.get(CAMPAIGN_ENV) or settings.campaign_dir)
-    campaign, milestones, places, layers = load_campaign_data(str(campaign_dir))
     events, articles, texts, control = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
-                                                   str(settings.lexicon_dir))
+                                                   str(settings.data_dir))
     if events.empty:
-        header(events, articles, out_dir, labels, lang)
+        header(events, articles, out_dir, campaign, labels, lang)
         st.info(labels.text("no_events_corpus", lang, articles=len(articles)))
         st.stop()
-    window = query.campaign_window(campaign)
-    bounds = query.date_bounds(events, window)
-    phases = query.campaign_phases(milestones, labels.phases, window)
+    bounds = query.date_bounds(events, campaign.window)
+    phases = query.campaign_phases(campaign)
     filters = sidebar_filters(events, places, phases, bounds, labels, lang)
     write_url(filters, lang)
     filtered = query.filter_events(events, filters)
-    header(filtered, articles, out_dir, labels, lang)
+    header(filtered, articles, out_dir, campaign, labels, lang)
     if filtered.empty:
         st.info(labels.text("no_events_filter", lang))
         st.stop()
     dated = query.dated_events(filtered)
     st.session_state["_full_run"] = True
     map_section(dated, filters, campaign, layers, query.control_table(
-        filtered, query.load_control_words(settings.lexicon_dir)) if len(filtered) != len(events) else control,
+        filtered, query.load_control_words(campaign.lexicon_dir)) if len(filtered) != len(events) else control,
         bounds, labels, lang)
     timeline_section(dated, milestones, bounds, labels, lang)
     control_section(control, layers, places, milestones, labels, lang)
     casualty_section(filtered, bounds, labels, lang)
     rows = table_section(dated, map_selection(dated), labels, lang)
     undated = undated_section(filtered, labels, lang)
-    downloads(filtered, filters, layers, Path(campaign_dir).name, labels, lang)
+    downloads(filtered, filters, layers, campaign.name, labels, lang)
     readable = rows if len(rows) else undated
     if len(readable):
         reader_section(readable, events, articles, texts, labels, lang)

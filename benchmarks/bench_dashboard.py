@@ -62,7 +62,7 @@ def serve(out: Path) -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--", "--events", str(out), "--campaign", str(CAMPAIGN)],
+         str(port), "--server.address", "127.0.0.1", "--", "--events", str(out), "--campaign", CAMPAIGN.name],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300

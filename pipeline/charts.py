@@ -107,8 +107,8 @@ def _base_layers(layers: MapLayers, show_cells: bool) -> list[dict]:
         drawn.append(_line(layers.city_outline, "#64748b", 1.5))
     if layers.old_city:
         drawn += [_fill(layers.old_city, "rgba(180,83,9,0.06)"), _line(layers.old_city, "#b45309", 1.5, [2, 2])]
-    if layers.tigris:
-        drawn.append(_line(layers.tigris, "#3b82f6", 5))
+    if layers.river:
+        drawn.append(_line(layers.river, "#3b82f6", 5))
     return drawn
 
 

@@ -7,14 +7,15 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.config import Settings
+from pipeline.config import DATA_DIR, Settings
 from pipeline.errors import ConfigError, PipelineError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
 def _settings(args) -> Settings:
-    return Settings(max_file_bytes=getattr(args, "max_file_bytes", Settings.max_file_bytes),
+    return Settings(data_dir=Path(args.data_dir), campaign=args.campaign,
+                    max_file_bytes=getattr(args, "max_file_bytes", Settings.max_file_bytes),
                     cache=not getattr(args, "no_cache", False), progress=getattr(args, "progress", None),
                     ner_model=Path(args.ner_model) if getattr(args, "ner_model", None) else None,
                     geocoder_url=getattr(args, "geocoder_url", None), workers=getattr(args, "workers", None),
@@ -48,9 +49,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from pipeline.evaluate import errors_of_run, evaluate_run, format_errors, format_scores, run_input
+    from pipeline.evaluate import ScoringArea, errors_of_run, evaluate_run, format_errors, format_scores, run_input
 
-    settings = Settings()
+    settings = _settings(args)
     events_dir = Path(args.events) if args.events else settings.default_out
     if not (events_dir / "events.csv").is_file():
         raise ConfigError(f"{events_dir} holds no events.csv: run `python -m pipeline run --out {events_dir}` first")
@@ -59,13 +60,14 @@ def cmd_evaluate(args) -> int:
     manifest = Path(args.manifest) if args.manifest else None
     if manifest is not None and not manifest.is_file():
         raise ConfigError(f"--manifest {manifest} is not a file")
-    scores = evaluate_run(events_dir / "events.csv", Path(args.gold), manifest)
+    area = ScoringArea.of(settings.load_campaign())
+    scores = evaluate_run(events_dir / "events.csv", Path(args.gold), manifest, area=area)
     print(json.dumps(scores) if args.json else format_scores(scores))
     if args.errors:
         articles = Path(args.articles) if args.articles else run_input(events_dir / "events.csv", "articles")
         print()
         print(format_errors(errors_of_run(events_dir / "events.csv", Path(args.gold), manifest, articles,
-                                          _number_explainer(settings))))
+                                          _number_explainer(settings), area=area)))
     return EXIT_OK
 
 
@@ -80,22 +82,41 @@ def _number_explainer(settings: Settings):
 def cmd_check_data(args) -> int:
     from pipeline.checks import check_data_files
 
-    problems = check_data_files(Settings())
-    for problem in problems:
-        print(problem)
-    print(f"{len(problems)} problem(s) found" if problems else "All data files are valid.")
-    return EXIT_FAILURE if problems else EXIT_OK
+    if args.campaign:
+        _settings(args)  # an unknown campaign is a usage error, named with the known ones
+    found = check_data_files(Path(args.data_dir), [args.campaign] if args.campaign else None)
+    if not found:
+        raise ConfigError(f"{Path(args.data_dir) / 'campaigns'} holds no campaign folder (a folder with a campaign.yaml)")
+    for name, problems in found.items():
+        for problem in problems:
+            print(problem)
+        print(f"{name}: {len(problems)} problem(s) found" if problems else f"{name}: all data files are valid.")
+    return EXIT_FAILURE if any(found.values()) else EXIT_OK
+
+
+def campaign_options() -> argparse.ArgumentParser:
+    """The options every subcommand shares: which campaign folder, and where the data lives."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("campaign")
+    group.add_argument("--campaign", metavar="NAME",
+                       help="campaign folder under DATA_DIR/campaigns/ (default: the one DATA_DIR/campaigns/DEFAULT "
+                            "names; check-data: every campaign)")
+    group.add_argument("--data-dir", metavar="DIR", default=str(DATA_DIR),
+                       help="folder holding lexicon/ and campaigns/ (default: the bundled data/)")
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline",
                                      description="Turn Arabic war reporting into dated, geocoded events.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = [campaign_options()]
 
-    run = sub.add_parser("run", help="extract events from a corpus and write the output files",
+    run = sub.add_parser("run", parents=common, help="extract events from a corpus and write the output files",
                          description="Extract events from a folder of .txt/.html articles or a .jsonl corpus and write "
                                      "events.csv, events.parquet, articles.csv and run.json.")
-    run.add_argument("--articles", metavar="PATH", help="folder of .txt/.html articles or a .jsonl file (default: the bundled corpus)")
+    run.add_argument("--articles", metavar="PATH",
+                     help="folder of .txt/.html articles or a .jsonl file (default: the campaign's corpus/)")
     run.add_argument("--manifest", metavar="FILE", help="CSV with id,published,outlet,url,title (default: manifest.csv inside PATH if present)")
     run.add_argument("--out", metavar="DIR", help="output folder (default: data/output/<campaign> for the bundled corpus, "
                                                 "data/output/<corpus folder name> for any other)")
@@ -120,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "cluster of --workers processes")
     run.set_defaults(func=cmd_run)
 
-    ev = sub.add_parser("evaluate", help="score a run against a gold annotation file",
+    ev = sub.add_parser("evaluate", parents=common, help="score a run against a gold annotation file",
                         description="Score events.csv of a run against a gold JSONL file: place precision/recall/F1, "
                                     "geocoded recall, date accuracy, type accuracy, bank accuracy, figure recall/precision, "
                                     "event precision/recall/F1. With a manifest every article it lists counts.")
@@ -135,9 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --errors: the article folder, to show whole sentences (default: the run's own)")
     ev.set_defaults(func=cmd_evaluate)
 
-    check = sub.add_parser("check-data", help="validate the bundled data files (gazetteer, lexicons, calendar)",
-                           description="Validate every data file: unique ids, aliases that resolve, coordinates inside "
-                                       "the campaign box, a source for every coordinate, well-formed lexicons.")
+    check = sub.add_parser("check-data", parents=common,
+                           help="validate the data files of every campaign (or of --campaign NAME)",
+                           description="Validate every campaign folder and the language data it is read with: "
+                                       "campaign.yaml, unique ids, aliases that resolve, coordinates inside the "
+                                       "campaign box, a source for every coordinate and date, map layers, the "
+                                       "lexicon overlay, well-formed lexicons.")
     check.set_defaults(func=cmd_check_data)
     return parser
 

@@ -9,6 +9,23 @@ from pipeline.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_FILE = "DEFAULT"
+"""data/campaigns/DEFAULT names the campaign a command reads when --campaign is not given."""
+
+
+def default_campaign(data_dir: Path) -> str:
+    """The campaign named in data_dir/campaigns/DEFAULT, else the only campaign folder there."""
+    from pipeline.campaign import campaign_names
+
+    root = Path(data_dir) / "campaigns"
+    try:
+        return (root / DEFAULT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        folders = campaign_names(data_dir)
+        if len(folders) == 1:
+            return folders[0]
+        raise ConfigError(f"give --campaign NAME: {root} holds {len(folders)} campaign folders and no {DEFAULT_FILE} "
+                          "file naming the default") from None
 
 
 @dataclass(frozen=True)
@@ -17,10 +34,9 @@ class Settings:
 
     data_dir: Path = DATA_DIR
     """Root of the data files (lexicons, campaigns, bundled corpus)."""
-    language: str = "ar"
-    """Lexicon folder under data/lexicon/."""
-    campaign: str = "mosul"
-    """Campaign folder under data/campaigns/ (gazetteer, calendar, map layers)."""
+    campaign: str | None = None
+    """Campaign folder under data/campaigns/ (gazetteer, calendar, river, map layers; its language);
+    None: the one data/campaigns/DEFAULT names."""
     max_file_bytes: int = 2_000_000
     """Input files above this size are reported as too_large, not read."""
     cache: bool = True
@@ -34,7 +50,7 @@ class Settings:
     geocoder_url: str | None = None
     """A Nominatim server (e.g. https://nominatim.openstreetmap.org): toponyms the gazetteer lacks are
     looked up there, rate-limited, cached and bounded to the campaign box (off when None)."""
-    geocoder_user_agent: str = "mosul-event-map"
+    geocoder_user_agent: str = "arabic-event-map"
     workers: int | None = None
     """Worker processes for extraction; None means every core."""
     engine: str = "local"
@@ -45,6 +61,9 @@ class Settings:
     """Articles per unit of work sent to a worker; memory holds a few batches per worker, not the corpus."""
 
     def __post_init__(self):
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.campaign is None:
+            object.__setattr__(self, "campaign", default_campaign(self.data_dir))
         if self.ner_model is not None and not Path(self.ner_model).is_dir():
             raise ConfigError(f"ner_model {self.ner_model} is not a folder holding a camel-tools NER model")
         if self.geocoder_url is not None and not self.geocoder_url.startswith(("http://", "https://")):
@@ -59,14 +78,22 @@ class Settings:
             raise ConfigError(f"batch_size must be 1 or more, got {self.batch_size}")
         if self.max_file_bytes <= 0:
             raise ConfigError(f"max_file_bytes must be positive, got {self.max_file_bytes}")
-        for name in ("lexicon_dir", "campaign_dir"):
-            path = getattr(self, name)
-            if not path.is_dir():
-                raise ConfigError(f"{name} {path} does not exist (language={self.language!r}, campaign={self.campaign!r})")
+        if not self.campaign_dir.is_dir():
+            from pipeline.campaign import campaign_names
+
+            known = ", ".join(campaign_names(self.data_dir)) or "none"
+            raise ConfigError(f"campaign {self.campaign!r}: {self.campaign_dir} does not exist (campaigns: {known})")
+
+    def load_campaign(self):
+        """The validated Campaign of this run (pipeline.campaign.Campaign), loaded once."""
+        from pipeline.campaign import load_campaign
+
+        return load_campaign(self.campaign_dir, self.data_dir)
 
     @property
     def lexicon_dir(self) -> Path:
-        return self.data_dir / "lexicon" / self.language
+        """The language folder of the campaign (campaign.yaml `language`)."""
+        return self.load_campaign().lexicon_dir
 
     @property
     def campaign_dir(self) -> Path:

@@ -16,15 +16,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.campaign import Campaign
 from pipeline.document import Document, document_for
 from pipeline.errors import DataFileError
 from pipeline.matcher import Clitics, Match, PhraseMatcher
 from pipeline.numbers import NumberLexicon, find_numbers, load_number_lexicon
 from pipeline.records import DatePrecision, DateWindow, Span
-from pipeline.resources import load_clitics, load_csv, load_yaml
+from pipeline.resources import load_clitics, load_yaml
 from pipeline.textnorm import NormalisedText, Token, normalise, tokenize
 
-CALENDAR_COLUMNS = ("milestone_id", "date", "label_en", "label_ar", "source")
 _CLAUSE_STOP = re.compile(r"[،,.;؛!?؟\n]")
 _SENTENCE_STOP = re.compile(r"\.(?!\s?\d)|(?<![\d\s])\.|[!?؟\n]")
 """A full stop (not a dot between digits: "1.5 كيلومتر", "19 . 12 . 2016"), a question or exclamation
@@ -97,13 +97,6 @@ def _phrases(path: Path, value, what: str) -> list[str]:
     return value
 
 
-def _date(path: Path, value, what: str, row: int | None = None) -> dt.date:
-    try:
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    except ValueError as err:
-        raise DataFileError(path, f"{what}: not a YYYY-MM-DD date: {value!r}", row=row) from err
-
-
 def _lexicon_entries(path: Path, data: dict, article: str) -> list[tuple[str, tuple]]:
     """(phrase, (category, value)) pairs of dates.yaml."""
     entries: list[tuple[str, tuple]] = []
@@ -146,64 +139,43 @@ def _lexicon_entries(path: Path, data: dict, article: str) -> list[tuple[str, tu
     return entries
 
 
-def _calendar_entries(path: Path, data: dict, milestones: dict[str, dt.date]) -> list[tuple[str, tuple]]:
-    """(phrase, (category, value)) pairs of calendar_phrases.yaml, checked against calendar.csv."""
-    entries: list[tuple[str, tuple]] = []
-    for category, key in (("milestone", "milestones"), ("operation", "operations")):
-        for milestone_id, phrases in data[key].items():
-            if milestone_id not in milestones:
-                raise DataFileError(path, f"{key}: {milestone_id!r} is not a milestone_id of calendar.csv")
-            entries += [(p, (category, milestone_id)) for p in _phrases(path, phrases, f"{key} {milestone_id}")]
+def _calendar_entries(data, milestones: dict[str, dt.date]) -> list[tuple[str, tuple]]:
+    """(phrase, (category, milestone_id)) pairs of the campaign's calendar_phrases.yaml (validated with the campaign)."""
+    return [(p, (category, milestone_id)) for category, key in (("milestone", "milestones"), ("operation", "operations"),
+                                                               ("captured_place", "captured_places"))
+            for milestone_id, phrases in (data.get(key) or {}).items() if milestone_id in milestones for p in phrases]
+
+
+def _day_count_entries(path: Path, data: dict) -> list[tuple[str, tuple]]:
+    """Ordinals and day words of "اليوم الثاني من ..." (dates.yaml: language data)."""
+    entries = []
     for number, words in data["ordinals"].items():
         entries += [(w, ("ordinal", int(number))) for w in _phrases(path, words, f"ordinals {number}")]
-    for milestone_id, places in data.get("captured_places", {}).items():
-        if milestone_id not in milestones:
-            raise DataFileError(path, f"captured_places: {milestone_id!r} is not a milestone_id of calendar.csv")
-        entries += [(p, ("captured_place", milestone_id)) for p in _phrases(path, places, f"captured_places {milestone_id}")]
     entries += [(w, ("day_of_operation", None)) for w in _phrases(path, data["day_of_operation"], "day_of_operation")]
     entries += [(w, ("day_of_link", None)) for w in _phrases(path, data["day_of_links"], "day_of_links")]
     return entries
 
 
 @lru_cache(maxsize=None)
-def load_date_lexicon(lexicon_dir: Path, campaign_dir: Path) -> DateLexicon:
-    """Compile dates.yaml, calendar.csv, calendar_phrases.yaml and the campaign window into a DateLexicon."""
+def load_date_lexicon(campaign: Campaign) -> DateLexicon:
+    """Compile the language's dates.yaml with the campaign's calendar, calendar phrases and window into a DateLexicon."""
+    lexicon_dir = campaign.lexicon_dir
     words_path = lexicon_dir / "dates.yaml"
-    phrases_path = campaign_dir / "calendar_phrases.yaml"
-    calendar_path = campaign_dir / "calendar.csv"
-    words, phrases = load_yaml(words_path), load_yaml(phrases_path)
+    words = load_yaml(words_path)
     clitics = load_clitics(lexicon_dir)
-    milestones: dict[str, dt.date] = {}
-    for row_number, row in enumerate(load_csv(calendar_path, CALENDAR_COLUMNS), start=2):
-        if not row["milestone_id"] or not row["source"]:
-            raise DataFileError(calendar_path, "every milestone needs an id and a source", row=row_number)
-        if row["milestone_id"] in milestones:
-            raise DataFileError(calendar_path, f"duplicate milestone_id {row['milestone_id']!r}", row=row_number)
-        milestones[row["milestone_id"]] = _date(calendar_path, row["date"], "date", row_number)
+    milestones = campaign.milestone_dates()
     try:
-        entries = _lexicon_entries(words_path, words, clitics.article)
+        entries = _lexicon_entries(words_path, words, clitics.article) + _day_count_entries(words_path, words)
         reach = int(words["since_reach"]), int(words["report_reach"])
         ambiguous = frozenset(normalise(w).text for w in _phrases(words_path, words["ambiguous_months"], "ambiguous_months"))
     except (KeyError, TypeError, AttributeError, ValueError) as err:
         raise DataFileError(words_path, f"missing or malformed entry: {err}") from err
-    try:
-        entries += _calendar_entries(phrases_path, phrases, milestones)
-        starts = tuple(phrases["offensive_starts"])
-        recalled = tuple(phrases.get("recalled_milestones", ()))
-    except (KeyError, TypeError, AttributeError, ValueError) as err:
-        raise DataFileError(phrases_path, f"missing or malformed entry: {err}") from err
-    unknown = [m for m in starts + recalled if m not in milestones]
-    if unknown:
-        raise DataFileError(phrases_path, f"offensive_starts: {unknown} are not milestone_ids of calendar.csv")
-    campaign = load_yaml(campaign_dir / "campaign.yaml") if (campaign_dir / "campaign.yaml").exists() else {}
-    window = campaign.get("window") if isinstance(campaign, dict) else None
-    campaign_window = None
-    if window:
-        campaign_window = (_date(campaign_dir / "campaign.yaml", window[0], "window"),
-                           _date(campaign_dir / "campaign.yaml", window[1], "window"))
+    entries += _calendar_entries(campaign.calendar_phrases, milestones)
+    starts = tuple(campaign.calendar_phrases.get("offensive_starts") or ())
+    recalled = tuple(campaign.calendar_phrases.get("recalled_milestones") or ())
     asides = tuple(_phrases(words_path, words["trailing_asides"], "trailing_asides"))
     return DateLexicon(PhraseMatcher(entries, clitics), load_number_lexicon(lexicon_dir), milestones, starts,
-                       ambiguous, campaign_window, *reach, asides, recalled, int(words["capture_reach"]))
+                       ambiguous, campaign.window, *reach, asides, recalled, int(words["capture_reach"]))
 
 
 # --------------------------------------------------------------------------- records

@@ -12,9 +12,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from pipeline.records import Event, Figure
-
-HARM_TYPES = {"civilian_harm", "airstrike", "shelling", "vbied_ied", "clash", "sniper"}
-BROAD_KINDS = {"city", "district", "region"}
+from pipeline.schema import BROAD_KINDS
 
 
 def _range(figures: tuple[Figure, ...], kinds: set[str]) -> tuple[int, float] | None:
@@ -42,11 +40,12 @@ def figures_compatible(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> bool:
     return True
 
 
-def types_compatible(a: Event, b: Event) -> bool:
+def types_compatible(a: Event, b: Event, harm_types: frozenset[str]) -> bool:
+    """Same type, or a civilian-harm toll and a harmful type (the `harm:` flag of event_types.yaml) with figures."""
     if a.event_type == b.event_type:
         return True
     # a toll of civilian harm told once with its cause and once without
-    return ("civilian_harm" in (a.event_type, b.event_type) and {a.event_type, b.event_type} <= HARM_TYPES
+    return ("civilian_harm" in (a.event_type, b.event_type) and {a.event_type, b.event_type} <= harm_types
             and bool(a.figures) and bool(b.figures))
 
 
@@ -123,14 +122,14 @@ class _Report:
         self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e)) or _NONE
 
 
-def same_event(a: _Report, b: _Report) -> bool:
+def same_event(a: _Report, b: _Report, harm_types: frozenset[str]) -> bool:
     """The rule for two reports of one event.
 
     Precise places must mostly coincide (one set inside the other, or half of the union shared); reports
     placed only at city or district level are compared within one article, and only when both carry figures.
     """
     x, y = a.head, b.head
-    if not (types_compatible(x, y) and dates_overlap(x, y) and figures_compatible(x.figures, y.figures)
+    if not (types_compatible(x, y, harm_types) and dates_overlap(x, y) and figures_compatible(x.figures, y.figures)
             and victims_compatible(x, y) and totals_compatible(x, y)):
         return False
     if a.precise and b.precise:
@@ -166,9 +165,11 @@ class DuplicateMerger:
     A report joins the first earlier cluster whose first report it matches, so a chain of partial overlaps
     never grows into one big cluster. Candidates come from blocks: the leaders at each precise place, and
     for reports placed only at city level the leaders of the same article, dropped when the article ends.
+    `harm_types` are the event types flagged `harm: true` in event_types.yaml (EventLexicon.harm_types).
     """
 
-    def __init__(self):
+    def __init__(self, harm_types: frozenset[str]):
+        self._harm_types = harm_types
         self._leaders: dict[int, _Report] = {}
         self._by_key: dict[str, list[int]] = {}
         self._article_keys: list[str] = []
@@ -201,7 +202,7 @@ class DuplicateMerger:
             for candidate in self._by_key.get(key, ()):
                 if candidate not in seen:
                     seen.add(candidate)
-                    if same_event(self._leaders[candidate], r):
+                    if same_event(self._leaders[candidate], r, self._harm_types):
                         return candidate
         r.precise = self._sets.setdefault(r.precise, r.precise)  # a few place sets recur across many clusters
         r.broad = self._sets.setdefault(r.broad, r.broad)
@@ -230,17 +231,16 @@ class DuplicateMerger:
         return c.cluster_id, c.primary == event_id, c.size
 
 
-def merge_duplicate_events(events: list[Event]) -> list[Event]:
+def merge_duplicate_events(events: list[Event], harm_types: frozenset[str]) -> list[Event]:
     """Give duplicates one cluster_id (the smallest event_id in it) and mark one primary row per cluster.
 
     The rows of one event at several places arrive sharing their cluster_id. The primary row is the
     report with the largest figures, then the highest confidence: totals take its figures once.
     """
-    merger = DuplicateMerger()
+    merger = DuplicateMerger(harm_types)
     clusters = merger.add_events(events)
     out = []
     for cluster, e in zip(clusters, events):
         cluster_id, primary, size = merger.cluster_of(cluster, e.event_id)
-        out.append(replace(e, cluster_id=cluster_id,
-                           extra={**e.extra, "cluster_primary": primary, "cluster_size": size}))
+        out.append(replace(e, cluster_id=cluster_id, cluster_primary=primary, cluster_size=size))
     return out

@@ -9,7 +9,7 @@ over windows that exclude the publication day. type_acc: gold (article, place, t
 there. bank_acc: found city places on the gold bank. fig_r/fig_p: (article, kind, low) triples of killed,
 wounded, killed-or-wounded and displaced, vague rows left out. event_p/event_r/event_f1: distinct
 (article, place, type) triples below city level. spurious_out_of_area: rows with coordinates outside the
-campaign box. With a manifest, every article it lists counts, so rows predicted in an article whose gold
+campaign's scoring box. With a manifest, every article it lists counts, so rows predicted in an article whose gold
 has no event lower precision.
 
 This module reads only CSV and JSON: it imports none of the extraction stages.
@@ -26,14 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from pipeline.schema import COARSE_KINDS, RIVER_BANKS
+
 _DIACRITICS = re.compile("[\u064B-\u0652\u0670\u0640]")
 _PLACE_WORDS = re.compile(r"^(حي|احياء|منطقة|قرية|قريتي|بلدة|ناحية|قضاء|مدينة|مخيم|محور)\s+")
 _EN_STOPWORDS = re.compile(r"\b(al|el|an|ar|as|ash|at|az|hay|hayy|district|neighbourhood|neighborhood|village|town|camp)\b")
 BROAD_KINDS = {"city", "district"}
-UNSCORED_ROW_KINDS = {"city", "district", "region", "out_of_area"}
+"""Gold place kinds left out of the place scores (the gold's own vocabulary: a region is scored)."""
+UNSCORED_ROW_KINDS = set(COARSE_KINDS)
 FIGURE_COLUMNS = {"killed": "killed_low", "wounded": "wounded_low", "killed_or_wounded": "casualties_low",
                   "displaced": "displaced_low"}
-SCORING_BOX = (35.5, 42.0, 37.0, 44.0)
 _SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[!?؟\n]")
 
 
@@ -59,7 +61,20 @@ def _row_keys(row: dict) -> set[str]:
                         name_key_en(row.get("place_en"))) if k}
 
 
-CITY_KEYS = {name_key_ar("الموصل"), name_key_en("Mosul")}
+@dataclass(frozen=True)
+class ScoringArea:
+    """What the scores need of a campaign: its box and the name keys of its city."""
+
+    box: tuple[float, float, float, float]
+    """(min_lat, min_lon, max_lat, max_lon): rows with coordinates outside are spurious_out_of_area."""
+    city_keys: frozenset[str]
+    """Name keys of the campaign city: city-level places are left out of the place scores."""
+
+    @classmethod
+    def of(cls, campaign) -> ScoringArea:
+        """The area of a pipeline.campaign.Campaign (its scoring_box and its city's names)."""
+        city = campaign.city
+        return cls(campaign.scoring_box, frozenset(k for k in (name_key_ar(city.name_ar), name_key_en(city.name_en)) if k))
 
 
 def _number(value) -> float | None:
@@ -76,14 +91,14 @@ def _day(value) -> dt.date | None:
         return None
 
 
-def _is_broad(keys: set[str], kind: str | None) -> bool:
-    return bool(keys & CITY_KEYS) or kind in BROAD_KINDS
+def _is_broad(keys: set[str], kind: str | None, area: ScoringArea) -> bool:
+    return bool(keys & area.city_keys) or kind in BROAD_KINDS
 
 
-def _scored_row_keys(row: dict) -> set[str]:
+def _scored_row_keys(row: dict, area: ScoringArea) -> set[str]:
     """The row's place keys when the row counts as a place prediction, else the empty set."""
     keys = _row_keys(row)
-    if not keys or keys & CITY_KEYS or row.get("place_kind") in UNSCORED_ROW_KINDS:
+    if not keys or keys & area.city_keys or row.get("place_kind") in UNSCORED_ROW_KINDS:
         return set()
     return keys
 
@@ -121,8 +136,9 @@ def _add(buckets: list[_Bucket], keys: set[str], source) -> None:
 class _Match:
     """The matching the metrics count, kept so that the errors behind them can be listed."""
 
-    def __init__(self, rows: list[dict], gold: list[dict], published: dict[str, str], articles: set[str]):
-        self.rows, self.gold, self.published = rows, gold, published
+    def __init__(self, rows: list[dict], gold: list[dict], published: dict[str, str], articles: set[str],
+                 area: ScoringArea):
+        self.rows, self.gold, self.published, self.area = rows, gold, published, area
         self.by_article: dict[str, list[dict]] = defaultdict(list)
         for r in rows:
             self.by_article[r.get("article_id", "")].append(r)
@@ -132,7 +148,7 @@ class _Match:
         for g in gold:
             for p in g["places"]:
                 keys = _gold_keys(p)
-                if not _is_broad(keys, p.get("kind")):
+                if not _is_broad(keys, p.get("kind"), area):
                     _add(self.gold_places[g["article"]], keys, g)
                     if keys:
                         _add(self.gold_events[(g["article"], g["event_type"])], keys, g)
@@ -140,7 +156,7 @@ class _Match:
         self.pred_events: dict[tuple[str, str], list[_Bucket]] = defaultdict(list)
         for a in self.articles:
             for r in self.by_article.get(a, []):
-                keys = _scored_row_keys(r)
+                keys = _scored_row_keys(r, area)
                 if keys:
                     _add(self.pred_places[a], keys, r)
                     _add(self.pred_events[(a, r.get("event_type"))], keys, r)
@@ -149,7 +165,7 @@ class _Match:
         return any(keys & _row_keys(r) and (_mapped(r) or not need_coordinates) for r in self.by_article.get(article, []))
 
     def date_hits(self, g: dict) -> list[dict]:
-        keys = [k for k in map(_gold_keys, g["places"]) if not k & CITY_KEYS]
+        keys = [k for k in map(_gold_keys, g["places"]) if not k & self.area.city_keys]
         return [r for r in self.by_article.get(g["article"], [])
                 if g["quote"] in (r.get("quote") or "") or any(k & _row_keys(r) for k in keys)]
 
@@ -177,9 +193,11 @@ class _Match:
         return out
 
 
-def score(rows: list[dict], gold: list[dict], published: dict[str, str], articles: set[str] = frozenset()) -> dict:
-    """Every metric of the module docstring, from event rows and gold events; `articles` are the manifest's ids."""
-    m = _Match(rows, gold, published, articles)
+def score(rows: list[dict], gold: list[dict], published: dict[str, str], articles: set[str] = frozenset(), *,
+          area: ScoringArea) -> dict:
+    """Every metric of the module docstring, from event rows and gold events in one campaign's area;
+    `articles` are the manifest's ids."""
+    m = _Match(rows, gold, published, articles, area)
     n_gold = sum(len(v) for v in m.gold_places.values())
     n_pred = sum(len(v) for v in m.pred_places.values())
     found = sum(1 for a, bs in m.gold_places.items() for b in bs if m.place_found(a, b.keys))
@@ -205,12 +223,12 @@ def score(rows: list[dict], gold: list[dict], published: dict[str, str], article
     for g in gold:
         for p in g["places"]:
             keys = _gold_keys(p)
-            if _is_broad(keys, p.get("kind")):
+            if _is_broad(keys, p.get("kind"), area):
                 continue
             hits = [r for r in m.by_article.get(g["article"], []) if keys & _row_keys(r)]
             type_n += 1
             type_ok += any(r.get("event_type") == g["event_type"] for r in hits)
-            if p.get("bank") in ("left", "right") and hits:
+            if p.get("bank") in RIVER_BANKS and hits:
                 bank_n += 1
                 bank_ok += any(r.get("bank") == p["bank"] for r in hits)
 
@@ -223,7 +241,7 @@ def score(rows: list[dict], gold: list[dict], published: dict[str, str], article
     ev_f = 2 * ev_p * ev_r / (ev_p + ev_r) if ev_p + ev_r else 0.0
 
     gold_figs, pred_figs = set(m.gold_figures()), set(m.predicted_figures())
-    lo_lat, lo_lon, hi_lat, hi_lon = SCORING_BOX
+    lo_lat, lo_lon, hi_lat, hi_lon = area.box
     outside = sum(1 for r in rows if (lat := _number(r.get("lat"))) is not None and (lon := _number(r.get("lon"))) is not None
                   and not (lo_lat <= lat <= hi_lat and lo_lon <= lon <= hi_lon))
 
@@ -302,12 +320,13 @@ def _account(rows: list[dict], none: str) -> str:
 
 
 def find_errors(rows: list[dict], gold: list[dict], published: dict[str, str], articles: set[str] = frozenset(),
-                texts: dict[str, str] | None = None, explain: Callable[[str], str] | None = None) -> list[Finding]:
+                texts: dict[str, str] | None = None, explain: Callable[[str], str] | None = None, *,
+                area: ScoringArea) -> list[Finding]:
     """Every missed and spurious place, event, figure and date, with what the extraction did there.
 
     `explain`, when given, tells what the figure rules made of each number of a missed figure's sentence.
     """
-    m = _Match(rows, gold, published, articles)
+    m = _Match(rows, gold, published, articles, area)
     texts = texts or {}
     out: list[Finding] = []
 
@@ -427,10 +446,10 @@ def _load(events_csv: Path, gold_path: Path, manifest: Path | None):
     return rows, gold, dates
 
 
-def evaluate_run(events_csv: Path, gold_path: Path, manifest: Path | None = None) -> dict:
-    """Score a run's events.csv; the manifest defaults to the one the run itself used."""
+def evaluate_run(events_csv: Path, gold_path: Path, manifest: Path | None = None, *, area: ScoringArea) -> dict:
+    """Score a run's events.csv in a campaign's area; the manifest defaults to the one the run itself used."""
     rows, gold, dates = _load(events_csv, gold_path, manifest)
-    return score(rows, gold, dates, set(dates))
+    return score(rows, gold, dates, set(dates), area=area)
 
 
 def read_texts(articles: Path | None) -> dict[str, str]:
@@ -441,9 +460,10 @@ def read_texts(articles: Path | None) -> dict[str, str]:
 
 
 def errors_of_run(events_csv: Path, gold_path: Path, manifest: Path | None = None,
-                  articles: Path | None = None, explain: Callable[[str], str] | None = None) -> list[Finding]:
+                  articles: Path | None = None, explain: Callable[[str], str] | None = None, *,
+                  area: ScoringArea) -> list[Finding]:
     rows, gold, dates = _load(events_csv, gold_path, manifest)
-    return find_errors(rows, gold, dates, set(dates), read_texts(articles), explain)
+    return find_errors(rows, gold, dates, set(dates), read_texts(articles), explain, area=area)
 
 
 def format_scores(scores: dict) -> str:

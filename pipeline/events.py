@@ -12,14 +12,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
+from pipeline.campaign import Campaign
 from pipeline.document import Document, document_for
 from pipeline.matcher import PhraseMatcher
-from pipeline.places import load_world_places
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
+from pipeline.schema import WIDE_KINDS, harm_types
 from pipeline.textnorm import normalise, normalise_phrase, tokenize
 
 EVENT_PLACE_ROLES = {"location", "origin"}
@@ -63,6 +63,11 @@ class EventLexicon:
     fighter_flight: tuple = (4, frozenset(), frozenset())
     """(window, fighter actors, civilian actors)."""
 
+    @property
+    def harm_types(self) -> frozenset[str]:
+        """Types that kill and wound (`harm: true` in event_types.yaml)."""
+        return harm_types(self.taxonomy)
+
 
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 DROPPING_MARKERS = {"irrealis", "expected", "intent", "habitual", "background", "described", "negation", "anaphora",
@@ -86,11 +91,12 @@ def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] |
 
 
 @lru_cache(maxsize=None)
-def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
-    """Compile the trigger, actor and modality lexicons of one language into matchers."""
+def load_event_lexicon(campaign: Campaign) -> EventLexicon:
+    """Compile the trigger, actor and modality lexicons of the campaign's language, with its local names, into matchers."""
+    lexicon_dir = campaign.lexicon_dir
     clitics = load_clitics(lexicon_dir)
-    triggers = load_yaml(lexicon_dir / "event_triggers.yaml")
-    actors = load_yaml(lexicon_dir / "actors.yaml")
+    triggers = campaign.lexicon_file("event_triggers.yaml")
+    actors = campaign.lexicon_file("actors.yaml")
     markers, windows, marker_types = [], {}, {}
     for kind, spec in triggers["modality"].items():
         markers += [(w, kind) for w in spec["words"]]
@@ -128,7 +134,7 @@ def load_event_lexicon(lexicon_dir: Path) -> EventLexicon:
         battles=frozenset(normalise_phrase(f) for w in launch.get("battles", ()) for f in noun_forms(w, rules)),
         taxonomy=load_yaml(lexicon_dir.parent / "event_types.yaml"),
         agent_window=int(triggers.get("agent_window", 5)),
-        countries=frozenset(wp.place.place_id for _, wp in load_world_places(lexicon_dir) if wp.world_kind == "country"),
+        countries=frozenset(o.place.place_id for o in campaign.out_of_area if o.world_kind == "country"),
         recap_days=triggers.get("recap_days"),
         recap_years=triggers.get("recap_years"),
         relative_pronouns=frozenset(normalise_phrase(w) for w in triggers.get("relative_pronouns", ())),
@@ -548,8 +554,8 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
                 trigger=Trigger(a.event_type, a.span),
                 confidence=confidence(a.strength, a.place_source, place, date, facts.is_heading),
                 cumulative=cumulative, victims=_victims(a.figures, list(actors)),
-                extra={"place_source": a.place_source, "anchor": a.strength, "quote_start": facts.sentence.start,
-                       "quote_end": facts.sentence.end},
+                place_source=a.place_source, anchor=a.strength, quote_start=facts.sentence.start,
+                quote_end=facts.sentence.end,
             ))
     return events
 
@@ -576,19 +582,19 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
     retyped: dict[str, str] = {}
     for cid, rows in clusters.items():
         toll = rows[0]
-        if toll.extra.get("anchor") not in FOLLOW_UP_ANCHORS:
+        if toll.anchor not in FOLLOW_UP_ANCHORS:
             continue
-        if toll.extra.get("place_source") == "clause":
+        if toll.place_source == "clause":
             continue
         kinds = {f.kind for f in toll.figures}
         for target_id, target_rows in clusters.items():
             target = target_rows[0]
             gap = toll.sentence_index - target.sentence_index
-            if target_id in dropped or target.extra.get("anchor") in FOLLOW_UP_ANCHORS or not 0 < gap <= FOLLOW_UP_SENTENCES:
+            if target_id in dropped or target.anchor in FOLLOW_UP_ANCHORS or not 0 < gap <= FOLLOW_UP_SENTENCES:
                 continue
             if not taxonomy.get(target.event_type, {}).get("harm"):
                 continue
-            if toll.extra.get("anchor") == "generic" and not _joinable(toll.event_type, [_Anchor(
+            if toll.anchor == "generic" and not _joinable(toll.event_type, [_Anchor(
                     target.event_type, target.trigger.span, target.trigger.span, "strong")], taxonomy):
                 continue
             have = {f.kind for f in target.figures} | {f.kind for f in merged_into.get(target_id, [])}
@@ -597,7 +603,7 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
             if own_date:
                 continue
             if kinds & have:  # a second toll of the same kind: its own event, of the kind of the one before
-                if toll.extra.get("anchor") == "generic" and _same_family(toll.event_type, target.event_type, taxonomy):
+                if toll.anchor == "generic" and _same_family(toll.event_type, target.event_type, taxonomy):
                     retyped[cid] = target.event_type
                     break
                 continue
@@ -623,7 +629,7 @@ def merge_follow_up_tolls(events: list[Event], taxonomy: dict) -> list[Event]:
 
 
 def _within(span: Span, event: Event) -> bool:
-    return event.extra.get("quote_start", 0) <= span.start < event.extra.get("quote_end", 0)
+    return (event.quote_start or 0) <= span.start < (event.quote_end or 0)
 
 
 def _same_family(a: str, b: str, taxonomy: dict) -> bool:
@@ -634,8 +640,8 @@ def _same_family(a: str, b: str, taxonomy: dict) -> bool:
 def located_places(events: list[Event]) -> tuple[PlaceMention, ...]:
     """Places an event of the sentence was located at by its own words (what "the area" may refer to next)."""
     return tuple(dict.fromkeys(e.place for e in events if e.place is not None
-                               and e.extra.get("place_source") in ("clause", "sentence")
-                               and e.place.place is not None and e.place.place.kind not in ("city", "region")))
+                               and e.place_source in ("clause", "sentence")
+                               and e.place.place is not None and e.place.place.kind not in WIDE_KINDS))
 
 
 __all__ = ["EventLexicon", "SentenceFacts", "build_sentence_events", "confidence", "find_actors", "find_triggers",

@@ -20,6 +20,7 @@ from pipeline.matcher import PhraseIndex, PhraseMatcher
 from pipeline.optional import PlaceExtras, enrich_mentions, load_place_extras
 from pipeline.places import PlaceResolver, load_place_resolver
 from pipeline.records import Article, Event, PlaceMention, Span
+from pipeline.schema import WIDE_KINDS
 from pipeline.sentences import SentenceRules, is_heading, load_sentence_rules
 
 INHERIT_SENTENCES = 2
@@ -59,15 +60,14 @@ def phrase_index(res: Resources) -> PhraseIndex:
 
 
 def load_resources(settings: Settings, cache_dir: Path | None = None) -> Resources:
-    from pipeline.gazetteer import load_gazetteer
-
-    lex, camp = settings.lexicon_dir, settings.campaign_dir
-    gazetteer = load_gazetteer(camp)
+    """The knowledge of the run's campaign (its folder and its language), loaded once."""
+    campaign = settings.load_campaign()
+    lex = campaign.lexicon_dir
     extras = load_place_extras(ner_model=settings.ner_model, geocoder_url=settings.geocoder_url,
                                user_agent=settings.geocoder_user_agent,
-                               cache_dir=(cache_dir or settings.default_out / ".cache") / "geocoder", bbox=gazetteer.bbox)
-    return Resources(load_sentence_rules(lex), load_event_lexicon(lex), load_place_resolver(lex, camp),
-                     load_date_lexicon(lex, camp), load_casualty_lexicon(lex), gazetteer.city_id, extras)
+                               cache_dir=(cache_dir or settings.default_out / ".cache") / "geocoder", bbox=campaign.bbox)
+    return Resources(load_sentence_rules(lex), load_event_lexicon(campaign), load_place_resolver(campaign),
+                     load_date_lexicon(campaign), load_casualty_lexicon(lex), campaign.city_id, extras)
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
                                         outlet=article.outlet, published=published_iso, lexicon=res.events,
                                         date_of=date_of, previous_places=() if heading else previous, city=city)
         named = tuple(m for m in facts.places if m.role == "location" and m.place is not None
-                      and m.place.kind not in ("city", "region", "out_of_area"))
+                      and m.place.kind not in WIDE_KINDS + ("out_of_area",))
         if heading:
             previous, age = (), 0
         elif named:

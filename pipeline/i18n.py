@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
@@ -24,10 +24,13 @@ class Labels:
     """Language code -> its own name (shown in the switch)."""
     groups: dict[str, dict[str, dict[str, str]]]
     """group -> key -> language -> text."""
-    phases: tuple[dict, ...]
     colours: dict[str, str]
     months: dict[str, list[str]]
     """Language -> the twelve month names, for date axes."""
+
+    def with_terms(self, group: str, terms: Mapping[str, Mapping[str, str]]) -> Labels:
+        """These labels with more terms of one group (a campaign's own bank names: East bank, North bank)."""
+        return replace(self, groups={**self.groups, group: {**self.groups.get(group, {}), **terms}})
 
     def term(self, group: str, key: str, lang: str) -> str:
         """The label of a value (event type, victim group, bank); the value itself when it has none."""
@@ -53,9 +56,6 @@ def _check(path: Path, data: Any) -> None:
     for lang, names in (data.get("months") or {}).items():
         if not isinstance(names, list) or len(names) != 12:
             raise DataFileError(path, f"months.{lang} must list twelve month names")
-    for n, phase in enumerate(data.get("phases") or []):
-        if not {"id", "from", "to"} <= set(phase) or not languages <= set(phase):
-            raise DataFileError(path, f"phase {n} needs id, from, to and a label per language")
 
 
 @lru_cache(maxsize=None)
@@ -69,5 +69,5 @@ def load_labels(path: Path = LABELS_PATH) -> Labels:
         raise DataFileError(path, f"not valid YAML: {err}") from err
     _check(path, data)
     groups = {group: {str(k): v for k, v in (data.get(group) or {}).items()} for group in TERM_GROUPS}
-    return Labels(dict(data["languages"]), groups, tuple(data.get("phases") or ()), dict(data.get("colours") or {}),
+    return Labels(dict(data["languages"]), groups, dict(data.get("colours") or {}),
                   {k: list(v) for k, v in (data.get("months") or {}).items()})

@@ -1,5 +1,5 @@
-"""The tile-free map's layers: river, city outline, Old City, bridges and labels from the campaign folder, and
-approximate neighbourhood areas (Voronoi cells around the gazetteer's points, clipped to the city and to each bank).
+"""The tile-free map's layers: river, city outline, a named area (the Old City), bridges and labels of the Campaign,
+and approximate neighbourhood areas (Voronoi cells around the gazetteer's points, clipped to the city and to each bank).
 
 No neighbourhood boundaries are published for the city, so the cells are drawn faint and called approximate; they
 serve to count events per neighbourhood and to show control over time, never to place an event.
@@ -7,27 +7,26 @@ serve to count events per neighbourhood and to show control over time, never to 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
-import yaml
 from shapely.geometry import LineString, MultiPoint, Point, mapping, shape
 from shapely.ops import split, unary_union
 
-BANKS = ("left", "right")
+from pipeline.schema import RIVER_BANKS as BANKS
+
 
 
 @dataclass(frozen=True)
 class MapLayers:
     """Everything drawn under the events; a missing file leaves its part out."""
 
-    tigris: dict | None = None
+    river: dict | None = None
     city_outline: dict | None = None
     old_city: dict | None = None
+    """The campaign's named area layer (kind `area` in campaign.yaml), drawn dashed."""
     labels: tuple[dict, ...] = ()
     """Fixed labels: kind (bank, river, area), lat, lon and a name per language."""
     bridges: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -49,14 +48,6 @@ class MapLayers:
              "geometry": mapping(row.geometry)} for row in self.cells.itertuples()]}
 
 
-def _read_collection(path: Path) -> dict | None:
-    try:
-        layer = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return layer if isinstance(layer, dict) and layer.get("type") == "FeatureCollection" else None
-
-
 def _union(collection: dict | None):
     if not collection:
         return None
@@ -64,15 +55,22 @@ def _union(collection: dict | None):
     return unary_union(shapes) if shapes else None
 
 
-def bank_polygons(outline, river) -> dict[str, object]:
-    """The city outline cut along the river: the piece to the east is the left bank (the river flows south-east)."""
+SIDE_KEYS = {"east": lambda g: -g.centroid.x, "west": lambda g: g.centroid.x,
+             "north": lambda g: -g.centroid.y, "south": lambda g: g.centroid.y}
+DEFAULT_SIDES = {"left": "east", "right": "west"}
+
+
+def bank_polygons(outline, river, sides: dict[str, str] | None = None) -> dict[str, object]:
+    """The city outline cut along the river into its two banks; `sides` says which side each bank is on
+    (the campaign's banks; by default the left bank is the eastern piece, as for a river flowing south)."""
     if outline is None or river is None:
         return {}
     pieces = sorted(split(outline, river).geoms, key=lambda g: g.area, reverse=True)[:2]
     if len(pieces) < 2:
         return {}
-    east, west = sorted(pieces, key=lambda g: g.centroid.x, reverse=True)
-    return {"left": east, "right": west}
+    sides = sides or DEFAULT_SIDES
+    left = min(pieces, key=SIDE_KEYS.get(sides.get("left", "east"), SIDE_KEYS["east"]))
+    return {"left": left, "right": next(p for p in pieces if p is not left)}
 
 
 def placeholder_places(places: pd.DataFrame) -> set[str]:
@@ -133,23 +131,25 @@ def _bridges(places: pd.DataFrame, ids: list[str], river) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def load_map_layers(campaign_dir: Path, places: pd.DataFrame) -> MapLayers:
-    """The layers of a campaign folder (layers/*.geojson and layers/map.yaml); absent files leave parts out."""
-    folder = campaign_dir / "layers"
-    try:
-        settings = yaml.safe_load((folder / "map.yaml").read_text(encoding="utf-8")) or {}
-    except OSError:
-        settings = {}
-    tigris, outline = _read_collection(folder / "tigris.geojson"), _read_collection(folder / "city_outline.geojson")
-    river = _union(tigris)
+def load_map_layers(campaign, places: pd.DataFrame) -> MapLayers:
+    """The layers of a Campaign (its river, city outline and area layers, and the map settings of campaign.yaml);
+    an absent or unreadable file leaves its part out."""
+    collections = {}
+    for layer in campaign.layers:
+        if layer.kind not in collections and (collection := layer.load()) is not None:
+            collections[layer.kind] = collection
+    settings = campaign.map_settings
+    river_lines, outline = collections.get("river"), collections.get("city")
+    river = _union(river_lines)
     if river is not None and river.geom_type == "MultiLineString":
         river = max(river.geoms, key=lambda g: g.length)
     places = places.copy()
     for column in ("lat", "lon"):
         places[column] = pd.to_numeric(places.get(column), errors="coerce")
-    banks = bank_polygons(_union(outline), river if isinstance(river, LineString) else None)
+    sides = {b.bank_id: b.side for b in campaign.banks}
+    banks = bank_polygons(_union(outline), river if isinstance(river, LineString) else None, sides) if sides else {}
     return MapLayers(
-        tigris=tigris, city_outline=outline, old_city=_read_collection(folder / "old_city.geojson"),
+        river=river_lines, city_outline=outline, old_city=collections.get("area"),
         labels=tuple(settings.get("labels") or ()),
         bridges=_bridges(places, list(settings.get("bridges") or ()), river),
         cells=neighbourhood_cells(places, banks, tuple(settings.get("area_kinds") or ("neighbourhood",))),

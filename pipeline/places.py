@@ -4,8 +4,8 @@ A mention is parsed from lexicon phrases found by one PhraseMatcher: place words
 gazetteer aliases, bank phrases, compass directions, role cues and out-of-area names. Lists
 (أحياء السلام وفلسطين)، locators (الحود شمالي القيارة)، sectors (شمال غرب المدينة)، back-references
 (مركز هذه الناحية) and unknown names after a place word (قرية "عباس رجب") are handled by small rules over
-those phrases; all language knowledge is in data/lexicon/<lang>/place_words.yaml, directions.yaml and
-world_places.csv.
+those phrases; all language knowledge is in data/lexicon/<lang>/place_words.yaml and directions.yaml; the gazetteer,
+the banks and the out-of-area names come from the Campaign.
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from pipeline.campaign import Campaign
 from pipeline.document import Document
 from pipeline.document import analyse as analyse_document
 from pipeline.errors import DataFileError
-from pipeline.gazetteer import Gazetteer, load_gazetteer
+from pipeline.gazetteer import Gazetteer
 from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, word_forms
 from pipeline.records import Place, PlaceMention, Span
-from pipeline.resources import load_clitics, load_csv, load_yaml
+from pipeline.resources import load_clitics, load_yaml
+from pipeline.schema import COARSE_KINDS, PLACE_KINDS, RIVER_BANKS, WIDE_KINDS
 from pipeline.sentences import load_sentence_rules
 from pipeline.textnorm import NormalisedText, normalise_phrase
 
@@ -33,7 +35,7 @@ _ENCLOSES_SITE = "encloses the building before it"
 _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", "town", "subdistrict", "district"})
 """Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
 
-LOCAL_KINDS = frozenset({"neighbourhood", "landmark", "town", "village", "camp"})
+LOCAL_KINDS = frozenset(PLACE_KINDS) - frozenset(COARSE_KINDS)
 """Kinds of places an event can be put at (a city, district or region is only a coarse location)."""
 
 
@@ -140,6 +142,7 @@ class PlaceGrammar:
     description_words: frozenset[str]
     road_words: frozenset[str]
     home_words: frozenset[str]
+    approach_words: frozenset[str]
     victim_words: frozenset[str]
     home_window: int
     """Words after which a place is described, not the scene of an event (وتقع تلعفر غرب الموصل)."""
@@ -170,11 +173,21 @@ class PlaceGrammar:
     kind_ranks: dict[str, int]
     """Size order of gazetteer kinds (neighbourhood 1 ... region 5)."""
     banks: tuple[tuple[str, str], ...]
-    """(phrase, bank)."""
+    """(phrase, bank): `left`/`right` by the river's flow, or the compass side the phrase names (`west`)
+    until a campaign says which bank lies there (`for_campaign`)."""
     variants: "SpellingRules"
     fuzzy_min_score: float = 88.0
     fuzzy_margin: float = 4.0
     fuzzy_min_letters: int = 5
+
+    def for_campaign(self, campaign: Campaign) -> PlaceGrammar:
+        """The grammar with the campaign's banks: compass bank phrases and city sectors get the bank on that side."""
+        banked = {d.direction: replace(d.direction, bank=campaign.sector_bank(d.direction.bearing)) for d in self.directions}
+        words = {d: DirectionWord(banked[d.direction], d.usage) for d in self.directions}
+        banks = tuple((phrase, key if key in RIVER_BANKS else campaign.bank_on_side(key)) for phrase, key in self.banks)
+        return replace(self, directions=tuple(words.values()),
+                       direction_phrases=tuple((phrase, words[w]) for phrase, w in self.direction_phrases),
+                       banks=tuple((phrase, bank) for phrase, bank in banks if bank))
 
 
 @dataclass(frozen=True)
@@ -245,7 +258,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
     directions, direction_phrases = [], []
     for n, row in enumerate(_require(dirs_path, dirs, "directions")):
         try:
-            direction = Direction(row["relation"], row["en"], float(row["bearing"]), row.get("bank") or "")
+            direction = Direction(row["relation"], row["en"], float(row["bearing"]), "")
         except (KeyError, TypeError, ValueError) as err:
             raise DataFileError(dirs_path, f"direction entry {n}: needs relation, en, bearing: {err}") from err
         for usage, key in (("form", "forms"), ("adjective", "adjectives"), ("pronoun", "pronoun_forms")):
@@ -283,6 +296,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         description_words=norm_set("description_words"),
         road_words=norm_set("road_words"),
         home_words=norm_set("home_words"),
+        approach_words=norm_set("approach_words"),
         victim_words=norm_set("victim_words"),
         home_window=int(words.get("home_window", 20)),
         fire_words=norm_set("fire_words"),
@@ -309,19 +323,6 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         fuzzy_margin=float(words.get("fuzzy_margin", 4)),
         fuzzy_min_letters=int(words.get("fuzzy_min_letters", 5)),
     )
-
-
-@lru_cache(maxsize=None)
-def load_world_places(lexicon_dir: Path) -> tuple[tuple[str, WorldPlace], ...]:
-    """Read world_places.csv: (name as written, place) for every out-of-area spelling."""
-    path = lexicon_dir / "world_places.csv"
-    out = []
-    for n, row in enumerate(load_csv(path, ("id", "name_ar", "name_en", "kind")), start=2):
-        if not row["id"] or not row["name_ar"]:
-            raise DataFileError(path, "id and name_ar are required", row=n)
-        place = Place(row["id"], row["name_ar"], row["name_en"], "out_of_area", "", "", None, None, 0, "world_places.csv", "")
-        out.append((row["name_ar"], WorldPlace(place, row["kind"])))
-    return tuple(out)
 
 
 # ---------------------------------------------------------------- parse records
@@ -414,6 +415,13 @@ class PlaceResolver:
             add(clitics.article + w.form, replace(w, definite=True))
             word_forms_norm.add(normalise_phrase(w.form))
         self._place_word_forms = frozenset(word_forms_norm)
+        # lexicon words normalised once here, not at every mention
+        self._ordinal_of: dict[str, int] = {}
+        for w, n in grammar.ordinals:
+            self._ordinal_of.setdefault(normalise_phrase(w), n)
+        self._type_of_word: dict[str, str] = {}
+        for w in grammar.place_words:
+            self._type_of_word.setdefault(normalise_phrase(w.form), w.type.name)
         head_types: dict[str, set[str]] = {}
         for w in grammar.place_words:
             head_types.setdefault(normalise_phrase(w.form), set()).add(w.type.name)
@@ -535,6 +543,9 @@ class PlaceResolver:
             role, note = "reference", "end of a road"
         if self._victims_home(doc, t):
             role, note = "home", "where victims came from"
+        if not cues and any(self._has_stem(w, self.grammar.approach_words) for w in doc.words[max(0, t - 4):t]) \
+                and not any(c in doc.gap(i) for i in range(max(1, t - 3), t + 1) for c in ".؟!،"):
+            role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
@@ -854,8 +865,7 @@ class PlaceResolver:
     def _ordinal_ending(self, m: Match) -> int | None:
         """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
         last = m.phrase.split()[-1]
-        return next((n for w, n in self.grammar.ordinals if normalise_phrase(w) == last), None) \
-            if len(m.phrase.split()) > 1 else None
+        return self._ordinal_of.get(last) if len(m.phrase.split()) > 1 else None
 
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
         """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
@@ -887,11 +897,10 @@ class PlaceResolver:
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
         first = phrase.split()[0] if phrase else ""
-        return next((w.type.name for w in self.grammar.place_words if normalise_phrase(w.form) == first), "") \
-            if first in self._place_word_forms else ""
+        return self._type_of_word.get(first, "") if first in self._place_word_forms else ""
 
     def _is_bank_district(self, draft: _Draft) -> bool:
-        return all(p.kind == "district" and p.parent_id == self.city.place_id and p.bank in ("left", "right")
+        return all(p.kind == "district" and p.parent_id == self.city.place_id and p.bank in RIVER_BANKS
                    for p in draft.candidates)
 
     def _bank_draft(self, span: Span, bank: str, role: str) -> _Draft:
@@ -1188,7 +1197,7 @@ class PlaceResolver:
             return PlaceMention(d.span, d.world.place, None, None, 0, "", "out_of_area", d.relation, "; ".join(notes))
         if d.sector is not None:
             s = d.sector
-            return PlaceMention(d.span, s, s.lat, s.lon, 3, s.bank if s.bank in ("left", "right") else "", d.role,
+            return PlaceMention(d.span, s, s.lat, s.lon, 3, s.bank if s.bank in RIVER_BANKS else "", d.role,
                                 d.relation, "; ".join(notes))
         if not d.candidates:
             return PlaceMention(d.span, None, None, None, 0, "", d.role, d.relation, "; ".join(notes))
@@ -1207,7 +1216,7 @@ class PlaceResolver:
                                     "; ".join(notes))
             place = chosen[0]
         lat, lon, precision = place.lat, place.lon, place.precision
-        if place.kind in ("city", "region"):
+        if place.kind in WIDE_KINDS:
             precision = 3
         if d.relation:
             bearing = next(w.direction.bearing for w in self.grammar.directions if w.direction.relation == d.relation)
@@ -1215,7 +1224,7 @@ class PlaceResolver:
             precision = max(2, precision)
         if "near" in d.notes:
             precision = max(2, precision)
-        bank = place.bank if place.bank in ("left", "right") else ""
+        bank = place.bank if place.bank in RIVER_BANKS else ""
         return PlaceMention(d.span, place, lat, lon, precision, bank, d.role, d.relation, "; ".join(notes))
 
     def _undecided(self, candidates: tuple[Place, ...]) -> Place:
@@ -1229,11 +1238,11 @@ class PlaceResolver:
     def _bank_evidence(self, d: _Draft) -> str:
         """The bank a draft says something is on: a bank phrase, a sector, or an unambiguous city place."""
         if d.sector is not None:
-            return d.sector.bank if d.sector.bank in ("left", "right") else ""
+            return d.sector.bank if d.sector.bank in RIVER_BANKS else ""
         banks = {p.bank for p in d.candidates}
         if banks == {"outside"} and all(p.kind in LOCAL_KINDS | {"out_of_area"} for p in d.candidates):
             return "outside"  # a town or village: evidence that a name shared with a city quarter is the town
-        return banks.pop() if len(banks) == 1 and banks <= {"left", "right"} else ""
+        return banks.pop() if len(banks) == 1 and banks <= set(RIVER_BANKS) else ""
 
     def _decide_bank(self, d: _Draft, drafts: list[_Draft], sentences) -> str:
         """Same-sentence bank phrase (nearest), then the sentence's other places, then the article's.
@@ -1258,10 +1267,9 @@ class PlaceResolver:
 
 
 @lru_cache(maxsize=None)
-def load_place_resolver(lexicon_dir: Path, campaign_dir: Path) -> PlaceResolver:
-    """The resolver for one language's lexicon and one campaign's gazetteer, compiled once."""
-    gazetteer = load_gazetteer(campaign_dir)
-    if gazetteer.city_id not in gazetteer.places:
-        raise DataFileError(campaign_dir / "campaign.yaml", f"city_id {gazetteer.city_id!r} is not a place_id of places.csv")
-    return PlaceResolver(load_place_grammar(lexicon_dir), gazetteer, load_world_places(lexicon_dir),
+def load_place_resolver(campaign: Campaign) -> PlaceResolver:
+    """The resolver for a campaign's gazetteer, banks and out-of-area names in its language, compiled once."""
+    lexicon_dir = campaign.lexicon_dir
+    world = tuple((o.name_ar, WorldPlace(o.place, o.world_kind)) for o in campaign.out_of_area)
+    return PlaceResolver(load_place_grammar(lexicon_dir).for_campaign(campaign), Gazetteer.of(campaign), world,
                          load_clitics(lexicon_dir), load_sentence_rules(lexicon_dir))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -18,24 +18,20 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import safe_csv
+from pipeline import safe_csv, schema
 
-FIGURE_KINDS = ("killed", "wounded", "casualties", "displaced")
+FIGURE_KINDS = schema.FIGURE_KINDS
 FIGURE_COLUMNS = tuple(f"{kind}_{end}" for kind in FIGURE_KINDS for end in ("low", "high"))
-BOOL_COLUMNS = ("cluster_primary", "vague", "cumulative", "undated")
-DATE_COLUMNS = ("published", "event_date", "date_start", "date_end")
-NUMBER_COLUMNS = FIGURE_COLUMNS + ("lat", "lon", "confidence", "geo_precision", "cluster_size",
-                                   "sentence_index", "quote_start", "quote_end")
-TEXT_COLUMNS = ("event_id", "cluster_id", "article_id", "outlet", "url", "title", "quote", "event_type",
-                "acled_event_type", "acled_sub_event_type", "actors", "date_precision", "date_text", "date_span",
-                "place_text", "place_id", "place_ar", "place_en", "place_kind", "place_role", "place_source", "relation", "bank",
-                "place_span", "trigger_text", "trigger_span", "victims", "figure_text", "figure_spans")
-EVENT_COLUMNS = TEXT_COLUMNS + NUMBER_COLUMNS + BOOL_COLUMNS + DATE_COLUMNS
-BANK_ORDER = ("left", "right", "")
+BOOL_COLUMNS = schema.names(schema.BOOL)
+DATE_COLUMNS = schema.names(schema.DATE)
+NUMBER_COLUMNS = schema.names(schema.INT) + schema.names(schema.FLOAT)
+TEXT_COLUMNS = schema.names(schema.TEXT)
+EVENT_COLUMNS = schema.names()
+BANK_ORDER = schema.RIVER_BANKS + ("",)
 PARAM_NAMES = {"date_from": "from", "date_to": "to", "places": "place", "event_types": "type", "actors": "actor",
                "victims": "victims", "outlets": "outlet", "include_undated": "undated",
                "include_cumulative": "cumulative", "min_confidence": "conf", "precisions": "precision"}
-BROAD_KINDS = ("city", "district", "region")
+BROAD_KINDS = schema.BROAD_KINDS
 """Places that are areas: an event located only to one of them is never drawn as a point."""
 PRECISIONS = ("point", "estimate", "offset", "area", "none")
 """How well an event is located: a sourced point of its place, an estimated point, a point offset from a named
@@ -150,34 +146,18 @@ def load_run(out_dir: Path) -> dict:
         return {}
 
 
-def load_campaign(campaign_dir: Path) -> dict:
-    """campaign.yaml (map center/zoom, window); {} when absent."""
-    try:
-        return yaml.safe_load((campaign_dir / "campaign.yaml").read_text(encoding="utf-8")) or {}
-    except OSError:
-        return {}
-
-
-def load_milestones(campaign_dir: Path) -> pd.DataFrame:
-    """calendar.csv as milestone_id, date, label_en, label_ar; an empty table when absent."""
-    path = campaign_dir / "calendar.csv"
+def milestones_frame(campaign) -> pd.DataFrame:
+    """The campaign's calendar as milestone_id, date, label_en, label_ar, by date (for the timeline)."""
     columns = ["milestone_id", "date", "label_en", "label_ar"]
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d", errors="coerce")
-    return table.dropna(subset=["date"])[columns].sort_values("date").reset_index(drop=True)
+    rows = [(m.milestone_id, pd.Timestamp(m.date), m.label_en, m.label_ar) for m in campaign.milestones]
+    return pd.DataFrame(rows, columns=columns).sort_values("date").reset_index(drop=True)
 
 
-def load_places(campaign_dir: Path) -> pd.DataFrame:
-    """places.csv: names, kind, bank, parent, point, precision and the coordinate's source; empty when absent."""
-    path = campaign_dir / "places.csv"
+def places_frame(campaign) -> pd.DataFrame:
+    """The campaign's gazetteer: names, kind, bank, parent, point, precision and the coordinate's source."""
     columns = ["place_id", "name_ar", "name_en", "kind", "bank", "parent_id", "lat", "lon", "precision", "source"]
-    if not path.exists():
-        table = pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
-    else:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").reindex(columns=columns,
-                                                                                                    fill_value="")
+    table = pd.DataFrame([(p.place_id, p.name_ar, p.name_en, p.kind, p.bank, p.parent_id, p.lat, p.lon, p.precision,
+                           p.source) for p in campaign.places.values()], columns=columns)
     for column in ("lat", "lon"):
         table[column] = pd.to_numeric(table[column], errors="coerce")
     return table
@@ -570,36 +550,26 @@ class Phase:
     phase_id: str
     start: date
     end: date
+    name_en: str = field(default="", compare=False)
+    name_ar: str = field(default="", compare=False)
+
+    def name(self, lang: str) -> str:
+        return (self.name_ar if lang == "ar" else self.name_en) or self.name_en or self.phase_id
 
 
-def campaign_phases(milestones: pd.DataFrame, presets: Iterable[Mapping], window: tuple[date, date] | None
-                    ) -> list[Phase]:
-    """Date presets: each preset names its first and last milestone ids (or "window" for the campaign window).
+def campaign_phases(campaign) -> list[Phase]:
+    """The campaign's date presets: each names its first and last milestone ids ("window": the campaign window).
 
     A preset whose milestone is missing from the calendar is left out, so a partial calendar still works.
     """
-    by_id = {row.milestone_id: row.date.date() for row in milestones.itertuples()}
+    by_id = campaign.milestone_dates()
     phases = []
-    for preset in presets:
-        ends = []
-        for side, key in (("start", "from"), ("end", "to")):
-            milestone = preset.get(key)
-            if milestone == "window":
-                ends.append(window[0 if side == "start" else 1] if window else None)
-            else:
-                ends.append(by_id.get(milestone))
-        if None not in ends and ends[0] <= ends[1]:
-            phases.append(Phase(preset["id"], ends[0], ends[1]))
+    for preset in campaign.phases:
+        start = campaign.window[0] if preset.start == "window" else by_id.get(preset.start)
+        end = campaign.window[1] if preset.end == "window" else by_id.get(preset.end)
+        if start is not None and end is not None and start <= end:
+            phases.append(Phase(preset.phase_id, start, end, preset.name_en, preset.name_ar))
     return phases
-
-
-def campaign_window(campaign: Mapping) -> tuple[date, date] | None:
-    window = campaign.get("window") or []
-    try:
-        start, end = (d if isinstance(d, date) else date.fromisoformat(str(d)) for d in window)
-    except ValueError:
-        return None
-    return start, end
 
 
 def date_bounds(events: pd.DataFrame, window: tuple[date, date] | None) -> tuple[date, date]:

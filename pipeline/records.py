@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -113,9 +113,9 @@ class Place:
     name_ar: str
     name_en: str
     kind: str
-    """neighbourhood, landmark, town, village, camp, district, city, region, out_of_area."""
+    """One of schema.PLACE_KINDS."""
     bank: str
-    """left, right, both, outside, or empty when not applicable."""
+    """One of schema.PLACE_BANKS: left, right, both, outside, or empty when not applicable."""
     parent_id: str
     lat: float | None
     lon: float | None
@@ -123,6 +123,16 @@ class Place:
     """1 for a sourced point of the place itself, 2 for an estimate (no source for the coordinate), 3 for the representative point of a large area."""
     source: str
     license: str
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One spelling of a gazetteer place."""
+
+    place_id: str
+    alias_ar: str
+    needs_context: bool
+    """True for names that are ordinary words (السلام، الوحدة): places only after a place word or in a list of places."""
 
 
 @dataclass(frozen=True)
@@ -209,4 +219,13 @@ class Event:
     confidence: float
     cumulative: bool = False
     victims: str = "unknown"
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    place_source: str = ""
+    """Where the place was found: clause, sentence, previous_sentence or city (schema.PLACE_SOURCES)."""
+    anchor: str = ""
+    """The strength of the word the event rests on: strong, weak, generic, or figure for a toll alone."""
+    quote_start: int | None = None
+    """Offsets of the quote (the source sentence) in the article text."""
+    quote_end: int | None = None
+    cluster_primary: bool = True
+    """The one row of its duplicate cluster that totals count."""
+    cluster_size: int = 1

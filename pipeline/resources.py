@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from pipeline.errors import DataFileError
-from pipeline.matcher import Clitics
+
+if TYPE_CHECKING:
+    from pipeline.matcher import Clitics
 
 
 @lru_cache(maxsize=None)
@@ -41,6 +43,8 @@ def load_csv(path: Path, required: tuple[str, ...] = ()) -> tuple[dict[str, str]
 
 @lru_cache(maxsize=None)
 def load_clitics(lexicon_dir: Path) -> Clitics:
+    from pipeline.matcher import Clitics  # the file readers above stay free of the NLP stack (campaign, dashboard)
+
     path = lexicon_dir / "clitics.yaml"
     data = load_yaml(path)
     try:

@@ -72,13 +72,9 @@ PUBLISHED_MARGIN = (dt.timedelta(days=365), dt.timedelta(days=5 * 365))
 """How far before and after the campaign window a publication date stays plausible."""
 
 
-def published_window(settings: Settings) -> tuple[dt.date, dt.date] | None:
-    """The campaign's window widened by the margin; None when the campaign gives no window."""
-    from pipeline.dates import load_date_lexicon
-
-    window = load_date_lexicon(settings.lexicon_dir, settings.campaign_dir).campaign_window
-    if window is None:
-        return None
+def published_window(settings: Settings) -> tuple[dt.date, dt.date]:
+    """The campaign's window widened by the margin."""
+    window = settings.load_campaign().window
     return window[0] - PUBLISHED_MARGIN[0], window[1] + PUBLISHED_MARGIN[1]
 
 
@@ -92,6 +88,8 @@ def version_key(settings: Settings) -> str:
 def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings: Settings) -> RunSummary:
     """Run every stage over a corpus and write the outputs into out_dir as one set."""
     from pipeline.dedup import DuplicateMerger
+    from pipeline.resources import load_yaml
+    from pipeline.schema import harm_types
     from pipeline.engines import default_workers, make_engine
     from pipeline.store import OutputWriter, write_run_info
     from pipeline.work import WorkSpec
@@ -112,7 +110,7 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
         engine = make_engine(spec, settings.engine, workers, settings.scheduler)
         timings = {"start_workers_s": time.perf_counter() - t}
         writer = OutputWriter(output_set.staging)
-        merger = DuplicateMerger()
+        merger = DuplicateMerger(harm_types(load_yaml(settings.lexicon_dir.parent / "event_types.yaml")))
         statuses: Counter = Counter()
         types: Counter = Counter()
         cached = 0

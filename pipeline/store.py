@@ -11,26 +11,17 @@ from typing import Callable
 
 import pandas as pd
 
+from pipeline import schema
 from pipeline.records import Article, Event, InputReport
 from pipeline.safe_csv import SafeWriter
 
-EVENT_COLUMNS = [
-    "event_id", "cluster_id", "cluster_primary", "cluster_size", "article_id", "outlet", "published", "url", "title",
-    "sentence_index", "quote", "quote_start", "quote_end", "event_type", "acled_event_type", "acled_sub_event_type",
-    "actors", "event_date", "date_start", "date_end", "date_precision", "date_text", "date_span",
-    "place_text", "place_id", "place_ar", "place_en", "place_kind", "place_role", "place_source", "relation", "bank",
-    "lat", "lon", "geo_precision", "place_span", "trigger_text", "trigger_span",
-    "killed_low", "killed_high", "wounded_low", "wounded_high", "casualties_low", "casualties_high",
-    "displaced_low", "displaced_high", "displaced_unit", "vague", "vague_figures", "victims", "cumulative",
-    "figure_text", "figure_spans", "figure_rules", "confidence", "undated",
-]
-INT_COLUMNS = ["cluster_size", "sentence_index", "quote_start", "quote_end", "geo_precision", "killed_low", "killed_high",
-               "wounded_low", "wounded_high", "casualties_low", "casualties_high", "displaced_low", "displaced_high"]
-BOOL_COLUMNS = ["cluster_primary", "vague", "cumulative", "undated"]
-FLOAT_COLUMNS = ["lat", "lon", "confidence"]
+EVENT_COLUMNS = list(schema.names())
+INT_COLUMNS = list(schema.names(schema.INT))
+BOOL_COLUMNS = list(schema.names(schema.BOOL))
+FLOAT_COLUMNS = list(schema.names(schema.FLOAT))
 ARTICLE_COLUMNS = ["article_id", "source_path", "status", "reason", "message", "published", "date_source",
                    "n_events", "chars", "sha256", "encoding"]
-FIGURE_KIND_COLUMN = {"killed": "killed", "wounded": "wounded", "casualties": "casualties", "displaced": "displaced"}
+FIGURE_KIND_COLUMN = {kind: kind for kind in schema.FIGURE_KINDS}
 
 
 def _span_json(span) -> str:
@@ -67,7 +58,7 @@ def _figure_columns(event: Event) -> dict:
 
 
 def _bank(bank: str) -> str:
-    return bank if bank in ("left", "right") else ""
+    return bank if bank in schema.RIVER_BANKS else ""
 
 
 def event_row(e: Event, article: Article | None = None) -> dict:
@@ -77,11 +68,11 @@ def event_row(e: Event, article: Article | None = None) -> dict:
     date = e.date
     row = {
         "event_id": e.event_id, "cluster_id": e.cluster_id,
-        "cluster_primary": bool(e.extra.get("cluster_primary", True)), "cluster_size": e.extra.get("cluster_size", 1),
+        "cluster_primary": e.cluster_primary, "cluster_size": e.cluster_size,
         "article_id": e.article_id, "outlet": e.outlet, "published": e.published,
         "url": article.url if article else "", "title": article.title if article else "",
         "sentence_index": e.sentence_index, "quote": e.quote,
-        "quote_start": e.extra.get("quote_start"), "quote_end": e.extra.get("quote_end"),
+        "quote_start": e.quote_start, "quote_end": e.quote_end,
         "event_type": e.event_type, "acled_event_type": e.acled_event_type, "acled_sub_event_type": e.acled_sub_event_type,
         "actors": "; ".join(e.actors),
         "event_date": date.event_date.isoformat() if date.event_date else "",
@@ -90,7 +81,7 @@ def event_row(e: Event, article: Article | None = None) -> dict:
         "place_text": p.span.text if p else "", "place_id": place.place_id if place else "",
         "place_ar": place.name_ar if place else "", "place_en": place.name_en if place else "",
         "place_kind": place.kind if place else "", "place_role": p.role if p else "",
-        "place_source": e.extra.get("place_source", ""), "relation": p.relation if p else "",
+        "place_source": e.place_source, "relation": p.relation if p else "",
         "bank": _bank(p.bank) if p else "",
         "lat": p.lat if p else None, "lon": p.lon if p else None, "geo_precision": p.geo_precision if p else None,
         "place_span": _span_json(p.span) if p and p.span.end > p.span.start else "",

@@ -15,6 +15,12 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
+def campaign(settings):
+    """The default campaign (data/campaigns/mosul), loaded."""
+    return settings.load_campaign()
+
+
+@pytest.fixture(scope="session")
 def lexicon_dir(settings) -> Path:
     return settings.lexicon_dir
 

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from pipeline.query import EVENT_COLUMNS
 
@@ -72,14 +73,41 @@ def write_output(out_dir: Path, rows: list[dict], texts: dict[str, str] | None =
     return out_dir
 
 
+CAMPAIGN_YAML = {
+    "name": "Battle of Mosul", "name_ar": "معركة الموصل", "language": "ar", "window": ["2016-10-17", "2017-07-31"],
+    "city_id": "mosul", "bbox": [35.5, 42.0, 37.0, 44.0], "map": {"center": [36.345, 43.14], "zoom": 11.5},
+    "river": {"name_en": "Tigris", "name_ar": "نهر دجلة", "layer": "layers/tigris.geojson"},
+    "banks": {"left": {"side": "east", "en": "East bank", "ar": "الساحل الأيسر"},
+              "right": {"side": "west", "en": "West bank", "ar": "الساحل الأيمن"}},
+    "out_of_area": {"exclude": ["mosul", "nineveh"]},
+    "phases": [{"id": "whole", "from": "window", "to": "window", "en": "Whole campaign", "ar": "الحملة كاملة"},
+               {"id": "east_bank", "from": "offensive_start", "to": "east_bank_retaken", "en": "East bank",
+                "ar": "الساحل الأيسر"},
+               {"id": "west_bank", "from": "west_offensive", "to": "victory", "en": "West bank", "ar": "الساحل الأيمن"},
+               {"id": "absent", "from": "nowhere", "to": "victory", "en": "Absent", "ar": "غائب"}],
+}
+"""A campaign like Mosul's; the "absent" phase names a milestone the calendar lacks."""
+
+
 def write_campaign(campaign_dir: Path, calendar: bool = True, layers: bool = True) -> Path:
-    """A campaign folder: campaign.yaml, places.csv, and optionally calendar.csv and the two map layers."""
+    """A campaign folder (data/campaigns/README.md) holding PLACES, and optionally its calendar and two map layers."""
     (campaign_dir / "layers").mkdir(parents=True, exist_ok=True)
-    (campaign_dir / "campaign.yaml").write_text(
-        "name: Battle of Mosul\nwindow: [2016-10-17, 2017-07-31]\nmap:\n  center: [36.345, 43.14]\n  zoom: 11.5\n",
-        encoding="utf-8")
-    pd.DataFrame(PLACES, columns=["place_id", "name_ar", "name_en", "kind", "bank", "lat", "lon"]
-                 ).to_csv(campaign_dir / "places.csv", index=False)
+    spec = dict(CAMPAIGN_YAML)
+    if layers:
+        spec["map"] = {**spec["map"], "layers": [{"file": "layers/city_outline.geojson", "kind": "city",
+                                                  "en": "City outline", "ar": "حدود المدينة"}],
+                       "labels": [{"kind": "bank", "lat": 36.39, "lon": 43.21, "en": "East bank", "ar": "الساحل الأيسر"}],
+                       "control_milestones": {"left": "east_bank_retaken", "right": "victory"},
+                       "acled": {"country": "Iraq", "admin1": "Ninewa", "city_admin2": "Mosul"}}
+    else:
+        spec["river"] = {k: v for k, v in spec["river"].items() if k != "layer"}
+    (campaign_dir / "campaign.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    rows = [(p, ar, en, kind, bank, "mosul", lat, lon, 1, "test", "CC0", "") for p, ar, en, kind, bank, lat, lon in PLACES]
+    rows.append(("mosul", "الموصل", "Mosul", "city", "both", "", 36.34, 43.13, 3, "test", "CC0", ""))
+    pd.DataFrame(rows, columns=["place_id", "name_ar", "name_en", "kind", "bank", "parent_id", "lat", "lon",
+                                "precision", "source", "license", "note"]).to_csv(campaign_dir / "places.csv", index=False)
+    (campaign_dir / "aliases.csv").write_text("place_id,alias_ar,needs_context\n", encoding="utf-8")
+    (campaign_dir / "calendar.csv").write_text("milestone_id,date,label_en,label_ar,source\n", encoding="utf-8")
     if calendar:
         pd.DataFrame([("offensive_start", "2016-10-17", "Offensive launched", "انطلاق العمليات", "s"),
                       ("east_bank_retaken", "2017-01-24", "East bank retaken", "تحرير الساحل الأيسر", "s"),
@@ -97,10 +125,6 @@ def write_campaign(campaign_dir: Path, calendar: bool = True, layers: bool = Tru
                                                 [43.05, 36.42], [43.05, 36.28]]]}}]}
         (campaign_dir / "layers" / "tigris.geojson").write_text(json.dumps(line), encoding="utf-8")
         (campaign_dir / "layers" / "city_outline.geojson").write_text(json.dumps(ring), encoding="utf-8")
-        (campaign_dir / "layers" / "map.yaml").write_text(
-            "labels:\n  - {kind: bank, lat: 36.39, lon: 43.21, en: East bank, ar: الساحل الأيسر}\n"
-            "control_milestones: {left: east_bank_retaken, right: victory}\n"
-            "acled: {country: Iraq, admin1: Ninewa, city_admin2: Mosul}\n", encoding="utf-8")
     return campaign_dir
 
 

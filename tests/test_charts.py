@@ -8,26 +8,29 @@ import pandas as pd
 import pytest
 
 from factories import event_row, sample_rows, write_campaign
+from pipeline.campaign import load_campaign
 from pipeline import charts, maplayers, query
 from pipeline.i18n import load_labels
 
-LABELS = load_labels()
+LABELS = load_labels().with_terms("bank", {"left": {"en": "East bank", "ar": "الساحل الأيسر"},
+                                           "right": {"en": "West bank", "ar": "الساحل الأيمن"}})
+"""The interface labels with a campaign's bank names, as the dashboard makes them."""
 VIEW = ((36.345, 43.14), 11.5)
 
 
 @pytest.fixture
 def campaign(tmp_path):
-    return write_campaign(tmp_path / "camp")
+    return load_campaign(write_campaign(tmp_path / "camp"))
 
 
 @pytest.fixture
 def layers(campaign):
-    return maplayers.load_map_layers(campaign, query.load_places(campaign))
+    return maplayers.load_map_layers(campaign, query.places_frame(campaign))
 
 
 @pytest.fixture
 def events(campaign, layers):
-    places = query.load_places(campaign)
+    places = query.places_frame(campaign)
     return query.with_places(query.normalise_events(pd.DataFrame(sample_rows())), places, (), layers.cells)
 
 
@@ -126,7 +129,7 @@ def test_control_mode_colours_areas_by_their_status_on_the_day(events, layers):
 
 
 def timeline(events, freq="D", tmp_path=None, milestones=None):
-    milestones = milestones if milestones is not None else query.load_milestones(write_campaign(tmp_path / "c"))
+    milestones = milestones if milestones is not None else query.milestones_frame(load_campaign(write_campaign(tmp_path / "c")))
     return charts.timeline_figure(query.events_by_bank_over_time(events, freq), query.window_spans(events),
                                   milestones, LABELS, "en", freq, (date(2016, 10, 17), date(2017, 7, 31)))
 

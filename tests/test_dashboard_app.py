@@ -276,3 +276,12 @@ def test_dashboard_never_imports_torch_or_camel_tools(folders):
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'camel_tools')))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_title_names_the_campaign_of_its_folder(tmp_path, monkeypatch):
+    campaign = write_campaign(tmp_path / "campaign")
+    text = (campaign / "campaign.yaml").read_text(encoding="utf-8")
+    (campaign / "campaign.yaml").write_text(text.replace("Battle of Mosul", "Battle of Raqqa"), encoding="utf-8")
+    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", sample_rows())))
+    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(campaign))
+    assert run_app().title[0].value == "Battle of Raqqa: events from Arabic reporting"

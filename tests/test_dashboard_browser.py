@@ -48,13 +48,14 @@ def free_port() -> int:
 
 
 def serve(events_dir: Path, campaign_dir: Path):
-    """Start `streamlit run dashboard.py -- --events DIR` and wait until it answers."""
+    """Start `streamlit run dashboard.py -- --events DIR` on a campaign folder and wait until it answers."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--", "--events", str(events_dir), "--campaign", str(campaign_dir)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+         "--", "--events", str(events_dir)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        env={**os.environ, "MOSUL_CAMPAIGN_DIR": str(campaign_dir)})
     url, deadline = f"http://127.0.0.1:{port}", time.time() + STARTUP_SECONDS
     while True:
         try:

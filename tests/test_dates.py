@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.campaign import campaign_names, load_campaign
+from pipeline.config import DATA_DIR
 from pipeline.dates import (
     PublicationDate,
     find_temporal_expressions,
@@ -21,7 +23,6 @@ from pipeline.errors import DataFileError
 from pipeline.records import DatePrecision, Span
 
 ROOT = Path(__file__).resolve().parents[1]
-LEXICON_DIR = ROOT / "data" / "lexicon" / "ar"
 CAMPAIGN_DIR = ROOT / "data" / "campaigns" / "mosul"
 CORPUS = CAMPAIGN_DIR / "corpus"
 
@@ -31,7 +32,7 @@ DAY, WEEK, MONTH, RANGE = DatePrecision.DAY, DatePrecision.WEEK, DatePrecision.M
 
 @pytest.fixture(scope="module")
 def lexicon():
-    return load_date_lexicon(LEXICON_DIR, CAMPAIGN_DIR)
+    return load_date_lexicon(load_campaign(CAMPAIGN_DIR))
 
 
 def only(text, lexicon, published):
@@ -369,13 +370,19 @@ def test_a_date_before_the_campaign_gives_no_publication_date(lexicon):
 # --------------------------------------------------------------------------- data
 
 
-def test_calendar_has_a_sourced_row_for_every_milestone():
+def test_mosul_calendar_has_a_row_for_every_milestone():
     rows = list(csv.DictReader(open(CAMPAIGN_DIR / "calendar.csv", encoding="utf-8")))
     assert [r["date"] for r in rows] == ["2016-10-17", "2016-10-29", "2016-11-01", "2016-11-07", "2016-11-13",
                                          "2016-12-29", "2017-01-13", "2017-01-24", "2017-02-19", "2017-02-23",
                                          "2017-03-07", "2017-03-17", "2017-05-04", "2017-06-18", "2017-06-21", "2017-06-29",
                                          "2017-07-10"]
-    assert all(r["source"].startswith("http") and r["label_ar"] and r["label_en"] for r in rows)
+
+
+@pytest.mark.parametrize("name", campaign_names(DATA_DIR))
+def test_every_campaign_milestone_is_sourced_and_labelled(name):
+    campaign = load_campaign(DATA_DIR / "campaigns" / name)
+    assert campaign.milestones
+    assert all(m.source.startswith("http") and m.label_ar and m.label_en for m in campaign.milestones)
 
 
 def test_phrase_naming_an_unknown_milestone_is_a_data_error(tmp_path):
@@ -385,7 +392,7 @@ def test_phrase_naming_an_unknown_milestone_is_a_data_error(tmp_path):
     phrases["milestones"]["no_such_milestone"] = ["انطلاق شيء ما"]
     (campaign / "calendar_phrases.yaml").write_text(yaml.safe_dump(phrases, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataFileError, match="no_such_milestone"):
-        load_date_lexicon(LEXICON_DIR, campaign)
+        load_campaign(campaign)
 
 
 def test_calendar_row_without_a_source_is_a_data_error(tmp_path):
@@ -395,7 +402,7 @@ def test_calendar_row_without_a_source_is_a_data_error(tmp_path):
     rows.append("extra_milestone,2017-07-20,Something,شيء,")
     (campaign / "calendar.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="row 19"):
-        load_date_lexicon(LEXICON_DIR, campaign)
+        load_campaign(campaign)
 
 
 def test_since_a_month_resolves_without_publication_date_inside_the_campaign(lexicon):
@@ -424,7 +431,7 @@ def test_dotted_ranged_and_ordinal_dates(lexicon, text, published, surface, star
 
 def test_a_dotted_date_is_never_read_as_a_number():
     from pipeline.casualties import extract_figures, load_casualty_lexicon
-    assert extract_figures("الموصل 12.3.2017 — قتل مدنيون", load_casualty_lexicon(LEXICON_DIR)) == []
+    assert extract_figures("الموصل 12.3.2017 — قتل مدنيون", load_casualty_lexicon(DATA_DIR / "lexicon" / "ar")) == []
 
 
 def test_the_next_day_counts_from_the_day_named_before_it(lexicon):

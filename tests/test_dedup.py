@@ -1,11 +1,27 @@
+from pipeline.config import Settings
 from pipeline.dedup import figures_compatible, merge_duplicate_events
+from pipeline.events import load_event_lexicon
 from pipeline.records import DatePrecision, DateWindow
 
 from builders import day, event, figure, mention, place
 
+HARM = load_event_lexicon(Settings().load_campaign()).harm_types
+"""The types flagged `harm: true` in event_types.yaml."""
 
-def clusters(events):
-    return {e.event_id: e.cluster_id for e in merge_duplicate_events(events)}
+
+def clusters(events, harm_types=HARM):
+    return {e.event_id: e.cluster_id for e in merge_duplicate_events(events, harm_types)}
+
+
+def test_harm_flags_come_from_event_types_yaml():
+    assert {"airstrike", "civilian_harm", "abuse"} <= HARM and not {"advance", "displacement"} & HARM
+
+
+def test_a_civilian_toll_joins_its_cause_only_when_the_cause_is_flagged_harmful():
+    toll = event("1" * 16, event_type="civilian_harm", figures=[figure(low=5, high=5)])
+    cause = event("2" * 16, event_type="abuse", figures=[figure(low=5, high=5)], article="b")
+    assert len(set(clusters([toll, cause]).values())) == 1
+    assert len(set(clusters([toll, cause], HARM - {"abuse"}).values())) == 2
 
 
 def test_two_articles_reporting_forces_entering_one_neighbourhood_share_a_cluster():
@@ -45,16 +61,16 @@ def test_a_toll_told_twice_in_one_article_is_one_cluster_and_counted_once():
     unsplit = event("1" * 16, event_type="airstrike", where=city, figures=[figure("casualties", 60, None)])
     split = event("2" * 16, event_type="civilian_harm", where=city, sentence=1,
                   figures=[figure("killed", 23, 23), figure("wounded", 40, 40)])
-    merged = merge_duplicate_events([unsplit, split])
+    merged = merge_duplicate_events([unsplit, split], HARM)
     assert merged[0].cluster_id == merged[1].cluster_id
-    assert [e.extra["cluster_primary"] for e in merged] == [False, True]
+    assert [e.cluster_primary for e in merged] == [False, True]
 
 
 def test_rows_of_one_event_at_several_places_share_its_cluster_and_one_is_primary():
     rows = [event(f"{i}" * 16, group="g" * 16, where=mention(place(f"p{i}", name_ar=f"مكان{i}"))) for i in range(3)]
-    merged = merge_duplicate_events(rows)
+    merged = merge_duplicate_events(rows, HARM)
     assert len({e.cluster_id for e in merged}) == 1
-    assert sum(e.extra["cluster_primary"] for e in merged) == 1
+    assert sum(e.cluster_primary for e in merged) == 1
 
 
 def test_an_unsplit_toll_is_compatible_with_killed_plus_wounded_that_reach_it():

@@ -92,7 +92,7 @@ def test_the_streamed_output_has_the_rows_of_merging_everything_in_memory(corpus
     docs, _ = read_corpus(corpus, None, max_file_bytes=settings.max_file_bytes)
     resources = load_resources(settings)
     results = [extract_article(a, resources) for a in docs]
-    events = merge_duplicate_events([e for r in results for e in r.events])
+    events = merge_duplicate_events([e for r in results for e in r.events], resources.events.harm_types)
     expected = events_frame(events, {r.article.article_id: r.article for r in results})
     streamed = pd.read_parquet(io.BytesIO(single["events.parquet"]))
     pd.testing.assert_frame_equal(streamed, expected)

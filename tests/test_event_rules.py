@@ -14,8 +14,8 @@ PUBLISHED = dt.date(2017, 3, 14)
 
 
 @pytest.fixture(scope="module")
-def lexicon(lexicon_dir):
-    return load_event_lexicon(lexicon_dir)
+def lexicon(campaign):
+    return load_event_lexicon(campaign)
 
 
 @pytest.fixture(scope="module")

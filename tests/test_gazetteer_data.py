@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from pathlib import Path
 
 import pytest
 
-from pipeline.gazetteer import ALIAS_COLUMNS, load_gazetteer, validate_campaign
+from builders import campaign_folder
+from pipeline.campaign import ALIAS_COLUMNS, campaign_names, load_campaign
+from pipeline.config import DATA_DIR
+from pipeline.gazetteer import validate_campaign
 from pipeline.textnorm import normalise_phrase
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -29,7 +33,7 @@ def _gold_places() -> list[dict]:
 
 
 def _places_named(spelling: str):
-    gaz = load_gazetteer(CAMPAIGN)
+    gaz = load_campaign(CAMPAIGN)
     wanted = normalise_phrase(spelling)
     return list({a.place_id: gaz.places[a.place_id] for a in gaz.aliases if normalise_phrase(a.alias_ar) == wanted}.values())
 
@@ -37,14 +41,18 @@ def _places_named(spelling: str):
 # ---------- the shipped data
 
 
-def test_shipped_campaign_has_no_problems():
-    assert validate_campaign(CAMPAIGN) == []
+SHIPPED = campaign_names(DATA_DIR)
 
 
-def test_city_row_is_the_campaign_city():
-    gaz = load_gazetteer(CAMPAIGN)
-    assert gaz.city_id == "mosul"
-    assert gaz.places["mosul"].kind == "city"
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_campaign_has_no_problems(name):
+    assert validate_campaign(DATA_DIR / "campaigns" / name) == []
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_city_row_is_the_campaign_city(name):
+    campaign = load_campaign(DATA_DIR / "campaigns" / name)
+    assert campaign.city.kind == "city" and campaign.contains(campaign.city.lat, campaign.city.lon)
 
 
 @pytest.mark.parametrize("gold", _gold_places(), ids=lambda p: p["en"])
@@ -57,7 +65,7 @@ def test_every_seed_gold_place_has_an_alias_on_its_bank(gold):
 
 @pytest.mark.parametrize("bank", sorted(FLOOR_NEIGHBOURHOODS))
 def test_each_bank_has_at_least_the_floor_of_neighbourhoods(bank):
-    gaz = load_gazetteer(CAMPAIGN)
+    gaz = load_campaign(CAMPAIGN)
     count = sum(1 for p in gaz.places.values() if p.kind == "neighbourhood" and p.bank == bank)
     assert count >= FLOOR_NEIGHBOURHOODS[bank]
 
@@ -66,7 +74,7 @@ def test_each_bank_has_at_least_the_floor_of_neighbourhoods(bank):
                                       "الكرامة", "القاهرة", "الشرطة", "اليرموك", "الجامعة", "المطار",
                                       "المنطقة الصناعية", "17 تموز", "الحدباء", "الزهراء", "الشهداء"])
 def test_ordinary_words_are_places_only_in_context(spelling):
-    gaz = load_gazetteer(CAMPAIGN)
+    gaz = load_campaign(CAMPAIGN)
     wanted = normalise_phrase(spelling)
     matching = [a for a in gaz.aliases if normalise_phrase(a.alias_ar) == wanted]
     assert matching and all(a.needs_context for a in matching)
@@ -75,7 +83,7 @@ def test_ordinary_words_are_places_only_in_context(spelling):
 @pytest.mark.parametrize("spelling", ["قره قوش", "برطلة", "الشيماء", "سومر", "الهرمات", "التأميم", "حي السلام",
                                       "بخديدا", "گوگجلي", "تل عفر"])
 def test_unambiguous_names_need_no_context(spelling):
-    gaz = load_gazetteer(CAMPAIGN)
+    gaz = load_campaign(CAMPAIGN)
     wanted = normalise_phrase(spelling)
     matching = [a for a in gaz.aliases if normalise_phrase(a.alias_ar) == wanted]
     assert matching and not any(a.needs_context for a in matching)
@@ -96,7 +104,7 @@ def test_other_names_and_spellings_resolve_to_the_same_place(spelling, place_id)
 
 
 def test_villages_from_the_wof_layer_need_context_for_their_bare_name_only():
-    gaz = load_gazetteer(CAMPAIGN)
+    gaz = load_campaign(CAMPAIGN)
     layer = [p for p in gaz.places.values() if p.place_id.startswith("wof_")]
     assert layer
     for place in layer:
@@ -105,14 +113,14 @@ def test_villages_from_the_wof_layer_need_context_for_their_bare_name_only():
 
 
 def test_places_west_of_the_box_are_named_but_never_given_a_point():
-    gaz = load_gazetteer(CAMPAIGN)
+    gaz = load_campaign(CAMPAIGN)
     outside = [p for p in gaz.places.values() if p.kind == "out_of_area"]
     assert {p.place_id for p in outside} >= {"baaj", "sinjar"}
     assert all(p.lat is None and p.lon is None for p in outside)
 
 
 def test_every_village_has_a_point_inside_the_campaign_box():
-    gaz = load_gazetteer(CAMPAIGN)
+    gaz = load_campaign(CAMPAIGN)
     villages = [p for p in gaz.places.values() if p.kind in ("village", "town", "camp")]
     assert all(p.lat is not None and gaz.contains(p.lat, p.lon) for p in villages)
 
@@ -143,7 +151,7 @@ def test_city_points_lie_on_their_banks_side_of_the_river():
     # points near it or in the loop's band cannot be judged against it.
     segments = _river_segments()
     wrong = []
-    for p in load_gazetteer(CAMPAIGN).places.values():
+    for p in load_campaign(CAMPAIGN).places.values():
         if p.bank in ("left", "right") and not 36.38 <= p.lat <= 36.40:
             km, side = _side_of_river(p.lat, p.lon, segments)
             if km > 1.5 and side != p.bank:
@@ -151,12 +159,15 @@ def test_city_points_lie_on_their_banks_side_of_the_river():
     assert wrong == []
 
 
-@pytest.mark.parametrize("layer", ["tigris.geojson", "city_outline.geojson"])
-def test_map_layers_carry_name_source_and_license(layer):
-    data = json.loads((CAMPAIGN / "layers" / layer).read_text(encoding="utf-8"))
-    assert data["type"] == "FeatureCollection" and data["features"]
-    for feature in data["features"]:
-        assert all(feature["properties"].get(k) for k in ("name", "source", "license"))
+@pytest.mark.parametrize("name", SHIPPED)
+def test_map_layers_carry_name_source_and_license(name):
+    layers = load_campaign(DATA_DIR / "campaigns" / name).layers
+    assert [layer.kind for layer in layers][:1] == ["river"]
+    for layer in layers:
+        data = layer.load()
+        assert data["type"] == "FeatureCollection" and data["features"], layer.path
+        for feature in data["features"]:
+            assert all(feature["properties"].get(k) for k in ("name", "source", "license")), layer.path
 
 
 # ---------- validate_campaign on small broken copies
@@ -177,13 +188,12 @@ GOOD_ALIASES = [["karama", "حي الكرامة", "0"], ["karama", "الكرام
 def _write_campaign(folder: Path, places: list[list[str]], aliases: list[list[str]],
                     place_header: list[str] = PLACE_HEADER) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "campaign.yaml").write_text("bbox: [35.5, 42.0, 37.0, 44.0]\ncity_id: mosul\n", encoding="utf-8")
-    for name, header, rows in (("places.csv", place_header, places), ("aliases.csv", list(ALIAS_COLUMNS), aliases)):
-        with open(folder / name, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(rows)
-    return folder
+    texts = []
+    for header, rows in ((place_header, places), (list(ALIAS_COLUMNS), aliases)):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header] + rows)
+        texts.append(buf.getvalue())
+    return campaign_folder(folder, *texts)
 
 
 def _with(rows: list[list[str]], index: int, column: int, value: str) -> list[list[str]]:
@@ -250,6 +260,6 @@ def test_validation_reports_a_missing_column(tmp_path):
 
 def test_validation_reports_a_campaign_without_bbox(tmp_path):
     folder = _write_campaign(tmp_path, GOOD_PLACES, GOOD_ALIASES)
-    (folder / "campaign.yaml").write_text("city_id: mosul\n", encoding="utf-8")
+    campaign_folder(folder, (folder / "places.csv").read_text(encoding="utf-8"), bbox=None)
     assert any("bbox" in p for p in validate_campaign(folder))
 

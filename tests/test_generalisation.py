@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.evaluate import evaluate_run
+from pipeline.config import Settings
+from pipeline.evaluate import ScoringArea, evaluate_run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "generalisation"
 
@@ -31,7 +32,8 @@ def run_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def scores(run_dir) -> dict:
-    return evaluate_run(run_dir / "events.csv", FIXTURES / "gold.jsonl", FIXTURES / "manifest.csv")
+    return evaluate_run(run_dir / "events.csv", FIXTURES / "gold.jsonl", FIXTURES / "manifest.csv",
+                        area=ScoringArea.of(Settings().load_campaign()))
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.campaign import campaign_names
+from pipeline.config import DATA_DIR
 from pipeline.errors import ConfigError
 from pipeline.ingest import ALL_REASONS, Reason, Status, read_corpus
 
@@ -426,6 +428,15 @@ def test_bundled_seed_corpus_reads_five_articles_with_manifest_dates():
     assert (undated.date_source, undated.outlet) == ("unknown", "Al-Araby Al-Jadeed")
     for article in articles:
         assert article.text == (SEED_CORPUS / f"{article.article_id}.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("corpus", [DATA_DIR / "campaigns" / n / "corpus" for n in campaign_names(DATA_DIR)
+                                    if (DATA_DIR / "campaigns" / n / "corpus").is_dir()],
+                         ids=lambda corpus: corpus.parent.name)
+def test_every_bundled_corpus_reads_without_bad_input(corpus):
+    articles, reports = read(corpus, max_file_bytes=2_000_000)
+    assert articles and [r.status for r in reports] == [Status.OK] * len(articles)
+    assert all(a.article_id and a.text for a in articles)
 
 
 def test_every_reason_code_is_documented():

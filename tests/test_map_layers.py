@@ -9,6 +9,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from factories import write_campaign
+from pipeline.campaign import load_campaign
 from pipeline import maplayers, query
 
 MOSUL = Path(__file__).resolve().parents[1] / "data" / "campaigns" / "mosul"
@@ -24,6 +25,11 @@ def test_the_outline_is_cut_along_the_river_with_the_eastern_piece_as_the_left_b
     banks = maplayers.bank_polygons(SQUARE, RIVER)
     assert banks["left"].centroid.x > banks["right"].centroid.x
     assert banks["left"].area + banks["right"].area == pytest.approx(SQUARE.area)
+
+
+def test_a_campaign_can_put_its_left_bank_on_the_north_side():
+    banks = maplayers.bank_polygons(SQUARE, LineString([(-1, 2), (5, 2.5)]), {"left": "north", "right": "south"})
+    assert banks["left"].centroid.y > banks["right"].centroid.y
 
 
 def test_each_area_lies_within_its_own_bank():
@@ -45,30 +51,31 @@ def test_places_sharing_a_placeholder_point_get_no_area():
 
 
 def test_points_are_assigned_to_the_area_holding_them(tmp_path):
-    campaign = write_campaign(tmp_path / "camp")
-    layers = maplayers.load_map_layers(campaign, query.load_places(campaign))
+    campaign = load_campaign(write_campaign(tmp_path / "camp"))
+    layers = maplayers.load_map_layers(campaign, query.places_frame(campaign))
     found = maplayers.cell_of_points(layers.cells, np.array([36.372, 36.318, np.nan, 30.0]),
                                      np.array([43.178, 43.117, 43.1, 43.1]))
     assert list(found) == ["zahra", "tayaran", "", ""]
 
 
 def test_a_campaign_without_layers_gives_no_areas(tmp_path):
-    campaign = write_campaign(tmp_path / "camp", layers=False)
-    layers = maplayers.load_map_layers(campaign, query.load_places(campaign))
-    assert layers.cells.empty and layers.tigris is None and layers.bridges.empty
+    campaign = load_campaign(write_campaign(tmp_path / "camp", layers=False))
+    layers = maplayers.load_map_layers(campaign, query.places_frame(campaign))
+    assert layers.cells.empty and layers.river is None and layers.bridges.empty
 
 
 @pytest.fixture(scope="module")
 def mosul():
-    gazetteer = query.load_places(MOSUL)
-    return gazetteer, maplayers.load_map_layers(MOSUL, gazetteer)
+    campaign = load_campaign(MOSUL)
+    gazetteer = query.places_frame(campaign)
+    return gazetteer, maplayers.load_map_layers(campaign, gazetteer)
 
 
 def test_every_city_place_of_the_gazetteer_lies_on_its_own_side_of_the_river(mosul):
     gazetteer, layers = mosul
-    river = maplayers._union(layers.tigris)
+    river = maplayers._union(layers.river)
     river = max(river.geoms, key=lambda g: g.length) if river.geom_type == "MultiLineString" else river
-    banks = maplayers.bank_polygons(maplayers._union(layers.city_outline), river)
+    banks = maplayers.bank_polygons(maplayers._union(layers.city_outline), river, {"left": "east", "right": "west"})
     city = gazetteer[gazetteer["bank"].isin(["left", "right"]) & gazetteer["lat"].notna()]
     wrong = [p.place_id for p in city.itertuples()
              if any(banks[b].contains(Point(p.lon, p.lat)) for b in banks if b != p.bank)]
@@ -77,7 +84,7 @@ def test_every_city_place_of_the_gazetteer_lies_on_its_own_side_of_the_river(mos
 
 def test_the_bridges_are_drawn_on_the_river_and_say_where_their_point_comes_from(mosul):
     _, layers = mosul
-    river = maplayers._union(layers.tigris)
+    river = maplayers._union(layers.river)
     assert len(layers.bridges) == 5 and all(layers.bridges["source"] != "")
     assert all(river.distance(Point(b.lon, b.lat)) < 1e-6 for b in layers.bridges.itertuples())
 
@@ -88,3 +95,12 @@ def test_the_bundled_map_has_labels_an_old_city_outline_and_areas_on_both_banks(
     assert all(label["ar"] and label["en"] for label in layers.labels)
     assert layers.old_city and set(layers.cells["bank"]) == {"left", "right"}
     assert layers.control_milestones == {"left": "east_bank_retaken", "right": "victory"}
+
+
+def test_another_campaign_folder_gives_its_own_river_and_areas():
+    raqqa = MOSUL.parent / "raqqa"
+    if not (raqqa / "campaign.yaml").exists():
+        pytest.skip("no second campaign folder")
+    campaign = load_campaign(raqqa)
+    layers = maplayers.load_map_layers(campaign, query.places_frame(campaign))
+    assert layers.river is not None and layers.city_outline is not None

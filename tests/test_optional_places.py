@@ -61,7 +61,7 @@ def server():
 def _resolver(server, tmp_path, **kw):
     httpd, _ = server
     return NominatimResolver("mosul-events-tests", domain=f"127.0.0.1:{httpd.server_address[1]}", scheme="http",
-                             cache_dir=tmp_path / "cache", **kw)
+                             cache_dir=tmp_path / "cache", **{"viewbox": (35.5, 42.0, 37.0, 44.0), **kw})
 
 
 @pytest.fixture()
@@ -114,7 +114,7 @@ def test_geocoder_waits_between_requests(server, tmp_path):
     ({"user_agent": ""}, "user_agent"),
 ])
 def test_geocoder_refuses_bad_settings_when_built(tmp_path, kw, message):
-    args = {"user_agent": "mosul-events-tests", "cache_dir": tmp_path, **kw}
+    args = {"user_agent": "mosul-events-tests", "cache_dir": tmp_path, "viewbox": (35.5, 42.0, 37.0, 44.0), **kw}
     with pytest.raises(ConfigError, match=message):
         NominatimResolver(args.pop("user_agent"), **args)
 

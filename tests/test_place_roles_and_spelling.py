@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import campaign_folder
+from pipeline.campaign import load_campaign
 from pipeline.places import SpellingRules, load_place_resolver, spelling_variants
 from tests.test_places import local_rows, resolver, rows  # noqa: F401  (the module fixture and helpers)
 
@@ -201,16 +203,12 @@ def test_a_spelling_variant_without_a_place_word_is_not_a_place(resolver):  # no
 
 
 def test_a_close_spelling_with_two_candidates_is_left_unresolved(tmp_path):
-    folder = tmp_path / "campaign"
-    folder.mkdir()
-    (folder / "places.csv").write_text(
-        "place_id,name_ar,name_en,kind,bank,parent_id,lat,lon,precision,source,license,note\n"
-        "mosul,الموصل,Mosul,city,both,,36.34,43.13,3,test,,\n"
-        "a,السلامية,al-Salamiya,village,outside,,36.1,43.3,1,test,,\n"
-        "b,السلامانية,al-Salamaniya,village,outside,,36.2,43.3,1,test,,\n", encoding="utf-8")
-    (folder / "aliases.csv").write_text("place_id,alias_ar,needs_context\n", encoding="utf-8")
-    (folder / "campaign.yaml").write_text("bbox: [35.5, 42.0, 37.0, 44.0]\ncity_id: mosul\n", encoding="utf-8")
-    two = load_place_resolver(ROOT / "data" / "lexicon" / "ar", folder)
+    folder = campaign_folder(tmp_path / "campaign",
+                             "place_id,name_ar,name_en,kind,bank,parent_id,lat,lon,precision,source,license,note\n"
+                             "mosul,الموصل,Mosul,city,both,,36.34,43.13,3,test,,\n"
+                             "a,السلامية,al-Salamiya,village,outside,,36.1,43.3,1,test,,\n"
+                             "b,السلامانية,al-Salamaniya,village,outside,,36.2,43.3,1,test,,\n")
+    two = load_place_resolver(load_campaign(folder))
     [m] = two.find_mentions("تحرير قرية السلاميانة")
     assert m.place is None
 
@@ -279,3 +277,11 @@ def test_where_victims_came_from_is_their_home_not_the_event_place(resolver):  #
 
 def test_a_part_of_a_place_taken_in_an_advance_is_the_place_itself(resolver):  # noqa: F811
     assert [r[3] for r in local_rows(resolver, "تقدمت القطعات وحررت أجزاء من حي الكرامة")] == ["location"]
+
+
+def test_a_force_on_the_perimeter_of_a_place_has_not_taken_it(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "وأصبحت القطعات على محيط حيي سومر والشيماء")] == ["reference", "reference"]
+
+
+def test_a_place_forces_are_close_to_taking_is_only_approached(resolver):  # noqa: F811
+    assert [r[3] for r in local_rows(resolver, "القوات تقترب من السيطرة على المسجد النوري")] == ["reference"]

@@ -11,7 +11,9 @@ import yaml
 from geopy.distance import geodesic
 
 from pipeline.errors import DataFileError
-from pipeline.places import LOCAL_KINDS, load_place_grammar, load_place_resolver, load_world_places
+from builders import campaign_folder
+from pipeline.campaign import load_campaign
+from pipeline.places import LOCAL_KINDS, load_place_grammar, load_place_resolver
 from pipeline.sentences import load_sentence_rules, split_sentences
 from pipeline.textnorm import normalise_phrase
 
@@ -82,16 +84,12 @@ mosul_right_bank,الجانب الغربي من مدينة الموصل,0
 industrial_left,المنطقة الصناعية في حي الكرامة,0
 khazir_camp,مخيمات الخازر,0
 """
-CAMPAIGN_YAML = {"bbox": [35.5, 42.0, 37.0, 44.0], "city_id": "mosul"}
 
 
 @pytest.fixture(scope="module")
 def resolver(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("campaign")
-    (folder / "places.csv").write_text(PLACES, encoding="utf-8")
-    (folder / "aliases.csv").write_text(ALIASES, encoding="utf-8")
-    (folder / "campaign.yaml").write_text(yaml.safe_dump(CAMPAIGN_YAML), encoding="utf-8")
-    return load_place_resolver(LEXICON, folder)
+    folder = campaign_folder(tmp_path_factory.mktemp("campaign"), PLACES, ALIASES)
+    return load_place_resolver(load_campaign(folder))
 
 
 def rows(resolver, text):
@@ -382,19 +380,9 @@ def test_a_malformed_place_words_file_names_the_file(tmp_path):
         load_place_grammar(tmp_path)
 
 
-def test_a_world_place_without_a_name_names_the_file_and_row(tmp_path):
-    (tmp_path / "world_places.csv").write_text("id,name_ar,name_en,kind\nraqqa,الرقة,Raqqa,city\nx,,X,city\n",
-                                               encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"world_places.csv, row 3"):
-        load_world_places(tmp_path)
-
-
 def test_a_campaign_whose_city_is_not_a_place_is_refused(tmp_path):
-    (tmp_path / "places.csv").write_text(PLACES, encoding="utf-8")
-    (tmp_path / "aliases.csv").write_text("place_id,alias_ar,needs_context\n", encoding="utf-8")
-    (tmp_path / "campaign.yaml").write_text(yaml.safe_dump({**CAMPAIGN_YAML, "city_id": "raqqa"}), encoding="utf-8")
     with pytest.raises(DataFileError, match="city_id 'raqqa'"):
-        load_place_resolver(LEXICON, tmp_path)
+        load_campaign(campaign_folder(tmp_path, PLACES, city_id="raqqa"))
 
 
 # ---------------------------------------------------------------- the real gazetteer over the seed articles
@@ -412,7 +400,7 @@ def _mention_names(m) -> set[str]:
     names = {_norm_name(m.span.text)}
     if m.place:
         names |= {_norm_name(m.place.name_ar), m.place.name_en.split("(")[0].strip().lower()}
-        parent = load_place_resolver(LEXICON, CAMPAIGN).gazetteer.places.get(m.place.parent_id)
+        parent = load_place_resolver(load_campaign(CAMPAIGN)).gazetteer.places.get(m.place.parent_id)
         if parent is not None and m.place.place_id.startswith(parent.place_id + "_"):  # a numbered part
             names.add(_norm_name(parent.name_ar))
     return names
@@ -429,7 +417,7 @@ def _article(article_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def real_resolver():
-    return load_place_resolver(LEXICON, CAMPAIGN)
+    return load_place_resolver(load_campaign(CAMPAIGN))
 
 
 @pytest.mark.parametrize("event, place", _gold_events(), ids=lambda x: x.get("en", "") if "en" in x else x["article"][:3])

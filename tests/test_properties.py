@@ -94,7 +94,7 @@ def assert_spans_hold(text: str):
     result = extract_article(article(text), resources())
     sentences = [(s.start, s.end) for s in split_sentences(text, resources().sentences)]
     for e in result.events:
-        qs, qe = e.extra["quote_start"], e.extra["quote_end"]
+        qs, qe = e.quote_start, e.quote_end
         assert 0 <= qs <= qe <= len(text) and text[qs:qe] == e.quote
         assert qs <= e.trigger.span.start and e.trigger.span.end <= qe
         spans = [e.trigger.span, *(f.span for f in e.figures)]

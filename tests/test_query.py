@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from factories import event_row, sample_rows, write_campaign, write_output
+from pipeline.campaign import load_campaign
 from pipeline import query
 from pipeline.query import Filters, FigureRange
 
@@ -133,7 +134,7 @@ def test_top_places_rank_by_harm(events):
 
 
 def test_place_options_group_east_bank_first_then_west_then_outside(events, tmp_path):
-    places = query.load_places(write_campaign(tmp_path / "camp"))
+    places = query.places_frame(load_campaign(write_campaign(tmp_path / "camp")))
     options = query.place_options(events, places)
     assert options["bank"].tolist() == ["left", "left", "right", "right", ""]
     assert options.set_index("place_id").loc["old_city", "events"] == 2
@@ -141,7 +142,7 @@ def test_place_options_group_east_bank_first_then_west_then_outside(events, tmp_
 
 def test_place_options_take_missing_names_from_the_gazetteer(tmp_path):
     events = query.normalise_events(pd.DataFrame([event_row("x", place="zahra", place_en="", place_ar="")]))
-    places = query.load_places(write_campaign(tmp_path / "camp"))
+    places = query.places_frame(load_campaign(write_campaign(tmp_path / "camp")))
     assert query.place_options(events, places).loc[0, "place_en"] == "al-Zahra"
 
 
@@ -180,18 +181,15 @@ def test_selecting_a_place_point_on_the_map_selects_the_events_there(events):
 
 
 def test_phases_come_from_calendar_milestones_and_the_campaign_window(tmp_path):
-    campaign = write_campaign(tmp_path / "camp")
-    presets = [{"id": "whole", "from": "window", "to": "window"},
-               {"id": "east", "from": "offensive_start", "to": "east_bank_retaken"},
-               {"id": "absent", "from": "nowhere", "to": "victory"}]
-    window = query.campaign_window(query.load_campaign(campaign))
-    phases = query.campaign_phases(query.load_milestones(campaign), presets, window)
+    phases = query.campaign_phases(load_campaign(write_campaign(tmp_path / "camp")))
     assert phases == [query.Phase("whole", date(2016, 10, 17), date(2017, 7, 31)),
-                      query.Phase("east", date(2016, 10, 17), date(2017, 1, 24))]
+                      query.Phase("east_bank", date(2016, 10, 17), date(2017, 1, 24)),
+                      query.Phase("west_bank", date(2017, 2, 19), date(2017, 7, 10))]
+    assert phases[1].name("ar") == "الساحل الأيسر"
 
 
-def test_missing_calendar_gives_no_milestones(tmp_path):
-    assert query.load_milestones(write_campaign(tmp_path / "camp", calendar=False)).empty
+def test_empty_calendar_gives_no_milestones(tmp_path):
+    assert query.milestones_frame(load_campaign(write_campaign(tmp_path / "camp", calendar=False))).empty
 
 
 def test_csv_download_has_the_pipeline_columns_and_dates_as_text(events):
@@ -340,7 +338,7 @@ def test_status_on_a_day_is_retaken_contested_or_no_report():
 def test_milestone_check_counts_areas_retaken_by_the_banks_milestone_after_it_and_never(tmp_path):
     table = control([advance("a", "2017-01-10"), advance("b", "2017-02-01", place="gogjali")])
     areas = pd.DataFrame({"place_id": ["zahra", "gogjali", "other"], "bank": ["left", "left", "left"]})
-    check = query.milestone_check(table, areas, query.load_milestones(write_campaign(tmp_path / "c")),
+    check = query.milestone_check(table, areas, query.milestones_frame(load_campaign(write_campaign(tmp_path / "c"))),
                                   {"left": "east_bank_retaken"}, {"left": "offensive_start"})
     row = check.iloc[0]
     assert (row["areas"], row["retaken_by_milestone"], row["retaken_after"], row["never_reported"]) == (3, 1, 1, 1)
@@ -350,7 +348,7 @@ def test_milestone_check_counts_areas_retaken_by_the_banks_milestone_after_it_an
 def test_milestone_check_flags_areas_reported_retaken_before_forces_entered_the_bank(tmp_path):
     table = control([advance("a", "2016-10-10")])
     check = query.milestone_check(table, pd.DataFrame({"place_id": ["zahra"], "bank": ["left"]}),
-                                  query.load_milestones(write_campaign(tmp_path / "c")),
+                                  query.milestones_frame(load_campaign(write_campaign(tmp_path / "c"))),
                                   {"left": "east_bank_retaken"}, {"left": "offensive_start"})
     assert check.iloc[0]["retaken_before_start"] == 1 and check.iloc[0]["before"] == "zahra 2016-10-10"
 

@@ -14,8 +14,9 @@ import yaml
 
 from pipeline.config import Settings
 from pipeline.dates import load_date_lexicon
-from pipeline.evaluate import evaluate_run
-from pipeline.gazetteer import load_gazetteer, validate_campaign
+from pipeline.campaign import load_campaign
+from pipeline.evaluate import ScoringArea, evaluate_run
+from pipeline.gazetteer import validate_campaign
 from pipeline.run import run_pipeline
 from pipeline.textnorm import normalise_phrase
 
@@ -27,14 +28,14 @@ GOLD = PROJECT / "tests" / "gold" / "raqqa.jsonl"
 
 
 def _places_named(campaign: Path, spelling: str):
-    gaz = load_gazetteer(campaign)
+    gaz = load_campaign(campaign)
     wanted = normalise_phrase(spelling)
     return list({a.place_id: gaz.places[a.place_id] for a in gaz.aliases if normalise_phrase(a.alias_ar) == wanted}.values())
 
 
 def _aliases(spelling: str):
     wanted = normalise_phrase(spelling)
-    return [a for a in load_gazetteer(RAQQA).aliases if normalise_phrase(a.alias_ar) == wanted]
+    return [a for a in load_campaign(RAQQA).aliases if normalise_phrase(a.alias_ar) == wanted]
 
 
 def _gold() -> list[dict]:
@@ -60,7 +61,7 @@ def test_every_place_names_its_source_and_estimates_say_so(campaign):
 
 @pytest.mark.parametrize("campaign", CAMPAIGNS, ids=lambda p: p.name)
 def test_campaign_city_is_a_city_row(campaign):
-    gaz = load_gazetteer(campaign)
+    gaz = load_campaign(campaign)
     assert gaz.places[gaz.city_id].kind == "city"
 
 
@@ -78,7 +79,7 @@ def test_calendar_rows_have_a_date_and_a_source_and_the_phrases_load(campaign):
         rows = list(csv.DictReader(fh))
     assert rows and all(r["source"].strip() for r in rows)
     assert all(dt.date.fromisoformat(r["date"]) for r in rows)
-    lexicon = load_date_lexicon(LEXICON, campaign)
+    lexicon = load_date_lexicon(load_campaign(campaign))
     assert set(lexicon.milestones) == {r["milestone_id"] for r in rows}
 
 
@@ -86,13 +87,13 @@ def test_calendar_rows_have_a_date_and_a_source_and_the_phrases_load(campaign):
 
 
 def test_raqqa_has_at_least_forty_places_and_its_own_city():
-    gaz = load_gazetteer(RAQQA)
+    gaz = load_campaign(RAQQA)
     assert len(gaz.places) >= 40
     assert gaz.city_id == "raqqa" and gaz.places["raqqa"].bank == "left"
 
 
 def test_every_raqqa_neighbourhood_is_on_the_north_left_bank():
-    gaz = load_gazetteer(RAQQA)
+    gaz = load_campaign(RAQQA)
     neighbourhoods = [p for p in gaz.places.values() if p.kind == "neighbourhood"]
     assert len(neighbourhoods) >= 20
     assert {p.bank for p in neighbourhoods} == {"left"}
@@ -122,14 +123,14 @@ def _side_of_river(lat: float, lon: float, segments) -> tuple[float, str]:
 
 def test_raqqa_bank_points_lie_on_their_side_of_the_euphrates():
     segments = _euphrates_segments()
-    wrong = [p.place_id for p in load_gazetteer(RAQQA).places.values()
+    wrong = [p.place_id for p in load_campaign(RAQQA).places.values()
              if p.bank in ("left", "right") and _side_of_river(p.lat, p.lon, segments)[1] != p.bank]
     assert wrong == []
 
 
 @pytest.mark.parametrize("place_id", ["kasrat_afnan", "kasrat_faraj", "ratla", "mansoura", "tabqa"])
 def test_south_bank_places_lie_right_of_the_downstream_line(place_id):
-    place = load_gazetteer(RAQQA).places[place_id]
+    place = load_campaign(RAQQA).places[place_id]
     assert _side_of_river(place.lat, place.lon, _euphrates_segments())[1] == "right"
 
 
@@ -171,12 +172,12 @@ def test_raqqa_other_names_and_spellings_resolve_to_the_same_place(spelling, pla
                                                       ("wall_breached", "2017-07-01", "2017-07-10"),
                                                       ("victory", "2017-10-17", "2017-10-17")])
 def test_raqqa_calendar_holds_the_battle_milestones(milestone_id, first, last):
-    day = load_date_lexicon(LEXICON, RAQQA).milestones[milestone_id]
+    day = load_date_lexicon(load_campaign(RAQQA)).milestones[milestone_id]
     assert dt.date.fromisoformat(first) <= day <= dt.date.fromisoformat(last)
 
 
 def test_raqqa_window_runs_from_the_start_of_the_battle_past_its_end():
-    window = load_date_lexicon(LEXICON, RAQQA).campaign_window
+    window = load_date_lexicon(load_campaign(RAQQA)).campaign_window
     assert window[0] == dt.date(2017, 6, 6) and window[1] >= dt.date(2017, 10, 17)
 
 
@@ -243,5 +244,6 @@ def test_raqqa_run_dates_the_undated_article_from_the_day_of_the_battle(raqqa_ru
 @pytest.mark.parametrize("metric, floor", [("place_f1", 0.85), ("date_acc", 0.85), ("type_acc", 0.8),
                                            ("fig_r", 0.9), ("event_r", 0.8)])
 def test_raqqa_run_scores_against_its_gold_stay_above_the_floor(raqqa_run_dir, metric, floor):
-    scores = evaluate_run(raqqa_run_dir / "events.csv", GOLD, RAQQA / "corpus" / "manifest.csv")
+    scores = evaluate_run(raqqa_run_dir / "events.csv", GOLD, RAQQA / "corpus" / "manifest.csv",
+                          area=ScoringArea.of(load_campaign(RAQQA)))
     assert scores[metric] >= floor, scores

@@ -4,8 +4,8 @@ from pipeline.events import find_actors, find_triggers, load_event_lexicon
 
 
 @pytest.fixture(scope="module")
-def lexicon(lexicon_dir):
-    return load_event_lexicon(lexicon_dir)
+def lexicon(campaign):
+    return load_event_lexicon(campaign)
 
 
 def types_in(text, lexicon):

@@ -13,10 +13,6 @@ from geopy.point import Point
 
 from pipeline.errors import ConfigError
 
-NINEVEH_BBOX = (35.5, 42.0, 37.0, 44.0)
-"""(min_lat, min_lon, max_lat, max_lon): the Mosul-Nineveh box of the default campaign."""
-
-
 @dataclass(frozen=True)
 class GeocodedPlace:
     """One answer of the geocoder, with its raw record kept."""
@@ -36,7 +32,7 @@ class NominatimResolver:
     """
 
     def __init__(self, user_agent: str, *, domain: str = "nominatim.openstreetmap.org", scheme: str = "https",
-                 cache_dir: Path, min_delay_seconds: float = 1, viewbox: tuple[float, float, float, float] = NINEVEH_BBOX,
+                 cache_dir: Path, min_delay_seconds: float = 1, viewbox: tuple[float, float, float, float],
                  bounded: bool = True, timeout: float = 10):
         if not user_agent:
             raise ConfigError("Nominatim needs a user_agent that names the application")
