@@ -1,4 +1,4 @@
-"""Streamlit dashboard of a campaign's events: a thin view over pipeline.query, pipeline.charts and pipeline.reader.
+"""Streamlit dashboard of a campaign's events: a thin view over pipeline.view.query, pipeline.view.charts and pipeline.view.reader.
 
     streamlit run dashboard.py                      # the default campaign's bundled corpus, rebuilt first
                                                     # when missing or stale
@@ -22,15 +22,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipeline import charts, maplayers, query, reader
+from pipeline.view import charts
+
+from pipeline.view import maplayers
+
+from pipeline.view import query
+
+from pipeline.view import reader
 from pipeline.campaign import load_campaign
 from pipeline.config import DATA_DIR, PROJECT_ROOT, Settings
 from pipeline.errors import ConfigError, DataFileError
-from pipeline.fingerprint import output_is_current
-from pipeline.i18n import load_labels
+from pipeline.corpus.fingerprint import output_is_current
+from pipeline.view.i18n import load_labels
 
-EVENTS_ENV = "MOSUL_EVENTS_DIR"
-CAMPAIGN_ENV = "MOSUL_CAMPAIGN_DIR"
+EVENTS_ENV = "EVENT_MAP_EVENTS_DIR"
+CAMPAIGN_ENV = "EVENT_MAP_CAMPAIGN_DIR"
 TABLE_ROWS = 2000
 MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)

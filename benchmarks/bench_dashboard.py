@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from factories import synthetic_events  # noqa: E402
-from pipeline import query  # noqa: E402
+from pipeline.view import query  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CAMPAIGN = ROOT / "data" / "campaigns" / "mosul"

@@ -105,9 +105,9 @@ class StageClock:
 
 def install_stage_clock() -> StageClock:
     """Time the stages of extract_article in this process (the pipeline code itself is not changed)."""
-    import pipeline.extract as extract
-    import pipeline.work  # noqa: F401  (it holds extract_article too)
-    from pipeline.places import PlaceResolver
+    import pipeline.extraction.extract as extract
+    import pipeline.corpus.work  # noqa: F401  (it holds extract_article too)
+    from pipeline.extraction.places import PlaceResolver
 
     clock = StageClock()
     modules = [m for name, m in sys.modules.items() if name.startswith("pipeline") and m is not None]
@@ -131,10 +131,10 @@ def install_stage_clock() -> StageClock:
 def startup_seconds() -> dict[str, float]:
     """Import and lexicon-load time of a run, in a fresh interpreter (nothing imported or loaded yet)."""
     code = ("import time; t0 = time.perf_counter()\n"
-            "import pipeline.cli, pipeline.run, pipeline.extract, pipeline.store, pipeline.dedup\n"
+            "import pipeline.cli, pipeline.corpus.run, pipeline.extraction.extract, pipeline.corpus.store, pipeline.corpus.dedup\n"
             "t1 = time.perf_counter()\n"
             "from pipeline.config import Settings\n"
-            "pipeline.extract.load_resources(Settings())\n"
+            "pipeline.extraction.extract.load_resources(Settings())\n"
             "t2 = time.perf_counter()\n"
             "import json, sys; print(json.dumps({'imports_s': t1 - t0, 'lexicons_s': t2 - t1,"
             " 'torch': 'torch' in sys.modules, 'camel_tools': any(m.startswith('camel_tools') for m in sys.modules)}))")
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, help="write the synthetic corpus and outputs here instead of a temporary folder")
     args = parser.parse_args(argv)
 
-    from pipeline.run import run_pipeline
+    from pipeline.corpus.run import run_pipeline
 
     startup = startup_seconds()
     with tempfile.TemporaryDirectory(prefix="synthetic-benchmark-") as tmp:

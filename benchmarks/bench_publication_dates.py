@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Settings  # noqa: E402
-from pipeline.dates import infer_publication_date, load_date_lexicon  # noqa: E402
+from pipeline.extraction.dates import infer_publication_date, load_date_lexicon  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -25,8 +25,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     folder, manifest = Path(argv[0]), Path(argv[1])
-    settings = Settings()
-    lexicon = load_date_lexicon(settings.lexicon_dir, settings.campaign_dir)
+    lexicon = load_date_lexicon(Settings().load_campaign())
     with open(manifest, encoding="utf-8-sig", newline="") as fh:
         known = {r["id"]: r.get("published", "") or "" for r in csv.DictReader(fh)}
     counts = {"right": 0, "wrong": 0, "undated": 0}

@@ -34,7 +34,7 @@ def _check_place_vocabulary(lexicon_dir: Path) -> list[str]:
 
 def check_campaign(settings: Settings) -> list[str]:
     """Every problem of one campaign folder and of the language data it is read with (empty when all is well)."""
-    from pipeline.extract import load_resources
+    from pipeline.extraction.extract import load_resources
     from pipeline.gazetteer import validate_campaign
 
     problems = validate_campaign(settings.campaign_dir, settings.data_dir)

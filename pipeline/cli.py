@@ -31,7 +31,7 @@ def default_out_for(articles: Path, settings) -> Path:
 
 
 def cmd_run(args) -> int:
-    from pipeline.run import run_pipeline
+    from pipeline.corpus.run import run_pipeline
 
     settings = _settings(args)
     articles = Path(args.articles) if args.articles else settings.default_corpus
@@ -73,7 +73,7 @@ def cmd_evaluate(args) -> int:
 
 def _number_explainer(settings: Settings):
     """What the figure rules make of each number of a sentence, for the error list."""
-    from pipeline.casualties import explain_numbers, load_casualty_lexicon
+    from pipeline.extraction.casualties import explain_numbers, load_casualty_lexicon
 
     lexicon = load_casualty_lexicon(settings.lexicon_dir)
     return lambda sentence: "; ".join(f"«{n}» {why}" for n, why in explain_numbers(sentence, lexicon).items())

@@ -13,7 +13,7 @@ from pipeline.campaign import Campaign, campaign_problems, load_campaign
 from pipeline.config import DATA_DIR
 from pipeline.errors import DataFileError
 from pipeline.records import Alias, Place
-from pipeline.textnorm import normalise_phrase
+from pipeline.extraction.textnorm import normalise_phrase
 
 
 @dataclass(frozen=True)

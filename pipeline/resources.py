@@ -12,7 +12,7 @@ import yaml
 from pipeline.errors import DataFileError
 
 if TYPE_CHECKING:
-    from pipeline.matcher import Clitics
+    from pipeline.extraction.matcher import Clitics
 
 
 @lru_cache(maxsize=None)
@@ -43,7 +43,7 @@ def load_csv(path: Path, required: tuple[str, ...] = ()) -> tuple[dict[str, str]
 
 @lru_cache(maxsize=None)
 def load_clitics(lexicon_dir: Path) -> Clitics:
-    from pipeline.matcher import Clitics  # the file readers above stay free of the NLP stack (campaign, dashboard)
+    from pipeline.extraction.matcher import Clitics  # the file readers above stay free of the NLP stack (campaign, dashboard)
 
     path = lexicon_dir / "clitics.yaml"
     data = load_yaml(path)

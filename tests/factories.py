@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pipeline.query import EVENT_COLUMNS
+from pipeline.view.query import EVENT_COLUMNS
 
 ARTICLE_TEXT = ("قصفت طائرات التحالف حي الزهراء في الموصل يوم الخميس مما أسفر عن مقتل 12 مدنيا. "
                 "واندلعت اشتباكات في حي الطيران.")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import EXIT_USAGE, main
-from pipeline.fingerprint import inputs_fingerprint
+from pipeline.corpus.fingerprint import inputs_fingerprint
 
 STRIKE = "قصفت طائرات التحالف حي الزهراء في الموصل يوم الأحد مما أسفر عن مقتل 5 مدنيين وإصابة 7 آخرين."
 OTHER = STRIKE.replace("5", "8")
@@ -249,16 +249,16 @@ def _shown(name: str) -> str:
 
 
 def test_an_input_whose_reading_raises_is_reported_and_the_others_are_read(folder, tmp_path, monkeypatch):
-    import pipeline.ingest
+    import pipeline.corpus.ingest
 
-    real = pipeline.ingest.html_to_text
+    real = pipeline.corpus.ingest.html_to_text
 
     def fragile(html):
         if "boom" in html:
             raise AssertionError("parser confused")
         return real(html)
 
-    monkeypatch.setattr(pipeline.ingest, "html_to_text", fragile)
+    monkeypatch.setattr(pipeline.corpus.ingest, "html_to_text", fragile)
     (folder / "page.html").write_text("<p>boom " + OTHER + "</p>", encoding="utf-8")
     assert run(folder, tmp_path / "out") == 0
     rows = articles(tmp_path / "out")
@@ -267,7 +267,7 @@ def test_an_input_whose_reading_raises_is_reported_and_the_others_are_read(folde
 
 
 def test_a_very_long_line_without_sentence_ends_is_cut_into_bounded_sentences(lexicon_dir):
-    from pipeline.sentences import load_sentence_rules, split_sentences
+    from pipeline.extraction.sentences import load_sentence_rules, split_sentences
 
     rules = load_sentence_rules(lexicon_dir)
     text = ("قصفت الطائرات حي الزهراء، " * 2000).strip()

@@ -26,3 +26,14 @@ def test_benchmark_prints_throughput_ratio_memory_stages_and_start_up():
         assert words in out, words
     assert "camel_tools imported: False" in out and "torch imported: False" in out
     assert not list((ROOT / "data").rglob("synthetic-benchmark-*"))
+
+
+def test_publication_date_benchmark_counts_right_wrong_and_undated_against_a_manifest(tmp_path):
+    (tmp_path / "a1.txt").write_text("الموصل 2017.03.05 – قالت القوات إنها استعادت حي الطيران.", encoding="utf-8")
+    (tmp_path / "a2.txt").write_text("قالت القوات إنها استعادت حي الطيران.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("id,published,outlet,url,title\na1,2017-03-05,,,\na2,2017-03-06,,,\n",
+                                           encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_publication_dates.py"), str(tmp_path),
+                          str(tmp_path / "manifest.csv")], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                         check=True).stdout
+    assert "right 1, wrong 0, undated 1" in out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import ArticleCache
+from pipeline.corpus.cache import ArticleCache
 from pipeline.cli import main
 
 OUTPUTS = ("events.csv", "events.parquet", "articles.csv", "article_texts.jsonl")
@@ -174,7 +174,7 @@ def test_a_corrected_manifest_title_reaches_the_output_of_a_cached_run(tmp_path)
 
 
 def test_a_result_the_format_cannot_hold_is_not_stored_and_the_run_goes_on(tmp_path):
-    from pipeline.extract import ArticleResult
+    from pipeline.extraction.extract import ArticleResult
     from pipeline.records import Article
 
     cache = ArticleCache(tmp_path, "v")

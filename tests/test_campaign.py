@@ -18,8 +18,8 @@ from pipeline.checks import check_campaign
 from pipeline.cli import main
 from pipeline.config import DATA_DIR, Settings
 from pipeline.errors import DataFileError
-from pipeline.events import find_actors, load_event_lexicon
-from pipeline.places import load_place_resolver
+from pipeline.extraction.events import find_actors, load_event_lexicon
+from pipeline.extraction.places import load_place_resolver
 
 SHIPPED = campaign_names(DATA_DIR)
 
@@ -221,7 +221,8 @@ def test_ordinals_in_calendar_phrases_are_reported_as_language_data(tmp_path):
 
 
 def test_writer_and_dashboard_read_one_events_table():
-    from pipeline import query, store
+    from pipeline.view import query
+    from pipeline.corpus import store
 
     assert store.EVENT_COLUMNS == list(query.EVENT_COLUMNS) == list(schema.names())
     assert set(query.NUMBER_COLUMNS) == set(store.INT_COLUMNS + store.FLOAT_COLUMNS)
@@ -281,7 +282,7 @@ def test_the_dashboard_opens_on_the_campaign_given_by_name(data_dir, tmp_path, m
 
     out = tmp_path / "out"
     main(["run", "--campaign", "riverside", "--data-dir", str(data_dir), "--out", str(out), "--quiet"])
-    monkeypatch.delenv("MOSUL_CAMPAIGN_DIR", raising=False)
+    monkeypatch.delenv("EVENT_MAP_CAMPAIGN_DIR", raising=False)
     monkeypatch.setattr(sys, "argv", ["dashboard.py", "--campaign", "riverside", "--data-dir", str(data_dir),
                                       "--events", str(out)])
     app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.casualties import extract_figures, load_casualty_lexicon, summary_figures
+from pipeline.extraction.casualties import extract_figures, load_casualty_lexicon, summary_figures
 from pipeline.errors import DataFileError
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "ar"
@@ -260,7 +260,7 @@ def test_a_lead_figure_no_detail_sums_up_stays():
 
 
 def test_each_number_of_a_sentence_is_explained():
-    from pipeline.casualties import explain_numbers
+    from pipeline.extraction.casualties import explain_numbers
     notes = explain_numbers("قتل 5 مدنيين بينهم 3 أطفال ونفذت الطائرات 30 غارة", load_casualty_lexicon(LEXICON_DIR))
     assert notes["5"].startswith("killed by verb_before_number")
     assert notes["3"].startswith("a part of a figure") and notes["30"].startswith("counts things")

@@ -9,8 +9,10 @@ import pytest
 
 from factories import event_row, sample_rows, write_campaign
 from pipeline.campaign import load_campaign
-from pipeline import charts, maplayers, query
-from pipeline.i18n import load_labels
+from pipeline.view import charts
+from pipeline.view import maplayers
+from pipeline.view import query
+from pipeline.view.i18n import load_labels
 
 LABELS = load_labels().with_terms("bank", {"left": {"en": "East bank", "ar": "الساحل الأيسر"},
                                            "right": {"en": "West bank", "ar": "الساحل الأيمن"}})

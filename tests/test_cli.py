@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import EXIT_USAGE, build_parser, main
-from pipeline.store import ARTICLE_COLUMNS, EVENT_COLUMNS
+from pipeline.corpus.store import ARTICLE_COLUMNS, EVENT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_EVENT_COLUMNS = [
@@ -174,7 +174,7 @@ def test_a_run_of_another_corpus_without_out_writes_a_folder_named_after_it_not_
 
 
 def test_output_files_are_readable_by_others(tmp_path):
-    from pipeline.store import atomic_write
+    from pipeline.corpus.store import atomic_write
 
     atomic_write(tmp_path / "x.csv", lambda tmp: tmp.write_text("a", encoding="utf-8"))
     assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from factories import event_row, sample_rows, write_campaign, write_output
-from pipeline import query
-from pipeline.query import Filters
+from pipeline.view import query
+from pipeline.view.query import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = 'هجوم <script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> على الحي'
@@ -21,8 +21,8 @@ PAYLOAD = 'هجوم <script>window.__pwned=1</script><img src=x onerror="window.
 def folders(tmp_path, monkeypatch):
     out = write_output(tmp_path / "out", sample_rows())
     campaign = write_campaign(tmp_path / "campaign")
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(out))
-    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(campaign))
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(out))
+    monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(campaign))
     return out, campaign
 
 
@@ -98,8 +98,8 @@ def test_filters_matching_nothing_show_a_message_not_an_error(folders):
 
 
 def test_output_without_events_says_so(tmp_path, monkeypatch):
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", [])))
-    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(write_output(tmp_path / "out", [])))
+    monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
     app = run_app()
     assert "holds no events" in app.info[0].value
 
@@ -170,8 +170,8 @@ def test_control_table_gives_the_first_reported_retaken_date_with_its_evidence(t
                       date_start="2016-12-20", date_end="2016-12-20", outlet="Outlet A", quote="حررت القوات الحي"),
             event_row("r2", place="zahra", event_type="advance", trigger_text="استعادة", event_date="2017-01-10",
                       date_start="2017-01-10", date_end="2017-01-10", outlet="Outlet B", article_id="a2")]
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", rows)))
-    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(write_output(tmp_path / "out", rows)))
+    monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
     table = frame_with(run_app(), "First reported retaken")
     zahra = table[table["Area"] == "al-Zahra"].iloc[0]
     assert zahra["First reported retaken"] == "2016-12-20" and zahra["Outlet"] == "Outlet A"
@@ -185,7 +185,7 @@ def test_control_map_colours_areas_on_the_chosen_day(folders):
 
 
 def test_a_missing_events_folder_is_a_clear_error_without_the_server_path(tmp_path, monkeypatch):
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(tmp_path / "no_such_run"))
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(tmp_path / "no_such_run"))
     app = AppTest.from_file("../dashboard.py", default_timeout=30)
     app.run()
     assert "no_such_run" in app.error[0].value and str(tmp_path) not in app.error[0].value
@@ -213,8 +213,8 @@ def test_street_tiles_are_an_opt_in(folders):
 
 
 def test_missing_map_layers_leave_a_plain_map(tmp_path, monkeypatch):
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", sample_rows())))
-    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign", calendar=False,
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(write_output(tmp_path / "out", sample_rows())))
+    monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign", calendar=False,
                                                                 layers=False)))
     app = run_app()
     assert not spec(app, "map")["layout"]["map"].get("layers")
@@ -228,8 +228,8 @@ def test_timeline_marks_the_calendar_milestones_in_view(folders):
 def test_article_text_is_escaped_in_hover_and_reader(tmp_path, monkeypatch):
     rows = [event_row("x1", place="zahra", quote=PAYLOAD, quote_start=0, quote_end=len(PAYLOAD),
                       place_span="[0, 4]", date_span="", trigger_span="", figure_spans="[]")]
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", rows, texts={"a1": PAYLOAD})))
-    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(write_output(tmp_path / "out", rows, texts={"a1": PAYLOAD})))
+    monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
     app = run_app()
     hover = json.dumps(spec(app, "map")["data"])
     shown = " ".join(h.proto.body for h in app.get("html"))
@@ -262,8 +262,8 @@ def test_bundled_output_opens_with_its_own_totals(monkeypatch, tmp_path):
     from pipeline.cli import main
 
     main(["run", "--out", str(tmp_path), "--quiet", "--no-progress"])
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(tmp_path))
-    monkeypatch.delenv("MOSUL_CAMPAIGN_DIR", raising=False)
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(tmp_path))
+    monkeypatch.delenv("EVENT_MAP_CAMPAIGN_DIR", raising=False)
     app = run_app()
     assert metrics(app) == expected_metrics(tmp_path, Filters())
     assert len(spec(app, "map")["layout"]["map"]["layers"]) == 5
@@ -282,6 +282,6 @@ def test_the_title_names_the_campaign_of_its_folder(tmp_path, monkeypatch):
     campaign = write_campaign(tmp_path / "campaign")
     text = (campaign / "campaign.yaml").read_text(encoding="utf-8")
     (campaign / "campaign.yaml").write_text(text.replace("Battle of Mosul", "Battle of Raqqa"), encoding="utf-8")
-    monkeypatch.setenv("MOSUL_EVENTS_DIR", str(write_output(tmp_path / "out", sample_rows())))
-    monkeypatch.setenv("MOSUL_CAMPAIGN_DIR", str(campaign))
+    monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(write_output(tmp_path / "out", sample_rows())))
+    monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(campaign))
     assert run_app().title[0].value == "Battle of Raqqa: events from Arabic reporting"

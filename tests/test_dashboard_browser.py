@@ -55,7 +55,7 @@ def serve(events_dir: Path, campaign_dir: Path):
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--", "--events", str(events_dir)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        env={**os.environ, "MOSUL_CAMPAIGN_DIR": str(campaign_dir)})
+        env={**os.environ, "EVENT_MAP_CAMPAIGN_DIR": str(campaign_dir)})
     url, deadline = f"http://127.0.0.1:{port}", time.time() + STARTUP_SECONDS
     while True:
         try:

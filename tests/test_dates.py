@@ -1,4 +1,4 @@
-"""Temporal expressions, publication-date inference and event-date resolution (pipeline/dates.py)."""
+"""Temporal expressions, publication-date inference and event-date resolution (pipeline/extraction/dates.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import yaml
 
 from pipeline.campaign import campaign_names, load_campaign
 from pipeline.config import DATA_DIR
-from pipeline.dates import (
+from pipeline.extraction.dates import (
     PublicationDate,
     find_temporal_expressions,
     infer_publication_date,
@@ -430,7 +430,7 @@ def test_dotted_ranged_and_ordinal_dates(lexicon, text, published, surface, star
 
 
 def test_a_dotted_date_is_never_read_as_a_number():
-    from pipeline.casualties import extract_figures, load_casualty_lexicon
+    from pipeline.extraction.casualties import extract_figures, load_casualty_lexicon
     assert extract_figures("الموصل 12.3.2017 — قتل مدنيون", load_casualty_lexicon(DATA_DIR / "lexicon" / "ar")) == []
 
 

@@ -1,6 +1,6 @@
 from pipeline.config import Settings
-from pipeline.dedup import figures_compatible, merge_duplicate_events
-from pipeline.events import load_event_lexicon
+from pipeline.corpus.dedup import figures_compatible, merge_duplicate_events
+from pipeline.extraction.events import load_event_lexicon
 from pipeline.records import DatePrecision, DateWindow
 
 from builders import day, event, figure, mention, place

@@ -2,11 +2,11 @@
 
 import pytest
 
-from pipeline.document import analyse
-from pipeline.matcher import Clitics, PhraseIndex, PhraseMatcher, word_forms
+from pipeline.extraction.document import analyse
+from pipeline.extraction.matcher import Clitics, PhraseIndex, PhraseMatcher, word_forms
 from pipeline.resources import load_clitics
-from pipeline.sentences import load_sentence_rules
-from pipeline.textnorm import normalise, tokenize
+from pipeline.extraction.sentences import load_sentence_rules
+from pipeline.extraction.textnorm import normalise, tokenize
 
 TEXT = ("قصفت الطائرات حي الزهور في الموصل، وقتل 3 مدنيين.\n"
         "وقال مصدر إن القوات تقدمت في حيي الزهور والبكر بعد اشتباكات عنيفة؛ وللمدنيين ملاجئ.")

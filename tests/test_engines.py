@@ -84,10 +84,10 @@ def test_the_streamed_output_has_the_rows_of_merging_everything_in_memory(corpus
 
     import pandas as pd
 
-    from pipeline.dedup import merge_duplicate_events
-    from pipeline.extract import extract_article, load_resources
-    from pipeline.ingest import read_corpus
-    from pipeline.store import events_frame
+    from pipeline.corpus.dedup import merge_duplicate_events
+    from pipeline.extraction.extract import extract_article, load_resources
+    from pipeline.corpus.ingest import read_corpus
+    from pipeline.corpus.store import events_frame
 
     docs, _ = read_corpus(corpus, None, max_file_bytes=settings.max_file_bytes)
     resources = load_resources(settings)

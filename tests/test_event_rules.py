@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from pipeline.events import find_triggers, load_event_lexicon
-from pipeline.extract import extract_article, load_resources
-from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
+from pipeline.extraction.events import find_triggers, load_event_lexicon
+from pipeline.extraction.extract import extract_article, load_resources
+from pipeline.extraction.inflect import load_inflection_rules, noun_forms, verb_forms
 from pipeline.records import Article
 
 PUBLISHED = dt.date(2017, 3, 14)

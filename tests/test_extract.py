@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.extract import extract_article, load_resources
+from pipeline.extraction.extract import extract_article, load_resources
 from pipeline.records import Article
 
 PUBLISHED = dt.date(2017, 3, 14)  # a Tuesday

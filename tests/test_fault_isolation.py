@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-import pipeline.work
+import pipeline.corpus.work
 from pipeline.cli import main
-from pipeline.numbers import find_numbers, load_number_lexicon
-from pipeline.textnorm import normalise
+from pipeline.extraction.numbers import find_numbers, load_number_lexicon
+from pipeline.extraction.textnorm import normalise
 
 STRIKE = "قصفت طائرات التحالف حي الزهراء في الموصل يوم الأحد مما أسفر عن مقتل 5 مدنيين وإصابة 7 آخرين."
 
@@ -31,14 +31,14 @@ def corpus(tmp_path):
 
 
 def test_an_article_whose_extraction_raises_is_failed_and_the_run_goes_on(corpus, tmp_path, monkeypatch, capsys):
-    real = pipeline.work.extract_article
+    real = pipeline.corpus.work.extract_article
 
     def flaky(article, resources):
         if article.article_id == "bad":
             raise ZeroDivisionError("boom")
         return real(article, resources)
 
-    monkeypatch.setattr(pipeline.work, "extract_article", flaky)
+    monkeypatch.setattr(pipeline.corpus.work, "extract_article", flaky)
     out = tmp_path / "out"
     assert main(["run", "--articles", str(corpus), "--out", str(out), "--no-progress"]) == 0
     rows = read_articles(out)
@@ -53,7 +53,7 @@ def test_an_article_whose_extraction_raises_is_failed_and_the_run_goes_on(corpus
 
 def test_a_failed_article_is_not_cached_and_is_retried_next_run(corpus, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    monkeypatch.setattr(pipeline.work, "extract_article", lambda a, r: 1 / 0)
+    monkeypatch.setattr(pipeline.corpus.work, "extract_article", lambda a, r: 1 / 0)
     assert main(["run", "--articles", str(corpus), "--out", str(out), "--quiet", "--no-progress"]) == 0
     monkeypatch.undo()
     assert main(["run", "--articles", str(corpus), "--out", str(out), "--quiet", "--no-progress"]) == 0

@@ -14,7 +14,7 @@ from builders import campaign_folder
 from pipeline.campaign import ALIAS_COLUMNS, campaign_names, load_campaign
 from pipeline.config import DATA_DIR
 from pipeline.gazetteer import validate_campaign
-from pipeline.textnorm import normalise_phrase
+from pipeline.extraction.textnorm import normalise_phrase
 
 PROJECT = Path(__file__).resolve().parents[1]
 CAMPAIGN = PROJECT / "data" / "campaigns" / "mosul"

@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.errors import DataFileError
-from pipeline.i18n import load_labels
+from pipeline.view.i18n import load_labels
 
 LABELS = load_labels()
 

@@ -14,7 +14,7 @@ import pytest
 from pipeline.campaign import campaign_names
 from pipeline.config import DATA_DIR
 from pipeline.errors import ConfigError
-from pipeline.ingest import ALL_REASONS, Reason, Status, read_corpus
+from pipeline.corpus.ingest import ALL_REASONS, Reason, Status, read_corpus
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = PROJECT / "data" / "campaigns" / "mosul" / "corpus"

@@ -10,7 +10,8 @@ from shapely.geometry import LineString, Point, Polygon
 
 from factories import write_campaign
 from pipeline.campaign import load_campaign
-from pipeline import maplayers, query
+from pipeline.view import maplayers
+from pipeline.view import query
 
 MOSUL = Path(__file__).resolve().parents[1] / "data" / "campaigns" / "mosul"
 SQUARE = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)])

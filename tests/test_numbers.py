@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import DataFileError
-from pipeline.numbers import find_numbers, load_number_lexicon
-from pipeline.textnorm import normalise
+from pipeline.extraction.numbers import find_numbers, load_number_lexicon
+from pipeline.extraction.textnorm import normalise
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "ar"
 

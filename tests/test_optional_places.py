@@ -14,7 +14,7 @@ from geopy.extra.rate_limiter import RateLimiter
 
 from pipeline.errors import ConfigError
 from pipeline.records import PlaceMention
-from pipeline.optional.geocode import NominatimResolver
+from pipeline.extraction.toponyms.geocode import NominatimResolver
 
 # ---------------------------------------------------------------- geocoder
 
@@ -162,7 +162,7 @@ def offline_camel(tmp_path, monkeypatch):
 
 
 def test_ner_proposes_location_spans_with_offsets(tiny_ner_model, offline_camel):
-    from pipeline.optional.camel_ner import propose_toponyms
+    from pipeline.extraction.toponyms.camel_ner import propose_toponyms
 
     text = "قصف على حي الموصل الجديدة امس."
     spans = propose_toponyms(text, str(tiny_ner_model))
@@ -170,7 +170,7 @@ def test_ner_proposes_location_spans_with_offsets(tiny_ner_model, offline_camel)
 
 
 def test_ner_returns_nothing_for_text_without_words(tiny_ner_model, offline_camel):
-    from pipeline.optional.camel_ner import propose_toponyms
+    from pipeline.extraction.toponyms.camel_ner import propose_toponyms
 
     assert propose_toponyms("  ", str(tiny_ner_model)) == []
 
@@ -204,8 +204,8 @@ def test_without_a_geocoder_the_unknown_village_stays_unresolved_with_its_text(t
 
 
 def test_ner_proposals_join_the_mentions_only_where_the_gazetteer_found_nothing(monkeypatch):
-    from pipeline.optional import PlaceExtras, enrich_mentions
-    from pipeline.optional import camel_ner
+    from pipeline.extraction.toponyms import PlaceExtras, enrich_mentions
+    from pipeline.extraction.toponyms import camel_ner
     from pipeline.records import Span
 
     text = "قصفت الطائرات تل كيف وكهريز"

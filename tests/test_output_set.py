@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import EXIT_USAGE, main
-from pipeline.output_set import OutputSet
+from pipeline.corpus.output_set import OutputSet
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ("events.csv", "events.parquet", "articles.csv", "article_texts.jsonl", "run.json")

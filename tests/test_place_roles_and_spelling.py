@@ -11,7 +11,7 @@ import pytest
 
 from builders import campaign_folder
 from pipeline.campaign import load_campaign
-from pipeline.places import SpellingRules, load_place_resolver, spelling_variants
+from pipeline.extraction.places import SpellingRules, load_place_resolver, spelling_variants
 from tests.test_places import local_rows, resolver, rows  # noqa: F401  (the module fixture and helpers)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,9 +13,9 @@ from geopy.distance import geodesic
 from pipeline.errors import DataFileError
 from builders import campaign_folder
 from pipeline.campaign import load_campaign
-from pipeline.places import LOCAL_KINDS, load_place_grammar, load_place_resolver
-from pipeline.sentences import load_sentence_rules, split_sentences
-from pipeline.textnorm import normalise_phrase
+from pipeline.extraction.places import LOCAL_KINDS, load_place_grammar, load_place_resolver
+from pipeline.extraction.sentences import load_sentence_rules, split_sentences
+from pipeline.extraction.textnorm import normalise_phrase
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON = ROOT / "data" / "lexicon" / "ar"

@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Settings
-from pipeline.extract import extract_article, load_resources
-from pipeline.ingest import Candidate, _jsonl_line, decode_article_bytes, html_to_text
+from pipeline.extraction.extract import extract_article, load_resources
+from pipeline.corpus.ingest import Candidate, _jsonl_line, decode_article_bytes, html_to_text
 from pipeline.records import Article, InputReport
-from pipeline.run import run_pipeline
-from pipeline.sentences import split_sentences
-from pipeline.store import ARTICLE_COLUMNS, BOOL_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
+from pipeline.corpus.run import run_pipeline
+from pipeline.extraction.sentences import split_sentences
+from pipeline.corpus.store import ARTICLE_COLUMNS, BOOL_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data/campaigns/mosul/corpus").glob("*.txt"))

@@ -9,8 +9,8 @@ import pytest
 
 from factories import event_row, sample_rows, write_campaign, write_output
 from pipeline.campaign import load_campaign
-from pipeline import query
-from pipeline.query import Filters, FigureRange
+from pipeline.view import query
+from pipeline.view.query import Filters, FigureRange
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ import pytest
 import yaml
 
 from pipeline.config import Settings
-from pipeline.dates import load_date_lexicon
+from pipeline.extraction.dates import load_date_lexicon
 from pipeline.campaign import load_campaign
 from pipeline.evaluate import ScoringArea, evaluate_run
 from pipeline.gazetteer import validate_campaign
-from pipeline.run import run_pipeline
-from pipeline.textnorm import normalise_phrase
+from pipeline.corpus.run import run_pipeline
+from pipeline.extraction.textnorm import normalise_phrase
 
 PROJECT = Path(__file__).resolve().parents[1]
 CAMPAIGNS = sorted(p for p in (PROJECT / "data" / "campaigns").iterdir() if (p / "places.csv").exists())

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline import reader
-from pipeline.reader import Highlight
+from pipeline.view import reader
+from pipeline.view.reader import Highlight
 
 TEXT = "قصفت طائرات التحالف حي الزهراء يوم الخميس مما أسفر عن مقتل 12 مدنيا."
 

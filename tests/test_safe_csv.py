@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.safe_csv import csv_text, frame_csv_bytes, neutralise, neutralise_frame
+from pipeline.corpus.safe_csv import csv_text, frame_csv_bytes, neutralise, neutralise_frame
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.sentences import is_heading, load_sentence_rules, split_sentences
+from pipeline.extraction.sentences import is_heading, load_sentence_rules, split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.store import EVENT_COLUMNS, atomic_write, event_row, events_frame
+from pipeline.corpus.store import EVENT_COLUMNS, atomic_write, event_row, events_frame
 
 from builders import event, figure
 

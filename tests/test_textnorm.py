@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.textnorm import _folding, _normalise_per_character, normalise, tokenize
+from pipeline.extraction.textnorm import _folding, _normalise_per_character, normalise, tokenize
 
 
 def test_folding_table_agrees_with_camel_tools_normalisers():

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.events import find_actors, find_triggers, load_event_lexicon
+from pipeline.extraction.events import find_actors, find_triggers, load_event_lexicon
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.records import Article, Event, InputReport
-from pipeline.safe_csv import SafeWriter
+from pipeline.corpus.safe_csv import SafeWriter
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))

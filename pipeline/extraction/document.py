@@ -13,10 +13,10 @@ from functools import partial
 from operator import itemgetter
 from typing import Any, Callable
 
-from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
+from pipeline.extraction.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
 from pipeline.records import Sentence, Span
-from pipeline.sentences import split_sentences
-from pipeline.textnorm import NormalisedText, Token, normalise, tokenize
+from pipeline.extraction.sentences import split_sentences
+from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from pipeline.errors import ConfigError
 from pipeline.records import Article, InputReport
-from pipeline.textnorm import has_arabic
+from pipeline.extraction.textnorm import has_arabic
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pipeline import __version__
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DATA_SUFFIXES = {".csv", ".yaml", ".yml", ".json", ".geojson"}
-VIEW_MODULES = {"query.py", "charts.py", "reader.py", "i18n.py"}
-"""Dashboard modules: changing them changes no extracted event, so they are not part of the code version."""
+VIEW_PACKAGE = PACKAGE_DIR / "view"
+"""The dashboard's modules: changing them changes no extracted event, so they are not part of the code version."""
 
 
 def _hash_files(paths, root: Path) -> str:
@@ -31,7 +31,7 @@ def _hash_files(paths, root: Path) -> str:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Package version plus a hash of the pipeline's source files."""
-    sources = [p for p in PACKAGE_DIR.rglob("*.py") if p.name not in VIEW_MODULES]
+    sources = [p for p in PACKAGE_DIR.rglob("*.py") if VIEW_PACKAGE not in p.parents]
     return f"{__version__}+{_hash_files(sources, PACKAGE_DIR)}"
 
 

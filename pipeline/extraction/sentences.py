@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.records import Sentence, Span
 from pipeline.resources import load_yaml
-from pipeline.textnorm import normalise_phrase
+from pipeline.extraction.textnorm import normalise_phrase
 
 
 @dataclass(frozen=True)

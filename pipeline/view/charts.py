@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipeline.i18n import Labels
-from pipeline.maplayers import MapLayers
-from pipeline.query import PLACE_PREFIX, figure_text
+from pipeline.view.i18n import Labels
+from pipeline.view.maplayers import MapLayers
+from pipeline.view.query import PLACE_PREFIX, figure_text
 
 MAP_REVISION = "campaign-map"
 """Constant uirevision: the analyst's pan and zoom survive filter changes and playback."""

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.document import Document, TextView, document_for
+from pipeline.extraction.document import Document, TextView, document_for
 from pipeline.errors import DataFileError
-from pipeline.matcher import Clitics, Match, PhraseMatcher
-from pipeline.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
+from pipeline.extraction.matcher import Clitics, Match, PhraseMatcher
+from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.textnorm import NormalisedText, normalise_phrase
+from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 
 _VOWEL_MARK = re.compile("[\u064B-\u0652\u0670]")
 _FAMILIES = ("cue", "people", "singular_people", "dual_people", "not_people", "label", "subset", "qualifier",

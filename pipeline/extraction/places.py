@@ -20,16 +20,16 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from pipeline.campaign import Campaign
-from pipeline.document import Document
-from pipeline.document import analyse as analyse_document
+from pipeline.extraction.document import Document
+from pipeline.extraction.document import analyse as analyse_document
 from pipeline.errors import DataFileError
 from pipeline.gazetteer import Gazetteer
-from pipeline.matcher import Match, PhraseIndex, PhraseMatcher, word_forms
+from pipeline.extraction.matcher import Match, PhraseIndex, PhraseMatcher, word_forms
 from pipeline.records import Place, PlaceMention, Span
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.schema import COARSE_KINDS, PLACE_KINDS, RIVER_BANKS, WIDE_KINDS
-from pipeline.sentences import load_sentence_rules
-from pipeline.textnorm import NormalisedText, normalise_phrase
+from pipeline.extraction.sentences import load_sentence_rules
+from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 
 _ENCLOSES_SITE = "encloses the building before it"
 _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", "town", "subdistrict", "district"})
@@ -479,7 +479,7 @@ class PlaceResolver:
                       doc: Document | None = None) -> list[PlaceMention]:
         """Place mentions inside text[start:end], in text order; the whole text is the context.
 
-        `doc` is the article analysed once (see pipeline.document); its mentions are parsed once.
+        `doc` is the article analysed once (see pipeline.extraction.document); its mentions are parsed once.
         """
         end = len(text) if end is None else end
         doc = doc or self.document(text)

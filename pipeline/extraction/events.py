@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.campaign import Campaign
-from pipeline.document import Document, document_for
-from pipeline.matcher import PhraseMatcher
+from pipeline.extraction.document import Document, document_for
+from pipeline.extraction.matcher import PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.inflect import load_inflection_rules, noun_forms, verb_forms
+from pipeline.extraction.inflect import load_inflection_rules, noun_forms, verb_forms
 from pipeline.schema import WIDE_KINDS, harm_types
-from pipeline.textnorm import normalise, normalise_phrase, tokenize
+from pipeline.extraction.textnorm import normalise, normalise_phrase, tokenize
 
 EVENT_PLACE_ROLES = {"location", "origin"}
 BORROWED_PLACES = 2
@@ -177,7 +177,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     sentence that shoots an aircraft down. Changed: an attempted advance is a clash; a fire or attack
     word with an aircraft beside it is an air strike; a bombing word naming a weapon destroyed or
     defused, or blowing up a building, is "other"; abducting a soldier is "other"; a battle launched
-    by the forces is an advance. `doc` is the article analysed once (see pipeline.document); without it
+    by the forces is an advance. `doc` is the article analysed once (see pipeline.extraction.document); without it
     the text is analysed here.
     """
     view = (doc or document_for(text, lexicon.triggers, lexicon.modality, lexicon.actors)).view(start, end)

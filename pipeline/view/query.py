@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pipeline import safe_csv, schema
+from pipeline import schema
+
+from pipeline.corpus import safe_csv
 
 FIGURE_KINDS = schema.FIGURE_KINDS
 FIGURE_COLUMNS = tuple(f"{kind}_{end}" for kind in FIGURE_KINDS for end in ("low", "high"))
@@ -96,7 +98,7 @@ def with_places(events: pd.DataFrame, places: pd.DataFrame, placeholders: Iterab
         df["_coord_source"] = df["place_id"].map(source).fillna("").astype(str)
     df["_precision"] = geo_precision_class(df, placeholders)
     if cells is not None and len(cells):
-        from pipeline.maplayers import cell_of_points
+        from pipeline.view.maplayers import cell_of_points
         pointed = (df["_precision"].isin(("point", "estimate", "offset"))).to_numpy()
         found = cell_of_points(cells, df["lat"].to_numpy(float), df["lon"].to_numpy(float))
         df["_cell"] = np.where(pointed, found, "")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple
 
 from pipeline.records import Span
-from pipeline.textnorm import NormalisedText, Token, normalise_phrase, tokenize
+from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
 
 FORMS_MEMO_LIMIT = 500_000
 """Distinct words whose readings a Clitics keeps; past it the memo starts again (memory stays bounded)."""

@@ -25,7 +25,7 @@ def load_place_extras(*, ner_model: Path | None, geocoder_url: str | None, user_
                       bbox: tuple[float, float, float, float]) -> PlaceExtras:
     geocoder = None
     if geocoder_url:
-        from pipeline.optional.geocode import NominatimResolver
+        from pipeline.extraction.toponyms.geocode import NominatimResolver
 
         url = urlparse(geocoder_url)
         geocoder = NominatimResolver(user_agent, domain=url.netloc + url.path.rstrip("/"), scheme=url.scheme,
@@ -37,7 +37,7 @@ def enrich_mentions(text: str, start: int, end: int, mentions: list[PlaceMention
     """Add the model's toponyms the gazetteer missed, and geocode the names it could not resolve."""
     mentions = list(mentions)
     if extras.ner_model:
-        from pipeline.optional.camel_ner import propose_toponyms
+        from pipeline.extraction.toponyms.camel_ner import propose_toponyms
 
         taken = [(m.span.start, m.span.end) for m in mentions]
         for found in propose_toponyms(text[start:end], extras.ner_model):

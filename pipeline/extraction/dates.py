@@ -17,13 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.campaign import Campaign
-from pipeline.document import Document, document_for
+from pipeline.extraction.document import Document, document_for
 from pipeline.errors import DataFileError
-from pipeline.matcher import Clitics, Match, PhraseMatcher
-from pipeline.numbers import NumberLexicon, find_numbers, load_number_lexicon
+from pipeline.extraction.matcher import Clitics, Match, PhraseMatcher
+from pipeline.extraction.numbers import NumberLexicon, find_numbers, load_number_lexicon
 from pipeline.records import DatePrecision, DateWindow, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.textnorm import NormalisedText, Token, normalise, tokenize
+from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize
 
 _CLAUSE_STOP = re.compile(r"[،,.;؛!?؟\n]")
 _SENTENCE_STOP = re.compile(r"\.(?!\s?\d)|(?<![\d\s])\.|[!?؟\n]")
@@ -838,7 +838,7 @@ def find_temporal_expressions(text: str, lexicon: DateLexicon, *, published: dt.
     """Date expressions of text[start:end], each resolved against the publication date.
 
     Without a publication date only dates with a year and campaign phrases resolve; the rest are left out.
-    Windows never reach past publication. `doc` is the article analysed once (see pipeline.document).
+    Windows never reach past publication. `doc` is the article analysed once (see pipeline.extraction.document).
     """
     doc = doc or _document(text, lexicon)
     every = doc.derived(("dates.resolved", id(lexicon), published), lambda: _resolve_all(text, doc, lexicon, published))

@@ -20,9 +20,9 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.config import Settings
-from pipeline.fingerprint import code_version, data_version, run_fingerprint
-from pipeline.ingest import Reason, Status, iter_corpus
-from pipeline.output_set import OUTPUT_FILES, OutputSet, check_out_dir
+from pipeline.corpus.fingerprint import code_version, data_version, run_fingerprint
+from pipeline.corpus.ingest import Reason, Status, iter_corpus
+from pipeline.corpus.output_set import OUTPUT_FILES, OutputSet, check_out_dir
 from pipeline.records import Article, InputReport
 
 
@@ -87,12 +87,12 @@ def version_key(settings: Settings) -> str:
 
 def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings: Settings) -> RunSummary:
     """Run every stage over a corpus and write the outputs into out_dir as one set."""
-    from pipeline.dedup import DuplicateMerger
+    from pipeline.corpus.dedup import DuplicateMerger
     from pipeline.resources import load_yaml
     from pipeline.schema import harm_types
-    from pipeline.engines import default_workers, make_engine
-    from pipeline.store import OutputWriter, write_run_info
-    from pipeline.work import WorkSpec
+    from pipeline.corpus.engines import default_workers, make_engine
+    from pipeline.corpus.store import OutputWriter, write_run_info
+    from pipeline.corpus.work import WorkSpec
 
     started = time.perf_counter()
     articles = Path(articles)

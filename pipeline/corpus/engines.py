@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from pipeline.errors import ConfigError
 from pipeline.records import Article
-from pipeline.work import ArticleOutcome, WorkSpec, context, process_batch
+from pipeline.corpus.work import ArticleOutcome, WorkSpec, context, process_batch
 
 ENGINES = ("local", "dask")
 

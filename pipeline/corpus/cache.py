@@ -15,8 +15,8 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.codec import from_data, to_data
-from pipeline.extract import ArticleResult
+from pipeline.corpus.codec import from_data, to_data
+from pipeline.extraction.extract import ArticleResult
 from pipeline.records import Article
 
 CACHE_FORMAT = "article-cache/1"

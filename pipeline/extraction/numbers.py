@@ -8,10 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import DataFileError
-from pipeline.matcher import Match, PhraseMatcher
+from pipeline.extraction.matcher import Match, PhraseMatcher
 from pipeline.records import Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.textnorm import NormalisedText, Token, normalise_phrase, tokenize
+from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
 
 _DIGITS = re.compile(r"(?P<prefix>\D*)(?P<digits>\d+)")
 _THOUSANDS_SEPARATORS = (",", "\u066C")

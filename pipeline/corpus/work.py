@@ -10,12 +10,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.cache import ArticleCache
+from pipeline.corpus.cache import ArticleCache
 from pipeline.config import Settings
-from pipeline.extract import ArticleResult, Resources, extract_article, load_resources
+from pipeline.extraction.extract import ArticleResult, Resources, extract_article, load_resources
 from pipeline.records import Article
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,18 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon, summary_figures
+from pipeline.extraction.casualties import CasualtyLexicon, extract_figures, load_casualty_lexicon, summary_figures
 from pipeline.config import Settings
-from pipeline.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
-from pipeline.document import Document, analyse
-from pipeline.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
+from pipeline.extraction.dates import DateLexicon, infer_publication_date, load_date_lexicon, resolve_event_date
+from pipeline.extraction.document import Document, analyse
+from pipeline.extraction.events import (EventLexicon, SentenceFacts, build_sentence_events, find_actors, find_triggers,
                              load_event_lexicon, merge_follow_up_tolls)
-from pipeline.matcher import PhraseIndex, PhraseMatcher
-from pipeline.optional import PlaceExtras, enrich_mentions, load_place_extras
-from pipeline.places import PlaceResolver, load_place_resolver
+from pipeline.extraction.matcher import PhraseIndex, PhraseMatcher
+from pipeline.extraction.toponyms import PlaceExtras, enrich_mentions, load_place_extras
+from pipeline.extraction.places import PlaceResolver, load_place_resolver
 from pipeline.records import Article, Event, PlaceMention, Span
 from pipeline.schema import WIDE_KINDS
-from pipeline.sentences import SentenceRules, is_heading, load_sentence_rules
+from pipeline.extraction.sentences import SentenceRules, is_heading, load_sentence_rules
 
 INHERIT_SENTENCES = 2
 """How many sentences back "the area" may refer to a place named before."""

@@ -1,0 +1,1 @@
+"""Extraction stages: one analysed document per article, and the pure functions that read it."""

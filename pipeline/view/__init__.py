@@ -1,0 +1,1 @@
+"""The dashboard's view layer: queries, charts, the article reader and labels, tested without Streamlit."""
