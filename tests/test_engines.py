@@ -62,7 +62,7 @@ def test_an_existing_dask_scheduler_is_used_by_address(corpus, single, tmp_path)
     distributed = pytest.importorskip("dask.distributed")
     import logging
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as cluster:
         assert run_with(corpus, tmp_path / "out", "--engine", "dask", "--scheduler", cluster.scheduler_address) == single
 
@@ -96,3 +96,17 @@ def test_the_streamed_output_has_the_rows_of_merging_everything_in_memory(corpus
     expected = events_frame(events, {r.article.article_id: r.article for r in results})
     streamed = pd.read_parquet(io.BytesIO(single["events.parquet"]))
     pd.testing.assert_frame_equal(streamed, expected)
+
+
+def test_a_main_script_without_a_guard_does_not_run_again_in_dask_workers(corpus, single, tmp_path, monkeypatch):
+    """As under a Streamlit page: __main__ is a script whose top level would run the whole page again."""
+    pytest.importorskip("dask.distributed")
+    import sys
+    import types
+
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the page ran again in a worker')\n", encoding="utf-8")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    assert run_with(corpus, tmp_path / "out", "--engine", "dask", "--workers", "2") == single

@@ -10,8 +10,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
+import types
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 from pipeline.errors import ConfigError
@@ -92,11 +95,26 @@ def _start_local_cluster(local_cluster, workers: int):
         for attempt in range(1, LOCAL_CLUSTER_ATTEMPTS + 1):
             try:
                 return local_cluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                     dashboard_address=None, silence_logs=logging.ERROR,
+                                     dashboard_address=":0", silence_logs=logging.ERROR,
                                      death_timeout=LOCAL_CLUSTER_TIMEOUT)
             except (OSError, TimeoutError, RuntimeError):
                 if attempt == LOCAL_CLUSTER_ATTEMPTS:
                     raise
+
+
+@contextmanager
+def _plain_main():
+    """Spawned workers re-run the main script unless it is a package's __main__; a script without a main
+    guard (a Streamlit page, a test runner's stand-in) must not run again in them: they need only this package."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(getattr(main, "__spec__", None), "name", None):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class DaskEngine:
@@ -115,7 +133,8 @@ class DaskEngine:
             if scheduler:
                 self.client = Client(scheduler, timeout="30s")
             else:
-                self.cluster = _start_local_cluster(LocalCluster, workers)
+                with _plain_main():
+                    self.cluster = _start_local_cluster(LocalCluster, workers)
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, RuntimeError) as err:
             if self.cluster is not None:
