@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from pathlib import Path
 
 import pytest
 
 from builders import campaign_folder
+from rivers import river_segments, side_of_river
 from pipeline.campaign import ALIAS_COLUMNS, campaign_names, load_campaign
 from pipeline.config import DATA_DIR
 from pipeline.gazetteer import validate_campaign
@@ -125,35 +125,14 @@ def test_every_village_has_a_point_inside_the_campaign_box():
     assert all(p.lat is not None and gaz.contains(p.lat, p.lon) for p in villages)
 
 
-def _river_segments() -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    layer = json.loads((CAMPAIGN / "layers" / "tigris.geojson").read_text(encoding="utf-8"))
-    segments = []
-    for feature in layer["features"]:
-        coords = feature["geometry"]["coordinates"]
-        segments += list(zip(coords, coords[1:]))
-    return segments
-
-
-def _side_of_river(lat: float, lon: float, segments) -> tuple[float, str]:
-    """(km to the nearest river segment, side facing downstream); the line runs downstream."""
-    best = (math.inf, "")
-    for (x0, y0), (x1, y1) in segments:
-        dx, dy = x1 - x0, y1 - y0
-        t = max(0.0, min(1.0, ((lon - x0) * dx + (lat - y0) * dy) / (dx * dx + dy * dy)))
-        km = math.hypot((lon - x0 - t * dx) * 111.32 * math.cos(math.radians(lat)), (lat - y0 - t * dy) * 110.57)
-        if km < best[0]:
-            best = (km, "left" if dx * (lat - y0) - dy * (lon - x0) > 0 else "right")
-    return best
-
-
 def test_city_points_lie_on_their_banks_side_of_the_river():
     # The Natural Earth line is 0.5-2 km off in the city and loops east between 36.38 and 36.40 N:
     # points near it or in the loop's band cannot be judged against it.
-    segments = _river_segments()
+    segments = river_segments(CAMPAIGN)
     wrong = []
     for p in load_campaign(CAMPAIGN).places.values():
         if p.bank in ("left", "right") and not 36.38 <= p.lat <= 36.40:
-            km, side = _side_of_river(p.lat, p.lon, segments)
+            km, side = side_of_river(p.lat, p.lon, segments)
             if km > 1.5 and side != p.bank:
                 wrong.append(p.place_id)
     assert wrong == []

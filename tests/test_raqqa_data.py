@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 from pathlib import Path
 
 import pytest
 import yaml
 
+from rivers import river_segments, side_of_river
 from pipeline.config import Settings
 from pipeline.extraction.date_lexicon import load_date_lexicon
 from pipeline.campaign import load_campaign
@@ -99,43 +99,21 @@ def test_every_raqqa_neighbourhood_is_on_the_north_left_bank():
     assert {p.bank for p in neighbourhoods} == {"left"}
 
 
-def _euphrates_segments():
-    campaign = yaml.safe_load((RAQQA / "campaign.yaml").read_text(encoding="utf-8"))
-    layer = json.loads((RAQQA / campaign["river"]["layer"]).read_text(encoding="utf-8"))
-    segments = []
-    for feature in layer["features"]:
-        coords = feature["geometry"]["coordinates"]
-        segments += list(zip(coords, coords[1:]))
-    return segments
-
-
-def _side_of_river(lat: float, lon: float, segments) -> tuple[float, str]:
-    """(km to the nearest river segment, side facing downstream); the lines run downstream."""
-    best = (math.inf, "")
-    for (x0, y0), (x1, y1) in segments:
-        dx, dy = x1 - x0, y1 - y0
-        t = max(0.0, min(1.0, ((lon - x0) * dx + (lat - y0) * dy) / (dx * dx + dy * dy)))
-        km = math.hypot((lon - x0 - t * dx) * 111.32 * math.cos(math.radians(lat)), (lat - y0 - t * dy) * 110.57)
-        if km < best[0]:
-            best = (km, "left" if dx * (lat - y0) - dy * (lon - x0) > 0 else "right")
-    return best
-
-
 def test_raqqa_bank_points_lie_on_their_side_of_the_euphrates():
-    segments = _euphrates_segments()
+    segments = river_segments(RAQQA)
     wrong = [p.place_id for p in load_campaign(RAQQA).places.values()
-             if p.bank in ("left", "right") and _side_of_river(p.lat, p.lon, segments)[1] != p.bank]
+             if p.bank in ("left", "right") and side_of_river(p.lat, p.lon, segments)[1] != p.bank]
     assert wrong == []
 
 
 @pytest.mark.parametrize("place_id", ["kasrat_afnan", "kasrat_faraj", "ratla", "mansoura", "tabqa"])
 def test_south_bank_places_lie_right_of_the_downstream_line(place_id):
     place = load_campaign(RAQQA).places[place_id]
-    assert _side_of_river(place.lat, place.lon, _euphrates_segments())[1] == "right"
+    assert side_of_river(place.lat, place.lon, river_segments(RAQQA))[1] == "right"
 
 
 def test_the_downstream_line_runs_east_past_raqqa():
-    near = [((x0 + x1) / 2, x1 - x0) for (x0, y0), (x1, y1) in _euphrates_segments() if 38.9 < x0 < 39.1]
+    near = [((x0 + x1) / 2, x1 - x0) for (x0, y0), (x1, y1) in river_segments(RAQQA) if 38.9 < x0 < 39.1]
     assert near and all(dx > 0 for _, dx in near)
 
 
