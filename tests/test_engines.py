@@ -58,9 +58,14 @@ def test_a_dask_local_cluster_of_two_workers_writes_the_same_bytes(corpus, singl
                                                                            "batch_size": 32}
 
 
-def test_an_existing_dask_scheduler_is_used_by_address(corpus, single, tmp_path):
+def test_an_existing_dask_scheduler_is_used_by_address(corpus, single, tmp_path, monkeypatch):
     distributed = pytest.importorskip("dask.distributed")
     import logging
+    import sys
+    import types
+
+    # the cluster here stands for one started elsewhere: its workers must not re-run whatever script is __main__
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as cluster:
