@@ -66,7 +66,6 @@ def test_a_second_run_while_the_folder_is_locked_exits_2_and_changes_nothing(tmp
     (lambda tmp: tmp / "in" / "out", "inside the input"),
     (lambda tmp: tmp / "in", "inside the input"),
     (lambda tmp: tmp, "is inside --out"),
-    (lambda tmp: tmp / "notes", "not a pipeline output"),
 ])
 def test_an_unusable_out_is_refused_before_any_work(make_out, problem, tmp_path, capsys):
     corpus = make_corpus(tmp_path / "in", 1)
@@ -77,6 +76,43 @@ def test_an_unusable_out_is_refused_before_any_work(make_out, problem, tmp_path,
     assert problem in capsys.readouterr().err
     assert (tmp_path / "notes" / "thesis.docx").read_text() == "mine"
     assert not (corpus / "out").exists()
+
+
+def test_files_of_ones_own_in_out_are_kept_across_runs(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "thesis.docx").write_text("mine")
+    for _ in range(2):
+        assert run("--articles", str(corpus), "--out", str(out), "--no-cache") == 0
+    assert (out / "notes" / "thesis.docx").read_text() == "mine"
+    assert (out / "events.csv").is_file()
+
+
+def test_a_log_written_into_out_during_the_run_keeps_every_line(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / "log", "w", encoding="utf-8") as log:
+        log.write("before\n")
+        log.flush()
+        proc = _spawn(corpus, out)
+        assert proc.wait(timeout=600) == 0, proc.stderr.read()
+        log.write("after\n")
+    assert (out / "log").read_text(encoding="utf-8") == "before\nafter\n"
+    assert (out / "run.json").is_file()
+
+
+def test_user_files_left_in_a_killed_runs_folder_are_put_back(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    assert run("--articles", str(corpus), "--out", str(out)) == 0
+    (tmp_path / ".out.new-123-abcd").mkdir()
+    (tmp_path / ".out.new-123-abcd" / "events.csv").write_text("half")
+    (tmp_path / ".out.new-123-abcd" / "log").write_text("mine")
+    assert run("--articles", str(corpus), "--out", str(out)) == 0
+    assert (out / "log").read_text() == "mine"
+    assert (out / "events.csv").read_text() != "half"
 
 
 def test_an_unwritable_out_is_refused_before_any_work(tmp_path, capsys):

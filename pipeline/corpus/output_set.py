@@ -1,6 +1,7 @@
 """The output folder as one set: written in a fresh folder beside it, swapped in at once, under a lock.
 
-A reader of `--out` sees the previous complete set or the new complete set, never a mix; a killed run
+A reader of `--out` sees the previous complete set or the new complete set, never a mix; files of the user's
+own in the folder (a log, notes) are carried over to the new set untouched; a killed run
 leaves the previous set intact, and its leftovers are removed by the next run; two runs on one folder
 cannot interleave (the second stops with a clear message).
 """
@@ -19,6 +20,8 @@ from pipeline.errors import ConfigError
 
 OUTPUT_FILES = ("events.csv", "events.parquet", "articles.csv", "article_texts.jsonl", "run.json")
 CACHE_NAME = ".cache"
+SPILL_NAME = ".events.rows.jsonl"
+"""Event rows of a run in progress, waiting for duplicates to be merged; gone before the set is swapped in."""
 FILE_MODE, DIR_MODE = 0o644, 0o755
 
 
@@ -35,12 +38,6 @@ def check_out_dir(out_dir: Path, inputs: list[Path]) -> Path:
             raise ConfigError(f"--out {out_dir} is inside the input {given}: write the outputs elsewhere")
         if out in src.parents:
             raise ConfigError(f"the input {given} is inside --out {out_dir}: the outputs replace that folder")
-    if out.is_dir():
-        ours = {*OUTPUT_FILES, CACHE_NAME, *_listed_files(out)}
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in ours)
-        if foreign:
-            raise ConfigError(f"--out {out_dir} holds files that are not a pipeline output ({', '.join(foreign[:3])}"
-                              f"{'...' if len(foreign) > 3 else ''}): give a new folder or a previous run's output")
     return out
 
 
@@ -53,6 +50,19 @@ def _listed_files(out: Path) -> list[str]:
         return [f for f in files if isinstance(f, str)]
     except (OSError, ValueError, AttributeError):
         return []
+
+
+def _foreign_entries(folder: Path) -> list[Path]:
+    """What a folder holds besides a pipeline output set: the user's own files, kept across the swap."""
+    ours = {*OUTPUT_FILES, CACHE_NAME, SPILL_NAME, *_listed_files(folder)}
+    return [p for p in folder.iterdir() if p.name not in ours]
+
+
+def _move_foreign(src: Path, dst: Path) -> None:
+    """Move the user's own entries of src into dst (a rename: a file still being written stays open)."""
+    for path in _foreign_entries(src):
+        if not os.path.lexists(dst / path.name):
+            os.rename(path, dst / path.name)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -112,6 +122,8 @@ class OutputSet:
         if olds and not self.out.exists():
             os.rename(olds.pop(), self.out)
         for path in (*olds, *self.parent.glob(f"{self._prefix}new-*")):
+            if self.out.is_dir():
+                _move_foreign(path, self.out)  # the user's files, if a run was killed while carrying them over
             shutil.rmtree(path, ignore_errors=True)
 
     def commit(self, move_cache: bool = True) -> None:
@@ -123,13 +135,17 @@ class OutputSet:
         cache = self.out / CACHE_NAME
         if move_cache and cache.is_dir() and not cache.is_symlink():
             os.rename(cache, self.staging / CACHE_NAME)
+        if self.out.is_dir():
+            _move_foreign(self.out, self.staging)
         if self.out.exists() and _exchange(self.staging, self.out):
-            shutil.rmtree(self.staging, ignore_errors=True)
-            return
-        old = self.parent / f"{self._prefix}old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        if self.out.exists():
-            os.rename(self.out, old)
-        os.rename(self.staging, self.out)
+            old = self.staging
+        else:
+            old = self.parent / f"{self._prefix}old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            if self.out.exists():
+                os.rename(self.out, old)
+            os.rename(self.staging, self.out)
+        if old.is_dir():
+            _move_foreign(old, self.out)  # anything written there between the two moves
         shutil.rmtree(old, ignore_errors=True)
 
     def _release(self) -> None:

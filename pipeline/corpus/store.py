@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.records import Article, Event, InputReport
+from pipeline.corpus.output_set import SPILL_NAME
 from pipeline.corpus.safe_csv import SafeWriter
 
 EVENT_COLUMNS = list(schema.names())
@@ -145,7 +146,6 @@ def _json_line(record: dict) -> str:
 
 ROWS_PER_GROUP = 5_000
 """Events per Parquet row group and per chunk held while the events files are written."""
-SPILL_NAME = ".events.rows.jsonl"
 
 
 class OutputWriter:
