@@ -243,8 +243,9 @@ def _range_end(doc: PreparedText, i: int) -> tuple[int, int] | None:
         nxt = doc.tokens[joiner.token_end].text
         if nxt.isdigit() and len(nxt) <= 2:
             return int(nxt), joiner.token_end + 1
-    if word[:1] in ("و",) and word[1:].isdigit() and len(word) <= 3:
-        return int(word[1:]), j + 1
+    bare = doc.clitics.without_conjunction(word)
+    if bare != word and bare.isdigit() and len(word) <= 3:
+        return int(bare), j + 1
     if word.isdigit() and len(word) <= 2 and doc.gap(i, j).strip() in ("-", "–"):
         return int(word), j + 1
     return None

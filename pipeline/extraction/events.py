@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pipeline.campaign import Campaign
 from pipeline.extraction.document import Document, document_for
-from pipeline.extraction.matcher import PhraseMatcher
+from pipeline.extraction.matcher import Clitics, PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.extraction.inflect import load_inflection_rules, noun_forms, verb_forms
@@ -167,23 +167,12 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
     )
 
 
-def _definite_word(sentence: Sentence, span: Span) -> bool:
+def _definite_word(sentence: Sentence, span: Span, clitics: Clitics) -> bool:
     """The first word at span (an event word) carries the article in the sentence ("القصف", "بالمعارك")."""
     rel = span.start - sentence.start
     head = (span.text.split() or [""])[0]
     words = tokenize(normalise(sentence.text[max(0, rel - 4):rel + len(head)]))
-    return bool(words) and _is_definite(words[-1].text)
-
-
-def _is_definite(word: str) -> bool:
-    """A word with the article, after any attached conjunction and preposition ("والتقدم", "بالهجوم")."""
-    for lead in ("", "و", "ف"):
-        for prep in ("", "ب", "ك"):
-            if word.startswith(lead + prep + "ال"):
-                return True
-        if word.startswith(lead + "لل"):
-            return True
-    return False
+    return bool(words) and clitics.is_definite(words[-1].text)
 
 
 def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
@@ -230,7 +219,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
                for kind in DROPPING_MARKERS - {"anaphora"}):
             continue
-        if at in reach.get("anaphora", ()) and _is_definite(tokens[at].text):
+        if at in reach.get("anaphora", ()) and lexicon.triggers.clitics.is_definite(tokens[at].text):
             continue
         if at in reach.get("relative", ()) and m.phrase in lexicon.imperfect:
             continue
@@ -365,7 +354,7 @@ def _joinable(etype: str, anchors: list[_Anchor], taxonomy: dict) -> list[_Ancho
     return list(anchors)
 
 
-def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
+def _anchors(facts: SentenceFacts, taxonomy: dict, clitics: Clitics) -> list[_Anchor]:
     """Trigger words and ungoverned figures of a sentence, grouped into events: one happening, one event.
 
     Weak words (aircraft) count only in a sentence with no other event word. Generic words (attack,
@@ -398,7 +387,7 @@ def _anchors(facts: SentenceFacts, taxonomy: dict) -> list[_Anchor]:
             if nearest.strength == "weak":
                 nearest.strength = "strong"
         else:  # a weapon named on its own is an event; "the shelling", a toll or damage alone may be a follow-up
-            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not _definite_word(s, t.span)
+            fresh = taxonomy.get(t.event_type, {}).get("weapon") and not _definite_word(s, t.span, clitics)
             strength = "strong" if fresh else "generic"
             anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength))
     for fig in facts.figures:
@@ -453,7 +442,8 @@ def _fighting_of_event(anchor: _Anchor, borrowed: list[PlaceMention], placed: li
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
                    city: PlaceMention | None, countries: frozenset = frozenset(),
                    taxonomy_origin=lambda etype: True, harmful=lambda etype: True,
-                   arrivals: frozenset = frozenset(), ongoing=lambda span: True) -> list[_Anchor]:
+                   arrivals: frozenset = frozenset(), ongoing=lambda span: True,
+                   definite=lambda span: False) -> list[_Anchor]:
     """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
@@ -519,7 +509,7 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
         elif a.strength == "generic" and not harmful(a.event_type) and not a.figures:
             continue  # damage or arrests with no place in the sentence: an aside, not an event placed elsewhere
         elif previous and sum(1 for p in previous if p.place is None or p.place.kind != "district") <= BORROWED_PLACES:
-            if not a.figures and " " not in a.span.text.strip() and _definite_word(facts.sentence, a.span):
+            if not a.figures and " " not in a.span.text.strip() and definite(a.span):
                 # "the battle" again, nothing new ("the random shelling" names something new)
                 continue
             a.places, a.place_source = list(previous), "previous_sentence"
@@ -605,10 +595,11 @@ def _ongoing(sentence: Sentence, span: Span, lexicon: EventLexicon) -> bool:
     """The event word is in the present ("تتقدم") or follows a present verb of going on ("يواصل التقدم")."""
     words = normalise(sentence.text[:span.end - sentence.start]).text.split()
     head = normalise_phrase(span.text.split()[0]) if span.text.split() else ""
-    if head in lexicon.imperfect or (head[:1] in ("و", "ف") and head[1:] in lexicon.imperfect):
+    bare = lexicon.triggers.clitics.without_conjunction
+    if head in lexicon.imperfect or bare(head) in lexicon.imperfect:
         return True
     before = words[-1 - ONGOING_WORDS:-1]
-    return any(w in lexicon.ongoing or (w[:1] in ("و", "ف") and w[1:] in lexicon.ongoing) for w in before)
+    return any(w in lexicon.ongoing or bare(w) in lexicon.ongoing for w in before)
 
 
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
@@ -619,10 +610,12 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
     `date_of(clause: Span, cumulative: bool | None)` returns the DateWindow governing a clause of this
     sentence; `cumulative` says whether the event is a running total (None: unknown).
     """
-    anchors = _assign_places(_anchors(facts, lexicon.taxonomy), facts, previous_places, city, lexicon.countries,
+    clitics = lexicon.triggers.clitics
+    anchors = _assign_places(_anchors(facts, lexicon.taxonomy, clitics), facts, previous_places, city, lexicon.countries,
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")),
-                             _arrival_clauses(facts, lexicon), lambda span: _ongoing(facts.sentence, span, lexicon))
+                             _arrival_clauses(facts, lexicon), lambda span: _ongoing(facts.sentence, span, lexicon),
+                             lambda span: _definite_word(facts.sentence, span, clitics))
     events = []
     for a in anchors:
         clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]

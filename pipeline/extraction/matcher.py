@@ -30,6 +30,23 @@ class Clitics:
     _forms: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
     """word -> (readings with pronoun suffixes removed too, how many of them are prefix-only readings)."""
 
+    def without_conjunction(self, word: str) -> str:
+        """The word with an attached conjunction removed ("وتتقدم" -> "تتقدم"), else the word itself."""
+        for conj in self.conjunctions:
+            if word.startswith(conj) and len(word) - len(conj) >= self.min_stem:
+                return word[len(conj):]
+        return word
+
+    def is_definite(self, word: str) -> bool:
+        """The word carries the article after any attached conjunction and preposition ("والتقدم", "بالهجوم",
+        "للقصف")."""
+        for bare in {word, self.without_conjunction(word)}:
+            if bare.startswith(self.article) or (self.lam_article and bare.startswith(self.lam_article)):
+                return True
+            if any(bare.startswith(prep + self.article) for prep in self.prepositions):
+                return True
+        return False
+
     def readings(self, word: str) -> tuple[tuple[tuple[str, int], ...], int]:
         """All readings of a word (see word_forms) and how many lead them without a suffix removed.
 

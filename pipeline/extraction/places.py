@@ -34,14 +34,16 @@ class PlaceResolver:
 
     def __init__(self, grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[tuple[str, WorldPlace], ...],
                  clitics, sentence_rules):
-        self.grammar = grammar
-        self.gazetteer = gazetteer
-        self.city = gazetteer.places[gazetteer.city_id]
         self.sentence_rules = sentence_rules
         self.parser = PlacePhraseParser(grammar, gazetteer, world, clitics)
-        self.matcher = self.parser.matcher
         self._index = PhraseIndex({"places": self.matcher})
         """Built once: a text analysed for places alone reuses it."""
+
+    # The parser owns the grammar, the gazetteer and the phrase matcher; the resolver reads them there.
+    grammar = property(lambda self: self.parser.grammar)
+    gazetteer = property(lambda self: self.parser.gazetteer)
+    city = property(lambda self: self.parser.city)
+    matcher = property(lambda self: self.parser.matcher)
 
     # ------------------------------------------------------------ public API
 
