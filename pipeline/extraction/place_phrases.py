@@ -10,13 +10,14 @@ of each mention with the whole article as context.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import Match, word_forms
+from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, Match, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
@@ -25,6 +26,11 @@ from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Directio
                                                PlaceWord, Tag, WorldPlace)
 
 _ENCLOSES_SITE = "encloses the building before it"
+
+_STEM_LISTS = ("not_origin_before", "proximity_before", "departure_words", "description_words", "road_words",
+               "home_words", "approach_words", "victim_words", "fire_words", "source_speakers", "residence_words",
+               "name_stops")
+"""The grammar's word lists (PlaceGrammar attributes) a word is looked up in by its clitic readings."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class Draft:
 
 @dataclass(frozen=True)
 class _Doc:
-    """The article tokenised and matched once."""
+    """The article tokenised and matched once, with what the rules ask of every word and gap precomputed."""
 
     text: str
     norm: NormalisedText
@@ -58,12 +64,41 @@ class _Doc:
     ends: tuple[int, ...]
     at: dict[int, Match]
     """The phrase match starting at each token."""
+    gaps: tuple[str, ...]
+    """gaps[i]: normalised text between token i-1 and token i ("" before the first token)."""
+    stem_positions: dict[str, list[int]]
+    """Grammar word list name (see _STEM_LISTS) -> the tokens that belong to it, in text order."""
+    _marked: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    """Marks -> the gaps holding one of them, in text order: a window's punctuation is then a bisection."""
 
     def gap(self, i: int) -> str:
         """Normalised text between token i-1 and token i."""
-        if i <= 0 or i >= len(self.words):
-            return ""
-        return self.norm.text[self.ends[i - 1]:self.starts[i]]
+        return self.gaps[i] if 0 < i < len(self.gaps) else ""
+
+    def last_with(self, stems: str, lo: int, hi: int) -> int:
+        """The last token in [lo, hi) that belongs to the grammar word list `stems`, else -1."""
+        positions = self.stem_positions.get(stems)
+        if not positions:
+            return -1
+        k = bisect_left(positions, hi) - 1
+        return positions[k] if k >= 0 and positions[k] >= lo else -1
+
+    def has_stem_in(self, stems: str, lo: int, hi: int) -> bool:
+        """Whether a token in [lo, hi) belongs to the grammar word list `stems`."""
+        return self.last_with(stems, lo, hi) >= 0
+
+    def gaps_with(self, marks: str) -> list[int]:
+        """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
+        found = self._marked.get(marks)
+        if found is None:
+            found = self._marked[marks] = [i for i, g in enumerate(self.gaps) if g != " " and any(c in g for c in marks)]
+        return found
+
+    def marked(self, marks: str, first: int, last: int) -> bool:
+        """Whether a gap before token first..last (inclusive) holds one of the characters of `marks`."""
+        found = self.gaps_with(marks)
+        k = bisect_left(found, first)
+        return k < len(found) and found[k] <= last
 
     def span(self, first: int, last: int) -> Span:
         """Original-text span of tokens first..last-1, without the attached clitics of the first word."""
@@ -99,37 +134,62 @@ class PlacePhraseParser:
         self.clitics = clitics
         self.bank = build_phrase_bank(grammar, gazetteer, world, clitics)
         self.matcher = self.bank.matcher
+        self._stem_lists = tuple((name, getattr(grammar, name)) for name in _STEM_LISTS)
+        self._lists_of: dict[str, tuple[str, ...]] = {}
+        """word -> the grammar word lists it belongs to: the same words come back in every article."""
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
-        view = doc.view()
-        norm, tokens = view.norm, view.tokens
-        at = {m.token_start: m for m in view.find(self.matcher)}
-        doc = _Doc(text, norm, tuple(t.text for t in tokens), tuple(t.start for t in tokens),
-                   tuple(t.end for t in tokens), at)
+        doc = self._analyse(text, doc)
+        # a place phrase starts at a lexicon phrase or a colon list
+        starts = sorted(doc.at.keys() | set(doc.gaps_with(":")))
         drafts: list[Draft] = []
         t = 0
-        while t < len(doc.words):
-            if t not in doc.at and ":" not in doc.gap(t):  # a place phrase starts at a lexicon phrase or a colon list
-                t += 1
+        for start in starts:
+            if start < t:
                 continue
-            found, t_next = self._phrase(doc, t, drafts)
+            found, t_next = self._phrase(doc, start, drafts)
             drafts.extend(found)
-            t = t_next if found else t + 1
+            t = t_next if found else start + 1
         return drafts
+
+    def _analyse(self, text: str, doc: Document) -> _Doc:
+        view = doc.view()
+        norm, tokens = view.norm, view.tokens
+        words = tuple(t.text for t in tokens)
+        starts, ends = tuple(t.start for t in tokens), tuple(t.end for t in tokens)
+        gaps = ("",) + tuple(norm.text[e:s] for e, s in zip(ends, starts[1:])) if tokens else ()
+        positions: dict[str, list[int]] = {}
+        memo = self._lists_of
+        for i, word in enumerate(words):
+            lists = memo.get(word)
+            for name in self._word_lists(word) if lists is None else lists:
+                positions.setdefault(name, []).append(i)
+        return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
+                    positions)
+
+    def _word_lists(self, word: str) -> tuple[str, ...]:
+        """The grammar word lists (see _STEM_LISTS) the word belongs to by any of its clitic readings."""
+        found = self._lists_of.get(word)
+        if found is None:
+            if len(self._lists_of) >= FORMS_MEMO_LIMIT:
+                self._lists_of.clear()
+            stems = [stem for stem, _ in word_forms(word, self.clitics)]
+            found = self._lists_of[word] = tuple(name for name, words in self._stem_lists
+                                                 if any(stem in words for stem in stems))
+        return found
 
     def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
         role, note = "location", ""
         cues = doc.entries(t, Cue)
-        if not cues and t > 0 and self._has_stem(doc.words[t - 1], self.grammar.description_words):
+        if not cues and doc.has_stem_in("description_words", t - 1, t):
             role, note = "reference", "described"
         if not cues and self._between_road_ends(doc, t):
             role, note = "reference", "end of a road"
         if self._victims_home(doc, t):
             role, note = "home", "where victims came from"
-        if not cues and any(self._has_stem(w, self.grammar.approach_words) for w in doc.words[max(0, t - 4):t]) \
-                and not any(c in doc.gap(i) for i in range(max(1, t - 3), t + 1) for c in ".؟!،"):
+        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(".؟!،", t - 3, t):
             role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
@@ -168,7 +228,7 @@ class PlacePhraseParser:
         if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
                 head[0].role not in ("location", "origin"):
             return head
-        if t > 0 and self._has_stem(doc.words[t - 1], self.grammar.proximity_before):
+        if doc.has_stem_in("proximity_before", t - 1, t):
             # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
             return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
         if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
@@ -186,19 +246,14 @@ class PlacePhraseParser:
 
     def _victims_home(self, doc: _Doc, t: int) -> bool:
         """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
-        g = self.grammar
-        for i in range(t - 1, max(-1, t - g.home_window), -1):
-            if any(c in doc.gap(i + 1) for c in ".؟!؛"):
-                return False
-            if self._has_stem(doc.words[i], g.home_words):
-                return any(self._has_stem(w, g.victim_words) for w in doc.words[max(0, i - 3):i])
-        return False
+        home = doc.last_with("home_words", t - self.grammar.home_window + 1, t)
+        return home >= 0 and not doc.marked(".؟!؛", home + 1, t) and doc.has_stem_in("victim_words", home - 3, home)
 
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
         if t <= 0 or doc.words[t - 1] != "بين":
             return False
-        return any(self._has_stem(w, self.grammar.road_words) for w in doc.words[max(0, t - 6):t - 1])
+        return doc.has_stem_in("road_words", t - 6, t - 1)
 
     def _cue_role(self, doc: _Doc, t: int, role: str) -> tuple[str, str]:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
@@ -206,30 +261,30 @@ class PlacePhraseParser:
         if role == "origin" and before:
             if self._is_partitive(before):
                 return "location", ""
-            if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
+            if doc.has_stem_in("proximity_before", t - 3, t):
                 return "reference", "distance or approach"
             if doc.entries(t - 1, DirectionWord):
                 return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
-            if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
+            if doc.has_stem_in("departure_words", t - 3, t):
                 return "departure", "where a force set out from"
             if before.isdigit():
                 return "location", ""
         if role == "destination":
-            window = range(max(0, t - self.grammar.fire_window), t)
-            if any(self._has_stem(doc.words[i], self.grammar.fire_words) for i in window
-                   if not any(c in doc.gap(j) for j in range(i + 1, t + 1) for c in ".؟!")):
+            fire = doc.last_with("fire_words", t - self.grammar.fire_window, t)
+            if fire >= 0 and not doc.marked(".؟!", fire + 1, t):  # no sentence end between the fire and the place
                 return "location", "target of fire"
         return role, ""
 
-    def _has_stem(self, word: str, stems: frozenset[str]) -> bool:
-        return any(stem in stems for stem, _ in word_forms(word, self.clitics))
+    def _has_stem(self, word: str, stems: str) -> bool:
+        """Whether a reading of the word is in the grammar word list named `stems` (see _STEM_LISTS)."""
+        return stems in self._word_lists(word)
 
     def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
         """The plural place word a list after a colon belongs to (تسع قرى ...، أبرزها: تل حاجم، ...)."""
         if t >= len(doc.words) or ":" not in doc.gap(t):
             return None
         for i in range(t - 1, max(-1, t - 1 - self.grammar.colon_list_window), -1):
-            if any(c in doc.gap(i + 1) for c in ".؟!") and i + 1 < t:
+            if i + 1 < t and doc.marked(".؟!", i + 1, i + 1):
                 return None
             words = [w for w in doc.entries(i, PlaceWord) if w.many]
             if words:
@@ -251,14 +306,13 @@ class PlacePhraseParser:
             i -= 1
         elif not (m and m.prefix and m.prefix[-1] in "ب") and not construct:
             return found
-        words = doc.words[max(0, i - 1):i + 1]
         head = found[0]
         kinds = {p.kind for p in head.candidates}
         role = ""
-        if any(self._has_stem(w, self.grammar.source_speakers) for w in words) and \
+        if doc.has_stem_in("source_speakers", i - 1, i + 1) and \
                 (kinds & {"landmark", "camp"} or head.word_type in ("site", "building", "camp")):
             role = "source"
-        elif any(self._has_stem(w, self.grammar.residence_words) for w in words) and \
+        elif doc.has_stem_in("residence_words", i - 1, i + 1) and \
                 ("camp" in kinds or head.word_type == "camp"):
             role = "residence"
         if not role:
@@ -266,7 +320,7 @@ class PlacePhraseParser:
         return [replace(d, role=role) if d.role == head.role else d for d in found]
 
     def _is_partitive(self, word: str) -> bool:
-        return any(stem in self.grammar.not_origin_before for stem, _ in word_forms(word, self.clitics))
+        return self._has_stem(word, "not_origin_before")
 
     def _head(self, doc: _Doc, t: int, before: list[Draft], role: str):
         """The first place of a phrase: a relative place, a place word with its name, or a bare name."""
@@ -608,7 +662,7 @@ class PlacePhraseParser:
         """Digits, stop words, and words with an attached preposition and article (بالصواريخ) end a name."""
         attached = any(word.startswith(p + self.clitics.article) for p in self.clitics.prepositions) \
             or word.startswith(self.clitics.lam_article)
-        return word.isdigit() or attached or any(stem in self.grammar.name_stops for stem, _ in word_forms(word, self.clitics))
+        return word.isdigit() or attached or self._has_stem(word, "name_stops")
 
     def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[Draft], role: str):
         """جنوب حي الصحة (offset from a place), غرب الموصل / شمال غرب المدينة (a sector of the city)."""
