@@ -22,6 +22,27 @@ _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", 
 
 
 @dataclass(frozen=True, eq=False)
+class PhraseEntries:
+    """What one phrase of the bank can be (place word, aliases, cue, tags ...), grouped by record type once: the
+    parser asks a matched phrase for one type at a time, hundreds of times per article."""
+
+    items: tuple
+    by_type: dict[type, tuple]
+    tags: dict[str, tuple[Tag, ...]]
+    """Tag name (locator, ordinal, demonstrative, bank) -> the phrase's tags of that name."""
+
+    @classmethod
+    def of(cls, items: list) -> PhraseEntries:
+        by_type: dict[type, list] = {}
+        for item in items:
+            by_type.setdefault(type(item), []).append(item)
+        tags: dict[str, list[Tag]] = {}
+        for tag in by_type.get(Tag, ()):
+            tags.setdefault(tag.name, []).append(tag)
+        return cls(tuple(items), {k: tuple(v) for k, v in by_type.items()}, {k: tuple(v) for k, v in tags.items()})
+
+
+@dataclass(frozen=True, eq=False)
 class PlacePhraseBank:
     """One campaign's place phrases in one matcher, and the place-word tables the parser looks words up in."""
 
@@ -106,7 +127,7 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
             place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
             add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
-    return PlacePhraseBank(PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics), place_word_forms,
+    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(v)) for k, v in entries.items()), clitics), place_word_forms,
                            ordinal_of, type_of_word, fuzzy_names)
 
 

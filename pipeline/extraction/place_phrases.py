@@ -106,12 +106,14 @@ class _Doc:
         s, e = self.norm.to_original(m.norm_start if m else self.starts[first], self.ends[last - 1])
         return Span(s, e, self.text[s:e])
 
-    def entries(self, i: int, cls) -> list:
+    def entries(self, i: int, cls) -> tuple:
+        """The records of type cls the phrase matched at token i can be."""
         m = self.at.get(i)
-        return [p for p in m.payload if isinstance(p, cls)] if m else []
+        return m.payload.by_type.get(cls, ()) if m else ()
 
-    def tags(self, i: int, name: str) -> list[Tag]:
-        return [t for t in self.entries(i, Tag) if t.name == name]
+    def tags(self, i: int, name: str) -> tuple[Tag, ...]:
+        m = self.at.get(i)
+        return m.payload.tags.get(name, ()) if m else ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ class PlacePhraseParser:
         self._stem_lists = tuple((name, getattr(grammar, name)) for name in _STEM_LISTS)
         self._lists_of: dict[str, tuple[str, ...]] = {}
         """word -> the grammar word lists it belongs to: the same words come back in every article."""
+        self._points: dict[tuple, tuple[float | None, float | None]] = {}
+        """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
@@ -274,6 +278,14 @@ class PlacePhraseParser:
             if fire >= 0 and not doc.marked(".؟!", fire + 1, t):  # no sentence end between the fire and the place
                 return "location", "target of fire"
         return role, ""
+
+    def offset(self, place: Place, bearing: float) -> tuple[float | None, float | None]:
+        """The point offset from a place along a bearing (see offset_point), computed once per place and bearing."""
+        key = (place.lat, place.lon, place.kind, bearing)
+        point = self._points.get(key)
+        if point is None:
+            point = self._points[key] = offset_point(place, bearing, self.grammar.offset_km)
+        return point
 
     def _has_stem(self, word: str, stems: str) -> bool:
         """Whether a reading of the word is in the grammar word list named `stems` (see _STEM_LISTS)."""
@@ -516,17 +528,17 @@ class PlacePhraseParser:
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
     def _known_name(self, doc: _Doc, m: Match, word: PlaceWord | None, licensed: bool, role: str):
-        aliases = [p for p in m.payload if isinstance(p, Alias)]
+        aliases = m.payload.by_type.get(Alias, ())
         if word is not None:
             fitting = [a for a in aliases if a.place.kind in word.type.kinds]
             aliases = fitting if fitting or word.type.strict_kinds else aliases
         usable = [a.place for a in aliases if licensed or not a.needs_context]
-        banks = [p for p in m.payload if isinstance(p, Tag) and p.name == "bank"]
+        banks = m.payload.tags.get("bank", ())
         word_type = word.type.name if word else self._head_word_type(m.phrase)
         if usable:
             draft = Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
             return self._with_bank_tail(doc, m, draft) if is_bank_district(draft, self.city) else (draft, m.token_end)
-        world = [p for p in m.payload if isinstance(p, WorldPlace)]
+        world = m.payload.by_type.get(WorldPlace, ())
         if world:
             return Draft(m.span, role="out_of_area", world=world[0], notes=("out of area",)), m.token_end
         if banks:
@@ -567,7 +579,7 @@ class PlacePhraseParser:
                 return doc.at[i].token_end
             i = doc.at[i].token_end
         m = doc.at.get(i)
-        if m and any(isinstance(a, Alias) and a.place.place_id == self.city.place_id for a in m.payload):
+        if m and any(a.place.place_id == self.city.place_id for a in m.payload.by_type.get(Alias, ())):
             return m.token_end
         return n
 
@@ -632,7 +644,7 @@ class PlacePhraseParser:
 
     def _world_only(self, m: Match | None) -> bool:
         """A match that is only an out-of-area name (الجزائر), which a local place word overrides."""
-        return m is not None and all(isinstance(p, WorldPlace) for p in m.payload)
+        return m is not None and len(m.payload.by_type.get(WorldPlace, ())) == len(m.payload.items)
 
     def _ends_name(self, doc: _Doc, n: int) -> bool:
         """Whether the word at n cannot continue a name: a conjunction, a stop word or a known phrase."""
@@ -689,7 +701,7 @@ class PlacePhraseParser:
     def _sector_draft(self, direction: Direction, span: Span, role: str) -> Draft:
         """A compass sector of the campaign city (North-west Mosul) as a synthetic district."""
         city = self.city
-        lat, lon = offset_point(city, direction.bearing, self.grammar.offset_km)
+        lat, lon = self.offset(city, direction.bearing)
         place = Place(f"{city.place_id}_{direction.relation.replace('-', '_')}", span.text,
                       f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
                       "offset from the city point", city.license)

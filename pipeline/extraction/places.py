@@ -26,7 +26,7 @@ from pipeline.resources import load_clitics
 from pipeline.schema import RIVER_BANKS, WIDE_KINDS
 from pipeline.extraction.sentences import load_sentence_rules
 from pipeline.extraction.place_lexicon import LOCAL_KINDS, PlaceGrammar, WorldPlace, load_place_grammar
-from pipeline.extraction.place_phrases import Draft, PlacePhraseParser, is_bank_district, offset_point
+from pipeline.extraction.place_phrases import Draft, PlacePhraseParser, is_bank_district
 
 
 class PlaceResolver:
@@ -115,7 +115,7 @@ class PlaceResolver:
             precision = 3
         if d.relation:
             bearing = next(w.direction.bearing for w in self.grammar.directions if w.direction.relation == d.relation)
-            lat, lon = offset_point(place, bearing, self.grammar.offset_km)
+            lat, lon = self.parser.offset(place, bearing)
             precision = max(2, precision)
         if "near" in d.notes:
             precision = max(2, precision)
