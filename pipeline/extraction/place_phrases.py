@@ -21,7 +21,7 @@ from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, Match, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
-from pipeline.extraction.place_phrase_bank import bare_name, build_phrase_bank
+from pipeline.extraction.place_phrase_bank import PhraseEntries, bare_name, build_phrase_bank
 from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Direction, DirectionWord, PlaceGrammar,
                                                PlaceWord, Tag, WorldPlace)
 
@@ -141,12 +141,23 @@ class PlacePhraseParser:
         """word -> the grammar word lists it belongs to: the same words come back in every article."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
+        self._openers = frozenset(entries for phrases in self.matcher.by_first.values() for _, entries in phrases
+                                  if self._may_open(entries))
+        """The bank's phrases a place phrase can start at: a third of an article's matches (locators, ordinals)
+        cannot, and are not tried."""
+
+    def _may_open(self, entries: PhraseEntries) -> bool:
+        """Whether a place phrase can start at this phrase (outside a colon list): a cue, a place word, a direction
+        before a place, a demonstrative, or a name _known_name takes without a place word before it."""
+        return bool(entries.by_type.keys() & {Cue, PlaceWord, WorldPlace}) or "demonstrative" in entries.tags \
+            or "bank" in entries.tags or any(d.usage == "form" for d in entries.by_type.get(DirectionWord, ())) \
+            or any(not a.needs_context for a in entries.by_type.get(Alias, ()))
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
         doc = self._analyse(text, doc)
-        # a place phrase starts at a lexicon phrase or a colon list
-        starts = sorted(doc.at.keys() | set(doc.gaps_with(":")))
+        # a place phrase starts at a lexicon phrase that may open one, or at a colon list
+        starts = sorted({i for i, m in doc.at.items() if m.payload in self._openers} | set(doc.gaps_with(":")))
         drafts: list[Draft] = []
         t = 0
         for start in starts:
