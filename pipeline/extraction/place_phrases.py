@@ -68,6 +68,8 @@ class _Doc:
     """gaps[i]: normalised text between token i-1 and token i ("" before the first token)."""
     stem_positions: dict[str, list[int]]
     """Grammar word list name (see _STEM_LISTS) -> the tokens that belong to it, in text order."""
+    punctuated: list[int]
+    """The tokens whose gap before them is more than one space, in text order."""
     _marked: dict[str, list[int]] = field(default_factory=dict, repr=False)
     """Marks -> the gaps holding one of them, in text order: a window's punctuation is then a bisection."""
 
@@ -91,7 +93,7 @@ class _Doc:
         """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
         found = self._marked.get(marks)
         if found is None:
-            found = self._marked[marks] = [i for i, g in enumerate(self.gaps) if g != " " and any(c in g for c in marks)]
+            found = self._marked[marks] = [i for i in self.punctuated if any(c in self.gaps[i] for c in marks)]
         return found
 
     def marked(self, marks: str, first: int, last: int) -> bool:
@@ -141,6 +143,8 @@ class PlacePhraseParser:
         """word -> the grammar word lists it belongs to: the same words come back in every article."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
+        self._quote_marks = grammar.quotes | grammar.brackets
+        self._list_marks = grammar.list_separators | self._quote_marks
         self._openers = frozenset(entries for phrases in self.matcher.by_first.values() for _, entries in phrases
                                   if self._may_open(entries))
         """The bank's phrases a place phrase can start at: a third of an article's matches (locators, ordinals)
@@ -171,9 +175,8 @@ class PlacePhraseParser:
     def _analyse(self, text: str, doc: Document) -> _Doc:
         view = doc.view()
         norm, tokens = view.norm, view.tokens
-        words = tuple(t.text for t in tokens)
-        starts, ends = tuple(t.start for t in tokens), tuple(t.end for t in tokens)
-        gaps = ("",) + tuple(norm.text[e:s] for e, s in zip(ends, starts[1:])) if tokens else ()
+        words, starts, ends = zip(*tokens) if tokens else ((), (), ())
+        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) if tokens else ()
         positions: dict[str, list[int]] = {}
         memo = self._lists_of
         for i, word in enumerate(words):
@@ -181,7 +184,7 @@ class PlacePhraseParser:
             for name in self._word_lists(word) if lists is None else lists:
                 positions.setdefault(name, []).append(i)
         return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
-                    positions)
+                    positions, [i for i, gap in enumerate(gaps) if gap != " "])
 
     def _word_lists(self, word: str) -> tuple[str, ...]:
         """The grammar word lists (see _STEM_LISTS) the word belongs to by any of its clitic readings."""
@@ -597,7 +600,7 @@ class PlacePhraseParser:
     def _unquoted(self, doc: _Doc, m: Match) -> Span:
         """The span of an alias match without a place word cut off by a quote (ناحية "بادوش" -> بادوش)."""
         for i in range(m.token_end - 1, m.token_start, -1):
-            if any(q in doc.gap(i) for q in self.grammar.quotes | self.grammar.brackets):
+            if any(q in doc.gap(i) for q in self._quote_marks):
                 return doc.span(i, m.token_end)
         return m.span
 
@@ -721,8 +724,11 @@ class PlacePhraseParser:
     def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[Draft]):
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[Draft] = []
-        while ctx is not None and t < len(doc.words) and self._unquoted_gap(doc.gap(t)) in ("", "(", "[", "،", ","):
-            if self._unquoted_gap(doc.gap(t)) in ("،", ","):
+        while ctx is not None and t < len(doc.words):
+            gap = self._unquoted_gap(doc.gap(t))
+            if gap not in ("", "(", "[", "،", ","):
+                break
+            if gap in ("،", ","):
                 # "نحو معسكر حسن شام، في منطقة الخازر": after a comma, في and a place word say where it lies
                 item, t_end = self._comma_locator(doc, t, before + found)
                 if not item:
@@ -730,7 +736,7 @@ class PlacePhraseParser:
                 found += item
                 t = t_end
                 continue
-            if self._unquoted_gap(doc.gap(t)):  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
+            if gap:  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
                 item, t_end, _ = self._head(doc, t, before + found, "reference")
                 if not item or doc.gap(t_end).strip()[:1] not in (")", "]"):
                     break
@@ -815,7 +821,7 @@ class PlacePhraseParser:
             return None
         gap = doc.gap(t)
         g = self.grammar
-        if any(not c.isspace() and c not in g.list_separators | g.quotes | g.brackets for c in gap):
+        if any(not c.isspace() and c not in self._list_marks for c in gap):
             return None
         if doc.words[t] in self.grammar.list_conjunctions and t + 1 < len(doc.words) \
                 and self._only_quotes_between(doc.gap(t + 1)):
@@ -831,7 +837,7 @@ class PlacePhraseParser:
 
     def _only_quotes_between(self, gap: str) -> bool:
         """Only spaces, quotes and brackets between two words: أحياء (السلام ...)، قرية "عباس رجب"."""
-        return all(c.isspace() or c in self.grammar.quotes or c in self.grammar.brackets for c in gap)
+        return all(c.isspace() or c in self._quote_marks for c in gap)
 
 
 def is_bank_district(draft: Draft, city: Place) -> bool:
