@@ -145,23 +145,41 @@ class PlacePhraseParser:
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
         self._list_marks = grammar.list_separators | self._quote_marks
-        self._openers = frozenset(entries for phrases in self.matcher.by_first.values() for _, entries in phrases
-                                  if self._may_open(entries))
-        """The bank's phrases a place phrase can start at: a third of an article's matches (locators, ordinals)
-        cannot, and are not tried."""
+        self._heads = frozenset(entries for phrases in self.matcher.by_first.values() for _, entries in phrases
+                                if self._may_head(entries))
+        """The bank's phrases the first place of a phrase (_head) can start at: a third of an article's matches
+        (locators, ordinals) cannot, and are not tried."""
 
-    def _may_open(self, entries: PhraseEntries) -> bool:
-        """Whether a place phrase can start at this phrase (outside a colon list): a cue, a place word, a direction
-        before a place, a demonstrative, or a name _known_name takes without a place word before it."""
-        return bool(entries.by_type.keys() & {Cue, PlaceWord, WorldPlace}) or "demonstrative" in entries.tags \
-            or "bank" in entries.tags or any(d.usage == "form" for d in entries.by_type.get(DirectionWord, ())) \
+    def _may_head(self, entries: PhraseEntries) -> bool:
+        """Whether _head can find a place at this phrase whatever follows: a place word, a direction before a
+        place, or a name _known_name takes without a place word before it."""
+        return PlaceWord in entries.by_type or WorldPlace in entries.by_type or "bank" in entries.tags \
+            or any(d.usage == "form" for d in entries.by_type.get(DirectionWord, ())) \
             or any(not a.needs_context for a in entries.by_type.get(Alias, ()))
+
+    def _may_head_at(self, doc: _Doc, t: int) -> bool:
+        """Whether _head can find a place at token t: at a phrase it can start at, or at a demonstrative before
+        a definite place word (هذه الناحية)."""
+        m = doc.at.get(t)
+        if m is None:
+            return False
+        if m.payload in self._heads:
+            return True
+        after = doc.at.get(m.token_end) if "demonstrative" in m.payload.tags else None
+        return after is not None and any(w.definite and not w.many for w in after.payload.by_type.get(PlaceWord, ()))
+
+    def _may_start(self, doc: _Doc, t: int) -> bool:
+        """Whether a place phrase (outside a colon list) can start at token t: where _head can find a place, or
+        at a role cue right before such a token."""
+        if self._may_head_at(doc, t):
+            return True
+        m = doc.at[t]
+        return Cue in m.payload.by_type and self._may_head_at(doc, m.token_end)
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
         doc = self._analyse(text, doc)
-        # a place phrase starts at a lexicon phrase that may open one, or at a colon list
-        starts = sorted({i for i, m in doc.at.items() if m.payload in self._openers} | set(doc.gaps_with(":")))
+        starts = sorted({i for i in doc.at if self._may_start(doc, i)} | set(doc.gaps_with(":")))
         drafts: list[Draft] = []
         t = 0
         for start in starts:
