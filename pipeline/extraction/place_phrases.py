@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -27,15 +29,19 @@ from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Directio
 
 _ENCLOSES_SITE = "encloses the building before it"
 
+_SENTENCE_END = frozenset(".؟!")
+_CLAUSE_END = _SENTENCE_END | {"؛"}
+_PHRASE_END = _SENTENCE_END | {"،"}
+_COLON = frozenset(":")
+
 _STEM_LISTS = ("not_origin_before", "proximity_before", "departure_words", "description_words", "road_words",
                "home_words", "approach_words", "victim_words", "fire_words", "source_speakers", "residence_words",
                "name_stops")
 """The grammar's word lists (PlaceGrammar attributes) a word is looked up in by its clitic readings."""
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A mention before its bank is decided."""
+class Draft(NamedTuple):
+    """A mention before its bank is decided (a named tuple: an article makes and amends dozens)."""
 
     span: Span
     candidates: tuple[Place, ...] = ()
@@ -65,17 +71,13 @@ class _Doc:
     at: dict[int, Match]
     """The phrase match starting at each token."""
     gaps: tuple[str, ...]
-    """gaps[i]: normalised text between token i-1 and token i ("" before the first token)."""
+    """gaps[i]: normalised text between token i-1 and token i ("" before the first token and after the last)."""
     stem_positions: dict[str, list[int]]
     """Grammar word list name (see _STEM_LISTS) -> the tokens that belong to it, in text order."""
     punctuated: list[int]
     """The tokens whose gap before them is more than one space, in text order."""
-    _marked: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _marked: dict[frozenset[str], list[int]] = field(default_factory=dict, repr=False)
     """Marks -> the gaps holding one of them, in text order: a window's punctuation is then a bisection."""
-
-    def gap(self, i: int) -> str:
-        """Normalised text between token i-1 and token i."""
-        return self.gaps[i] if 0 < i < len(self.gaps) else ""
 
     def last_with(self, stems: str, lo: int, hi: int) -> int:
         """The last token in [lo, hi) that belongs to the grammar word list `stems`, else -1."""
@@ -89,14 +91,14 @@ class _Doc:
         """Whether a token in [lo, hi) belongs to the grammar word list `stems`."""
         return self.last_with(stems, lo, hi) >= 0
 
-    def gaps_with(self, marks: str) -> list[int]:
+    def gaps_with(self, marks: frozenset[str]) -> list[int]:
         """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
         found = self._marked.get(marks)
         if found is None:
-            found = self._marked[marks] = [i for i in self.punctuated if any(c in self.gaps[i] for c in marks)]
+            found = self._marked[marks] = [i for i in self.punctuated if not marks.isdisjoint(self.gaps[i])]
         return found
 
-    def marked(self, marks: str, first: int, last: int) -> bool:
+    def marked(self, marks: frozenset[str], first: int, last: int) -> bool:
         """Whether a gap before token first..last (inclusive) holds one of the characters of `marks`."""
         found = self.gaps_with(marks)
         k = bisect_left(found, first)
@@ -118,8 +120,9 @@ class _Doc:
         return m.payload.tags.get(name, ()) if m else ()
 
 
-@dataclass(frozen=True)
-class _ListContext:
+class _ListContext(NamedTuple):
+    """What the list a phrase opened accepts as further items."""
+
     role: str
     licensed: bool
     rank: int
@@ -144,6 +147,8 @@ class PlacePhraseParser:
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
+        self._without_quotes = str.maketrans("", "", "".join(grammar.quotes))
+        self._preposition_letters = "".join(clitics.prepositions)
         self._list_marks = grammar.list_separators | self._quote_marks
         self._heads = frozenset(entries for phrases in self.matcher.by_first.values() for _, entries in phrases
                                 if self._may_head(entries))
@@ -179,7 +184,7 @@ class PlacePhraseParser:
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
         doc = self._analyse(text, doc)
-        starts = sorted({i for i in doc.at if self._may_start(doc, i)} | set(doc.gaps_with(":")))
+        starts = sorted({i for i in doc.at if self._may_start(doc, i)} | set(doc.gaps_with(_COLON)))
         drafts: list[Draft] = []
         t = 0
         for start in starts:
@@ -194,26 +199,35 @@ class PlacePhraseParser:
         view = doc.view()
         norm, tokens = view.norm, view.tokens
         words, starts, ends = zip(*tokens) if tokens else ((), (), ())
-        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) if tokens else ()
-        positions: dict[str, list[int]] = {}
+        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
         memo = self._lists_of
-        for i, word in enumerate(words):
-            lists = memo.get(word)
-            for name in self._word_lists(word) if lists is None else lists:
+        new = set(words).difference(memo)
+        if len(memo) + len(new) > FORMS_MEMO_LIMIT:  # renewed between articles: every word of this one stays in it
+            memo.clear()
+            new = set(words)
+        for word in new:
+            memo[word] = self._lists_containing(word)
+        lists = list(map(memo.__getitem__, words))
+        positions: dict[str, list[int]] = {}
+        for i in compress(range(len(words)), lists):
+            for name in lists[i]:
                 positions.setdefault(name, []).append(i)
         return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
-                    positions, [i for i, gap in enumerate(gaps) if gap != " "])
+                    positions, list(compress(range(len(gaps)), map(" ".__ne__, gaps))))
 
     def _word_lists(self, word: str) -> tuple[str, ...]:
-        """The grammar word lists (see _STEM_LISTS) the word belongs to by any of its clitic readings."""
+        """The grammar word lists the word belongs to, from the memo."""
         found = self._lists_of.get(word)
         if found is None:
             if len(self._lists_of) >= FORMS_MEMO_LIMIT:
                 self._lists_of.clear()
-            stems = [stem for stem, _ in word_forms(word, self.clitics)]
-            found = self._lists_of[word] = tuple(name for name, words in self._stem_lists
-                                                 if any(stem in words for stem in stems))
+            found = self._lists_of[word] = self._lists_containing(word)
         return found
+
+    def _lists_containing(self, word: str) -> tuple[str, ...]:
+        """The grammar word lists (see _STEM_LISTS) the word belongs to by any of its clitic readings."""
+        stems = [stem for stem, _ in word_forms(word, self.clitics)]
+        return tuple(name for name, words in self._stem_lists if any(stem in words for stem in stems))
 
     def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
@@ -225,7 +239,7 @@ class PlacePhraseParser:
             role, note = "reference", "end of a road"
         if self._victims_home(doc, t):
             role, note = "home", "where victims came from"
-        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(".؟!،", t - 3, t):
+        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(_PHRASE_END, t - 3, t):
             role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
@@ -239,13 +253,13 @@ class PlacePhraseParser:
         if not head:
             return [], t
         if note:
-            head = [replace(d, notes=d.notes + (note,)) for d in head]
+            head = [d._replace(notes=d.notes + (note,)) for d in head]
         head = self._relative_locator(doc, t, head, before)
         found = list(head)
         while True:
             tail, t_end = self._tails(doc, t_end, ctx, before + found)
             if tail and _ENCLOSES_SITE in tail[0].notes:
-                found[-1] = replace(found[-1], role="reference", notes=found[-1].notes + ("inside the next place",))
+                found[-1] = found[-1]._replace(role="reference", notes=found[-1].notes + ("inside the next place",))
             found += tail
             u = self._continuation(doc, t_end) if ctx is not None else None
             if u is None:
@@ -266,10 +280,10 @@ class PlacePhraseParser:
             return head
         if doc.has_stem_in("proximity_before", t - 1, t):
             # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
-            return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
-        if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
+            return [head[0]._replace(role="reference", relation="", notes=("distance from it",))]
+        if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gaps[t].strip():
             # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
-            return [replace(head[0], role="reference", relation="", notes=("locator",))]
+            return [head[0]._replace(role="reference", relation="", notes=("locator",))]
         if not before:
             return head
         previous = before[-1]
@@ -278,12 +292,12 @@ class PlacePhraseParser:
             return head
         if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
             return head
-        return [replace(head[0], role="reference", relation="", notes=("locator",))]
+        return [head[0]._replace(role="reference", relation="", notes=("locator",))]
 
     def _victims_home(self, doc: _Doc, t: int) -> bool:
         """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
         home = doc.last_with("home_words", t - self.grammar.home_window + 1, t)
-        return home >= 0 and not doc.marked(".؟!؛", home + 1, t) and doc.has_stem_in("victim_words", home - 3, home)
+        return home >= 0 and not doc.marked(_CLAUSE_END, home + 1, t) and doc.has_stem_in("victim_words", home - 3, home)
 
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
@@ -307,7 +321,7 @@ class PlacePhraseParser:
                 return "location", ""
         if role == "destination":
             fire = doc.last_with("fire_words", t - self.grammar.fire_window, t)
-            if fire >= 0 and not doc.marked(".؟!", fire + 1, t):  # no sentence end between the fire and the place
+            if fire >= 0 and not doc.marked(_SENTENCE_END, fire + 1, t):  # no sentence end between the fire and the place
                 return "location", "target of fire"
         return role, ""
 
@@ -325,10 +339,10 @@ class PlacePhraseParser:
 
     def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
         """The plural place word a list after a colon belongs to (تسع قرى ...، أبرزها: تل حاجم، ...)."""
-        if t >= len(doc.words) or ":" not in doc.gap(t):
+        if t >= len(doc.words) or ":" not in doc.gaps[t]:
             return None
         for i in range(t - 1, max(-1, t - 1 - self.grammar.colon_list_window), -1):
-            if i + 1 < t and doc.marked(".؟!", i + 1, i + 1):
+            if i + 1 < t and doc.marked(_SENTENCE_END, i + 1, i + 1):
                 return None
             words = [w for w in doc.entries(i, PlaceWord) if w.many]
             if words:
@@ -361,7 +375,7 @@ class PlacePhraseParser:
             role = "residence"
         if not role:
             return found
-        return [replace(d, role=role) if d.role == head.role else d for d in found]
+        return [d._replace(role=role) if d.role == head.role else d for d in found]
 
     def _is_partitive(self, word: str) -> bool:
         return self._has_stem(word, "not_origin_before")
@@ -409,13 +423,13 @@ class PlacePhraseParser:
             span = doc.span(u, u + 1)
             parents = tuple(p for p in previous.parts)
             number = int(ordinals[0].value)
-            draft = replace(previous, span=span, candidates=tuple(self._sub_area(p, number, span.text) for p in parents),
+            draft = previous._replace(span=span, candidates=tuple(self._sub_area(p, number, span.text) for p in parents),
                             notes=(f"part {number}",))
             return [draft], u + 1, ctx
         draft, u_end = self._name(doc, u, ctx.word, licensed=ctx.licensed, role=ctx.role, in_list=True)
         if draft is None:
             return [], u, ctx
-        return [draft], u_end, replace(ctx, rank=self._rank(draft, None))
+        return [draft], u_end, ctx._replace(rank=self._rank(draft, None))
 
     def _after_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
         m = doc.at[t]
@@ -424,12 +438,12 @@ class PlacePhraseParser:
             return self._definite_place_word(doc, t, word, before, role)
         if doc.tags(n, "demonstrative"):
             return self._back_reference(doc, t, doc.at[n].token_end, before, role)
-        gap = doc.gap(n)
+        gap = doc.gaps[n]
         if n >= len(doc.words) or not (self._only_quotes_between(gap) or (word.many and self._list_opening(gap))):
             return [], t, None
         draft, t_end = self._name(doc, n, word, licensed=True, role=role)
         if draft is not None and word.type.head_in_name:  # "تلة الزعتر": the head is part of the name
-            draft = replace(draft, span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
+            draft = draft._replace(span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
         if draft is None:
             return [], t, None
         # only a plural or a dual announces more names than the gazetteer knows (قرية اليرموك وأضحت: no list)
@@ -449,11 +463,11 @@ class PlacePhraseParser:
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
             sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
-            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gap(t_end).strip() \
+            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gaps[t_end].strip() \
                     and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
                 named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
                 if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
-                    return sector + [replace(named, notes=named.notes + ("names the axis",))], named_end, None
+                    return sector + [named._replace(notes=named.notes + ("names the axis",))], named_end, None
             return sector, t_end, None
         if word.type.name == "city":
             draft = self._the_city(doc.span(t, n), before, role)
@@ -464,7 +478,7 @@ class PlacePhraseParser:
 
     def _followed_by_definite_word(self, doc: _Doc, n: int) -> bool:
         """المنطقة الخضراء is a name of its own, not "the area" just mentioned."""
-        if n >= len(doc.words) or doc.gap(n).strip():
+        if n >= len(doc.words) or doc.gaps[n].strip():
             return False
         word = doc.words[n]
         return word.startswith(self.clitics.article) and word not in self.grammar.name_stops
@@ -487,7 +501,7 @@ class PlacePhraseParser:
             if not prev.candidates or prev.role == "reference":
                 continue
             if prev.word_type == word.type.name or any(p.kind in word.type.kinds for p in prev.candidates):
-                draft = replace(prev, span=span, role=role, relation="", notes=("back-reference",), word_type=word.type.name)
+                draft = prev._replace(span=span, role=role, relation="", notes=("back-reference",), word_type=word.type.name)
                 return [draft], t_end, None
         return [], t, None
 
@@ -524,19 +538,19 @@ class PlacePhraseParser:
             if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
                                           for p in draft.candidates):
                 number = None  # "الجسر الخامس" is the name itself, not a part of a place
-            ordinals = doc.tags(t_end, "ordinal") if doc.gap(t_end).strip() == "" else []
+            ordinals = doc.tags(t_end, "ordinal") if doc.gaps[t_end].strip() == "" else []
             if ordinals:
                 number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
-                draft = replace(draft, span=self._extended(doc, draft.span, t_end))
+                draft = draft._replace(span=self._extended(doc, draft.span, t_end))
             if number is not None:
-                draft = replace(draft, parts=draft.candidates, notes=draft.notes + (f"part {number}",),
+                draft = draft._replace(parts=draft.candidates, notes=draft.notes + (f"part {number}",),
                                 candidates=tuple(self._sub_area(p, number, draft.span.text) for p in draft.candidates))
         adjectives = [d for d in doc.entries(t_end, DirectionWord) if d.usage == "adjective"] \
-            if doc.gap(t_end).strip() == "" and not draft.sector and draft.world is None else []
+            if doc.gaps[t_end].strip() == "" and not draft.sector and draft.world is None else []
         if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
             relation = adjectives[0].direction.relation
             t_end = doc.at[t_end].token_end
-            draft = replace(draft, span=self._extended(doc, draft.span, t_end),
+            draft = draft._replace(span=self._extended(doc, draft.span, t_end),
                             relation=relation if draft.candidates else "", notes=draft.notes + (f"{relation} part",))
         return draft, t_end
 
@@ -596,7 +610,7 @@ class PlacePhraseParser:
         t_end = self._city_tail(doc, m.token_end)
         if t_end == m.token_end:
             return draft, t_end
-        return replace(draft, span=doc.span(m.token_start, t_end)), t_end
+        return draft._replace(span=doc.span(m.token_start, t_end)), t_end
 
     def _city_tail(self, doc: _Doc, n: int) -> int:
         """End of an optional "من [مدينة] الموصل", "للموصل", "للمدينة" after a sector or bank phrase."""
@@ -618,7 +632,7 @@ class PlacePhraseParser:
     def _unquoted(self, doc: _Doc, m: Match) -> Span:
         """The span of an alias match without a place word cut off by a quote (ناحية "بادوش" -> بادوش)."""
         for i in range(m.token_end - 1, m.token_start, -1):
-            if any(q in doc.gap(i) for q in self._quote_marks):
+            if not self._quote_marks.isdisjoint(doc.gaps[i]):
                 return doc.span(i, m.token_end)
         return m.span
 
@@ -629,23 +643,23 @@ class PlacePhraseParser:
         places, or a definite name after a dual (حيي سومر والساهرون), is a name when it ends where the list
         item ends. A close spelling of a gazetteer name of a fitting kind resolves to that place.
         """
-        quoted = doc.gap(t).rstrip()[-1:] in self.grammar.quotes
+        quoted = doc.gaps[t].rstrip()[-1:] in self.grammar.quotes
         definite = doc.words[t].startswith(self.clitics.article)
         if (word.type.quoted_names_only or (word.type.definite_names_only and not definite)) and not quoted:
             return None, t
         trusted = quoted or not word.many
-        gap = doc.gap(t)
+        gap = doc.gaps[t]
         closed = any(c in gap for c in ")]»”") or gap.lstrip()[:1] in self.grammar.quotes  # the list has ended
         bounded = not trusted and not closed and (in_list or (word.dual and definite))
         if not trusted and not bounded:
             return None, t
-        if bounded and doc.gap(t).strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
+        if bounded and doc.gaps[t].strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
             return None, t  # "، وسيطروا": a comma and و start a clause, not another unknown item
         limit = 5 if quoted else 3
         last, ended = t, False
         while last < len(doc.words) and last - t < limit:
             w = doc.words[last]
-            if last > t and (doc.gap(last).strip() or w in self.grammar.list_conjunctions or doc.at.get(last)):
+            if last > t and (doc.gaps[last].strip() or w in self.grammar.list_conjunctions or doc.at.get(last)):
                 ended = True
                 break  # punctuation, a closing quote, a conjunction or a known word ends the name
             known = doc.at.get(last) if last > t or not self._world_only(doc.at.get(last)) else None
@@ -656,7 +670,7 @@ class PlacePhraseParser:
                 ended = True
                 break  # "بث حي ومباشر", "قرية صغيرة": not names
             last += 1
-        ended = ended or last == len(doc.words) or bool(doc.gap(last).strip()) or self._ends_name(doc, last)
+        ended = ended or last == len(doc.words) or bool(doc.gaps[last].strip()) or self._ends_name(doc, last)
         if last == t or (bounded and not ended):
             return None, t
         span = doc.span(t, last) if doc.at.get(t) is None else self._plain_span(doc, t, last)
@@ -711,7 +725,7 @@ class PlacePhraseParser:
     def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[Draft], role: str):
         """جنوب حي الصحة (offset from a place), غرب الموصل / شمال غرب المدينة (a sector of the city)."""
         n = doc.at[t].token_end
-        if n >= len(doc.words) or doc.gap(n).strip():
+        if n >= len(doc.words) or doc.gaps[n].strip():
             return None
         anchor, t_end, _ = self._head_without_direction(doc, n, before, role)
         if not anchor:
@@ -720,7 +734,7 @@ class PlacePhraseParser:
         rel = direction.direction
         if draft.candidates and all(p.place_id == self.city.place_id for p in draft.candidates):
             return [self._sector_draft(rel, doc.span(t, t_end), role)], t_end, None
-        draft = replace(draft, relation=rel.relation, notes=draft.notes + (f"{rel.relation} of the place",))
+        draft = draft._replace(relation=rel.relation, notes=draft.notes + (f"{rel.relation} of the place",))
         return [draft], t_end, self._context(draft, role)
 
     def _head_without_direction(self, doc: _Doc, t: int, before: list[Draft], role: str):
@@ -743,7 +757,7 @@ class PlacePhraseParser:
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[Draft] = []
         while ctx is not None and t < len(doc.words):
-            gap = self._unquoted_gap(doc.gap(t))
+            gap = self._unquoted_gap(doc.gaps[t])
             if gap not in ("", "(", "[", "،", ","):
                 break
             if gap in ("،", ","):
@@ -756,9 +770,9 @@ class PlacePhraseParser:
                 continue
             if gap:  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
                 item, t_end, _ = self._head(doc, t, before + found, "reference")
-                if not item or doc.gap(t_end).strip()[:1] not in (")", "]"):
+                if not item or doc.gaps[t_end].strip()[:1] not in (")", "]"):
                     break
-                found += [replace(d, role="reference") for d in item]
+                found += [d._replace(role="reference") for d in item]
                 t = t_end
                 continue
             directions = doc.entries(t, DirectionWord)
@@ -770,8 +784,8 @@ class PlacePhraseParser:
                 anchor = self._relative(doc, t, forms[0], before + found, "reference")
                 if not anchor:
                     break
-                found += [replace(d, role="reference") if d.sector else
-                          replace(d, role="reference", relation="", notes=("locator",)) for d in anchor[0]]
+                found += [d._replace(role="reference") if d.sector else
+                          d._replace(role="reference", relation="", notes=("locator",)) for d in anchor[0]]
                 t = anchor[1]
                 continue
             locators = doc.tags(t, "locator")
@@ -791,12 +805,12 @@ class PlacePhraseParser:
             always = near or (locators and locators[0].value in self.grammar.enclosing_locators)
             inside = self._unknown_site_in(before, item[0]) and not near
             if inside:  # مطعم "حسين الشيخ" في حي الزهور: the quarter is the place on the map, the building a detail
-                found.append(replace(item[0], role=before[-1].role, notes=item[0].notes + (_ENCLOSES_SITE,)))
+                found.append(item[0]._replace(role=before[-1].role, notes=item[0].notes + (_ENCLOSES_SITE,)))
                 t = t_end
                 continue
             if not always and self._rank(item[0], None) <= ctx.rank:
                 break
-            found += [replace(d, role="proximity" if near else "reference") for d in item]
+            found += [d._replace(role="proximity" if near else "reference") for d in item]
             t = t_end
         return found, t
 
@@ -810,11 +824,11 @@ class PlacePhraseParser:
         item, t_end, _ = self._after_place_word(doc, start, words[0], before, "reference")
         if not item or not item[0].candidates:
             return [], t
-        return [replace(d, role="reference", notes=("locator",)) for d in item], t_end
+        return [d._replace(role="reference", notes=("locator",)) for d in item], t_end
 
     def _unquoted_gap(self, gap: str) -> str:
         """A gap without its quote marks: a closing quote does not end a place phrase (مطعم "X" في حي Y)."""
-        return "".join(c for c in gap if c not in self.grammar.quotes).strip()
+        return gap.translate(self._without_quotes).strip()
 
     def _unknown_site_in(self, before: list[Draft], item: Draft) -> bool:
         """An unresolved building (a quoted name after مطعم، فندق ...) followed by a known local place."""
@@ -823,7 +837,7 @@ class PlacePhraseParser:
 
     def _has_attached_locator(self, doc: _Doc, t: int) -> bool:
         m = doc.at.get(t)
-        return bool(m and m.prefix and m.prefix[-1] in "".join(self.clitics.prepositions)
+        return bool(m and m.prefix and m.prefix[-1] in self._preposition_letters
                     and not self._starts_with_conjunction(m.prefix))
 
     def _without_conjunction(self, word: str) -> str:
@@ -831,18 +845,18 @@ class PlacePhraseParser:
         return word[len(conj):]
 
     def _starts_with_conjunction(self, word: str) -> bool:
-        return any(word.startswith(c) for c in self.grammar.list_conjunctions)
+        return word.startswith(self.grammar.list_conjunctions)
 
     def _continuation(self, doc: _Doc, t: int) -> int | None:
         """Token index of the next list item after t, or None when the list ends."""
         if t >= len(doc.words):
             return None
-        gap = doc.gap(t)
+        gap = doc.gaps[t]
         g = self.grammar
         if any(not c.isspace() and c not in self._list_marks for c in gap):
             return None
         if doc.words[t] in self.grammar.list_conjunctions and t + 1 < len(doc.words) \
-                and self._only_quotes_between(doc.gap(t + 1)):
+                and self._only_quotes_between(doc.gaps[t + 1]):
             return t + 1
         m = doc.at.get(t)
         if m and self._starts_with_conjunction(m.prefix):

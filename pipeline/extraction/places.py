@@ -82,7 +82,7 @@ class PlaceResolver:
 
         located = {sentence_of(d) for d in drafts if d.role in ("location", "origin")
                    and any(p.kind in LOCAL_KINDS for p in d.candidates)}
-        return [replace(d, role="location", notes=d.notes + ("near",))
+        return [d._replace(role="location", notes=d.notes + ("near",))
                 if d.role == "proximity" and d.candidates and sentence_of(d) not in located else d for d in drafts]
     # ------------------------------------------------------------ resolution
 
