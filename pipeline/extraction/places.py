@@ -55,8 +55,10 @@ class PlaceResolver:
         """
         end = len(text) if end is None else end
         doc = doc or self.document(text)
-        every = doc.derived(("places", id(self)), lambda: self.article_mentions(text, doc=doc))
-        return [m for m in every if start <= m.span.start and m.span.end <= end]
+        every, by_start, starts = doc.derived(("places", id(self)),
+                                              lambda: _by_start(self.article_mentions(text, doc=doc)))
+        first, last = bisect.bisect_left(starts, start), bisect.bisect_right(starts, end)
+        return [every[k] for k in sorted(k for k in by_start[first:last] if every[k].span.end <= end)]
 
     def document(self, text: str) -> Document:
         """A text analysed for this resolver alone (the run analyses each article once for all stages)."""
@@ -159,6 +161,13 @@ class PlaceResolver:
             if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
                 return votes[0][0]
         return ""
+
+
+def _by_start(mentions: tuple[PlaceMention, ...]) -> tuple[tuple[PlaceMention, ...], list[int], list[int]]:
+    """The article's mentions, their indices in order of start and those starts: a sentence's mentions are then
+    found by bisection, not by reading all of them for every sentence."""
+    by_start = sorted(range(len(mentions)), key=lambda k: mentions[k].span.start)
+    return mentions, by_start, [mentions[k].span.start for k in by_start]
 
 
 @lru_cache(maxsize=None)
