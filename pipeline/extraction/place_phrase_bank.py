@@ -127,8 +127,8 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
             place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
             add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
-    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(v)) for k, v in entries.items()), clitics), place_word_forms,
-                           ordinal_of, type_of_word, fuzzy_names)
+    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(v)) for k, v in entries.items()), clitics),
+                           place_word_forms, ordinal_of, type_of_word, fuzzy_names)
 
 
 def bare_name(key: str, article: str) -> str:

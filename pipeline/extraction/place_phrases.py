@@ -184,7 +184,9 @@ class PlacePhraseParser:
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
         doc = self._analyse(text, doc)
-        starts = sorted({i for i in doc.at if self._may_start(doc, i)} | set(doc.gaps_with(_COLON)))
+        heads = self._heads  # decides most matches at once
+        starts = sorted({i for i, m in doc.at.items() if m.payload in heads or self._may_start(doc, i)}
+                        | set(doc.gaps_with(_COLON)))
         drafts: list[Draft] = []
         t = 0
         for start in starts:
@@ -259,7 +261,8 @@ class PlacePhraseParser:
         while True:
             tail, t_end = self._tails(doc, t_end, ctx, before + found)
             if tail and _ENCLOSES_SITE in tail[0].notes:
-                found[-1] = found[-1]._replace(role="reference", notes=found[-1].notes + ("inside the next place",))
+                inside = found[-1]
+                found[-1] = inside._replace(role="reference", notes=inside.notes + ("inside the next place",))
             found += tail
             u = self._continuation(doc, t_end) if ctx is not None else None
             if u is None:
@@ -297,7 +300,8 @@ class PlacePhraseParser:
     def _victims_home(self, doc: _Doc, t: int) -> bool:
         """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
         home = doc.last_with("home_words", t - self.grammar.home_window + 1, t)
-        return home >= 0 and not doc.marked(_CLAUSE_END, home + 1, t) and doc.has_stem_in("victim_words", home - 3, home)
+        return home >= 0 and not doc.marked(_CLAUSE_END, home + 1, t) \
+            and doc.has_stem_in("victim_words", home - 3, home)
 
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
@@ -321,7 +325,7 @@ class PlacePhraseParser:
                 return "location", ""
         if role == "destination":
             fire = doc.last_with("fire_words", t - self.grammar.fire_window, t)
-            if fire >= 0 and not doc.marked(_SENTENCE_END, fire + 1, t):  # no sentence end between the fire and the place
+            if fire >= 0 and not doc.marked(_SENTENCE_END, fire + 1, t):  # and no sentence end since the fire
                 return "location", "target of fire"
         return role, ""
 
@@ -423,8 +427,8 @@ class PlacePhraseParser:
             span = doc.span(u, u + 1)
             parents = tuple(p for p in previous.parts)
             number = int(ordinals[0].value)
-            draft = previous._replace(span=span, candidates=tuple(self._sub_area(p, number, span.text) for p in parents),
-                            notes=(f"part {number}",))
+            draft = previous._replace(span=span, notes=(f"part {number}",),
+                                      candidates=tuple(self._sub_area(p, number, span.text) for p in parents))
             return [draft], u + 1, ctx
         draft, u_end = self._name(doc, u, ctx.word, licensed=ctx.licensed, role=ctx.role, in_list=True)
         if draft is None:
@@ -501,7 +505,8 @@ class PlacePhraseParser:
             if not prev.candidates or prev.role == "reference":
                 continue
             if prev.word_type == word.type.name or any(p.kind in word.type.kinds for p in prev.candidates):
-                draft = prev._replace(span=span, role=role, relation="", notes=("back-reference",), word_type=word.type.name)
+                draft = prev._replace(span=span, role=role, relation="", notes=("back-reference",),
+                                      word_type=word.type.name)
                 return [draft], t_end, None
         return [], t, None
 
@@ -544,14 +549,15 @@ class PlacePhraseParser:
                 draft = draft._replace(span=self._extended(doc, draft.span, t_end))
             if number is not None:
                 draft = draft._replace(parts=draft.candidates, notes=draft.notes + (f"part {number}",),
-                                candidates=tuple(self._sub_area(p, number, draft.span.text) for p in draft.candidates))
+                                       candidates=tuple(self._sub_area(p, number, draft.span.text)
+                                                        for p in draft.candidates))
         adjectives = [d for d in doc.entries(t_end, DirectionWord) if d.usage == "adjective"] \
             if doc.gaps[t_end].strip() == "" and not draft.sector and draft.world is None else []
         if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
             relation = adjectives[0].direction.relation
             t_end = doc.at[t_end].token_end
-            draft = draft._replace(span=self._extended(doc, draft.span, t_end),
-                            relation=relation if draft.candidates else "", notes=draft.notes + (f"{relation} part",))
+            draft = draft._replace(span=self._extended(doc, draft.span, t_end), relation=relation if draft.candidates
+                                   else "", notes=draft.notes + (f"{relation} part",))
         return draft, t_end
 
     def _extended(self, doc: _Doc, span: Span, t_end: int) -> Span:
