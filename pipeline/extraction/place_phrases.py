@@ -150,10 +150,13 @@ class PlacePhraseParser:
         self._without_quotes = str.maketrans("", "", "".join(grammar.quotes))
         self._preposition_letters = "".join(clitics.prepositions)
         self._list_marks = grammar.list_separators | self._quote_marks
-        self._heads = frozenset(entries for phrases in self.matcher.by_first.values() for _, entries in phrases
-                                if self._may_head(entries))
+        phrases = [entries for found in self.matcher.by_first.values() for _, entries in found]
+        self._heads = frozenset(entries for entries in phrases if self._may_head(entries))
         """The bank's phrases the first place of a phrase (_head) can start at: a third of an article's matches
         (locators, ordinals) cannot, and are not tried."""
+        self._leads = frozenset(entries for entries in phrases
+                                if Cue in entries.by_type or "demonstrative" in entries.tags)
+        """The bank's phrases that start a place phrase when one of the others follows (من، هذه)."""
 
     def _may_head(self, entries: PhraseEntries) -> bool:
         """Whether _head can find a place at this phrase whatever follows: a place word, a direction before a
@@ -184,8 +187,9 @@ class PlacePhraseParser:
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
         doc = self._analyse(text, doc)
-        heads = self._heads  # decides most matches at once
-        starts = sorted({i for i, m in doc.at.items() if m.payload in heads or self._may_start(doc, i)}
+        heads, leads = self._heads, self._leads
+        starts = sorted({i for i, m in doc.at.items()
+                         if m.payload in heads or m.payload in leads and self._may_start(doc, i)}
                         | set(doc.gaps_with(_COLON)))
         drafts: list[Draft] = []
         t = 0
@@ -203,13 +207,15 @@ class PlacePhraseParser:
         words, starts, ends = zip(*tokens) if tokens else ((), (), ())
         gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
         memo = self._lists_of
-        new = set(words).difference(memo)
-        if len(memo) + len(new) > FORMS_MEMO_LIMIT:  # renewed between articles: every word of this one stays in it
-            memo.clear()
-            new = set(words)
-        for word in new:
-            memo[word] = self._lists_containing(word)
-        lists = list(map(memo.__getitem__, words))
+        lists = list(map(memo.get, words))
+        if None in lists:  # words not seen before
+            new = set(words).difference(memo)
+            if len(memo) + len(new) > FORMS_MEMO_LIMIT:  # renewed between articles: every word of this one stays
+                memo.clear()
+                new = set(words)
+            for word in new:
+                memo[word] = self._lists_containing(word)
+            lists = list(map(memo.__getitem__, words))
         positions: dict[str, list[int]] = {}
         for i in compress(range(len(words)), lists):
             for name in lists[i]:
@@ -585,14 +591,14 @@ class PlacePhraseParser:
             fitting = [a for a in aliases if a.place.kind in word.type.kinds]
             aliases = fitting if fitting or word.type.strict_kinds else aliases
         usable = [a.place for a in aliases if licensed or not a.needs_context]
-        banks = m.payload.tags.get("bank", ())
-        word_type = word.type.name if word else self._head_word_type(m.phrase)
         if usable:
+            word_type = word.type.name if word else self._head_word_type(m.phrase)
             draft = Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
             return self._with_bank_tail(doc, m, draft) if is_bank_district(draft, self.city) else (draft, m.token_end)
         world = m.payload.by_type.get(WorldPlace, ())
         if world:
             return Draft(m.span, role="out_of_area", world=world[0], notes=("out of area",)), m.token_end
+        banks = m.payload.tags.get("bank", ())
         if banks:
             return self._with_bank_tail(doc, m, self._bank_draft(m.span, banks[0].value, role))
         return None, m.token_start
@@ -858,8 +864,7 @@ class PlacePhraseParser:
         if t >= len(doc.words):
             return None
         gap = doc.gaps[t]
-        g = self.grammar
-        if any(not c.isspace() and c not in self._list_marks for c in gap):
+        if not gap.isspace() and any(not c.isspace() and c not in self._list_marks for c in gap):
             return None
         if doc.words[t] in self.grammar.list_conjunctions and t + 1 < len(doc.words) \
                 and self._only_quotes_between(doc.gaps[t + 1]):
@@ -869,13 +874,13 @@ class PlacePhraseParser:
             return t
         if m is None and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
             return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
-        if any(c in gap for c in g.list_separators):  # "، " and the dash of "سنجار - تلعفر"
+        if not self.grammar.list_separators.isdisjoint(gap):  # "، " and the dash of "سنجار - تلعفر"
             return t
         return None
 
     def _only_quotes_between(self, gap: str) -> bool:
         """Only spaces, quotes and brackets between two words: أحياء (السلام ...)، قرية "عباس رجب"."""
-        return all(c.isspace() or c in self._quote_marks for c in gap)
+        return gap.isspace() or all(c.isspace() or c in self._quote_marks for c in gap)
 
 
 def is_bank_district(draft: Draft, city: Place) -> bool:
