@@ -34,10 +34,12 @@ _CLAUSE_END = _SENTENCE_END | {"؛"}
 _PHRASE_END = _SENTENCE_END | {"،"}
 _COLON = frozenset(":")
 
-_STEM_LISTS = ("not_origin_before", "proximity_before", "departure_words", "description_words", "road_words",
-               "home_words", "approach_words", "victim_words", "fire_words", "source_speakers", "residence_words",
-               "name_stops")
-"""The grammar's word lists (PlaceGrammar attributes) a word is looked up in by its clitic readings."""
+_WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "road_words", "home_words",
+                 "approach_words", "victim_words", "fire_words", "source_speakers", "residence_words")
+"""The grammar's word lists (PlaceGrammar attributes) the rules look for among the words before a place: each
+article lists where their words are."""
+_WORD_LISTS = ("not_origin_before", "name_stops")
+"""The grammar's word lists the rules ask of one word at a time."""
 
 
 class Draft(NamedTuple):
@@ -73,9 +75,9 @@ class _Doc:
     gaps: tuple[str, ...]
     """gaps[i]: normalised text between token i-1 and token i ("" before the first token and after the last)."""
     stem_positions: dict[str, list[int]]
-    """Grammar word list name (see _STEM_LISTS) -> the tokens that belong to it, in text order."""
+    """Grammar word list name (see _WINDOW_LISTS) -> the tokens that belong to it, in text order."""
     punctuated: list[int]
-    """The tokens whose gap before them is more than one space, in text order."""
+    """The tokens whose gap before them holds more than spaces, in text order."""
     _marked: dict[frozenset[str], list[int]] = field(default_factory=dict, repr=False)
     """Marks -> the gaps holding one of them, in text order: a window's punctuation is then a bisection."""
 
@@ -141,9 +143,12 @@ class PlacePhraseParser:
         self.clitics = clitics
         self.bank = build_phrase_bank(grammar, gazetteer, world, clitics)
         self.matcher = self.bank.matcher
-        self._stem_lists = tuple((name, getattr(grammar, name)) for name in _STEM_LISTS)
-        self._lists_of: dict[str, tuple[str, ...]] = {}
-        """word -> the grammar word lists it belongs to: the same words come back in every article."""
+        self._window_lists = tuple((name, getattr(grammar, name)) for name in _WINDOW_LISTS)
+        self._word_lists = tuple((name, getattr(grammar, name)) for name in _WORD_LISTS)
+        self._in_window_lists: dict[str, tuple[str, ...]] = {}
+        """word -> the window lists it belongs to: the same words come back in every article."""
+        self._in_word_lists: dict[str, tuple[str, ...]] = {}
+        """word -> the word lists it belongs to."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
@@ -206,7 +211,7 @@ class PlacePhraseParser:
         norm, tokens = view.norm, view.tokens
         words, starts, ends = zip(*tokens) if tokens else ((), (), ())
         gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
-        memo = self._lists_of
+        memo = self._in_window_lists
         lists = list(map(memo.get, words))
         if None in lists:  # words not seen before
             new = set(words).difference(memo)
@@ -214,28 +219,19 @@ class PlacePhraseParser:
                 memo.clear()
                 new = set(words)
             for word in new:
-                memo[word] = self._lists_containing(word)
+                memo[word] = self._lists_containing(word, self._window_lists)
             lists = list(map(memo.__getitem__, words))
         positions: dict[str, list[int]] = {}
         for i in compress(range(len(words)), lists):
             for name in lists[i]:
                 positions.setdefault(name, []).append(i)
         return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
-                    positions, list(compress(range(len(gaps)), map(" ".__ne__, gaps))))
+                    positions, list(compress(range(len(gaps)), map(str.strip, gaps))))
 
-    def _word_lists(self, word: str) -> tuple[str, ...]:
-        """The grammar word lists the word belongs to, from the memo."""
-        found = self._lists_of.get(word)
-        if found is None:
-            if len(self._lists_of) >= FORMS_MEMO_LIMIT:
-                self._lists_of.clear()
-            found = self._lists_of[word] = self._lists_containing(word)
-        return found
-
-    def _lists_containing(self, word: str) -> tuple[str, ...]:
-        """The grammar word lists (see _STEM_LISTS) the word belongs to by any of its clitic readings."""
+    def _lists_containing(self, word: str, lists: tuple[tuple[str, frozenset[str]], ...]) -> tuple[str, ...]:
+        """The names of the grammar word lists the word belongs to by any of its clitic readings."""
         stems = [stem for stem, _ in word_forms(word, self.clitics)]
-        return tuple(name for name, words in self._stem_lists if any(stem in words for stem in stems))
+        return tuple(name for name, words in lists if any(stem in words for stem in stems))
 
     def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
@@ -344,8 +340,14 @@ class PlacePhraseParser:
         return point
 
     def _has_stem(self, word: str, stems: str) -> bool:
-        """Whether a reading of the word is in the grammar word list named `stems` (see _STEM_LISTS)."""
-        return stems in self._word_lists(word)
+        """Whether a reading of the word is in the grammar word list named `stems` (one of _WORD_LISTS)."""
+        memo = self._in_word_lists
+        found = memo.get(word)
+        if found is None:
+            if len(memo) >= FORMS_MEMO_LIMIT:
+                memo.clear()
+            found = memo[word] = self._lists_containing(word, self._word_lists)
+        return stems in found
 
     def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
         """The plural place word a list after a colon belongs to (تسع قرى ...، أبرزها: تل حاجم، ...)."""

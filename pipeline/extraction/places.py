@@ -58,7 +58,7 @@ class PlaceResolver:
         every, by_start, starts = doc.derived(("places", id(self)),
                                               lambda: _by_start(self.article_mentions(text, doc=doc)))
         first, last = bisect.bisect_left(starts, start), bisect.bisect_right(starts, end)
-        return [every[k] for k in sorted(k for k in by_start[first:last] if every[k].span.end <= end)]
+        return [every[k] for k in sorted(by_start[first:last]) if every[k].span.end <= end]
 
     def document(self, text: str) -> Document:
         """A text analysed for this resolver alone (the run analyses each article once for all stages)."""
