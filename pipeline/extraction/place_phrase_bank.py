@@ -21,7 +21,7 @@ _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", 
 """Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class PhraseEntries:
     """What one phrase of the bank can be (place word, aliases, cue, tags ...), grouped by record type once: the
     parser asks a matched phrase for one type at a time, hundreds of times per article."""

@@ -91,7 +91,7 @@ class _Doc:
 
     def has_stem_in(self, stems: str, lo: int, hi: int) -> bool:
         """Whether a token in [lo, hi) belongs to the grammar word list `stems`."""
-        return self.last_with(stems, lo, hi) >= 0
+        return stems in self.stem_positions and self.last_with(stems, lo, hi) >= 0
 
     def gaps_with(self, marks: frozenset[str]) -> list[int]:
         """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
@@ -248,7 +248,7 @@ class PlacePhraseParser:
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
-        opener = self._colon_list_word(doc, t) if not cues else None
+        opener = self._colon_list_word(doc, t) if not cues and ":" in doc.gaps[t] else None
         if opener is not None:
             draft, t_end = self._name(doc, t, opener, licensed=True, role=role, in_list=True)
             head, ctx = ([draft], _ListContext(role, True, opener.type.rank, opener)) if draft else ([], None)
@@ -350,9 +350,7 @@ class PlacePhraseParser:
         return stems in found
 
     def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
-        """The plural place word a list after a colon belongs to (تسع قرى ...، أبرزها: تل حاجم، ...)."""
-        if t >= len(doc.words) or ":" not in doc.gaps[t]:
-            return None
+        """The plural place word a list after a colon (before token t) belongs to (تسع قرى ...، أبرزها: تل حاجم)."""
         for i in range(t - 1, max(-1, t - 1 - self.grammar.colon_list_window), -1):
             if i + 1 < t and doc.marked(_SENTENCE_END, i + 1, i + 1):
                 return None
