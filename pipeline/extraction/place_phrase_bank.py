@@ -53,8 +53,9 @@ class PlacePhraseBank:
     """Ordinal words (الثانية) -> their number, normalised."""
     type_of_word: dict[str, str]
     """Place word -> the type it introduces (محلة -> mahalla), normalised."""
-    fuzzy_names: tuple[tuple[str, Place], ...]
-    """Names (without the article) a misspelt name after a place word is compared with."""
+    fuzzy_names: dict[int, tuple[tuple[int, str, Place], ...]]
+    """Names (without the article) a misspelt name after a place word is compared with, by length: (rank, name,
+    place), the rank being the name's place in the gazetteer's order, which settles a tie."""
 
 
 def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[tuple[str, WorldPlace], ...],
@@ -98,9 +99,11 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         add(alias.alias_ar, Alias(gazetteer.places[alias.place_id],
                                   not self_licensed and (alias.needs_context or ambiguous)))
         spellings.append((key, alias, self_licensed))
-    fuzzy_names = tuple((bare_name(key, clitics.article), gazetteer.places[alias.place_id])
-                        for key, alias, licensed in spellings if not licensed and len(key.split()) <= 3
-                        and len(bare_name(key, clitics.article)) >= grammar.fuzzy_min_letters)
+    fuzzy = [(bare_name(key, clitics.article), gazetteer.places[alias.place_id])
+             for key, alias, licensed in spellings if not licensed and len(key.split()) <= 3]
+    fuzzy_names: dict[int, list[tuple[int, str, Place]]] = {}
+    for rank, (name, place) in enumerate(f for f in fuzzy if len(f[0]) >= grammar.fuzzy_min_letters):
+        fuzzy_names.setdefault(len(name), []).append((rank, name, place))
     for phrase, word in grammar.direction_phrases:
         add(phrase, word)
     for phrase, bank in grammar.banks:
@@ -128,7 +131,8 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
             place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
             add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
     return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(v)) for k, v in entries.items()), clitics),
-                           place_word_forms, ordinal_of, type_of_word, fuzzy_names)
+                           place_word_forms, ordinal_of, type_of_word,
+                           {n: tuple(names) for n, names in fuzzy_names.items()})
 
 
 def bare_name(key: str, article: str) -> str:

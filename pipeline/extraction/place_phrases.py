@@ -207,6 +207,8 @@ class PlacePhraseParser:
         return drafts
 
     def _analyse(self, text: str, doc: Document) -> _Doc:
+        """The article as the rules read it: its tokens and gaps, where the words of each window list are, and
+        the longest place phrase at each token."""
         view = doc.view()
         norm, tokens = view.norm, view.tokens
         words, starts, ends = zip(*tokens) if tokens else ((), (), ())
@@ -717,13 +719,13 @@ class PlacePhraseParser:
         bare = bare_name(name, self.clitics.article)
         if len(bare) < self.grammar.fuzzy_min_letters:
             return None
-        scored = sorted(((fuzz.ratio(bare, key), place) for key, place in self.bank.fuzzy_names
-                         if place.kind in word.type.kinds and abs(len(key) - len(bare)) <= 2),
-                        key=lambda x: -x[0])
+        scored = sorted(((fuzz.ratio(bare, key), rank, place) for n in range(len(bare) - 2, len(bare) + 3)
+                         for rank, key, place in self.bank.fuzzy_names.get(n, ()) if place.kind in word.type.kinds),
+                        key=lambda x: (-x[0], x[1]))
         if not scored or scored[0][0] < self.grammar.fuzzy_min_score:
             return None
-        best = scored[0][1]
-        rivals = [score for score, place in scored[1:] if place.place_id != best.place_id]
+        best = scored[0][2]
+        rivals = [score for score, _, place in scored[1:] if place.place_id != best.place_id]
         if rivals and rivals[0] > scored[0][0] - self.grammar.fuzzy_margin:
             return None
         return best
