@@ -8,12 +8,13 @@ import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 import pandas as pd
 
 from pipeline import schema
 from pipeline.records import Article, Event, InputReport
+from pipeline.corpus.dedup import ClosedCluster
 from pipeline.corpus.output_set import SPILL_NAME
 from pipeline.corpus.safe_csv import SafeWriter
 
@@ -168,11 +169,15 @@ class OutputWriter:
         self._articles.write(asdict(report))
 
     def add_article(self, article: Article, date_evidence: tuple[str, ...], events: tuple[Event, ...],
-                    clusters: list[int]) -> None:
-        """The article's text line, and its event rows each with the cluster number the merger gave it."""
+                    clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
+        """The article's text line, and its event rows each with the cluster number the merger gave it
+        (`closed`: the clusters already final, whose rows are written complete)."""
         self._texts.write(_json_line(text_record(article, date_evidence)))
         for e, cluster in zip(events, clusters):
             row = event_row(e, article)
+            if cluster in closed:  # its cluster is final: the row is too, and waits with no number
+                row["cluster_id"], row["cluster_primary"], row["cluster_size"] = closed[cluster].columns(e.event_id)
+                cluster = None
             marshal.dump((cluster, tuple(row[c] for c in EVENT_COLUMNS)), self._spill)
             self.n_rows += 1
 
@@ -197,7 +202,8 @@ class OutputWriter:
             events_csv = SafeWriter(csv_out, EVENT_COLUMNS)
             chunk: list[dict] = []
             for cluster, row in _spilled_rows(rows_in):
-                row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of(cluster, row["event_id"])
+                if cluster is not None:
+                    row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of(cluster, row["event_id"])
                 events_csv.write(row)
                 chunk.append(row)
                 if len(chunk) >= ROWS_PER_GROUP:
