@@ -44,9 +44,8 @@ class CasualtyLexicon:
     matchers: dict[str, PhraseMatcher]
     """Family name -> PhraseMatcher whose payloads are (role, value) pairs."""
     windows: Windows
-    clause_marks: tuple[str, ...]
-    clause_mark_start: re.Pattern
-    """Any first letter of a clause mark: where a clause may break."""
+    clause_mark: re.Pattern
+    """Any of the characters that end a clause (casualties.yaml `clause_marks`)."""
     range_joiners: tuple[str, ...]
     years: tuple[int, int]
     """Digits in this range without a people noun are years."""
@@ -91,10 +90,10 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
         for group, forms in data["victims"].items():
             phrases["victims"] += [(p, ("victims", group)) for p in forms]
         windows = Windows(**{k: int(v) for k, v in data["windows"].items()})
-        clause_marks = tuple(str(mark) for mark in data["clause_marks"])
-        if not all(clause_marks):
-            raise ValueError("clause_marks: a mark must not be empty")
-        clause_mark_start = re.compile("|".join(re.escape(mark[0]) for mark in clause_marks) or "(?!)")
+        clause_marks = [str(mark) for mark in data["clause_marks"]]
+        if not all(len(mark) == 1 for mark in clause_marks):
+            raise ValueError(f"clause_marks: each mark is one character, got {clause_marks!r}")
+        clause_mark = re.compile("|".join(map(re.escape, clause_marks)) or "(?!)")
         range_joiners = tuple(normalise_phrase(str(j)) for j in data["range_joiners"])
         partitives = tuple(normalise_phrase(p) for p in data["partitives"])
         years = (int(data["years"][0]), int(data["years"][1]))
@@ -126,8 +125,7 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
                 raise DataFileError(path, f"{family}: phrase must be non-empty text, got {phrase!r}")
     clitics = load_clitics(lexicon_dir)
     matchers = {family: PhraseMatcher(entries, clitics) for family, entries in phrases.items()}
-    return CasualtyLexicon(load_number_lexicon(lexicon_dir), matchers, windows, clause_marks, clause_mark_start,
-                           range_joiners, years, partitives, one_person_kinds, needs_people, not_victims, deferring,
+    return CasualtyLexicon(load_number_lexicon(lexicon_dir), matchers, windows, clause_mark, range_joiners, years, partitives, one_person_kinds, needs_people, not_victims, deferring,
                            imperfect, compound, weak, clitics)
 
 
@@ -163,6 +161,9 @@ class _Governor:
 _NUMBER_WORDS = "number_words"
 """Key of the number words among the families of a sentence's matches."""
 _NO_MATCHES: dict[str, tuple] = dict.fromkeys((_NUMBER_WORDS, *_FAMILIES), ())
+_FIGURE_OPENERS = ("cue", "dual_verb", "one_noun")
+"""Families every figure rule starts from: a sentence without their words holds no figure."""
+_OPENING_PARENTHESIS = re.compile(r"\(")
 
 
 class _Article:
@@ -179,8 +180,10 @@ class _Article:
         every = sorted(((m.token_start, family, m) for family, ms in matches.items() for m in ms), key=itemgetter(0))
         self.matches = [(family, m) for _, family, m in every]
         self.match_starts = [k for k, _, _ in every]
+        self.openers = [(m.token_start, m.token_end) for _, family, m in every if family in _FIGURE_OPENERS]
+        """Token ranges of the words of the figure-opening families, in text order."""
         self.breaks = self._mark_breaks(lexicon)
-        self.parenthesis_breaks = set(self._gaps_holding(re.compile(re.escape("("))))
+        self.parenthesis_breaks = set(self._gaps_holding(_OPENING_PARENTHESIS))
 
     @classmethod
     def of_document(cls, doc: Document, lexicon: CasualtyLexicon) -> _Article:
@@ -193,7 +196,7 @@ class _Article:
         return cls(view.norm, view.tokens, {f: view.find_all(m) for f, m in families.items()}, lexicon, view.start)
 
     def _gaps_holding(self, pattern: re.Pattern) -> list[int]:
-        """Tokens (from the second) whose gap before them holds a match of the pattern, in text order."""
+        """Tokens (from the second) whose gap before them holds a character of the pattern, in text order."""
         tokens, starts = self.tokens, self.token_starts
         found = []
         for m in pattern.finditer(self.norm.text):
@@ -204,14 +207,23 @@ class _Article:
 
     def _mark_breaks(self, lexicon: CasualtyLexicon) -> list[int]:
         """Tokens after a gap that holds a clause mark, a separator inside a number ("1,200") excepted."""
-        text, tokens = self.norm.text, self.tokens
+        tokens = self.tokens
         breaks = []
-        for i in self._gaps_holding(lexicon.clause_mark_start):
-            gap = text[tokens[i - 1].end:tokens[i].start]
-            inside_number = len(gap) == 1 and tokens[i].text.isdigit() and tokens[i - 1].text[-1:].isdigit()
-            if not inside_number and any(mark in gap for mark in lexicon.clause_marks):
+        for i in self._gaps_holding(lexicon.clause_mark):
+            inside_number = (tokens[i].start - tokens[i - 1].end == 1 and tokens[i].text.isdigit()
+                             and tokens[i - 1].text[-1:].isdigit())
+            if not inside_number:
                 breaks.append(i)
         return breaks
+
+    def may_hold_figures(self, first: int, last: int) -> bool:
+        """Whether a word of a figure-opening family lies inside tokens [first, last)."""
+        k = bisect_left(self.openers, (first,))
+        while k < len(self.openers) and self.openers[k][0] < last:
+            if self.openers[k][1] <= last:
+                return True
+            k += 1
+        return False
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Tokens [first, last) of the original-text stretch [start, end), or None when its edges cut a word
@@ -240,8 +252,7 @@ class _Sentence:
     matches; the rules never look past the sentence's own tokens.
     """
 
-    def __init__(self, article: _Article, first: int, last: int, end: int, lexicon: CasualtyLexicon,
-                 matches: dict[str, list[Match] | tuple] | None = None):
+    def __init__(self, article: _Article, first: int, last: int, end: int, lexicon: CasualtyLexicon):
         self.article = article
         self.norm: NormalisedText = article.norm
         self.tokens = article.tokens
@@ -250,7 +261,7 @@ class _Sentence:
         """Offset where the sentence ends in the text."""
         self.norm_end = bisect_left(self.norm.offsets, end)
         self.lexicon = lexicon
-        self.matches = article.matches_within(first, last) if matches is None else matches
+        self.matches = article.matches_within(first, last)
         self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items() if ms}
         self.clause, self.parenthesised, clause_firsts = self._clauses()
         self.asides = {c for c, i in enumerate(clause_firsts) if self.at("aside", i) is not None or c in self.parenthesised}
@@ -496,8 +507,8 @@ def _total_predicate(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> Mat
     reach = s.lexicon.windows.total_subject
     for cue in sorted(s.matches["cue"], key=lambda c: -c.token_start):
         if cue.token_end <= verb.token_start and verb.token_start - cue.token_end <= reach \
-                and not any(mark in s.norm.text[s.tokens[cue.token_start].start:s.tokens[verb.token_start].start]
-                            for mark in s.lexicon.clause_marks):
+                and not s.lexicon.clause_mark.search(
+                    s.norm.text, s.tokens[cue.token_start].start, s.tokens[verb.token_start].start):
             return cue
     return None
 
@@ -787,10 +798,9 @@ def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end:
     article, first, last, end = _locate(text, lexicon, start, end, doc)
     if first == last:
         return []
-    matches = article.matches_within(first, last)
-    if not (matches["cue"] or matches["dual_verb"] or matches["one_noun"]):
-        return []  # every figure rule starts from one of these
-    s = _Sentence(article, first, last, end, lexicon, matches)
+    if not article.may_hold_figures(first, last):
+        return []
+    s = _Sentence(article, first, last, end, lexicon)
     quantities = _quantities(s)
     cumulative = _is_cumulative(s)
     figures, used = _numbered_figures(s, quantities, cumulative)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -234,18 +235,26 @@ def _mention(norm: NormalisedText, run: list[_Atom], value: float,
 
 def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: set[int], first: int,
                      last: int) -> list[NumberMention]:
-    """Dual nouns written with their vowel (مقاتلَين) count as 2 unless a number word follows them."""
+    """Dual nouns written with their vowel (مقاتلَين) count as 2 unless a number word follows them.
+
+    Only the tokens of tokens[first:last] whose original letters hold the vowel are looked at.
+    """
     found: list[NumberMention] = []
-    if first == last or _DUAL_VOWEL not in norm.original[norm.offsets[tokens[first].start]:
-                                                         norm.offsets[tokens[last - 1].end - 1] + 1]:
-        return found  # no token of the stretch carries the vowel
-    for k in range(first, last):
+    if first == last:
+        return found
+    original, offsets = norm.original, norm.offsets
+    stretch_end = offsets[tokens[last - 1].end - 1] + 1
+    k = first
+    vowel = original.find(_DUAL_VOWEL, offsets[tokens[first].start], stretch_end)
+    while vowel != -1:
+        k = bisect_left(tokens, vowel, k, last, key=lambda t: offsets[t.end - 1])  # first token not ending before it
         start, end = norm.to_original(tokens[k].start, tokens[k].end)
-        if not _VOCALISED_DUAL.search(norm.original[start:end]):
+        if start > vowel:  # the vowel stands between words
+            vowel = original.find(_DUAL_VOWEL, start, stretch_end)
             continue
-        if k + 1 < last and tokens[k + 1].start in taken:
-            continue
-        found.append(NumberMention(2, Span(start, end, norm.original[start:end]), False, 2, 2, tokens[k].text))
+        if _VOCALISED_DUAL.search(original[start:end]) and not (k + 1 < last and tokens[k + 1].start in taken):
+            found.append(NumberMention(2, Span(start, end, original[start:end]), False, 2, 2, tokens[k].text))
+        vowel = original.find(_DUAL_VOWEL, end, stretch_end)
     return found
 
 
