@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -17,6 +17,8 @@ from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase
 
+BETWEEN_NUMBERS_MEMO_LIMIT = 10_000
+"""Distinct texts between two numbers a CasualtyLexicon keeps normalised; past it the memo starts again."""
 _VOWEL_MARK = re.compile("[\u064B-\u0652\u0670]")
 _FAMILIES = ("cue", "people", "singular_people", "dual_people", "not_people", "label", "subset", "qualifier",
              "qualifier_after", "range_opener", "victims", "others", "cumulative", "period_opener", "period_past",
@@ -65,6 +67,18 @@ class CasualtyLexicon:
     weak_cues: frozenset[str]
     """Displacement words that yield to any other cue of the same number ("استقبل المركز 100 مصاب")."""
     clitics: Clitics
+    _between_numbers: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    """Text between two numbers -> its normalised words (see between_numbers)."""
+
+    def between_numbers(self, text: str) -> str:
+        """The normalised words of the text between two numbers ("و", "إلى", "-"), remembered for the run:
+        the same few joiners come back in every article."""
+        words = self._between_numbers.get(text)
+        if words is None:
+            if len(self._between_numbers) >= BETWEEN_NUMBERS_MEMO_LIMIT:
+                self._between_numbers.clear()
+            words = self._between_numbers[text] = normalise_phrase(text)
+        return words
 
 
 @lru_cache(maxsize=None)
@@ -125,8 +139,9 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
                 raise DataFileError(path, f"{family}: phrase must be non-empty text, got {phrase!r}")
     clitics = load_clitics(lexicon_dir)
     matchers = {family: PhraseMatcher(entries, clitics) for family, entries in phrases.items()}
-    return CasualtyLexicon(load_number_lexicon(lexicon_dir), matchers, windows, clause_mark, range_joiners, years, partitives, one_person_kinds, needs_people, not_victims, deferring,
-                           imperfect, compound, weak, clitics)
+    return CasualtyLexicon(load_number_lexicon(lexicon_dir), matchers, windows, clause_mark, range_joiners, years,
+                           partitives, one_person_kinds, needs_people, not_victims, deferring, imperfect, compound,
+                           weak, clitics)
 
 
 @dataclass(frozen=True)
@@ -167,54 +182,29 @@ _OPENING_PARENTHESIS = re.compile(r"\(")
 
 
 class _Article:
-    """What the sentences of one text share, worked out once for all of them: the matches of the casualty and
-    number-word families in one list by first token, and the tokens after a gap that holds a clause mark."""
+    """What the sentences of one text share, worked out once for all of them: where each casualty and
+    number-word family matches, and where the words that open a figure are."""
 
-    def __init__(self, norm: NormalisedText, tokens: list[Token], matches: dict[str, list[Match]],
-                 lexicon: CasualtyLexicon, offset: int = 0):
+    def __init__(self, norm: NormalisedText, tokens: list[Token], matches: dict[str, list[Match]], offset: int = 0):
         self.norm = norm
         self.tokens = tokens
         self.offset = offset
         """Article offset of the text (not 0 for a stretch read on its own)."""
         self.token_starts = [t.start for t in tokens]
-        every = sorted(((m.token_start, family, m) for family, ms in matches.items() for m in ms), key=itemgetter(0))
-        self.matches = [(family, m) for _, family, m in every]
-        self.match_starts = [k for k, _, _ in every]
-        self.openers = [(m.token_start, m.token_end) for _, family, m in every if family in _FIGURE_OPENERS]
+        self.families = {family: (ms, [m.token_start for m in ms]) for family, ms in matches.items() if ms}
+        """Family -> its matches in token order (overlapping ones included) and their first tokens."""
+        self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS for m in matches[family])
         """Token ranges of the words of the figure-opening families, in text order."""
-        self.breaks = self._mark_breaks(lexicon)
-        self.parenthesis_breaks = set(self._gaps_holding(_OPENING_PARENTHESIS))
 
     @classmethod
     def of_document(cls, doc: Document, lexicon: CasualtyLexicon) -> _Article:
         families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
-        return cls(doc.norm, doc.tokens, {f: doc.matches[doc.index.family(m)] for f, m in families.items()}, lexicon)
+        return cls(doc.norm, doc.tokens, {f: doc.matches[doc.index.family(m)] for f, m in families.items()})
 
     @classmethod
     def of_view(cls, view: TextView, lexicon: CasualtyLexicon) -> _Article:
         families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
-        return cls(view.norm, view.tokens, {f: view.find_all(m) for f, m in families.items()}, lexicon, view.start)
-
-    def _gaps_holding(self, pattern: re.Pattern) -> list[int]:
-        """Tokens (from the second) whose gap before them holds a character of the pattern, in text order."""
-        tokens, starts = self.tokens, self.token_starts
-        found = []
-        for m in pattern.finditer(self.norm.text):
-            i = bisect_right(starts, m.start())
-            if 0 < i < len(tokens) and tokens[i - 1].end <= m.start() and (not found or found[-1] != i):
-                found.append(i)
-        return found
-
-    def _mark_breaks(self, lexicon: CasualtyLexicon) -> list[int]:
-        """Tokens after a gap that holds a clause mark, a separator inside a number ("1,200") excepted."""
-        tokens = self.tokens
-        breaks = []
-        for i in self._gaps_holding(lexicon.clause_mark):
-            inside_number = (tokens[i].start - tokens[i - 1].end == 1 and tokens[i].text.isdigit()
-                             and tokens[i - 1].text[-1:].isdigit())
-            if not inside_number:
-                breaks.append(i)
-        return breaks
+        return cls(view.norm, view.tokens, {f: view.find_all(m) for f, m in families.items()}, view.start)
 
     def may_hold_figures(self, first: int, last: int) -> bool:
         """Whether a word of a figure-opening family lies inside tokens [first, last)."""
@@ -237,12 +227,22 @@ class _Article:
 
     def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
         """Each family's matches inside tokens [first, last), overlaps settled, as TextView.find gives them."""
-        found: dict[str, list[Match]] = {}
-        lo, hi = bisect_left(self.match_starts, first), bisect_left(self.match_starts, last)
-        for family, m in self.matches[lo:hi]:
-            if m.token_end <= last:
-                found.setdefault(family, []).append(m)
-        return {**_NO_MATCHES, **{f: prefer_longest_match(ms) if len(ms) > 1 else ms for f, ms in found.items()}}
+        found = dict(_NO_MATCHES)
+        for family, (matches, starts) in self.families.items():
+            lo = bisect_left(starts, first)
+            if lo == len(starts) or starts[lo] >= last:
+                continue
+            inside = [m for m in matches[lo:bisect_left(starts, last, lo)] if m.token_end <= last]
+            if inside:
+                found[family] = _settled(inside)
+        return found
+
+
+def _settled(matches: list[Match]) -> list[Match]:
+    """One family's matches in token order with overlaps settled (as TextView.find); most lists have none."""
+    if all(a.token_end <= b.token_start for a, b in zip(matches, matches[1:])):
+        return matches
+    return prefer_longest_match(matches)
 
 
 class _Sentence:
@@ -270,15 +270,32 @@ class _Sentence:
     def _clauses(self) -> tuple[list[int], set[int], list[int]]:
         """Clause number of each token, from 0 (punctuation and clause-opening words start a new clause), the
         clauses that open with a parenthesis, and the first token of each clause."""
-        breaks = self.article.breaks
-        marks = breaks[bisect_right(breaks, self.first):bisect_left(breaks, self.last)]
         openers = [m.token_start for m in self.matches["clause_opener"] if m.token_start > self.first]
-        firsts = [self.first, *sorted(set(marks).union(openers))]
+        firsts = [self.first, *sorted(set(self._after_gap_holding(self.lexicon.clause_mark, numbers=False))
+                                      .union(openers))]
         numbers: list[int] = []
         for number, (a, b) in enumerate(zip(firsts, [*firsts[1:], self.last])):
             numbers += [number] * (b - a)
-        parenthesised = {number for number, i in enumerate(firsts) if number and i in self.article.parenthesis_breaks}
+        parenthesis = set(self._after_gap_holding(_OPENING_PARENTHESIS))
+        parenthesised = {number for number, i in enumerate(firsts) if number and i in parenthesis}
         return numbers, parenthesised, firsts
+
+    def _after_gap_holding(self, pattern: re.Pattern, *, numbers: bool = True) -> list[int]:
+        """Tokens after the first whose gap before them holds a character of the pattern, in order; without
+        `numbers`, not a single separator inside a number ("1,200")."""
+        tokens, starts = self.tokens, self.article.token_starts
+        found: list[int] = []
+        if self.last - self.first < 2:
+            return found
+        for m in pattern.finditer(self.norm.text, tokens[self.first].end, tokens[self.last - 1].start):
+            i = bisect_right(starts, m.start(), self.first, self.last)
+            if tokens[i - 1].end > m.start() or (found and found[-1] == i):
+                continue
+            if not numbers and tokens[i].start - tokens[i - 1].end == 1 and tokens[i].text.isdigit() \
+                    and tokens[i - 1].text[-1:].isdigit():
+                continue
+            found.append(i)
+        return found
 
     def clause_of(self, index: int) -> int:
         return self.clause[index - self.first]
@@ -374,7 +391,7 @@ def _quantities(s: _Sentence, notes: dict[str, str] | None = None) -> list[_Quan
         opener = s.ending_at("range_opener", first)
         if k < len(mentions) and not mention.vague and not mentions[k][0].vague:
             upper = mentions[k][0]
-            joiner = normalise_phrase(s.norm.original[mention.span.end:upper.span.start])
+            joiner = s.lexicon.between_numbers(s.norm.original[mention.span.end:upper.span.start])
             if joiner in s.lexicon.range_joiners and (opener is not None or joiner != s.lexicon.range_joiners[0]):
                 if mention.scale == 1 < upper.scale and mention.value * upper.scale <= upper.value:
                     low = mention.value * upper.scale  # "بين 12 إلى 15 ألف": the scale serves both

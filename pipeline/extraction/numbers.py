@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from pipeline.errors import DataFileError
@@ -15,12 +16,14 @@ from pipeline.resources import load_clitics, load_yaml
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
 
 _DIGITS = re.compile(r"(?P<prefix>\D*)(?P<digits>\d+)")
+_DIGIT_RUN = re.compile("[0-9]+")
 _THOUSANDS_SEPARATORS = (",", "\u066C")
 _DECIMAL_POINTS = (".", "\u066B")
 _DUAL_VOWEL = "\u064E"
 """Fatha: a stretch without it holds no vocalised dual."""
 _VOCALISED_DUAL = re.compile(f"[\u0621-\u064A]{{3}}{_DUAL_VOWEL}[\u064A\u0649]\u0646$")
 """A noun of three letters or more ending in fatha + yeh + noon is a dual (مقاتلَين = two fighters; not بَين)."""
+_token_end = attrgetter("end")
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,7 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, wo
     Only the tokens a number word starts at and those ending in a digit are looked at: no other can begin a number.
     """
     by_start: dict[int, Match] = {m.token_start: m for m in words}
-    digit_ends = {k for k in range(first, last) if tokens[k].text[-1].isdigit()}
-    candidates = sorted(digit_ends.union(k for k in by_start if first <= k < last))
+    candidates = sorted(_ending_in_digits(norm, tokens, first, last).union(k for k in by_start if first <= k < last))
     atoms: list[_Atom] = []
     i = first
     for k in candidates:
@@ -144,6 +146,20 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, wo
                 atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
         i += 1
     return atoms
+
+
+def _ending_in_digits(norm: NormalisedText, tokens: list[Token], first: int, last: int) -> set[int]:
+    """Tokens of tokens[first:last] that end in digits: those where a run of digits of the text ends (a token
+    takes every digit that follows its first one)."""
+    found: set[int] = set()
+    if first == last:
+        return found
+    k = first
+    for run in _DIGIT_RUN.finditer(norm.text, tokens[first].start, tokens[last - 1].end):
+        k = bisect_left(tokens, run.end(), k, last, key=_token_end)
+        if tokens[k].end == run.end():
+            found.add(k)
+    return found
 
 
 def _digit_run(groups: list[str], separators: list[str]) -> str | None:
