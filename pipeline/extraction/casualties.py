@@ -240,7 +240,7 @@ class _Article:
 
 def _settled(matches: list[Match]) -> list[Match]:
     """One family's matches in token order with overlaps settled (as TextView.find); most lists have none."""
-    if all(a.token_end <= b.token_start for a, b in zip(matches, matches[1:])):
+    if len(matches) == 1 or all(a.token_end <= b.token_start for a, b in zip(matches, matches[1:])):
         return matches
     return prefer_longest_match(matches)
 
