@@ -6,7 +6,6 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 
 from pipeline.extraction.document import Document, TextView, document_for
@@ -178,7 +177,6 @@ _NUMBER_WORDS = "number_words"
 _NO_MATCHES: dict[str, tuple] = dict.fromkeys((_NUMBER_WORDS, *_FAMILIES), ())
 _FIGURE_OPENERS = ("cue", "dual_verb", "one_noun")
 """Families every figure rule starts from: a sentence without their words holds no figure."""
-_OPENING_PARENTHESIS = re.compile(r"\(")
 
 
 class _Article:
@@ -264,34 +262,36 @@ class _Sentence:
         self.matches = article.matches_within(first, last)
         self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items() if ms}
         self.clause, self.parenthesised, clause_firsts = self._clauses()
-        self.asides = {c for c, i in enumerate(clause_firsts) if self.at("aside", i) is not None or c in self.parenthesised}
+        self.asides = {c for c, i in enumerate(clause_firsts)
+                       if self.at("aside", i) is not None or c in self.parenthesised}
         """Clauses that are asides: opened by an aside word ("بينهم ضابط") or a parenthesis."""
 
     def _clauses(self) -> tuple[list[int], set[int], list[int]]:
         """Clause number of each token, from 0 (punctuation and clause-opening words start a new clause), the
         clauses that open with a parenthesis, and the first token of each clause."""
         openers = [m.token_start for m in self.matches["clause_opener"] if m.token_start > self.first]
-        firsts = [self.first, *sorted(set(self._after_gap_holding(self.lexicon.clause_mark, numbers=False))
-                                      .union(openers))]
+        firsts = [self.first, *sorted(set(self._after_clause_marks()).union(openers))]
         numbers: list[int] = []
         for number, (a, b) in enumerate(zip(firsts, [*firsts[1:], self.last])):
             numbers += [number] * (b - a)
-        parenthesis = set(self._after_gap_holding(_OPENING_PARENTHESIS))
-        parenthesised = {number for number, i in enumerate(firsts) if number and i in parenthesis}
+        text, tokens = self.norm.text, self.tokens
+        parenthesised = {number for number, i in enumerate(firsts)
+                         if number and "(" in text[tokens[i - 1].end:tokens[i].start]}
         return numbers, parenthesised, firsts
 
-    def _after_gap_holding(self, pattern: re.Pattern, *, numbers: bool = True) -> list[int]:
-        """Tokens after the first whose gap before them holds a character of the pattern, in order; without
-        `numbers`, not a single separator inside a number ("1,200")."""
+    def _after_clause_marks(self) -> list[int]:
+        """Tokens after the first whose gap before them holds a clause mark, a separator inside a number
+        ("1,200") excepted, in order."""
         tokens, starts = self.tokens, self.article.token_starts
         found: list[int] = []
         if self.last - self.first < 2:
             return found
-        for m in pattern.finditer(self.norm.text, tokens[self.first].end, tokens[self.last - 1].start):
-            i = bisect_right(starts, m.start(), self.first, self.last)
-            if tokens[i - 1].end > m.start() or (found and found[-1] == i):
+        marks = self.lexicon.clause_mark.finditer(self.norm.text, tokens[self.first].end, tokens[self.last - 1].start)
+        for mark in marks:
+            i = bisect_right(starts, mark.start(), self.first, self.last)
+            if tokens[i - 1].end > mark.start() or (found and found[-1] == i):
                 continue
-            if not numbers and tokens[i].start - tokens[i - 1].end == 1 and tokens[i].text.isdigit() \
+            if tokens[i].start - tokens[i - 1].end == 1 and tokens[i].text.isdigit() \
                     and tokens[i - 1].text[-1:].isdigit():
                 continue
             found.append(i)
