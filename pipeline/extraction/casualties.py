@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.extraction.document import Document, TextView, document_for
@@ -189,10 +189,15 @@ class _Article:
         self.offset = offset
         """Article offset of the text (not 0 for a stretch read on its own)."""
         self.token_starts = [t.start for t in tokens]
-        self.families = {family: (ms, [m.token_start for m in ms]) for family, ms in matches.items() if ms}
-        """Family -> its matches in token order (overlapping ones included) and their first tokens."""
+        self._matches = matches
         self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS for m in matches[family])
         """Token ranges of the words of the figure-opening families, in text order."""
+
+    @cached_property
+    def families(self) -> dict[str, tuple[list[Match], list[int]]]:
+        """Family -> its matches in token order (overlapping ones included) and their first tokens; worked out
+        when a first sentence may hold figures."""
+        return {family: (ms, [m.token_start for m in ms]) for family, ms in self._matches.items() if ms}
 
     @classmethod
     def of_document(cls, doc: Document, lexicon: CasualtyLexicon) -> _Article:

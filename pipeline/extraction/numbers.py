@@ -149,8 +149,8 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, wo
 
 
 def _ending_in_digits(norm: NormalisedText, tokens: list[Token], first: int, last: int) -> set[int]:
-    """Tokens of tokens[first:last] that end in digits: those where a run of digits of the text ends (a token
-    takes every digit that follows its first one)."""
+    """Tokens of tokens[first:last] that end in a digit: those at whose end a run of digits of the text ends
+    (a token holds every digit that follows one of its own)."""
     found: set[int] = set()
     if first == last:
         return found
