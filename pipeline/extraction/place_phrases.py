@@ -76,8 +76,8 @@ class _Doc:
     """gaps[i]: normalised text between token i-1 and token i ("" before the first token and after the last)."""
     stem_positions: dict[str, list[int]]
     """Grammar word list name (see _WINDOW_LISTS) -> the tokens that belong to it, in text order."""
-    punctuated: list[int]
-    """The tokens whose gap before them holds more than spaces, in text order."""
+    punctuated: dict[int, str]
+    """Token -> the gap before it, for the gaps that hold more than spaces, in text order."""
     _marked: dict[frozenset[str], list[int]] = field(default_factory=dict, repr=False)
     """Marks -> the gaps holding one of them, in text order: a window's punctuation is then a bisection."""
 
@@ -97,7 +97,7 @@ class _Doc:
         """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
         found = self._marked.get(marks)
         if found is None:
-            found = self._marked[marks] = [i for i in self.punctuated if not marks.isdisjoint(self.gaps[i])]
+            found = self._marked[marks] = [i for i, gap in self.punctuated.items() if not marks.isdisjoint(gap)]
         return found
 
     def marked(self, marks: frozenset[str], first: int, last: int) -> bool:
@@ -228,7 +228,7 @@ class PlacePhraseParser:
             for name in lists[i]:
                 positions.setdefault(name, []).append(i)
         return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
-                    positions, list(compress(range(len(gaps)), map(str.strip, gaps))))
+                    positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
 
     def _lists_containing(self, word: str, lists: tuple[tuple[str, frozenset[str]], ...]) -> tuple[str, ...]:
         """The names of the grammar word lists the word belongs to by any of its clitic readings."""
@@ -575,8 +575,8 @@ class PlacePhraseParser:
 
     def _ordinal_ending(self, m: Match) -> int | None:
         """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
-        last = m.phrase.split()[-1]
-        return self.bank.ordinal_of.get(last) if len(m.phrase.split()) > 1 else None
+        before, _, last = m.phrase.rpartition(" ")  # phrases are words joined by single spaces
+        return self.bank.ordinal_of.get(last) if before else None
 
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
         """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
@@ -607,7 +607,7 @@ class PlacePhraseParser:
 
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
-        first = phrase.split()[0] if phrase else ""
+        first = phrase.partition(" ")[0]  # phrases are words joined by single spaces
         return self.bank.type_of_word.get(first, "") if first in self.bank.place_word_forms else ""
 
     def _bank_draft(self, span: Span, bank: str, role: str) -> Draft:
