@@ -315,37 +315,54 @@ def timeline_figure(counts: pd.DataFrame, spans: pd.DataFrame, milestones: pd.Da
             traces.append(go.Bar(x=rows["period"] + width / 2, y=rows["events"], width=width.total_seconds() * 920,
                                  name=labels.term("bank", bank, lang), marker_color=BANK_COLOURS[bank],
                                  hovertemplate="%{y}<extra>" + esc(labels.term("bank", bank, lang)) + "</extra>"))
-    for lane, row in enumerate(spans.head(MAX_SPANS).itertuples()):
-        traces.append(go.Scatter(x=[row.start, row.end + pd.Timedelta(days=1)], y=[lane % 6, lane % 6], mode="lines",
-                                 line=dict(color=BANK_COLOURS.get(row.bank, FALLBACK_COLOUR), width=4 + min(row.events, 8)),
-                                 showlegend=False, name=labels.text("windows", lang), xaxis="x", yaxis="y2",
-                                 hovertemplate=esc(f"{row.start:%Y-%m-%d} – {row.end:%Y-%m-%d}: {row.events} ") +
-                                 esc(labels.text("events", lang)) + "<extra></extra>"))
+    traces += _span_traces(spans.head(MAX_SPANS), labels, lang)
     fig = go.Figure(traces, layout=dict(yaxis=dict(domain=[0.3, 1.0]), yaxis2=dict(domain=[0.0, 0.24], anchor="x")))
     periods = list(counts["period"]) + list(spans["start"]) + list(spans["end"])
     start, end = _view_range(periods, bounds, freq)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
     shown = milestones[(milestones["date"] >= start) & (milestones["date"] <= end)]
+    shapes, notes = [], []
     for n, row in enumerate(shown.itertuples()):
         label = str(getattr(row, label_column))
         short = label if len(label) <= MILESTONE_CHARS else label[:MILESTONE_CHARS - 1] + "…"
-        fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
-                      line=dict(color="#475569", dash="dot", width=1))
-        fig.add_annotation(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", text=esc(short),
-                           hovertext=esc(f"{row.date:%Y-%m-%d} {label}"), showarrow=False, xanchor="left",
-                           font=dict(size=9, color="#334155"), bgcolor="rgba(255,255,255,0.7)")
+        shapes.append(dict(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
+                           line=dict(color="#475569", dash="dot", width=1)))
+        notes.append(dict(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", text=esc(short),
+                          hovertext=esc(f"{row.date:%Y-%m-%d} {label}"), showarrow=False, xanchor="left",
+                          font=dict(size=9, color="#334155"), bgcolor="rgba(255,255,255,0.7)"))
     if window:
-        fig.add_shape(type="rect", x0=pd.Timestamp(window[0]), x1=pd.Timestamp(window[1]) + pd.Timedelta(days=1),
-                      y0=0, y1=1, yref="paper", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0))
+        shapes.append(dict(type="rect", x0=pd.Timestamp(window[0]), x1=pd.Timestamp(window[1]) + pd.Timedelta(days=1),
+                           y0=0, y1=1, yref="paper", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0)))
     if counts.empty and spans.empty:
-        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", text=esc(labels.text("no_dated", lang)),
-                           showarrow=False, font=dict(size=14, color="#64748b"))
+        notes.append(dict(x=0.5, y=0.5, xref="paper", yref="paper", text=esc(labels.text("no_dated", lang)),
+                          showarrow=False, font=dict(size=14, color="#64748b")))
+    if shapes or notes:  # set at once: plotly copies the layout on every add_shape and add_annotation
+        fig.update_layout(**{name: items for name, items in (("shapes", shapes), ("annotations", notes)) if items})
     _date_axis(fig, start, end, labels, lang)
     fig.update_layout(yaxis=dict(title_text=esc(labels.text("events", lang)), rangemode="nonnegative"),
                       yaxis2=dict(title_text=esc(labels.text("windows", lang)), showticklabels=False, range=[-1, 6]))
     fig.update_layout(barmode="stack", height=380, margin=dict(l=10, r=10, t=30, b=10),
                       legend=dict(orientation="h", y=-0.15))
     return fig
+
+
+def _span_traces(spans: pd.DataFrame, labels: Labels, lang: str) -> list[go.Scatter]:
+    """Windows as horizontal segments in six lanes below the bars, one trace per bank and line width (segments
+    apart by gaps), the width growing with the events in the window."""
+    title = esc(labels.text("events", lang))
+    groups: dict[tuple[str, int], dict[str, list]] = {}
+    for lane, row in enumerate(spans.itertuples()):
+        group = groups.setdefault((row.bank, 4 + min(row.events, 8)), {"x": [], "y": [], "text": []})
+        hover = esc(f"{row.start:%Y-%m-%d} – {row.end:%Y-%m-%d}: {row.events} ") + title
+        if group["x"]:
+            group["x"].append(None), group["y"].append(None), group["text"].append("")
+        group["x"] += [row.start, row.end + pd.Timedelta(days=1)]
+        group["y"] += [lane % 6, lane % 6]
+        group["text"] += [hover, hover]
+    return [go.Scatter(x=g["x"], y=g["y"], text=g["text"], mode="lines", showlegend=False, xaxis="x", yaxis="y2",
+                       line=dict(color=BANK_COLOURS.get(bank, FALLBACK_COLOUR), width=width),
+                       name=labels.text("windows", lang), hovertemplate="%{text}<extra></extra>")
+            for (bank, width), g in groups.items()]
 
 
 def _range_trace(categories, low: pd.Series, high: pd.Series, name: str, colour: str,
