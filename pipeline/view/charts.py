@@ -152,7 +152,7 @@ def _bridges_trace(layers: MapLayers, labels: Labels, lang: str) -> list[go.Scat
              f"{esc(labels.text('coord_source', lang))}: {esc(str(b.get('source'))[:80])}"
              for b in bridges.to_dict(orient="records")]
     return [go.Scattermap(lat=bridges["lat"], lon=bridges["lon"], mode="markers", name=labels.text("bridges", lang),
-                          marker=dict(size=9, color="#0f172a"), hovertext=hover, hoverinfo="text")]
+                          marker=dict(size=9, color="#0f172a"), hovertext=hover, hoverinfo="text", showlegend=False)]
 
 
 def _place_labels(events: pd.DataFrame, lang: str) -> list[go.Scattermap]:
@@ -168,22 +168,40 @@ def _place_labels(events: pd.DataFrame, lang: str) -> list[go.Scattermap]:
 
 
 def _event_traces(located: pd.DataFrame, labels: Labels, lang: str) -> list[go.Scattermap]:
-    """Halos for approximate positions (estimates, offsets), then events by type with opacity by precision."""
+    """Halos for approximate positions (estimates, offsets), then every event in one trace, coloured by type with
+    opacity by precision. Two traces, not one per type and precision: each map trace costs the browser a set of
+    map layers, which is most of the map's drawing time; the legend is drawn beside the map (map_legend_html)."""
+    rows = located.sort_values("event_type", kind="stable")
+    precision = rows["_precision"].to_numpy()
+    sizes = marker_sizes(rows)
+    approximate = np.isin(precision, list(HALO_COLOURS))
     traces = []
-    for precision, colour in HALO_COLOURS.items():
-        rows = located[located["_precision"] == precision]
-        if len(rows):
-            traces.append(go.Scattermap(
-                lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.term("precision", precision, lang),
-                marker=dict(size=marker_sizes(rows) + 14, color=colour, opacity=0.18), hoverinfo="skip"))
-    for event_type, rows in located.groupby("event_type", sort=True, observed=True):
+    if approximate.any():
         traces.append(go.Scattermap(
-            lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.term("event_type", event_type, lang),
-            marker=dict(size=marker_sizes(rows), color=labels.colours.get(event_type, FALLBACK_COLOUR),
-                        opacity=rows["_precision"].map(PRECISION_OPACITY).fillna(0.5).tolist()),
+            lat=rows["lat"].to_numpy()[approximate], lon=rows["lon"].to_numpy()[approximate], mode="markers",
+            name=labels.text("col_geo", lang), showlegend=False, hoverinfo="skip",
+            marker=dict(size=sizes[approximate] + 14, color=[HALO_COLOURS[p] for p in precision[approximate]],
+                        opacity=0.18)))
+    if len(rows):
+        traces.append(go.Scattermap(
+            lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.text("events", lang), showlegend=False,
+            marker=dict(size=sizes, color=[labels.colours.get(t, FALLBACK_COLOUR) for t in rows["event_type"]],
+                        opacity=[PRECISION_OPACITY.get(p, 0.5) for p in precision]),
             hovertext=[event_hover(r, labels, lang) for r in rows[HOVER_COLUMNS].to_dict(orient="records")],
             hoverinfo="text", customdata=rows["event_id"].tolist()))
     return traces
+
+
+def map_legend_html(located: pd.DataFrame, layers: MapLayers, labels: Labels, lang: str) -> str:
+    """The points' legend: a dot per event type in view, the halo of each approximate precision, the bridges."""
+    dot = '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{};{}"></span> {}'
+    items = [dot.format(labels.colours.get(t, FALLBACK_COLOUR), "", esc(labels.term("event_type", t, lang)))
+             for t in sorted(set(located["event_type"]))]
+    items += [dot.format("#ffffff", f"box-shadow:0 0 0 4px {colour}55;", esc(labels.term("precision", p, lang)))
+              for p, colour in HALO_COLOURS.items() if (located["_precision"] == p).any()]
+    if not layers.bridges.empty:
+        items.append(dot.format("#0f172a", "", esc(labels.text("bridges", lang))))
+    return '<div style="font-size:0.8rem;line-height:1.7">' + "<br>".join(items) + "</div>"
 
 
 def area_values(events: pd.DataFrame, layers: MapLayers, metric: str) -> pd.Series:
@@ -245,6 +263,11 @@ def _status_legend(labels: Labels, lang: str) -> list[go.Scattermap]:
                           name=labels.term("status", status, lang)) for status, colour in STATUS_COLOURS.items()]
 
 
+def located_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events the map draws as points: located to a point (sourced, estimated or offset), not cumulative."""
+    return events[events["_precision"].isin(("point", "estimate", "offset")) & ~events["cumulative"]]
+
+
 def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels,
                lang: str, mode: str = "points", metric: str = "events", control: pd.DataFrame | None = None,
                status: pd.Series | None = None, street_tiles: bool = False) -> go.Figure:
@@ -253,7 +276,7 @@ def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, flo
 
     Events located only to an area (the city, a bank, a sector) are never drawn: the page counts them beside the map.
     """
-    located = events[events["_precision"].isin(("point", "estimate", "offset")) & ~events["cumulative"]]
+    located = located_events(events)
     if mode == "areas" and len(layers.cells):
         traces = [_areas_trace(located, layers, metric, labels, lang)]
     elif mode == "control" and len(layers.cells):

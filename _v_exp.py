@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -287,10 +288,11 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
     if mode == "control":
         status = retaking.control_at(control, window[1])
         st.caption(t("control_caption", day=window[1].isoformat()))
+    drawn = shown
     if len(shown) > MAP_POINTS and mode == "points":
-        shown = shown.nlargest(MAP_POINTS, "confidence")
+        drawn = shown.nlargest(MAP_POINTS, "confidence")
         st.caption(t("map_capped", n=MAP_POINTS))
-    figure = charts.map_figure(shown, layers, campaign.map_center, campaign.map_zoom, labels, lang, mode=mode,
+    figure = charts.map_figure(drawn, layers, campaign.map_center, campaign.map_zoom, labels, lang, mode=mode,
                                metric=metric, control=control, status=status,
                                street_tiles=st.session_state["street_tiles"])
     map_col, side_col = st.columns([5, 1])
@@ -372,8 +374,8 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
 
 def casualty_section(filtered, bounds, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
-    st.subheader(t("casualties_section"))
-    over_time, by_victims, top = st.columns([3, 2, 2])
+    box = st.expander(t("casualties_section"), expanded=False)
+    over_time, by_victims, top = box.columns([3, 2, 2])
     step = st.session_state["step"]
     with over_time:
         st.caption(t("over_time"))
@@ -393,13 +395,20 @@ def casualty_section(filtered, bounds, labels, lang) -> None:
     statements = aggregates.cumulative_statements(filtered)
     if len(statements):
         st.caption(t("cumulative_section"))
-        st.dataframe(display_table(statements, labels, lang), key="cumulative", hide_index=True)
+        if len(statements) > TABLE_ROWS:
+            st.caption(t("table_capped", n=TABLE_ROWS))
+        st.dataframe(display_table(ordered(statements, TABLE_ROWS), labels, lang), key="cumulative", hide_index=True)
+
+
+DISPLAY_COLUMNS = ["_when", "_until", "date_precision", "place_ar", "place_en", "place_text", "bank", "_precision",
+                   "event_type", "killed_low", "killed_high", "wounded_low", "wounded_high", "displaced_low",
+                   "displaced_high", "victims"]
 
 
 def display_table(rows, labels, lang) -> pd.DataFrame:
     """The columns an analyst reads, translated; blanks for absent values; ranges as "23–40"."""
     t = partial(labels.text, lang=lang)
-    records = rows.to_dict(orient="records")
+    records = rows[DISPLAY_COLUMNS].to_dict(orient="records")
     table = pd.DataFrame({
         t("col_date"): [charts.date_text(r["_when"], r["_until"], labels, lang) for r in records],
         t("col_precision"): [labels.term("date_precision", r["date_precision"], lang) if r["date_precision"] else ""
@@ -422,9 +431,13 @@ def display_table(rows, labels, lang) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def ordered(rows: pd.DataFrame) -> pd.DataFrame:
-    """Dated rows first, by date, then the rest."""
-    return rows.sort_values(["_undated", "_when", "event_id"], kind="stable")
+def ordered(rows: pd.DataFrame, limit: int | None = None, mask: np.ndarray | None = None) -> pd.DataFrame:
+    """The (masked) rows, dated first by date, then the rest; the first `limit` of them. Only the sort keys are
+    sorted, so a 100k-row selection is never copied whole to show 2,000 rows."""
+    positions = np.arange(len(rows)) if mask is None else np.flatnonzero(mask)
+    keys = rows[["_undated", "_when", "event_id"]].iloc[positions].reset_index(drop=True)
+    order = keys.sort_values(["_undated", "_when", "event_id"], kind="stable").index.to_numpy()
+    return rows.iloc[positions[order[:limit]]]
 
 
 def downloads(filtered, filters, layers, campaign_name: str, labels, lang) -> None:
@@ -452,14 +465,14 @@ def table_section(dated, selected_ids, labels, lang):
     """Sortable events table (narrowed by the map selection); returns the rows shown."""
     t = partial(labels.text, lang=lang)
     st.subheader(t("table"))
-    rows = ordered(filtering.select_events(dated[~dated["cumulative"].to_numpy()], selected_ids))
+    shown = ~dated["cumulative"].to_numpy() & filtering.selection_mask(dated, selected_ids)
+    numbers = aggregates.totals(dated, shown)
     if selected_ids:
-        st.caption(t("table_selected", n=aggregates.totals(rows).events))
-    numbers = aggregates.totals(rows)
-    st.caption(t("table_rows", rows=f"{len(rows):,}", events=f"{numbers.events:,}", places=f"{numbers.places:,}"))
-    if len(rows) > TABLE_ROWS:
+        st.caption(t("table_selected", n=numbers.events))
+    st.caption(t("table_rows", rows=f"{shown.sum():,}", events=f"{numbers.events:,}", places=f"{numbers.places:,}"))
+    if shown.sum() > TABLE_ROWS:
         st.caption(t("table_capped", n=TABLE_ROWS))
-    rows = rows.head(TABLE_ROWS)
+    rows = ordered(dated, TABLE_ROWS, shown)
     picked = st.dataframe(display_table(rows, labels, lang), key="table", hide_index=True,
                           on_select="rerun", selection_mode="single-row")
     chosen = picked.selection.rows if picked else []
@@ -486,7 +499,8 @@ def reader_section(rows, events, articles, texts, labels, lang) -> None:
     by_id = rows.drop_duplicates("event_id").set_index("event_id", drop=False)
     if st.session_state.get("reader_event") not in by_id.index:
         st.session_state["reader_event"] = by_id.index[0]
-    records = by_id.to_dict(orient="records")
+    records = by_id[["event_id", "_when", "_until", "place_ar", "place_en", "place_text", "event_type",
+                     "outlet"]].to_dict(orient="records")
     described = {r["event_id"]: " · ".join(x for x in (
         charts.date_text(r["_when"], r["_until"], labels, lang), charts.place_name(r, lang),
         labels.term("event_type", r["event_type"], lang), r["outlet"]) if x) for r in records}
@@ -562,6 +576,7 @@ def main() -> None:
     map_section(dated, filters, campaign, layers, retaking.control_table(
         filtered, retaking.load_control_words(campaign.lexicon_dir)) if len(filtered) != len(events) else control,
         bounds, labels, lang)
+    timeline_section(dated, milestones, bounds, labels, lang)
     control_section(control, layers, places, milestones, labels, lang)
     casualty_section(filtered, bounds, labels, lang)
     rows = table_section(dated, map_selection(dated), labels, lang)
