@@ -304,6 +304,8 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
         st.session_state["_map_pick"] = picked
         st.rerun()  # a selection narrows the table outside this fragment
     with side_col:
+        if mode == "points":
+            st.html(charts.map_legend_html(charts.located_events(drawn), layers, labels, lang))
         area_level = aggregates.area_level_counts(shown)
         st.caption(t("area_level", n=aggregates.area_level_events(shown)))
         for row in area_level.head(12).itertuples():

@@ -1,7 +1,7 @@
 """Plotly figures of the dashboard: pure functions from query tables to go.Figure.
 
-The map is tile-free (style "white-bg" with the campaign's GeoJSON as layers) so it reads offline, and it always
-holds its base traces (labels, bridges, scale), so an empty selection is an empty map, never a bare grid.
+The map is tile-free (style "white-bg" with the campaign's GeoJSON, its labels and the scale as layers) so it reads
+offline, and it always holds its events trace, so an empty selection is an empty map, never a bare grid.
 Hover text is built from article text, so every piece is escaped: plotly renders hover labels as HTML.
 """
 
@@ -21,6 +21,8 @@ from pipeline.view.maplayers import MapLayers
 from pipeline.view.aggregates import figure_text
 from pipeline.view.filtering import PLACE_PREFIX
 
+MAP_TEXT, MAP_SCALE = "text", "scale"
+"""Names of the map layers that are not campaign geometry: labels and the scale bar."""
 MAP_REVISION = "campaign-map"
 """Constant uirevision: the analyst's pan and zoom survive filter changes and playback."""
 FIGURE_COLOURS = {"killed": "#b91c1c", "wounded": "#d97706"}
@@ -118,28 +120,37 @@ def _text_trace(lat, lon, text, size: int, colour: str, name: str) -> go.Scatter
                          textfont=dict(size=size, color=colour), hoverinfo="skip")
 
 
-def _scale_trace(layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels, lang: str):
-    """A scale bar of `scale_km` near the lower right of the opening view."""
+def _label_layer(points: list[tuple[float, float, str]], size: int, colour: str) -> dict:
+    """Fixed map text as one GeoJSON symbol layer (MapLibre reads each feature's text through the "{label}" token):
+    cheaper for the browser than a text trace, which brings a set of map layers of its own."""
+    features = [{"type": "Feature", "properties": {"label": text}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+                for lat, lon, text in points]
+    return dict(sourcetype="geojson", source={"type": "FeatureCollection", "features": features}, type="symbol",
+                color=colour, symbol=dict(text="{label}", icon="", placement="point", textfont=dict(size=size, color=colour)),
+                name=MAP_TEXT)
+
+
+def _scale_layers(layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels, lang: str) -> list[dict]:
+    """A scale bar of `scale_km` near the lower right of the opening view, with its length written above it."""
     span = 360 / 2 ** zoom * 1.4
     lat = center[0] - span * 0.27
     lon0 = center[1] + span * 0.30
     lon1 = lon0 + layers.scale_km / (111.32 * math.cos(math.radians(lat)))
-    bar = go.Scattermap(lat=[lat, lat], lon=[lon0, lon1], mode="lines", line=dict(color="#111827", width=4),
-                        name=labels.text("scale", lang), showlegend=False, hoverinfo="skip")
-    text = _text_trace([lat + span * 0.012], [(lon0 + lon1) / 2], [labels.text("scale_text", lang, km=f"{layers.scale_km:g}")],
-                       12, "#111827", labels.text("scale", lang))
-    return [bar, text]
+    bar = {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[lon0, lat], [lon1, lat]]}}
+    text = labels.text("scale_text", lang, km=f"{layers.scale_km:g}")
+    return [_line({"type": "FeatureCollection", "features": [bar]}, "#111827", 4) | {"name": MAP_SCALE},
+            _label_layer([(lat + span * 0.012, (lon0 + lon1) / 2, text)], 12, "#111827")]
 
 
-def _fixed_labels(layers: MapLayers, lang: str) -> list[go.Scattermap]:
+def _fixed_labels(layers: MapLayers, lang: str) -> list[dict]:
+    """Bank, river and area names (campaign.yaml's map labels) in the interface language, one layer per style."""
     styles = {"bank": (15, "#1e293b"), "river": (13, "#1d4ed8"), "area": (12, "#92400e")}
-    traces = []
+    drawn = []
     for kind, (size, colour) in styles.items():
-        chosen = [label for label in layers.labels if label.get("kind") == kind]
+        chosen = [(c["lat"], c["lon"], c.get(lang) or c.get("en", "")) for c in layers.labels if c.get("kind") == kind]
         if chosen:
-            traces.append(_text_trace([c["lat"] for c in chosen], [c["lon"] for c in chosen],
-                                      [c.get(lang) or c.get("en", "") for c in chosen], size, colour, kind))
-    return traces
+            drawn.append(_label_layer(chosen, size, colour))
+    return drawn
 
 
 def _bridges_trace(layers: MapLayers, labels: Labels, lang: str) -> list[go.Scattermap]:
@@ -175,20 +186,19 @@ def _event_traces(located: pd.DataFrame, labels: Labels, lang: str) -> list[go.S
     precision = rows["_precision"].to_numpy()
     sizes = marker_sizes(rows)
     approximate = np.isin(precision, list(HALO_COLOURS))
-    traces = []
+    traces = []  # the events trace is there even when empty: a map with no trace would be drawn as a bare grid
     if approximate.any():
         traces.append(go.Scattermap(
             lat=rows["lat"].to_numpy()[approximate], lon=rows["lon"].to_numpy()[approximate], mode="markers",
             name=labels.text("col_geo", lang), showlegend=False, hoverinfo="skip",
             marker=dict(size=sizes[approximate] + 14, color=[HALO_COLOURS[p] for p in precision[approximate]],
                         opacity=0.18)))
-    if len(rows):
-        traces.append(go.Scattermap(
-            lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.text("events", lang), showlegend=False,
-            marker=dict(size=sizes, color=[labels.colours.get(t, FALLBACK_COLOUR) for t in rows["event_type"]],
-                        opacity=[PRECISION_OPACITY.get(p, 0.5) for p in precision]),
-            hovertext=[event_hover(r, labels, lang) for r in rows[HOVER_COLUMNS].to_dict(orient="records")],
-            hoverinfo="text", customdata=rows["event_id"].tolist()))
+    traces.append(go.Scattermap(
+        lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.text("events", lang), showlegend=False,
+        marker=dict(size=sizes, color=[labels.colours.get(t, FALLBACK_COLOUR) for t in rows["event_type"]],
+                    opacity=[PRECISION_OPACITY.get(p, 0.5) for p in precision]),
+        hovertext=[event_hover(r, labels, lang) for r in rows[HOVER_COLUMNS].to_dict(orient="records")],
+        hoverinfo="text", customdata=rows["event_id"].tolist()))
     return traces
 
 
@@ -285,12 +295,13 @@ def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, flo
         traces += _status_legend(labels, lang)
     else:
         traces = _event_traces(located, labels, lang)
-    traces += _bridges_trace(layers, labels, lang) + _fixed_labels(layers, lang) + _place_labels(located, lang)
-    fig = go.Figure(traces + _scale_trace(layers, center, zoom, labels, lang))
+    traces += _bridges_trace(layers, labels, lang) + _place_labels(located, lang)
+    fig = go.Figure(traces)
     fig.update_layout(
         map=dict(style="open-street-map" if street_tiles else "white-bg",
                  center=dict(lat=center[0], lon=center[1]), zoom=zoom,
-                 layers=_base_layers(layers, show_cells=mode == "points")),
+                 layers=_base_layers(layers, show_cells=mode == "points") + _fixed_labels(layers, lang)
+                 + _scale_layers(layers, center, zoom, labels, lang)),
         uirevision=MAP_REVISION, margin=dict(l=0, r=0, t=0, b=0), height=600,
         legend=dict(orientation="h", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.85)"))
     return fig

@@ -297,13 +297,15 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
                                street_tiles=st.session_state["street_tiles"])
     map_col, side_col = st.columns([5, 1])
     with map_col:
-        event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"),
+        event = st.plotly_chart(figure, theme=None, key="map", on_select="rerun", selection_mode=("points", "box", "lasso"),
                                 config={"scrollZoom": True})
     picked = sorted(str(p.get("customdata")) for p in (event.selection.points if event else []))
     if st.session_state.setdefault("_map_pick", picked) != picked:
         st.session_state["_map_pick"] = picked
         st.rerun()  # a selection narrows the table outside this fragment
     with side_col:
+        if mode == "points":
+            st.html(charts.map_legend_html(charts.located_events(drawn), layers, labels, lang))
         area_level = aggregates.area_level_counts(shown)
         st.caption(t("area_level", n=aggregates.area_level_events(shown)))
         for row in area_level.head(12).itertuples():
@@ -328,7 +330,7 @@ def timeline_section(dated, milestones, bounds, labels, lang) -> None:
     step = st.session_state["step"]
     figure = charts.timeline_figure(aggregates.events_by_bank_over_time(dated, step), aggregates.window_spans(dated),
                                     milestones, labels, lang, step, bounds)
-    st.plotly_chart(figure, key="timeline")
+    st.plotly_chart(figure, theme=None, key="timeline")
 
 
 def control_section(control, layers, places, milestones, labels, lang) -> None:
@@ -374,8 +376,8 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
 
 def casualty_section(filtered, bounds, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
-    box = st.expander(t("casualties_section"), expanded=False)
-    over_time, by_victims, top = box.columns([3, 2, 2])
+    st.subheader(t("casualties_section"))
+    over_time, by_victims, top = st.columns([3, 2, 2])
     step = st.session_state["step"]
     with over_time:
         st.caption(t("over_time"))
@@ -386,12 +388,12 @@ def casualty_section(filtered, bounds, labels, lang) -> None:
         st.caption(t("by_victims"))
         table = aggregates.casualties_by_victims(filtered)
         table["victims"] = [labels.term("victims", v, lang) for v in table["victims"]]
-        st.plotly_chart(charts.range_figure(table, "victims", labels, lang, horizontal=True), key="casualties_victims")
+        st.plotly_chart(charts.range_figure(table, "victims", labels, lang, horizontal=True), theme=None, key="casualties_victims")
     with top:
         st.caption(t("top_places"))
         places = aggregates.top_places(filtered)
         places["place"] = [charts.place_name(r, lang) for r in places.to_dict(orient="records")]
-        st.plotly_chart(charts.range_figure(places, "place", labels, lang, horizontal=True), key="casualties_places")
+        st.plotly_chart(charts.range_figure(places, "place", labels, lang, horizontal=True), theme=None, key="casualties_places")
     statements = aggregates.cumulative_statements(filtered)
     if len(statements):
         st.caption(t("cumulative_section"))
