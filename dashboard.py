@@ -100,7 +100,8 @@ def load_campaign_data(campaign_dir: str, data_dir: str):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
-    """The run's tables, events joined to the gazetteer and the neighbourhood areas, and the control table.
+    """The run's tables, events joined to the gazetteer and the neighbourhood areas, the control table and what
+    the filter widgets offer (read once per output, not on every rerun).
 
     Cached as a resource (shared, not copied per rerun: copying 100k rows cost more than filtering them);
     nothing downstream modifies these tables in place."""
@@ -109,7 +110,10 @@ def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
     lexicon_dir = campaign.lexicon_dir
     events = tables.with_places(tables.load_events(folder), places, maplayers.placeholder_places(places), layers.cells)
     control = retaking.control_table(events, retaking.load_control_words(lexicon_dir))
-    return events, tables.load_articles(folder), tables.load_article_texts(folder), control
+    choices = {"places": aggregates.place_options(events, places),
+               "event_types": filtering.value_options(events, "event_type"), "actors": filtering.actor_options(events),
+               "victims": filtering.value_options(events, "victims"), "outlets": filtering.value_options(events, "outlet")}
+    return events, tables.load_articles(folder), tables.load_article_texts(folder), control, choices
 
 
 def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -> None:
@@ -136,16 +140,14 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     st.session_state["_restored"] = True
 
 
-def sidebar_filters(events, places, phases, bounds, labels, lang) -> filtering.Filters:
+def sidebar_filters(options, phases, bounds, labels, lang) -> filtering.Filters:
     """The filter widgets; returns the Filters they describe (dates spanning everything mean no date filter)."""
     t = partial(labels.text, lang=lang)
-    options = aggregates.place_options(events, places)
-    names = {r.place_id: charts.place_name(r._asdict(), lang) for r in options.itertuples()}
+    places = options["places"]
+    names = {r.place_id: charts.place_name(r._asdict(), lang) for r in places.itertuples()}
     place_label = {r.place_id: f"{labels.term('bank', r.bank, lang)} · {names[r.place_id]} ({r.events})"
-                   for r in options.itertuples()}
-    choices = {"places": list(place_label), "event_types": filtering.value_options(events, "event_type"),
-               "actors": filtering.actor_options(events), "victims": filtering.value_options(events, "victims"),
-               "outlets": filtering.value_options(events, "outlet")}
+                   for r in places.itertuples()}
+    choices = {**options, "places": list(place_label)}
     restore_from_url(bounds, choices)
     by_id = {p.phase_id: p for p in phases}
 
@@ -559,7 +561,7 @@ def main() -> None:
     if explicit is None:
         build_default_output(settings, labels, lang)
     out_dir = explicit or settings.default_out
-    events, articles, texts, control = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
+    events, articles, texts, control, options = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
                                                    str(settings.data_dir))
     if events.empty:
         header(events, articles, out_dir, campaign, labels, lang)
@@ -567,7 +569,7 @@ def main() -> None:
         st.stop()
     bounds = filtering.date_bounds(events, campaign.window)
     phases = tables.campaign_phases(campaign)
-    filters = sidebar_filters(events, places, phases, bounds, labels, lang)
+    filters = sidebar_filters(options, phases, bounds, labels, lang)
     write_url(filters, lang)
     filtered = filtering.filter_events(events, filters)
     header(filtered, articles, out_dir, campaign, labels, lang)
