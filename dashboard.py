@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -99,7 +100,8 @@ def load_campaign_data(campaign_dir: str, data_dir: str):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
-    """The run's tables, events joined to the gazetteer and the neighbourhood areas, and the control table.
+    """The run's tables, events joined to the gazetteer and the neighbourhood areas, the control table and what
+    the filter widgets offer (read once per output, not on every rerun).
 
     Cached as a resource (shared, not copied per rerun: copying 100k rows cost more than filtering them);
     nothing downstream modifies these tables in place."""
@@ -108,7 +110,10 @@ def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
     lexicon_dir = campaign.lexicon_dir
     events = tables.with_places(tables.load_events(folder), places, maplayers.placeholder_places(places), layers.cells)
     control = retaking.control_table(events, retaking.load_control_words(lexicon_dir))
-    return events, tables.load_articles(folder), tables.load_article_texts(folder), control
+    choices = {"places": aggregates.place_options(events, places),
+               "event_types": filtering.value_options(events, "event_type"), "actors": filtering.actor_options(events),
+               "victims": filtering.value_options(events, "victims"), "outlets": filtering.value_options(events, "outlet")}
+    return events, tables.load_articles(folder), tables.load_article_texts(folder), control, choices
 
 
 def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -> None:
@@ -135,16 +140,14 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     st.session_state["_restored"] = True
 
 
-def sidebar_filters(events, places, phases, bounds, labels, lang) -> filtering.Filters:
+def sidebar_filters(options, phases, bounds, labels, lang) -> filtering.Filters:
     """The filter widgets; returns the Filters they describe (dates spanning everything mean no date filter)."""
     t = partial(labels.text, lang=lang)
-    options = aggregates.place_options(events, places)
-    names = {r.place_id: charts.place_name(r._asdict(), lang) for r in options.itertuples()}
+    places = options["places"]
+    names = {r.place_id: charts.place_name(r._asdict(), lang) for r in places.itertuples()}
     place_label = {r.place_id: f"{labels.term('bank', r.bank, lang)} · {names[r.place_id]} ({r.events})"
-                   for r in options.itertuples()}
-    choices = {"places": list(place_label), "event_types": filtering.value_options(events, "event_type"),
-               "actors": filtering.actor_options(events), "victims": filtering.value_options(events, "victims"),
-               "outlets": filtering.value_options(events, "outlet")}
+                   for r in places.itertuples()}
+    choices = {**options, "places": list(place_label)}
     restore_from_url(bounds, choices)
     by_id = {p.phase_id: p for p in phases}
 
@@ -287,10 +290,11 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
     if mode == "control":
         status = retaking.control_at(control, window[1])
         st.caption(t("control_caption", day=window[1].isoformat()))
+    drawn = shown
     if len(shown) > MAP_POINTS and mode == "points":
-        shown = shown.nlargest(MAP_POINTS, "confidence")
+        drawn = shown.nlargest(MAP_POINTS, "confidence")
         st.caption(t("map_capped", n=MAP_POINTS))
-    figure = charts.map_figure(shown, layers, campaign.map_center, campaign.map_zoom, labels, lang, mode=mode,
+    figure = charts.map_figure(drawn, layers, campaign.map_center, campaign.map_zoom, labels, lang, mode=mode,
                                metric=metric, control=control, status=status,
                                street_tiles=st.session_state["street_tiles"])
     map_col, side_col = st.columns([5, 1])
@@ -302,10 +306,13 @@ def map_section(dated, filters, campaign, layers, control, bounds, labels, lang)
         st.session_state["_map_pick"] = picked
         st.rerun()  # a selection narrows the table outside this fragment
     with side_col:
+        if mode == "points":
+            st.html(charts.map_legend_html(charts.located_events(drawn), layers, labels, lang))
         area_level = aggregates.area_level_counts(shown)
-        st.caption(t("area_level", n=aggregates.area_level_events(shown)))
-        for row in area_level.head(12).itertuples():
-            st.caption(f"{charts.place_name(row._asdict(), lang) or labels.term('precision', 'none', lang)}: {row.events}")
+        lines = [t("area_level", n=aggregates.area_level_events(shown))] + [
+            f"{charts.place_name(row._asdict(), lang) or labels.term('precision', 'none', lang)}: {row.events}"
+            for row in area_level.head(12).itertuples()]
+        st.caption("  \n".join(lines))  # one element, not thirteen: each costs the browser a render
     st.caption(t("areas_note") if mode != "points" else t("map_help"))
     if st.session_state.get("playing"):
         time.sleep(PLAY_SPEEDS.get(st.session_state.get("speed"), 0.8))
@@ -393,13 +400,20 @@ def casualty_section(filtered, bounds, labels, lang) -> None:
     statements = aggregates.cumulative_statements(filtered)
     if len(statements):
         st.caption(t("cumulative_section"))
-        st.dataframe(display_table(statements, labels, lang), key="cumulative", hide_index=True)
+        if len(statements) > TABLE_ROWS:
+            st.caption(t("table_capped", n=TABLE_ROWS))
+        st.dataframe(display_table(ordered(statements, TABLE_ROWS), labels, lang), key="cumulative", hide_index=True)
+
+
+DISPLAY_COLUMNS = ["_when", "_until", "date_precision", "place_ar", "place_en", "place_text", "bank", "_precision",
+                   "event_type", "killed_low", "killed_high", "wounded_low", "wounded_high", "displaced_low",
+                   "displaced_high", "victims"]
 
 
 def display_table(rows, labels, lang) -> pd.DataFrame:
     """The columns an analyst reads, translated; blanks for absent values; ranges as "23–40"."""
     t = partial(labels.text, lang=lang)
-    records = rows.to_dict(orient="records")
+    records = rows[DISPLAY_COLUMNS].to_dict(orient="records")
     table = pd.DataFrame({
         t("col_date"): [charts.date_text(r["_when"], r["_until"], labels, lang) for r in records],
         t("col_precision"): [labels.term("date_precision", r["date_precision"], lang) if r["date_precision"] else ""
@@ -422,9 +436,13 @@ def display_table(rows, labels, lang) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def ordered(rows: pd.DataFrame) -> pd.DataFrame:
-    """Dated rows first, by date, then the rest."""
-    return rows.sort_values(["_undated", "_when", "event_id"], kind="stable")
+def ordered(rows: pd.DataFrame, limit: int | None = None, mask: np.ndarray | None = None) -> pd.DataFrame:
+    """The (masked) rows, dated first by date, then the rest; the first `limit` of them. Only the sort keys are
+    sorted, so a 100k-row selection is never copied whole to show 2,000 rows."""
+    positions = np.arange(len(rows)) if mask is None else np.flatnonzero(mask)
+    keys = rows[["_undated", "_when", "event_id"]].iloc[positions].reset_index(drop=True)
+    order = keys.sort_values(["_undated", "_when", "event_id"], kind="stable").index.to_numpy()
+    return rows.iloc[positions[order[:limit]]]
 
 
 def downloads(filtered, filters, layers, campaign_name: str, labels, lang) -> None:
@@ -452,14 +470,14 @@ def table_section(dated, selected_ids, labels, lang):
     """Sortable events table (narrowed by the map selection); returns the rows shown."""
     t = partial(labels.text, lang=lang)
     st.subheader(t("table"))
-    rows = ordered(filtering.select_events(dated[~dated["cumulative"].to_numpy()], selected_ids))
+    shown = ~dated["cumulative"].to_numpy() & filtering.selection_mask(dated, selected_ids)
+    numbers = aggregates.totals(dated, shown)
     if selected_ids:
-        st.caption(t("table_selected", n=aggregates.totals(rows).events))
-    numbers = aggregates.totals(rows)
-    st.caption(t("table_rows", rows=f"{len(rows):,}", events=f"{numbers.events:,}", places=f"{numbers.places:,}"))
-    if len(rows) > TABLE_ROWS:
+        st.caption(t("table_selected", n=numbers.events))
+    st.caption(t("table_rows", rows=f"{shown.sum():,}", events=f"{numbers.events:,}", places=f"{numbers.places:,}"))
+    if shown.sum() > TABLE_ROWS:
         st.caption(t("table_capped", n=TABLE_ROWS))
-    rows = rows.head(TABLE_ROWS)
+    rows = ordered(dated, TABLE_ROWS, shown)
     picked = st.dataframe(display_table(rows, labels, lang), key="table", hide_index=True,
                           on_select="rerun", selection_mode="single-row")
     chosen = picked.selection.rows if picked else []
@@ -486,7 +504,8 @@ def reader_section(rows, events, articles, texts, labels, lang) -> None:
     by_id = rows.drop_duplicates("event_id").set_index("event_id", drop=False)
     if st.session_state.get("reader_event") not in by_id.index:
         st.session_state["reader_event"] = by_id.index[0]
-    records = by_id.to_dict(orient="records")
+    records = by_id[["event_id", "_when", "_until", "place_ar", "place_en", "place_text", "event_type",
+                     "outlet"]].to_dict(orient="records")
     described = {r["event_id"]: " · ".join(x for x in (
         charts.date_text(r["_when"], r["_until"], labels, lang), charts.place_name(r, lang),
         labels.term("event_type", r["event_type"], lang), r["outlet"]) if x) for r in records}
@@ -542,7 +561,7 @@ def main() -> None:
     if explicit is None:
         build_default_output(settings, labels, lang)
     out_dir = explicit or settings.default_out
-    events, articles, texts, control = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
+    events, articles, texts, control, options = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
                                                    str(settings.data_dir))
     if events.empty:
         header(events, articles, out_dir, campaign, labels, lang)
@@ -550,7 +569,7 @@ def main() -> None:
         st.stop()
     bounds = filtering.date_bounds(events, campaign.window)
     phases = tables.campaign_phases(campaign)
-    filters = sidebar_filters(events, places, phases, bounds, labels, lang)
+    filters = sidebar_filters(options, phases, bounds, labels, lang)
     write_url(filters, lang)
     filtered = filtering.filter_events(events, filters)
     header(filtered, articles, out_dir, campaign, labels, lang)

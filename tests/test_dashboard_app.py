@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from factories import event_row, sample_rows, write_campaign, write_output
-from pipeline.view import aggregates, filtering, tables
+from pipeline.view import aggregates, charts, filtering, tables
 from pipeline.view.filtering import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,9 +114,15 @@ def map_event_ids(app) -> list[str]:
                   for i in t.get("customdata", []) if not str(i).startswith("place:"))
 
 
+def geometry_layers(layout) -> list[dict]:
+    """The map layers drawn from the campaign's GeoJSON (not its labels or the scale bar)."""
+    return [layer for layer in layout["map"].get("layers", []) if layer.get("name") not in (charts.MAP_TEXT,
+                                                                                             charts.MAP_SCALE)]
+
+
 def test_map_is_tile_free_with_areas_outline_and_river_layers_and_keeps_its_view(folders):
     layout = spec(run_app(), "map")["layout"]
-    assert layout["map"]["style"] == "white-bg" and len(layout["map"]["layers"]) == 3
+    assert layout["map"]["style"] == "white-bg" and len(geometry_layers(layout)) == 3
     assert layout["uirevision"] == "campaign-map"
 
 
@@ -217,7 +223,7 @@ def test_missing_map_layers_leave_a_plain_map(tmp_path, monkeypatch):
     monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign", calendar=False,
                                                                 layers=False)))
     app = run_app()
-    assert not spec(app, "map")["layout"]["map"].get("layers")
+    assert not geometry_layers(spec(app, "map")["layout"])
     assert "shapes" not in spec(app, "timeline")["layout"]
 
 
@@ -266,7 +272,7 @@ def test_bundled_output_opens_with_its_own_totals(monkeypatch, tmp_path):
     monkeypatch.delenv("EVENT_MAP_CAMPAIGN_DIR", raising=False)
     app = run_app()
     assert metrics(app) == expected_metrics(tmp_path, Filters())
-    assert len(spec(app, "map")["layout"]["map"]["layers"]) == 5
+    assert len(geometry_layers(spec(app, "map")["layout"])) == 5
 
 
 def test_dashboard_never_imports_torch_or_camel_tools(folders):

@@ -1,7 +1,7 @@
 """Plotly figures of the dashboard: pure functions from query tables to go.Figure.
 
-The map is tile-free (style "white-bg" with the campaign's GeoJSON as layers) so it reads offline, and it always
-holds its base traces (labels, bridges, scale), so an empty selection is an empty map, never a bare grid.
+The map is tile-free (style "white-bg" with the campaign's GeoJSON, its labels and the scale as layers) so it reads
+offline, and it always holds its events trace, so an empty selection is an empty map, never a bare grid.
 Hover text is built from article text, so every piece is escaped: plotly renders hover labels as HTML.
 """
 
@@ -21,6 +21,8 @@ from pipeline.view.maplayers import MapLayers
 from pipeline.view.aggregates import figure_text
 from pipeline.view.filtering import PLACE_PREFIX
 
+MAP_TEXT, MAP_SCALE = "text", "scale"
+"""Names of the map layers that are not campaign geometry: labels and the scale bar."""
 MAP_REVISION = "campaign-map"
 """Constant uirevision: the analyst's pan and zoom survive filter changes and playback."""
 FIGURE_COLOURS = {"killed": "#b91c1c", "wounded": "#d97706"}
@@ -118,28 +120,37 @@ def _text_trace(lat, lon, text, size: int, colour: str, name: str) -> go.Scatter
                          textfont=dict(size=size, color=colour), hoverinfo="skip")
 
 
-def _scale_trace(layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels, lang: str):
-    """A scale bar of `scale_km` near the lower right of the opening view."""
+def _label_layer(points: list[tuple[float, float, str]], size: int, colour: str) -> dict:
+    """Fixed map text as one GeoJSON symbol layer (MapLibre reads each feature's text through the "{label}" token):
+    cheaper for the browser than a text trace, which brings a set of map layers of its own."""
+    features = [{"type": "Feature", "properties": {"label": text}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+                for lat, lon, text in points]
+    return dict(sourcetype="geojson", source={"type": "FeatureCollection", "features": features}, type="symbol",
+                color=colour, symbol=dict(text="{label}", icon="", placement="point", textfont=dict(size=size, color=colour)),
+                name=MAP_TEXT)
+
+
+def _scale_layers(layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels, lang: str) -> list[dict]:
+    """A scale bar of `scale_km` near the lower right of the opening view, with its length written above it."""
     span = 360 / 2 ** zoom * 1.4
     lat = center[0] - span * 0.27
     lon0 = center[1] + span * 0.30
     lon1 = lon0 + layers.scale_km / (111.32 * math.cos(math.radians(lat)))
-    bar = go.Scattermap(lat=[lat, lat], lon=[lon0, lon1], mode="lines", line=dict(color="#111827", width=4),
-                        name=labels.text("scale", lang), showlegend=False, hoverinfo="skip")
-    text = _text_trace([lat + span * 0.012], [(lon0 + lon1) / 2], [labels.text("scale_text", lang, km=f"{layers.scale_km:g}")],
-                       12, "#111827", labels.text("scale", lang))
-    return [bar, text]
+    bar = {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[lon0, lat], [lon1, lat]]}}
+    text = labels.text("scale_text", lang, km=f"{layers.scale_km:g}")
+    return [_line({"type": "FeatureCollection", "features": [bar]}, "#111827", 4) | {"name": MAP_SCALE},
+            _label_layer([(lat + span * 0.012, (lon0 + lon1) / 2, text)], 12, "#111827")]
 
 
-def _fixed_labels(layers: MapLayers, lang: str) -> list[go.Scattermap]:
+def _fixed_labels(layers: MapLayers, lang: str) -> list[dict]:
+    """Bank, river and area names (campaign.yaml's map labels) in the interface language, one layer per style."""
     styles = {"bank": (15, "#1e293b"), "river": (13, "#1d4ed8"), "area": (12, "#92400e")}
-    traces = []
+    drawn = []
     for kind, (size, colour) in styles.items():
-        chosen = [label for label in layers.labels if label.get("kind") == kind]
+        chosen = [(c["lat"], c["lon"], c.get(lang) or c.get("en", "")) for c in layers.labels if c.get("kind") == kind]
         if chosen:
-            traces.append(_text_trace([c["lat"] for c in chosen], [c["lon"] for c in chosen],
-                                      [c.get(lang) or c.get("en", "") for c in chosen], size, colour, kind))
-    return traces
+            drawn.append(_label_layer(chosen, size, colour))
+    return drawn
 
 
 def _bridges_trace(layers: MapLayers, labels: Labels, lang: str) -> list[go.Scattermap]:
@@ -152,7 +163,7 @@ def _bridges_trace(layers: MapLayers, labels: Labels, lang: str) -> list[go.Scat
              f"{esc(labels.text('coord_source', lang))}: {esc(str(b.get('source'))[:80])}"
              for b in bridges.to_dict(orient="records")]
     return [go.Scattermap(lat=bridges["lat"], lon=bridges["lon"], mode="markers", name=labels.text("bridges", lang),
-                          marker=dict(size=9, color="#0f172a"), hovertext=hover, hoverinfo="text")]
+                          marker=dict(size=9, color="#0f172a"), hovertext=hover, hoverinfo="text", showlegend=False)]
 
 
 def _place_labels(events: pd.DataFrame, lang: str) -> list[go.Scattermap]:
@@ -168,22 +179,39 @@ def _place_labels(events: pd.DataFrame, lang: str) -> list[go.Scattermap]:
 
 
 def _event_traces(located: pd.DataFrame, labels: Labels, lang: str) -> list[go.Scattermap]:
-    """Halos for approximate positions (estimates, offsets), then events by type with opacity by precision."""
-    traces = []
-    for precision, colour in HALO_COLOURS.items():
-        rows = located[located["_precision"] == precision]
-        if len(rows):
-            traces.append(go.Scattermap(
-                lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.term("precision", precision, lang),
-                marker=dict(size=marker_sizes(rows) + 14, color=colour, opacity=0.18), hoverinfo="skip"))
-    for event_type, rows in located.groupby("event_type", sort=True, observed=True):
+    """Halos for approximate positions (estimates, offsets), then every event in one trace, coloured by type with
+    opacity by precision. Two traces, not one per type and precision: each map trace costs the browser a set of
+    map layers, which is most of the map's drawing time; the legend is drawn beside the map (map_legend_html)."""
+    rows = located.sort_values("event_type", kind="stable")
+    precision = rows["_precision"].to_numpy()
+    sizes = marker_sizes(rows)
+    approximate = np.isin(precision, list(HALO_COLOURS))
+    traces = []  # the events trace is there even when empty: a map with no trace would be drawn as a bare grid
+    if approximate.any():
         traces.append(go.Scattermap(
-            lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.term("event_type", event_type, lang),
-            marker=dict(size=marker_sizes(rows), color=labels.colours.get(event_type, FALLBACK_COLOUR),
-                        opacity=rows["_precision"].map(PRECISION_OPACITY).fillna(0.5).tolist()),
-            hovertext=[event_hover(r, labels, lang) for r in rows[HOVER_COLUMNS].to_dict(orient="records")],
-            hoverinfo="text", customdata=rows["event_id"].tolist()))
+            lat=rows["lat"].to_numpy()[approximate], lon=rows["lon"].to_numpy()[approximate], mode="markers",
+            name=labels.text("col_geo", lang), showlegend=False, hoverinfo="skip",
+            marker=dict(size=sizes[approximate] + 14, color=[HALO_COLOURS[p] for p in precision[approximate]],
+                        opacity=0.18)))
+    traces.append(go.Scattermap(
+        lat=rows["lat"], lon=rows["lon"], mode="markers", name=labels.text("events", lang), showlegend=False,
+        marker=dict(size=sizes, color=[labels.colours.get(t, FALLBACK_COLOUR) for t in rows["event_type"]],
+                    opacity=[PRECISION_OPACITY.get(p, 0.5) for p in precision]),
+        hovertext=[event_hover(r, labels, lang) for r in rows[HOVER_COLUMNS].to_dict(orient="records")],
+        hoverinfo="text", customdata=rows["event_id"].tolist()))
     return traces
+
+
+def map_legend_html(located: pd.DataFrame, layers: MapLayers, labels: Labels, lang: str) -> str:
+    """The points' legend: a dot per event type in view, the halo of each approximate precision, the bridges."""
+    dot = '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{};{}"></span> {}'
+    items = [dot.format(labels.colours.get(t, FALLBACK_COLOUR), "", esc(labels.term("event_type", t, lang)))
+             for t in sorted(set(located["event_type"]))]
+    items += [dot.format("#ffffff", f"box-shadow:0 0 0 4px {colour}55;", esc(labels.term("precision", p, lang)))
+              for p, colour in HALO_COLOURS.items() if (located["_precision"] == p).any()]
+    if not layers.bridges.empty:
+        items.append(dot.format("#0f172a", "", esc(labels.text("bridges", lang))))
+    return '<div style="font-size:0.8rem;line-height:1.7">' + "<br>".join(items) + "</div>"
 
 
 def area_values(events: pd.DataFrame, layers: MapLayers, metric: str) -> pd.Series:
@@ -245,6 +273,11 @@ def _status_legend(labels: Labels, lang: str) -> list[go.Scattermap]:
                           name=labels.term("status", status, lang)) for status, colour in STATUS_COLOURS.items()]
 
 
+def located_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events the map draws as points: located to a point (sourced, estimated or offset), not cumulative."""
+    return events[events["_precision"].isin(("point", "estimate", "offset")) & ~events["cumulative"]]
+
+
 def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, float], zoom: float, labels: Labels,
                lang: str, mode: str = "points", metric: str = "events", control: pd.DataFrame | None = None,
                status: pd.Series | None = None, street_tiles: bool = False) -> go.Figure:
@@ -253,7 +286,7 @@ def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, flo
 
     Events located only to an area (the city, a bank, a sector) are never drawn: the page counts them beside the map.
     """
-    located = events[events["_precision"].isin(("point", "estimate", "offset")) & ~events["cumulative"]]
+    located = located_events(events)
     if mode == "areas" and len(layers.cells):
         traces = [_areas_trace(located, layers, metric, labels, lang)]
     elif mode == "control" and len(layers.cells):
@@ -262,12 +295,13 @@ def map_figure(events: pd.DataFrame, layers: MapLayers, center: tuple[float, flo
         traces += _status_legend(labels, lang)
     else:
         traces = _event_traces(located, labels, lang)
-    traces += _bridges_trace(layers, labels, lang) + _fixed_labels(layers, lang) + _place_labels(located, lang)
-    fig = go.Figure(traces + _scale_trace(layers, center, zoom, labels, lang))
+    traces += _bridges_trace(layers, labels, lang) + _place_labels(located, lang)
+    fig = go.Figure(traces)
     fig.update_layout(
         map=dict(style="open-street-map" if street_tiles else "white-bg",
                  center=dict(lat=center[0], lon=center[1]), zoom=zoom,
-                 layers=_base_layers(layers, show_cells=mode == "points")),
+                 layers=_base_layers(layers, show_cells=mode == "points") + _fixed_labels(layers, lang)
+                 + _scale_layers(layers, center, zoom, labels, lang)),
         uirevision=MAP_REVISION, margin=dict(l=0, r=0, t=0, b=0), height=600,
         legend=dict(orientation="h", yanchor="bottom", y=0.01, xanchor="left", x=0.01, bgcolor="rgba(255,255,255,0.85)"))
     return fig
@@ -315,37 +349,54 @@ def timeline_figure(counts: pd.DataFrame, spans: pd.DataFrame, milestones: pd.Da
             traces.append(go.Bar(x=rows["period"] + width / 2, y=rows["events"], width=width.total_seconds() * 920,
                                  name=labels.term("bank", bank, lang), marker_color=BANK_COLOURS[bank],
                                  hovertemplate="%{y}<extra>" + esc(labels.term("bank", bank, lang)) + "</extra>"))
-    for lane, row in enumerate(spans.head(MAX_SPANS).itertuples()):
-        traces.append(go.Scatter(x=[row.start, row.end + pd.Timedelta(days=1)], y=[lane % 6, lane % 6], mode="lines",
-                                 line=dict(color=BANK_COLOURS.get(row.bank, FALLBACK_COLOUR), width=4 + min(row.events, 8)),
-                                 showlegend=False, name=labels.text("windows", lang), xaxis="x", yaxis="y2",
-                                 hovertemplate=esc(f"{row.start:%Y-%m-%d} – {row.end:%Y-%m-%d}: {row.events} ") +
-                                 esc(labels.text("events", lang)) + "<extra></extra>"))
+    traces += _span_traces(spans.head(MAX_SPANS), labels, lang)
     fig = go.Figure(traces, layout=dict(yaxis=dict(domain=[0.3, 1.0]), yaxis2=dict(domain=[0.0, 0.24], anchor="x")))
     periods = list(counts["period"]) + list(spans["start"]) + list(spans["end"])
     start, end = _view_range(periods, bounds, freq)
     label_column = f"label_{lang}" if f"label_{lang}" in milestones else "label_en"
     shown = milestones[(milestones["date"] >= start) & (milestones["date"] <= end)]
+    shapes, notes = [], []
     for n, row in enumerate(shown.itertuples()):
         label = str(getattr(row, label_column))
         short = label if len(label) <= MILESTONE_CHARS else label[:MILESTONE_CHARS - 1] + "…"
-        fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
-                      line=dict(color="#475569", dash="dot", width=1))
-        fig.add_annotation(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", text=esc(short),
-                           hovertext=esc(f"{row.date:%Y-%m-%d} {label}"), showarrow=False, xanchor="left",
-                           font=dict(size=9, color="#334155"), bgcolor="rgba(255,255,255,0.7)")
+        shapes.append(dict(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
+                           line=dict(color="#475569", dash="dot", width=1)))
+        notes.append(dict(x=row.date, y=1 - 0.08 * (n % MILESTONE_ROWS), yref="paper", text=esc(short),
+                          hovertext=esc(f"{row.date:%Y-%m-%d} {label}"), showarrow=False, xanchor="left",
+                          font=dict(size=9, color="#334155"), bgcolor="rgba(255,255,255,0.7)"))
     if window:
-        fig.add_shape(type="rect", x0=pd.Timestamp(window[0]), x1=pd.Timestamp(window[1]) + pd.Timedelta(days=1),
-                      y0=0, y1=1, yref="paper", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0))
+        shapes.append(dict(type="rect", x0=pd.Timestamp(window[0]), x1=pd.Timestamp(window[1]) + pd.Timedelta(days=1),
+                           y0=0, y1=1, yref="paper", fillcolor="rgba(37,99,235,0.12)", line=dict(width=0)))
     if counts.empty and spans.empty:
-        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", text=esc(labels.text("no_dated", lang)),
-                           showarrow=False, font=dict(size=14, color="#64748b"))
+        notes.append(dict(x=0.5, y=0.5, xref="paper", yref="paper", text=esc(labels.text("no_dated", lang)),
+                          showarrow=False, font=dict(size=14, color="#64748b")))
+    if shapes or notes:  # set at once: plotly copies the layout on every add_shape and add_annotation
+        fig.update_layout(**{name: items for name, items in (("shapes", shapes), ("annotations", notes)) if items})
     _date_axis(fig, start, end, labels, lang)
     fig.update_layout(yaxis=dict(title_text=esc(labels.text("events", lang)), rangemode="nonnegative"),
                       yaxis2=dict(title_text=esc(labels.text("windows", lang)), showticklabels=False, range=[-1, 6]))
     fig.update_layout(barmode="stack", height=380, margin=dict(l=10, r=10, t=30, b=10),
                       legend=dict(orientation="h", y=-0.15))
     return fig
+
+
+def _span_traces(spans: pd.DataFrame, labels: Labels, lang: str) -> list[go.Scatter]:
+    """Windows as horizontal segments in six lanes below the bars, one trace per bank and line width (segments
+    apart by gaps), the width growing with the events in the window."""
+    title = esc(labels.text("events", lang))
+    groups: dict[tuple[str, int], dict[str, list]] = {}
+    for lane, row in enumerate(spans.itertuples()):
+        group = groups.setdefault((row.bank, 4 + min(row.events, 8)), {"x": [], "y": [], "text": []})
+        hover = esc(f"{row.start:%Y-%m-%d} – {row.end:%Y-%m-%d}: {row.events} ") + title
+        if group["x"]:
+            group["x"].append(None), group["y"].append(None), group["text"].append("")
+        group["x"] += [row.start, row.end + pd.Timedelta(days=1)]
+        group["y"] += [lane % 6, lane % 6]
+        group["text"] += [hover, hover]
+    return [go.Scatter(x=g["x"], y=g["y"], text=g["text"], mode="lines", showlegend=False, xaxis="x", yaxis="y2",
+                       line=dict(color=BANK_COLOURS.get(bank, FALLBACK_COLOUR), width=width),
+                       name=labels.text("windows", lang), hovertemplate="%{text}<extra></extra>")
+            for (bank, width), g in groups.items()]
 
 
 def _range_trace(categories, low: pd.Series, high: pd.Series, name: str, colour: str,

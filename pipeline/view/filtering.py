@@ -65,22 +65,28 @@ def filter_events(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= (events["confidence"] >= filters.min_confidence).to_numpy()
     if filters.precisions:
         keep &= events["_precision"].isin(filters.precisions).to_numpy()
-    return events[keep]
+    return rows_kept(events, keep)
+
+
+def rows_kept(events: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The kept rows; the table itself when every row is kept (copying 100k rows costs more than filtering them,
+    and no view changes a table in place)."""
+    return events if keep.all() else events[keep]
 
 
 def dated_events(events: pd.DataFrame) -> pd.DataFrame:
     """The rows a dated view (map, timeline, main table) shows: undated events are listed apart."""
-    return events[~events["_undated"].to_numpy()]
+    return rows_kept(events, ~events["_undated"].to_numpy())
 
 
 def undated_events(events: pd.DataFrame) -> pd.DataFrame:
     return events[events["_undated"].to_numpy()]
 
 
-def select_events(events: pd.DataFrame, event_ids: Iterable[str]) -> pd.DataFrame:
-    """Rows of the given events (a map selection); all rows when nothing is selected."""
+def selection_mask(events: pd.DataFrame, event_ids: Iterable[str]) -> np.ndarray:
+    """Which rows are of the given events (a map selection); every row when nothing is selected."""
     ids = list(event_ids)
-    return events[events["event_id"].isin(ids)] if ids else events
+    return events["event_id"].isin(ids).to_numpy() if ids else np.ones(len(events), dtype=bool)
 
 
 PLACE_PREFIX = "place:"

@@ -11,6 +11,7 @@ import yaml
 
 from pipeline.config import DATA_DIR
 from pipeline.errors import DataFileError
+from pipeline.resources import YAML_LOADER
 
 LABELS_PATH = DATA_DIR / "ui" / "labels.yaml"
 FALLBACK = "en"
@@ -62,7 +63,7 @@ def _check(path: Path, data: Any) -> None:
 def load_labels(path: Path = LABELS_PATH) -> Labels:
     """Load and check the labels file: every entry must be translated into every language."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except OSError as err:
         raise DataFileError(path, "file not found") from err
     except yaml.YAMLError as err:

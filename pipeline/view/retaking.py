@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from pipeline.resources import YAML_LOADER
+
 CONFLICT_DAYS = 7
 """Two reports of the same place retaken more than this many days apart are shown as conflicting."""
 FIGHTING_TYPES = ("clash", "shelling", "airstrike", "vbied_ied", "sniper")
@@ -25,7 +27,7 @@ ARABIC_MARKS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ـ": None} | 
 def load_control_words(lexicon_dir: Path) -> tuple[str, ...]:
     """The stems of control_words.yaml that make an advance report a report of a place retaken."""
     try:
-        data = yaml.safe_load((lexicon_dir / "control_words.yaml").read_text(encoding="utf-8")) or {}
+        data = yaml.load((lexicon_dir / "control_words.yaml").read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
     except OSError:
         return ()
     return tuple(str(w).translate(ARABIC_MARKS) for w in data.get("retaken") or ())
@@ -49,7 +51,10 @@ def control_table(events: pd.DataFrame, words: Iterable[str]) -> pd.DataFrame:
 
     Only dated events located to a point count; an area-level advance ("east Mosul") says nothing of a neighbourhood.
     """
-    dated = events[~events["_undated"] & events["_precision"].isin(("point", "estimate", "offset"))]
+    read = ["_undated", "_precision", "_cell", "place_id", "event_type", "trigger_text", "_when", "event_id", "quote",
+            "outlet", "article_id"]
+    rows = events[read]  # the columns read, so the 100k-row filters below copy 11 columns, not every one
+    dated = rows[~rows["_undated"] & rows["_precision"].isin(("point", "estimate", "offset"))]
     area = dated["_cell"].where(dated["_cell"] != "", dated["place_id"])
     dated = dated.assign(area_id=area)
     advance = dated[dated["event_type"] == "advance"]

@@ -46,7 +46,7 @@ def normalise_events(raw: pd.DataFrame) -> pd.DataFrame:
     Adds derived columns starting with "_": `_when`/`_until` (the window used for date filters: the event's
     window, else the publication date), `_undated` and `_actors` (padded for whole-name matching).
     """
-    df = raw.copy()
+    df = raw.copy(deep=False)  # copy-on-write: the caller's table is never changed, and no column is copied twice
     for col in TEXT_COLUMNS:
         df[col] = df[col].astype("string").fillna("").str.strip() if col in df else ""
     for col in NUMBER_COLUMNS:
@@ -84,7 +84,7 @@ def with_places(events: pd.DataFrame, places: pd.DataFrame, placeholders: Iterab
                 cells: pd.DataFrame | None = None) -> pd.DataFrame:
     """Events joined to the gazetteer: the coordinate's source, precision classes that know placeholder points,
     and the approximate neighbourhood cell (`_cell`) each point-located event falls in."""
-    df = events.copy()
+    df = events.copy(deep=False)
     if len(places):
         source = places.drop_duplicates("place_id").set_index("place_id")["source"]
         df["_coord_source"] = df["place_id"].map(source).fillna("").astype(str)
