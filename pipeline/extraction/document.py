@@ -10,7 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import partial
-from operator import itemgetter
+from itertools import repeat
+from operator import sub
 from typing import Any, Callable
 
 from pipeline.extraction.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
@@ -33,22 +34,54 @@ class TextView:
     tokens: list[Token]
     index: PhraseIndex
     _all: Callable[[str], list[Match]] = field(repr=False, compare=False)
-    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _every: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Family -> its matches in the view, overlapping ones included (made on first use)."""
+    _longest: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Family -> its non-overlapping matches (made on first use)."""
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""
-        key = ("all", self.index.family(matcher))
-        if key not in self._memo:
-            self._memo[key] = self._all(key[1])
-        return self._memo[key]
+        family = self.index.family(matcher)
+        found = self._every.get(family)
+        if found is None:
+            found = self._every[family] = self._all(family)
+        return found
 
     def find(self, matcher: PhraseMatcher) -> list[Match]:
         """Non-overlapping matches of the family, longest first, in text order (as PhraseMatcher.find)."""
-        key = ("longest", self.index.family(matcher))
-        if key not in self._memo:
-            found = self.find_all(matcher)
-            self._memo[key] = prefer_longest_match(found) if len(found) > 1 else found
-        return self._memo[key]
+        family = self.index.family(matcher)
+        found = self._longest.get(family)
+        if found is None:
+            every = self.find_all(matcher)
+            found = self._longest[family] = prefer_longest_match(every) if len(every) > 1 else every
+        return found
+
+
+class _MatchTable:
+    """An article's matches by family and each family's first tokens: a view takes its share by bisection.
+
+    A family's matches are in token order (as PhraseIndex.scan gives them), so the matches starting in a
+    token range are one slice of its list.
+    """
+
+    def __init__(self, by_family: dict[str, list[Match]]):
+        self.by_family = by_family
+        self._first_tokens: dict[str, list[int]] = {}
+
+    def inside(self, family: str, first: int, last: int) -> list[Match]:
+        """The family's matches lying wholly within tokens [first, last), in its own order."""
+        found = self.by_family.get(family, ())
+        firsts = self._first_tokens.get(family)
+        if firsts is None:
+            firsts = self._first_tokens[family] = [m.token_start for m in found]
+        return [m for m in found[bisect_left(firsts, first):bisect_left(firsts, last)] if m.token_end <= last]
+
+
+def _view_matches(table: _MatchTable, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
+    """A family's matches within a view's tokens, moved into the view's own offsets."""
+    return [Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
+                  m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix, m.payload)
+            for m in table.inside(family, first, last)]
 
 
 @dataclass(frozen=True)
@@ -84,47 +117,39 @@ class Document:
         return self._views[key]
 
     def _make_view(self, start: int, end: int) -> TextView:
+        """The stretch cut out of the article's analysis: its tokens, offsets and matches moved by where it starts
+        (its matches only when a stage asks for their family)."""
         if start == 0 and end == len(self.text):
             return TextView(0, self.norm, self.tokens, self.index, self.matches.__getitem__)
         offsets = self.norm.offsets
         n_start, n_end = bisect_left(offsets, start), bisect_left(offsets, end)
-        starts = self._token_starts()
-        first, last = bisect_left(starts, n_start), bisect_left(starts, n_end)
-        cut_first = first > 0 and self.tokens[first - 1].end > n_start
-        cut_last = last > first and self.tokens[last - 1].end > n_end
+        words, token_starts, token_ends = self._token_columns()
+        first, last = bisect_left(token_starts, n_start), bisect_left(token_starts, n_end)
+        cut_first = first > 0 and token_ends[first - 1] > n_start
+        cut_last = last > first and token_ends[last - 1] > n_end
         if cut_first or cut_last:
             return _standalone_view(self.text[start:end], start, self.index)
         norm = NormalisedText(self.text[start:end], self.norm.text[n_start:n_end],
-                              tuple(o - start for o in offsets[n_start:n_end]))
-        tokens = [Token(t.text, t.start - n_start, t.end - n_start) for t in self.tokens[first:last]]
-        # the view holds its own match lists, not the document: no reference cycle, so an article's
-        # analysis is freed as soon as it is done with, without waiting for the garbage collector
-        starts, every = self._matches_by_token()
-        inside: dict[str, list[Match]] = {}
-        for _, family, m in every[bisect_left(starts, first):bisect_left(starts, last)]:
-            if m.token_end <= last:
-                inside.setdefault(family, []).append(
-                    Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
-                          m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix,
-                          m.payload))
-        return TextView(start, norm, tokens, self.index, partial(_listed, inside))
+                              tuple(map(sub, offsets[n_start:n_end], repeat(start))))
+        moved = zip(words[first:last], map(sub, token_starts[first:last], repeat(n_start)),
+                    map(sub, token_ends[first:last], repeat(n_start)))
+        tokens = list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their Python constructor
+        # the view holds the match table, not the document: no reference cycle, so an article's analysis is
+        # freed as soon as it is done with, without waiting for the garbage collector
+        return TextView(start, norm, tokens, self.index,
+                        partial(_view_matches, self._match_table(), first, last, start, n_start))
 
-    def _token_starts(self) -> list[int]:
-        if "token starts" not in self._derived:
-            self._derived["token starts"] = [t.start for t in self.tokens]
-        return self._derived["token starts"]
+    def _token_columns(self) -> tuple[tuple[str, ...], list[int], list[int]]:
+        """The tokens' words, normalised starts and ends, as three columns (for bisection and slicing)."""
+        if "token columns" not in self._derived:
+            words, starts, ends = zip(*self.tokens) if self.tokens else ((), (), ())
+            self._derived["token columns"] = (words, list(starts), list(ends))
+        return self._derived["token columns"]
 
-    def _matches_by_token(self) -> tuple[list[int], list[tuple[int, str, Match]]]:
-        """Every family's matches in one list by first token (a family's own order kept), and their first tokens."""
-        if "matches by token" not in self._derived:
-            every = sorted(((m.token_start, family, m) for family, ms in self.matches.items() for m in ms),
-                           key=itemgetter(0))
-            self._derived["matches by token"] = ([k for k, _, _ in every], every)
-        return self._derived["matches by token"]
-
-
-def _listed(matches: dict[str, list[Match]], family: str) -> list[Match]:
-    return matches.get(family, [])
+    def _match_table(self) -> _MatchTable:
+        if "match table" not in self._derived:
+            self._derived["match table"] = _MatchTable(self.matches)
+        return self._derived["match table"]
 
 
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:

@@ -14,7 +14,8 @@ from pipeline.records import Span
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
 
 FORMS_MEMO_LIMIT = 500_000
-"""Distinct words whose readings a Clitics keeps; past it the memo starts again (memory stays bounded)."""
+"""Distinct words whose readings a Clitics (or a PhraseIndex) keeps; past it the memo starts again (memory
+stays bounded)."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,8 @@ class PhraseIndex:
                         singles.append(entry)
                     else:
                         by_second.setdefault(words[1], []).append(entry)
+        self._starts_of: dict[str, tuple] = {}
+        """word -> its readings that begin a phrase (see _phrase_starts)."""
 
     def family(self, matcher: PhraseMatcher) -> str:
         """The name a matcher's family has in this index."""
@@ -199,22 +202,22 @@ class PhraseIndex:
         found: dict[str, list[Match]] = {name: [] for name in self.families}
         words = tuple(t.text for t in tokens)
         n_tokens = len(tokens)
-        by_first, readings = self._by_first, self.clitics.readings
+        starts_of, phrase_starts = self._starts_of, self._phrase_starts
         offsets, original = norm.offsets, norm.original
-        for i, tok in enumerate(tokens):
-            word = tok.text
-            forms, plain = readings(word)
+        for i, word in enumerate(words):
+            starts = starts_of.get(word)
+            if starts is None:
+                starts = phrase_starts(word)
+            if not starts:
+                continue
             following = words[i + 1] if i + 1 < n_tokens else None
-            for k, (stem, consumed) in enumerate(forms):
-                node = by_first.get(stem)
-                if node is None or consumed >= len(word):
-                    continue
-                singles, by_second = node
+            tok = tokens[i]
+            for suffix_reading, consumed, singles, by_second in starts:
                 longer = by_second.get(following) if following is not None else None
+                if longer and suffix_reading:
+                    longer = [e for e in longer if e[2]]
                 entries = (sorted(singles + longer) if singles else longer) if longer else singles
-                for _, name, suffixes, n, rest, phrase, payload in entries:
-                    if k >= plain and not suffixes:
-                        continue
+                for _, name, _, n, rest, phrase, payload in entries:
                     if n > 2 and words[i + 1:i + n] != rest:
                         continue
                     n_start = tok.start + consumed
@@ -224,9 +227,34 @@ class PhraseIndex:
                                              i, i + n, phrase, word[:consumed], payload))
         return found
 
+    def _phrase_starts(self, word: str) -> tuple[tuple[bool, int, list[tuple], dict[str, list[tuple]]], ...]:
+        """The readings of a word that begin some phrase: (a reading with a suffix removed, clitic letters
+        consumed, one-word phrases, longer phrases by second word), most literal first.
+
+        Computed once per distinct word of the run: most words begin no phrase, and the scan then skips them
+        with one look-up. A reading with a suffix removed keeps only the phrases of families that allow it.
+        """
+        if len(self._starts_of) >= FORMS_MEMO_LIMIT:
+            self._starts_of.clear()
+        forms, plain = self.clitics.readings(word)
+        starts = []
+        for k, (stem, consumed) in enumerate(forms):
+            node = self._by_first.get(stem)
+            if node is None or consumed >= len(word):
+                continue
+            singles, by_second = node
+            suffix_reading = k >= plain
+            if suffix_reading:
+                singles = [e for e in singles if e[2]]
+            starts.append((suffix_reading, consumed, singles, by_second))
+        found = self._starts_of[word] = tuple(starts)
+        return found
+
 
 def prefer_longest_match(matches: list[Match]) -> list[Match]:
     """Keep the longest of overlapping matches (then the earliest); return them in text order."""
+    if _in_order_without_overlap(matches):
+        return list(matches)  # what the choice below would keep, in the same order: the common case
     chosen: list[Match] = []
     taken: set[int] = set()
     for m in sorted(matches, key=lambda m: (-(m.token_end - m.token_start), -(m.norm_end - m.norm_start), m.token_start)):
@@ -236,3 +264,13 @@ def prefer_longest_match(matches: list[Match]) -> list[Match]:
         taken |= cells
         chosen.append(m)
     return sorted(chosen, key=lambda m: m.token_start)
+
+
+def _in_order_without_overlap(matches: list[Match]) -> bool:
+    """Each match starts at or after the end of the one before it."""
+    end = 0
+    for m in matches:
+        if m.token_start < end:
+            return False
+        end = m.token_end
+    return True

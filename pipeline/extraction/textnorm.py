@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import NamedTuple
 
 import yaml
@@ -115,8 +116,14 @@ class Token(NamedTuple):
 
 
 def tokenize(norm: NormalisedText) -> list[Token]:
-    """Split normalised text into word tokens (runs of letters and digits)."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(norm.text)]
+    """Split normalised text into word tokens (runs of letters and digits).
+
+    The tokens are built by C-level maps (tuple.__new__ makes a Token without its Python constructor):
+    an article has hundreds of them.
+    """
+    found = list(_TOKEN.finditer(norm.text))
+    fields = zip(map(re.Match.group, found), map(re.Match.start, found), map(re.Match.end, found))
+    return list(map(tuple.__new__, repeat(Token), fields))
 
 
 def has_arabic(text: str, minimum: int = 20) -> bool:
