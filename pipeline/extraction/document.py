@@ -41,19 +41,21 @@ class TextView:
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""
-        family = self.index.family(matcher)
-        found = self._every.get(family)
-        if found is None:
-            found = self._every[family] = self._all(family)
-        return found
+        return self._family_matches(self.index.family(matcher))
 
     def find(self, matcher: PhraseMatcher) -> list[Match]:
         """Non-overlapping matches of the family, longest first, in text order (as PhraseMatcher.find)."""
         family = self.index.family(matcher)
         found = self._longest.get(family)
         if found is None:
-            every = self.find_all(matcher)
+            every = self._family_matches(family)
             found = self._longest[family] = prefer_longest_match(every) if len(every) > 1 else every
+        return found
+
+    def _family_matches(self, family: str) -> list[Match]:
+        found = self._every.get(family)
+        if found is None:
+            found = self._every[family] = self._all(family)
         return found
 
 
@@ -70,18 +72,25 @@ class _MatchTable:
 
     def inside(self, family: str, first: int, last: int) -> list[Match]:
         """The family's matches lying wholly within tokens [first, last), in its own order."""
-        found = self.by_family.get(family, ())
+        found = self.by_family.get(family)
+        if not found:
+            return []
         firsts = self._first_tokens.get(family)
         if firsts is None:
             firsts = self._first_tokens[family] = [m.token_start for m in found]
-        return [m for m in found[bisect_left(firsts, first):bisect_left(firsts, last)] if m.token_end <= last]
+        lo = bisect_left(firsts, first)
+        hi = bisect_left(firsts, last, lo)
+        return [m for m in found[lo:hi] if m.token_end <= last] if hi > lo else []
 
 
 def _view_matches(table: _MatchTable, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
     """A family's matches within a view's tokens, moved into the view's own offsets."""
+    found = table.inside(family, first, last)
+    if not found:
+        return found
     return [Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
                   m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix, m.payload)
-            for m in table.inside(family, first, last)]
+            for m in found]
 
 
 @dataclass(frozen=True)
