@@ -143,10 +143,16 @@ def _prepare_once(analysed: Document, lexicon: DateLexicon) -> PreparedText:
         if last is not None:
             numbers[first] = (mention.value, last + 1)
     article = lexicon.matcher.clitics.article
-    number_at = [numbers.get(i) or _digits(tok.text, article, i) for i, tok in enumerate(tokens)]
-    starting = [frozenset(m.payload[0] for m in matches.get(i, ())) for i in range(len(tokens))]
+    number_at = [numbers.get(i) or (_digits(tok.text, article, i) if tok.text[-1:].isdigit() else None)
+                 for i, tok in enumerate(tokens)]
+    starting = [_NO_CATEGORIES] * len(tokens)
+    for i, starting_here in matches.items():
+        starting[i] = frozenset(m.payload[0] for m in starting_here)
     return PreparedText(norm, tokens, matches, number_at, lexicon.matcher.clitics, longest, starting,
                         lexicon.capture_reach)
+
+
+_NO_CATEGORIES: frozenset[str] = frozenset()
 
 
 def _digits(word: str, article: str, i: int) -> tuple[int, int] | None:
