@@ -217,14 +217,18 @@ class PhraseIndex:
                 if longer and suffix_reading:
                     longer = [e for e in longer if e[2]]
                 entries = (sorted(singles + longer) if singles else longer) if longer else singles
+                n_start = tok.start + consumed
+                o_start = offsets[n_start]
+                prefix = word[:consumed]
+                span_words = 0  # phrases of as many words from this reading cover one span: made once
                 for _, name, _, n, rest, phrase, payload in entries:
                     if n > 2 and words[i + 1:i + n] != rest:
                         continue
-                    n_start = tok.start + consumed
-                    n_end = tokens[i + n - 1].end
-                    o_start, o_end = offsets[n_start], offsets[n_end - 1] + 1
-                    found[name].append(Match(Span(o_start, o_end, original[o_start:o_end]), n_start, n_end,
-                                             i, i + n, phrase, word[:consumed], payload))
+                    if n != span_words:
+                        n_end = tokens[i + n - 1].end
+                        o_end = offsets[n_end - 1] + 1
+                        span, span_words = Span(o_start, o_end, original[o_start:o_end]), n
+                    found[name].append(Match(span, n_start, n_end, i, i + n, phrase, prefix, payload))
         return found
 
     def _phrase_starts(self, word: str) -> tuple[tuple[bool, int, list[tuple], dict[str, list[tuple]]], ...]:

@@ -12,6 +12,10 @@ from pipeline.resources import load_yaml
 from pipeline.extraction.textnorm import normalise_phrase
 
 
+_LINE = re.compile(r"[^\n]+")
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 @dataclass(frozen=True)
 class SentenceRules:
     sentence_end: re.Pattern
@@ -72,7 +76,7 @@ def split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
     sentences: list[Sentence] = []
     seen_lines: set[str] = set()
     paragraph = -1
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         line_text = line.group()
         key = normalise_phrase(line_text)
         if not key:
@@ -92,7 +96,7 @@ def split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
             for a, b in _pieces(line_text, a, b, rules.max_chars):
                 while b > a and line_text[b - 1].isspace():
                     b -= 1
-                if b > a and re.search(r"\w", line_text[a:b]):
+                if b > a and _WORD_CHARACTER.search(line_text, a, b):
                     start = line.start() + a
                     sentences.append(Sentence(len(sentences), paragraph, start, start + b - a, line_text[a:b],
                                               _clauses(line_text[a:b], start, rules)))

@@ -20,9 +20,11 @@ from pipeline.config import DATA_DIR
 FOLDING_FILE = DATA_DIR / "lexicon" / "ar" / "normalisation.yaml"
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_TOKEN = re.compile(r"[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]{0,3}[0-9]+|[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+")
+_LETTER = r"A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3"
+_TOKEN = re.compile(rf"[{_LETTER}]++(?![0-9])|[{_LETTER}]{{0,3}}[0-9]+|[{_LETTER}]+")
 """Words and digit runs. Up to three attached letters stay with the digits after them (و17، ال22، بال24);
-a word glued to digits on either side is a token of its own (450عائلة، الموصل400)."""
+a word glued to digits on either side is a token of its own (450عائلة، الموصل400). The first branch takes a
+word with no digit after it at once (possessive: no backtracking), the common case."""
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,10 @@ def normalise(text: str) -> NormalisedText:
     letters such as "İ", or a final Greek sigma) takes the per-character way.
     """
     folding = _folding()
-    folded = text.translate(folding.table)
-    lowered = folded.lower()
-    if len(lowered) != len(folded) or "\u03a3" in folded:
+    lowered = _folded_at_once(text, folding)
+    if lowered is None:
         return _normalise_per_character(text, folding.table)
-    if len(folded) == len(text):
+    if len(lowered) == len(text):
         return NormalisedText(text, lowered, tuple(range(len(text))))
     offsets: list[int] = []
     pos = 0
@@ -87,6 +88,15 @@ def normalise(text: str) -> NormalisedText:
         pos = m.end()
     offsets.extend(range(pos, len(text)))
     return NormalisedText(text, lowered, tuple(offsets))
+
+
+def _folded_at_once(text: str, folding: _Folding) -> str | None:
+    """The whole text folded and lower-cased, or None when it must take the per-character way."""
+    folded = text.translate(folding.table)
+    lowered = folded.lower()
+    if len(lowered) != len(folded) or "\u03a3" in folded:
+        return None
+    return lowered
 
 
 def _normalise_per_character(text: str, table: dict[int, str]) -> NormalisedText:
@@ -100,8 +110,12 @@ def _normalise_per_character(text: str, table: dict[int, str]) -> NormalisedText
 
 
 def normalise_phrase(phrase: str) -> str:
-    """Normalise a lexicon entry the same way as text, with whitespace folded."""
-    return " ".join(normalise(phrase).text.split())
+    """Normalise a lexicon entry the same way as text, with whitespace folded (no offset map is made)."""
+    folding = _folding()
+    lowered = _folded_at_once(phrase, folding)
+    if lowered is None:
+        lowered = _normalise_per_character(phrase, folding.table).text
+    return " ".join(lowered.split())
 
 
 class Token(NamedTuple):
