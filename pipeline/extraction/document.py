@@ -172,7 +172,7 @@ def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
     """Normalise, tokenise, split (when sentence rules are given) and match an article, once."""
     norm = normalise(text)
     tokens = tokenize(norm)
-    sentences = tuple(split_sentences(text, sentence_rules)) if sentence_rules is not None else ()
+    sentences = tuple(split_sentences(text, sentence_rules, norm)) if sentence_rules is not None else ()
     return Document(text, norm, tokens, sentences, index.scan(norm, tokens), index)
 
 

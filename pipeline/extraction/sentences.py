@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.records import Sentence, Span
 from pipeline.resources import load_yaml
-from pipeline.extraction.textnorm import normalise_phrase
+from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 
 
 _LINE = re.compile(r"[^\n]+")
@@ -71,14 +72,22 @@ def _clauses(text: str, start: int, rules: SentenceRules) -> tuple[Span, ...]:
     return tuple(out)
 
 
-def split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
-    """Split an article into sentences (with clauses); a line repeated verbatim (a caption shown twice) is kept once."""
+def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None = None) -> list[Sentence]:
+    """Split an article into sentences (with clauses); a line repeated verbatim (a caption shown twice) is kept once.
+
+    `norm`, the article's normalised text when it is at hand, gives each line's normalised form by slicing
+    (the same as normalising the line again: normalisation goes character by character).
+    """
     sentences: list[Sentence] = []
     seen_lines: set[str] = set()
     paragraph = -1
     for line in _LINE.finditer(text):
         line_text = line.group()
-        key = normalise_phrase(line_text)
+        if norm is None:
+            key = normalise_phrase(line_text)
+        else:
+            offsets = norm.offsets
+            key = " ".join(norm.text[bisect_left(offsets, line.start()):bisect_left(offsets, line.end())].split())
         if not key:
             continue
         if key in seen_lines:
