@@ -34,28 +34,25 @@ class TextView:
     tokens: list[Token]
     index: PhraseIndex
     _all: Callable[[str], list[Match]] = field(repr=False, compare=False)
-    _every: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Family -> its matches in the view, overlapping ones included (made on first use)."""
-    _longest: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Family -> its non-overlapping matches (made on first use)."""
+    _every: dict = field(default_factory=dict, repr=False, compare=False)
+    """Matcher -> its family's matches in the view, overlapping ones included (made on first use, or given
+    empty for the families known to have none)."""
+    _longest: dict = field(default_factory=dict, repr=False, compare=False)
+    """Matcher -> its family's non-overlapping matches (likewise)."""
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""
-        return self._family_matches(self.index.family(matcher))
+        found = self._every.get(matcher)
+        if found is None:
+            found = self._every[matcher] = self._all(self.index.family(matcher))
+        return found
 
     def find(self, matcher: PhraseMatcher) -> list[Match]:
         """Non-overlapping matches of the family, longest first, in text order (as PhraseMatcher.find)."""
-        family = self.index.family(matcher)
-        found = self._longest.get(family)
+        found = self._longest.get(matcher)
         if found is None:
-            every = self._family_matches(family)
-            found = self._longest[family] = prefer_longest_match(every) if len(every) > 1 else every
-        return found
-
-    def _family_matches(self, family: str) -> list[Match]:
-        found = self._every.get(family)
-        if found is None:
-            found = self._every[family] = self._all(family)
+            every = self.find_all(matcher)
+            found = self._longest[matcher] = prefer_longest_match(every) if len(every) > 1 else every
         return found
 
 
@@ -68,29 +65,28 @@ class _MatchTable:
 
     def __init__(self, by_family: dict[str, list[Match]]):
         self.by_family = by_family
-        self._first_tokens: dict[str, list[int]] = {}
+        self.first_tokens = {family: [m.token_start for m in found] for family, found in by_family.items() if found}
+        families_by_token = sorted((m.token_start, family) for family, found in by_family.items() for m in found)
+        self._any_token = [k for k, _ in families_by_token]
+        self._any_family = [family for _, family in families_by_token]
 
-    def inside(self, family: str, first: int, last: int) -> list[Match]:
-        """The family's matches lying wholly within tokens [first, last), in its own order."""
-        found = self.by_family.get(family)
-        if not found:
-            return []
-        firsts = self._first_tokens.get(family)
+    def families_starting_within(self, first: int, last: int) -> set[str]:
+        """The families with a match starting in tokens [first, last)."""
+        return set(self._any_family[bisect_left(self._any_token, first):bisect_left(self._any_token, last)])
+
+    def moved(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
+        """The family's matches lying wholly within tokens [first, last), in its own order, moved into the
+        offsets of a view starting at article offset `start` (normalised offset `n_start`)."""
+        firsts = self.first_tokens.get(family)
         if firsts is None:
-            firsts = self._first_tokens[family] = [m.token_start for m in found]
+            return []
         lo = bisect_left(firsts, first)
         hi = bisect_left(firsts, last, lo)
-        return [m for m in found[lo:hi] if m.token_end <= last] if hi > lo else []
-
-
-def _view_matches(table: _MatchTable, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
-    """A family's matches within a view's tokens, moved into the view's own offsets."""
-    found = table.inside(family, first, last)
-    if not found:
-        return found
-    return [Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
-                  m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix, m.payload)
-            for m in found]
+        if lo == hi:
+            return []
+        return [Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
+                      m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix, m.payload)
+                for m in self.by_family[family][lo:hi] if m.token_end <= last]
 
 
 @dataclass(frozen=True)
@@ -145,8 +141,12 @@ class Document:
         tokens = list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their Python constructor
         # the view holds the match table, not the document: no reference cycle, so an article's analysis is
         # freed as soon as it is done with, without waiting for the garbage collector
-        return TextView(start, norm, tokens, self.index,
-                        partial(_view_matches, self._match_table(), first, last, start, n_start))
+        table = self._match_table()
+        present = table.families_starting_within(first, last)
+        # a sentence holds matches of a few families only: the others are known to be empty at once
+        empty = {matcher: [] for family, matcher in self.index.families.items() if family not in present}
+        return TextView(start, norm, tokens, self.index, partial(table.moved, first, last, start, n_start),
+                        empty, dict(empty))
 
     def _token_columns(self) -> tuple[tuple[str, ...], list[int], list[int]]:
         """The tokens' words, normalised starts and ends, as three columns (for bisection and slicing)."""
