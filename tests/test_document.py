@@ -82,3 +82,9 @@ def test_families_with_different_clitics_cannot_share_an_index(clitics, families
     other = PhraseMatcher([("حي", "word")], Clitics(("و",), (), "ال", ""))
     with pytest.raises(ValueError):
         PhraseIndex({"places": families["places"], "other": other})
+
+
+def test_the_token_at_an_article_offset_is_found_across_removed_vowel_marks(clitics):
+    text = "قتَل 3 مدنيين"
+    doc = analyse(text, PhraseIndex({}))
+    assert [doc.token_at(k) for k in range(len(text) + 1)] == [0, 0, 0, 0, None, 1, None] + [2] * 6 + [None]

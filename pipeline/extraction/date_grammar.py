@@ -8,7 +8,6 @@ inference read the same parsed mentions, each anchoring them in its own way.
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import re
 from dataclasses import dataclass, replace
@@ -127,14 +126,7 @@ def _prepare_once(analysed: Document, lexicon: DateLexicon) -> PreparedText:
         key = (m.token_start, m.payload[0])
         if key not in longest or m.token_end > longest[key].token_end:
             longest[key] = m
-    original_starts = [norm.offsets[tok.start] for tok in tokens]
-    original_ends = [norm.offsets[tok.end - 1] + 1 for tok in tokens]
-
-    def token_at(offset: int) -> int | None:
-        """The token whose original characters include the offset."""
-        k = bisect.bisect_right(original_starts, offset) - 1
-        return k if k >= 0 and offset < original_ends[k] else None
-
+    token_at = analysed.token_at
     numbers = {}
     for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher)):
         if mention.vague or token_at(mention.span.start) is None:
@@ -484,6 +476,7 @@ _GRAMMAR = (
 without one): the scan runs at each token only the rules it can trigger."""
 _CALENDAR_DATE_TRIGGERS = {"ordinal", "month_word", "month", NUMBER}
 _SINCE_ANCHOR_TRIGGERS = {"since"}
+_ANY_TRIGGER = frozenset().union(*(needed for _, needed in _GRAMMAR), _CALENDAR_DATE_TRIGGERS, _SINCE_ANCHOR_TRIGGERS)
 
 
 def _reported(doc: PreparedText, mention: Mention, lexicon: DateLexicon, stops: re.Pattern = CLAUSE_STOP) -> bool:
@@ -506,9 +499,11 @@ def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
     doc = prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
     for i, categories in enumerate(doc.starting):
-        triggers = categories | {NUMBER} if doc.number_at[i] is not None else categories
-        if not triggers:
+        if not categories and doc.number_at[i] is None:
             continue  # every rule starts at a word of the date lexicon or at a number
+        triggers = categories | {NUMBER} if doc.number_at[i] is not None else categories
+        if triggers.isdisjoint(_ANY_TRIGGER):
+            continue  # a word such as "في" only continues a date
         found = [rule(doc, i) for rule, needed in _GRAMMAR if not triggers.isdisjoint(needed)]
         if not triggers.isdisjoint(_CALENDAR_DATE_TRIGGERS):
             found.append(_calendar_date(doc, i, lexicon))

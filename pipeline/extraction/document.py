@@ -7,7 +7,7 @@ sentence (a TextView), instead of normalising and matching the text again themse
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
@@ -106,6 +106,13 @@ class Document:
     def forms(self, i: int, *, suffixes: bool = False) -> tuple[tuple[str, int], ...]:
         """Token i and its readings with attached clitics removed (see matcher.word_forms)."""
         return word_forms(self.tokens[i].text, self.index.clitics, suffixes=suffixes)
+
+    def token_at(self, offset: int) -> int | None:
+        """The index of the token whose original characters include the article offset, else None."""
+        offsets = self.norm.offsets
+        last_char = bisect_right(offsets, offset) - 1  # the last normalised character at or before the offset
+        k = bisect_right(self._token_columns()[1], last_char) - 1
+        return k if k >= 0 and offset <= offsets[self.tokens[k].end - 1] else None
 
     def derived(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A stage's result for this article, computed on first use (so each stage works once per article)."""
