@@ -34,11 +34,10 @@ class TextView:
     tokens: list[Token]
     index: PhraseIndex
     _all: Callable[[str], list[Match]] = field(repr=False, compare=False)
-    _every: dict = field(default_factory=dict, repr=False, compare=False)
-    """Matcher -> its family's matches in the view, overlapping ones included (made on first use, or given
-    empty for the families known to have none)."""
-    _longest: dict = field(default_factory=dict, repr=False, compare=False)
-    """Matcher -> its family's non-overlapping matches (likewise)."""
+    _every: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Matcher -> its family's matches in the view, overlapping ones included (made on first use)."""
+    _longest: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Matcher -> its family's non-overlapping matches (made on first use)."""
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""
@@ -66,13 +65,6 @@ class _MatchTable:
     def __init__(self, by_family: dict[str, list[Match]]):
         self.by_family = by_family
         self.first_tokens = {family: [m.token_start for m in found] for family, found in by_family.items() if found}
-        families_by_token = sorted((m.token_start, family) for family, found in by_family.items() for m in found)
-        self._any_token = [k for k, _ in families_by_token]
-        self._any_family = [family for _, family in families_by_token]
-
-    def families_starting_within(self, first: int, last: int) -> set[str]:
-        """The families with a match starting in tokens [first, last)."""
-        return set(self._any_family[bisect_left(self._any_token, first):bisect_left(self._any_token, last)])
 
     def moved(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
         """The family's matches lying wholly within tokens [first, last), in its own order, moved into the
@@ -148,12 +140,8 @@ class Document:
         tokens = list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their Python constructor
         # the view holds the match table, not the document: no reference cycle, so an article's analysis is
         # freed as soon as it is done with, without waiting for the garbage collector
-        table = self._match_table()
-        present = table.families_starting_within(first, last)
-        # a sentence holds matches of a few families only: the others are known to be empty at once
-        empty = {matcher: [] for family, matcher in self.index.families.items() if family not in present}
-        return TextView(start, norm, tokens, self.index, partial(table.moved, first, last, start, n_start),
-                        empty, dict(empty))
+        matches = partial(self._match_table().moved, first, last, start, n_start)
+        return TextView(start, norm, tokens, self.index, matches)
 
     def _token_columns(self) -> tuple[tuple[str, ...], list[int], list[int]]:
         """The tokens' words, normalised starts and ends, as three columns (for bisection and slicing)."""
@@ -185,4 +173,5 @@ def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
 
 def document_for(text: str, *matchers: PhraseMatcher, sentence_rules=None) -> Document:
     """A document matched against only the given families: for a stage called on a bare text."""
-    return analyse(text, PhraseIndex({str(k): m for k, m in enumerate(matchers)}), sentence_rules)
+    index = matchers[0].index_with(*matchers[1:]) if matchers else PhraseIndex({})
+    return analyse(text, index, sentence_rules)

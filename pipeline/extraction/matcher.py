@@ -143,16 +143,23 @@ class PhraseMatcher:
                 self.by_first.setdefault(words[0], []).append((words, payload))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
-        self._alone: PhraseIndex | None = None
+        self._indexes: dict[tuple[int, ...], PhraseIndex] = {}
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_first.values())
 
+    def index_with(self, *others: PhraseMatcher) -> PhraseIndex:
+        """A PhraseIndex of this family and the others (named "0", "1", ... in that order), made once for each
+        combination, so that its memo of words serves every text it matches."""
+        key = tuple(map(id, others))
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = PhraseIndex({str(k): m for k, m in enumerate((self, *others))})
+        return index
+
     def find_all(self, norm: NormalisedText, tokens: list[Token] | None = None) -> list[Match]:
         """Every match, overlapping ones included."""
-        if self._alone is None:
-            self._alone = PhraseIndex({"": self})
-        return self._alone.scan(norm, tokenize(norm) if tokens is None else tokens)[""]
+        return self.index_with().scan(norm, tokenize(norm) if tokens is None else tokens)["0"]
 
     def find(self, norm: NormalisedText, tokens: list[Token] | None = None) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
