@@ -69,13 +69,16 @@ def _governing(text: str, expressions: list[TemporalExpression], scope: Span, cl
 
 
 class _ArticleDates:
-    """An article's dated expressions and its paragraph breaks, read once for all the clauses it dates."""
+    """An article's dated expressions and its paragraph breaks, read once for all the clauses it dates.
+
+    It keeps no reference to the document that keeps it (no cycle: the article is freed once done with).
+    """
 
     def __init__(self, text: str, lexicon: DateLexicon, published: dt.date | None, doc: Document):
         background_before = lexicon.campaign_window[0] if lexicon.campaign_window else dt.date.min
         self.expressions = [e for e in find_temporal_expressions(text, lexicon, published=published, doc=doc)
                             if e.window.start is not None and (e.window.end or e.window.start) >= background_before]
-        self.text, self.lexicon, self.doc = text, lexicon, doc
+        self.text, self.lexicon = text, lexicon
         self.lead_end = text.find("\n")
         self.lead = next((e for e in self.expressions if e.span.end <= self.lead_end
                           and e.window.precision == DatePrecision.DAY and not e.window.cumulative), None)
@@ -84,7 +87,7 @@ class _ArticleDates:
         self._topic_shift_at: dict[int, bool] = {}
         self._day_named_at: dict[int, bool] = {}
 
-    def lead_day(self, sentence: Span) -> TemporalExpression | None:
+    def lead_day(self, doc: Document, sentence: Span) -> TemporalExpression | None:
         """The day of the article's lead, when it carries to the later paragraph holding `sentence`.
 
         The lead is the first paragraph; its event day is its first expression pinned to a day. It carries
@@ -99,15 +102,15 @@ class _ArticleDates:
             start = min(after, sentence.start)  # a paragraph is read up to the sentence
             if start <= self.lead_end:
                 continue
-            if self._opens_with_topic_shift(start):
+            if self._opens_with_topic_shift(doc, start):
                 return None
             if start < sentence.start and self._names_a_day(start):
                 return None
         return self.lead
 
-    def _opens_with_topic_shift(self, start: int) -> bool:
+    def _opens_with_topic_shift(self, doc: Document, start: int) -> bool:
         if start not in self._topic_shift_at:
-            view = self.doc.view(start, start + 60)
+            view = doc.view(start, start + 60)
             self._topic_shift_at[start] = any(m.payload[0] == "topic_shift" and m.token_start == 0
                                               for m in view.find_all(self.lexicon.matcher))
         return self._topic_shift_at[start]
@@ -133,7 +136,7 @@ def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | 
     """
     doc = doc or date_document(text, lexicon)
     dates = doc.derived(("event dates", id(lexicon), published), lambda: _ArticleDates(text, lexicon, published, doc))
-    lead = dates.lead_day(sentence)
+    lead = dates.lead_day(doc, sentence)
     for scope in (clause, sentence, paragraph_lead):
         if scope is None:
             continue
