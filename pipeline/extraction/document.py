@@ -8,14 +8,16 @@ sentence (a TextView), instead of normalising and matching the text again themse
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from operator import sub
 from typing import Any, Callable
 
-from pipeline.extraction.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
-from pipeline.records import Sentence, Span
+from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher, matches_of, prefer_longest_match,
+                                         word_forms)
+from pipeline.records import Sentence
 from pipeline.extraction.sentences import split_sentences
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize
 
@@ -55,20 +57,43 @@ class TextView:
         return found
 
 
-class _MatchTable:
-    """An article's matches by family and each family's first tokens: a view takes its share by bisection.
+class FamilyMatches(Mapping):
+    """Family name -> every match of the family in the article, in token order; a family's Matches are made from
+    its hits on first use (most families are read only through sentence views, which make their own)."""
 
-    A family's matches are in token order (as PhraseIndex.scan gives them), so the matches starting in a
-    token range are one slice of its list.
+    def __init__(self, hits: dict[str, list[Hit]], norm: NormalisedText, tokens: list[Token]):
+        self.hits = hits
+        self.norm = norm
+        self.tokens = tokens
+        self._made: dict[str, list[Match]] = {}
+
+    def __getitem__(self, family: str) -> list[Match]:
+        found = self._made.get(family)
+        if found is None:
+            found = self._made[family] = matches_of(self.hits[family], self.norm, self.tokens)
+        return found
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+class _MatchTable:
+    """An article's hits by family and each family's first tokens: a view takes its share by bisection.
+
+    A family's hits are in token order (as PhraseIndex.hits gives them), so the hits starting in a token range
+    are one slice of its list.
     """
 
-    def __init__(self, by_family: dict[str, list[Match]]):
-        self.by_family = by_family
-        self.first_tokens = {family: [m.token_start for m in found] for family, found in by_family.items() if found}
+    def __init__(self, matches: FamilyMatches):
+        self.matches = matches
+        self.first_tokens = {family: [hit[0] for hit in found] for family, found in matches.hits.items() if found}
 
     def moved(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
-        """The family's matches lying wholly within tokens [first, last), in its own order, moved into the
-        offsets of a view starting at article offset `start` (normalised offset `n_start`)."""
+        """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a
+        view starting at article offset `start` (normalised offset `n_start`)."""
         firsts = self.first_tokens.get(family)
         if firsts is None:
             return []
@@ -76,9 +101,8 @@ class _MatchTable:
         hi = bisect_left(firsts, last, lo)
         if lo == hi:
             return []
-        return [Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
-                      m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix, m.payload)
-                for m in self.by_family[family][lo:hi] if m.token_end <= last]
+        inside = [hit for hit in self.matches.hits[family][lo:hi] if hit[0] + hit[2][3] <= last]
+        return matches_of(inside, self.matches.norm, self.matches.tokens, start, n_start, first)
 
 
 @dataclass(frozen=True)
@@ -89,7 +113,7 @@ class Document:
     norm: NormalisedText
     tokens: list[Token]
     sentences: tuple[Sentence, ...]
-    matches: dict[str, list[Match]]
+    matches: FamilyMatches
     """Family name (as in the index) -> every match in the article, in token order."""
     index: PhraseIndex
     _views: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -168,7 +192,7 @@ def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
     norm = normalise(text)
     tokens = tokenize(norm)
     sentences = tuple(split_sentences(text, sentence_rules, norm)) if sentence_rules is not None else ()
-    return Document(text, norm, tokens, sentences, index.scan(norm, tokens), index)
+    return Document(text, norm, tokens, sentences, FamilyMatches(index.hits(tokens), norm, tokens), index)
 
 
 def document_for(text: str, *matchers: PhraseMatcher, sentence_rules=None) -> Document:

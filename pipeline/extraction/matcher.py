@@ -206,11 +206,15 @@ class PhraseIndex:
 
     def scan(self, norm: NormalisedText, tokens: list[Token]) -> dict[str, list[Match]]:
         """Every match of every family (overlapping ones included), by family, in token order."""
-        found: dict[str, list[Match]] = {name: [] for name in self.families}
+        return {name: matches_of(found, norm, tokens) for name, found in self.hits(tokens).items()}
+
+    def hits(self, tokens: list[Token]) -> dict[str, list[Hit]]:
+        """Where every family's phrases begin (see Hit), by family, in token order: the scan without its Matches,
+        which a caller then makes only for the families and the stretch it reads (matches_of)."""
+        found: dict[str, list[Hit]] = {name: [] for name in self.families}
         words = tuple(t.text for t in tokens)
         n_tokens = len(tokens)
         starts_of, phrase_starts = self._starts_of, self._phrase_starts
-        offsets, original = norm.offsets, norm.original
         for i, word in enumerate(words):
             starts = starts_of.get(word)
             if starts is None:
@@ -218,24 +222,15 @@ class PhraseIndex:
             if not starts:
                 continue
             following = words[i + 1] if i + 1 < n_tokens else None
-            tok = tokens[i]
             for suffix_reading, consumed, singles, by_second in starts:
                 longer = by_second.get(following) if following is not None else None
                 if longer and suffix_reading:
                     longer = [e for e in longer if e[2]]
                 entries = (sorted(singles + longer) if singles else longer) if longer else singles
-                n_start = tok.start + consumed
-                o_start = offsets[n_start]
-                prefix = word[:consumed]
-                span_words = 0  # phrases of as many words from this reading cover one span: made once
-                for _, name, _, n, rest, phrase, payload in entries:
-                    if n > 2 and words[i + 1:i + n] != rest:
+                for entry in entries:
+                    if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
                         continue
-                    if n != span_words:
-                        n_end = tokens[i + n - 1].end
-                        o_end = offsets[n_end - 1] + 1
-                        span, span_words = Span(o_start, o_end, original[o_start:o_end]), n
-                    found[name].append(Match(span, n_start, n_end, i, i + n, phrase, prefix, payload))
+                    found[entry[1]].append((i, consumed, entry))
         return found
 
     def _phrase_starts(self, word: str) -> tuple[tuple[bool, int, list[tuple], dict[str, list[tuple]]], ...]:
@@ -260,6 +255,28 @@ class PhraseIndex:
             starts.append((suffix_reading, consumed, singles, by_second))
         found = self._starts_of[word] = tuple(starts)
         return found
+
+
+Hit = tuple[int, int, tuple]
+"""A phrase found at a token, before it is made a Match: (token index, clitic letters consumed at the start of
+the word, the phrase's entry in the index: (rank, family, suffixes allowed, words, the words after the first,
+phrase, payload)). A plain tuple: an article has hundreds."""
+
+
+def matches_of(hits: list[Hit], norm: NormalisedText, tokens: list[Token], start: int = 0, n_start: int = 0,
+               first: int = 0) -> list[Match]:
+    """The Matches of hits in a text, in the offsets of a stretch of it that begins at offset `start` (normalised
+    offset `n_start`, token `first`): a view of a sentence makes its matches straight from the article's hits."""
+    offsets, original = norm.offsets, norm.original
+    found = []
+    for i, consumed, entry in hits:
+        n = entry[3]
+        tok = tokens[i]
+        a, b = tok.start + consumed, tokens[i + n - 1].end
+        o_a, o_b = offsets[a], offsets[b - 1] + 1
+        found.append(Match(Span(o_a - start, o_b - start, original[o_a:o_b]), a - n_start, b - n_start, i - first,
+                           i + n - first, entry[5], tok.text[:consumed], entry[6]))
+    return found
 
 
 def prefer_longest_match(matches: list[Match]) -> list[Match]:
