@@ -61,6 +61,7 @@ class PreparedText:
     norm: NormalisedText
     tokens: list[Token]
     matches: dict[int, list[Match]]
+    """Token index -> the date words starting there; the keys are in text order."""
     number_at: list[tuple[int, int] | None]
     """For each token, the number starting there: (value, index of the token after it), else None."""
     clitics: Clitics
@@ -135,8 +136,12 @@ def _prepare_once(analysed: Document, lexicon: DateLexicon) -> PreparedText:
         if last is not None:
             numbers[first] = (mention.value, last + 1)
     article = lexicon.matcher.clitics.article
-    number_at = [numbers.get(i) or (_digits(tok.text, article, i) if tok.text[-1:].isdigit() else None)
-                 for i, tok in enumerate(tokens)]
+    number_at: list[tuple[int, int] | None] = [None] * len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.text[-1].isdigit():  # only a word ending in a digit can be one of digits
+            number_at[i] = _digits(tok.text, article, i)
+    for i, number in numbers.items():
+        number_at[i] = number
     starting = [_NO_CATEGORIES] * len(tokens)
     for i, starting_here in matches.items():
         starting[i] = frozenset(m.payload[0] for m in starting_here)
