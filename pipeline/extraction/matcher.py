@@ -29,7 +29,7 @@ class Clitics:
     min_stem: int = 2
     suffixes: tuple[str, ...] = ()
     _forms: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
-    """word -> (readings with pronoun suffixes removed too, how many of them are prefix-only readings)."""
+    """word -> (readings with pronoun suffixes removed too, the prefix-only readings that lead them)."""
 
     def without_conjunction(self, word: str) -> str:
         """The word with an attached conjunction removed ("وتتقدم" -> "تتقدم"), else the word itself."""
@@ -53,12 +53,17 @@ class Clitics:
 
         The prefix-only readings are always the first ones, so one list serves both kinds of lexicon.
         """
+        every, prefix_only = self.forms(word)
+        return every, len(prefix_only)
+
+    def forms(self, word: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+        """(all readings of a word, its prefix-only readings), worked out once per word of the run."""
         found = self._forms.get(word)
         if found is None:
             if len(self._forms) >= FORMS_MEMO_LIMIT:
                 self._forms.clear()
-            forms = _word_forms(word, self, True)
-            found = self._forms[word] = (forms, len(_word_forms(word, self, False)))
+            every = _word_forms(word, self, True)
+            found = self._forms[word] = (every, every[:len(_word_forms(word, self, False))])
         return found
 
 
@@ -86,8 +91,8 @@ def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> tuple[
     Returns (stem, consumed) pairs, most literal first; `consumed` is how many leading characters of the
     word are clitics and not part of the matched name.
     """
-    forms, plain = clitics.readings(word)
-    return forms if suffixes else forms[:plain]
+    every, prefix_only = clitics.forms(word)
+    return every if suffixes else prefix_only
 
 
 def _word_forms(word: str, clitics: Clitics, suffixes: bool) -> tuple[tuple[str, int], ...]:
