@@ -1,8 +1,8 @@
 """Peak memory of a run against corpus size: does it stay flat?
 
 Usage: .venv/bin/python benchmarks/bench_memory.py N [N ...] [--workers W]
-For each N, writes a SYNTHETIC corpus (bundled articles with rotated paragraphs and a numbered line, so each
-has its own hash; never shipped, never shown) to a temporary folder, runs `python -m pipeline run` on it
+For each N, writes the SYNTHETIC corpus of benchmarks/synthetic.py (never shipped, never shown) as JSONL to a
+temporary folder, runs `python -m pipeline run` on it
 in a subprocess and samples the resident memory of that process and its workers every 0.2 s. Prints, per N,
 the wall time, articles/s, the peak RSS of the main process, of the largest worker, and of all together.
 """
@@ -21,26 +21,15 @@ import psutil
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-
-def write_synthetic_corpus(path: Path, n: int) -> int:
-    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data/campaigns/mosul/corpus").glob("*.txt"))]
-    chars = 0
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            paragraphs = seeds[i % len(seeds)].split("\n")
-            k = (i // len(seeds)) % max(1, len(paragraphs))
-            text = "\n".join(paragraphs[k:] + paragraphs[:k]) + f"\nنسخة اصطناعية رقم {i}."
-            chars += len(text)
-            fh.write(json.dumps({"id": f"synthetic_{i:07d}", "text": text, "published": "2017-03-01"},
-                                ensure_ascii=False) + "\n")
-    return chars
+from synthetic import write_jsonl  # noqa: E402
 
 
 def measure(n: int, workers: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         corpus = Path(tmp) / "synthetic.jsonl"
-        chars = write_synthetic_corpus(corpus, n)
+        chars = write_jsonl(corpus, ROOT / "data/campaigns/mosul/corpus", n)
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--articles", str(corpus), "--out",
                                  str(Path(tmp) / "out"), "--no-cache", "--quiet", "--no-progress",

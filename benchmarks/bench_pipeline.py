@@ -2,10 +2,9 @@
 
 Usage: .venv/bin/python benchmarks/bench_pipeline.py [--n N] [--articles PATH] [--keep DIR]
 
-Without --articles it writes a synthetic corpus of N articles into a temporary folder (deleted afterwards):
-each article joins paragraphs of the bundled articles in a new order and ends with a numbered line, so
-every one has its own content hash (no cache hits). The files are named synthetic-benchmark-*.txt and
-the folder holds a note saying what they are; they are never written into data/. With --articles
+Without --articles it writes a synthetic corpus of N articles (benchmarks/synthetic.py: the bundled articles'
+paragraphs in new orders, each with its own content hash, files named synthetic-benchmark-*.txt beside a note
+saying what they are) into a temporary folder deleted afterwards; never into data/. With --articles
 the given folder or JSONL file is measured instead (for example a dev set, by path).
 
 It prints, for the same files in the same run: the pipeline's wall and CPU time, a bare pass that only
@@ -21,7 +20,6 @@ import functools
 import json
 import os
 import platform
-import random
 import re
 import resource
 import subprocess
@@ -34,32 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Settings  # noqa: E402
-
-LABEL = ("SYNTHETIC BENCHMARK CORPUS. These files are generated from the bundled articles by "
-         "benchmarks/bench_pipeline.py for timing only: they are not real reporting and must not be mapped.\n")
-
-
-def make_corpus(folder: Path, n: int, settings: Settings, seed: int = 17) -> Path:
-    """N synthetic articles (about the bundled articles' length) as .txt files with a manifest."""
-    rng = random.Random(seed)
-    paragraphs_by_seed = [[p for p in path.read_text(encoding="utf-8").split("\n") if p.strip()]
-                          for path in sorted(settings.default_corpus.glob("*.txt"))]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "README.md").write_text(LABEL, encoding="utf-8")
-    with open(folder / "manifest.csv", "w", encoding="utf-8") as manifest:
-        manifest.write("id,published,outlet,url,title\n")
-        for i in range(n):
-            base = paragraphs_by_seed[i % len(paragraphs_by_seed)]
-            extra = paragraphs_by_seed[rng.randrange(len(paragraphs_by_seed))]
-            paragraphs = base + rng.sample(extra, k=min(1, len(extra)))
-            rng.shuffle(paragraphs)
-            text = "\n".join(paragraphs) + f"\nنسخة رقم {i}."
-            article_id = f"synthetic-benchmark-{i:07d}"
-            (folder / f"{article_id}.txt").write_text(text, encoding="utf-8")
-            published = "" if i % 4 == 0 else f"2017-0{3 + i % 4}-1{i % 10}"
-            manifest.write(f"{article_id},{published},synthetic-benchmark,,\n")
-    return folder
-
+from synthetic import write_folder  # noqa: E402
 
 def _files(articles: Path) -> list[Path]:
     if articles.is_file():
@@ -166,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.articles:
             articles, manifest = args.articles, args.manifest
         else:
-            articles = make_corpus(work / "synthetic-benchmark-corpus", args.n, Settings())
+            articles = write_folder(work / "synthetic-benchmark-corpus", Settings().default_corpus, args.n)
             manifest = articles / "manifest.csv"
         bare_s, chars, words = bare_pass(articles)
 

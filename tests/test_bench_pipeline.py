@@ -7,15 +7,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_pipeline import make_corpus  # noqa: E402
+from synthetic import write_folder, write_jsonl  # noqa: E402
 
 
 def test_synthetic_corpus_is_labelled_and_every_article_is_distinct(tmp_path, settings):
-    folder = make_corpus(tmp_path / "corpus", 12, settings)
+    folder = write_folder(tmp_path / "corpus", settings.default_corpus, 12)
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("synthetic-benchmark-*.txt"))]
     assert len(texts) == 12 and len(set(texts)) == 12
     assert "SYNTHETIC" in (folder / "README.md").read_text(encoding="utf-8")
     assert (folder / "manifest.csv").read_text(encoding="utf-8").count("synthetic-benchmark") >= 12
+
+
+def test_synthetic_jsonl_corpus_reads_as_distinct_articles(tmp_path, settings):
+    from pipeline.corpus.ingest import read_corpus
+
+    write_jsonl(tmp_path / "corpus.jsonl", settings.default_corpus, 9)
+    articles, reports = read_corpus(tmp_path / "corpus.jsonl", None, max_file_bytes=10**7)
+    assert len(articles) == 9 == len({a.sha256 for a in articles}) and len(reports) == 9
+    assert all(a.outlet == "synthetic-benchmark" for a in articles)
 
 
 def test_benchmark_prints_throughput_ratio_memory_stages_and_start_up():

@@ -1,10 +1,13 @@
 """Casualty and displacement figures: which numbers count the dead, wounded and displaced, and how."""
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipeline.extraction.casualties import extract_figures, load_casualty_lexicon, summary_figures
+from pipeline.extraction.document import document_for
 from pipeline.errors import DataFileError
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "ar"
@@ -147,6 +150,42 @@ def test_lexicon_without_windows_names_the_file(tmp_path):
     (tmp_path / "casualties.yaml").write_text("cues: {}\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="casualties.yaml"):
         load_casualty_lexicon(tmp_path)
+
+
+def test_a_clause_mark_of_more_than_one_character_names_the_file(tmp_path):
+    for name in ("clitics.yaml", "numbers.yaml"):
+        (tmp_path / name).write_text((LEXICON_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    data = (LEXICON_DIR / "casualties.yaml").read_text(encoding="utf-8")
+    (tmp_path / "casualties.yaml").write_text(re.sub(r"(?m)^clause_marks: .*$", 'clause_marks: ["،", "--"]', data),
+                                              encoding="utf-8")
+    with pytest.raises(DataFileError, match="casualties.yaml"):
+        load_casualty_lexicon(tmp_path)
+
+
+ARTICLE_SENTENCES = ["قتل 5 مدنيين وأصيب 12 آخرون بقصف على الحي.", "ونزحت 300 عائلة من القرية،",
+                     "بينما قتل قناص طفلاً في السوق!", "وأصيب جنديان (بينهم ضابط) بانفجار عبوة.",
+                     "وارتفع عدد القتلى إلى 12 شخصا"]
+
+
+def test_a_sentence_read_in_its_article_has_the_figures_it_has_alone():
+    lexicon = load_casualty_lexicon(LEXICON_DIR)
+    text = "\n".join(ARTICLE_SENTENCES)
+    doc = document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
+    for sentence in ARTICLE_SENTENCES:
+        start = text.index(sentence)
+        alone = [replace(f, span=replace(f.span, start=f.span.start + start, end=f.span.end + start))
+                 for f in extract_figures(sentence, lexicon)]
+        assert alone and extract_figures(text, lexicon, start=start, end=start + len(sentence), doc=doc) == alone
+
+
+def test_a_stretch_whose_edges_cut_a_word_is_read_on_its_own():
+    text = "وقتل 5 مدنيين بقصف"
+    [fig] = figures_in(text, start=1)
+    assert (fig.kind, fig.low, fig.span.start) == ("killed", 5, 1)
+
+
+def test_a_sentence_without_a_casualty_word_has_no_figures():
+    assert figures_in("وصل 300 شخص و5 حافلات إلى المخيم في 2017") == []
 
 
 # Forms of real reporting, in fixtures of our own: (sentence, [(kind, low, high)]).

@@ -93,3 +93,28 @@ def test_reports_sharing_half_their_places_are_one_event():
     c = clusters(at(["salam", "filastin", "shayma", "wahda"], "1", "000")
                  + at(["salam", "intisar", "wahda", "filastin", "quds"], "2", "003"))
     assert len(set(c.values())) == 1
+
+
+def test_after_its_article_a_city_level_cluster_is_final_and_no_longer_held():
+    from pipeline.corpus.dedup import DuplicateMerger
+
+    city = mention(place("mosul", kind="city", bank="both", name_ar="الموصل", name_en="Mosul"), precision=3)
+    merger = DuplicateMerger(HARM)
+    numbers = merger.add_events([event("1" * 16, event_type="clash", where=city, figures=[figure(low=2, high=2)]),
+                                 event("2" * 16, event_type="clash", where=city, sentence=1,
+                                       figures=[figure(low=2, high=2)]),
+                                 event("3" * 16)])
+    closed = merger.end_article()
+    assert set(closed) == {numbers[0]} and numbers[0] == numbers[1]
+    assert closed[numbers[0]].columns("1" * 16) == ("1" * 16, True, 2)
+    assert merger.n_clusters == 2 and merger.cluster_of(numbers[2], "3" * 16) == ("3" * 16, True, 1)
+
+
+def test_a_report_without_a_place_is_closed_with_its_article():
+    from pipeline.corpus.dedup import DuplicateMerger
+
+    from dataclasses import replace
+
+    merger = DuplicateMerger(HARM)
+    [number] = merger.add_events([replace(event("1" * 16), place=None)])
+    assert merger.end_article()[number].columns("1" * 16) == ("1" * 16, True, 1)

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.errors import DataFileError
 from pipeline.extraction.numbers import find_numbers, load_number_lexicon
-from pipeline.extraction.textnorm import normalise
+from pipeline.extraction.textnorm import normalise, tokenize
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "ar"
 
@@ -76,6 +76,19 @@ def test_vowelled_dual_noun_with_number_word_is_counted_once():
 
 def test_short_vowelled_word_ending_like_a_dual_is_not_a_number():
     assert numbers_in("ما بَين المدينتين") == []
+
+
+def test_every_vowelled_dual_of_a_text_counts_and_other_vowelled_words_do_not():
+    found = numbers_in("بَعد أن اعتقلوا مقاتلَين، أُصيب جنديَين")
+    assert [(m.value, m.span.text) for m in found] == [(2, "مقاتلَين"), (2, "جنديَين")]
+
+
+def test_a_stretch_reads_its_tokens_only_and_no_percent_sign_past_its_end():
+    norm = normalise("قتل 5\n% من السكان و30 آخرون")
+    tokens = tokenize(norm)
+    found = find_numbers(norm, load_number_lexicon(LEXICON_DIR), tokens, first=0, last=2, end=norm.text.index("\n"))
+    assert [(m.value, m.span.text) for m in found] == [(5, "5")]
+    assert numbers_in("قتل 5\n% من السكان") == []
 
 
 @pytest.mark.parametrize("text", ["30 في المئة من المنازل", "25% من السكان", "نسبة 40 بالمئة"])

@@ -14,21 +14,32 @@ from enum import Enum
 from functools import lru_cache
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_data(value):
     """A record (nested frozen dataclasses, tuples, dates, enums) as JSON-compatible data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (tuple, list)):
-        return [to_data(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_data(v) for k, v in value.items()}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"cannot encode {type(value).__name__}")
+    cls = type(value)
+    return value if cls in _PLAIN else _encoder(cls)(value)
+
+
+@lru_cache(maxsize=None)
+def _encoder(cls):
+    """How values of one type are encoded, worked out once per type (a result holds thousands of values)."""
+    if dataclasses.is_dataclass(cls):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        return lambda value: {name: to_data(getattr(value, name)) for name in names}
+    if issubclass(cls, Enum):
+        return lambda value: value.value
+    if issubclass(cls, dt.date):
+        return cls.isoformat
+    if issubclass(cls, (tuple, list)):
+        return lambda value: [to_data(v) for v in value]
+    if issubclass(cls, dict):
+        return lambda value: {str(k): to_data(v) for k, v in value.items()}
+    if issubclass(cls, (str, int, float, bool)):
+        return lambda value: value
+    raise TypeError(f"cannot encode {cls.__name__}")
 
 
 @lru_cache(maxsize=None)

@@ -158,6 +158,21 @@ class _Cluster:
         if self.best is None or key > self.best:
             self.best, self.primary = key, e.event_id
 
+    def final(self) -> ClosedCluster:
+        return ClosedCluster(self.cluster_id, self.primary, self.size)
+
+
+class ClosedCluster(NamedTuple):
+    """A cluster that can grow no more: what each of its rows is given."""
+
+    cluster_id: str
+    primary: str
+    size: int
+
+    def columns(self, event_id: str) -> tuple[str, bool, int]:
+        """cluster_id, primary flag and cluster size of the row with this event_id."""
+        return self.cluster_id, self.primary == event_id, self.size
+
 
 class DuplicateMerger:
     """Leader clustering fed one report at a time, holding a few values per cluster rather than the events.
@@ -173,9 +188,11 @@ class DuplicateMerger:
         self._leaders: dict[int, _Report] = {}
         self._by_key: dict[str, list[int]] = {}
         self._article_keys: list[str] = []
+        self._article_clusters: list[int] = []
         self._clusters: dict[int, _Cluster] = {}
         self._sets: dict[frozenset, frozenset] = {}
         self._n = 0
+        self._n_closed = 0
 
     def add_events(self, events: list[Event] | tuple[Event, ...]) -> list[int]:
         """Rows in output order; rows sharing an initial cluster_id are one report (one event at several places).
@@ -206,29 +223,37 @@ class DuplicateMerger:
                         return candidate
         r.precise = self._sets.setdefault(r.precise, r.precise)  # a few place sets recur across many clusters
         r.broad = self._sets.setdefault(r.broad, r.broad)
-        self._leaders[i] = r
+        if keys:  # a report with no place is found by no later one: it leads nothing
+            self._leaders[i] = r
         self._clusters[i] = _Cluster()
         for key in keys:
             self._by_key.setdefault(key, []).append(i)
         if not r.precise:
             self._article_keys += keys
+            self._article_clusters.append(i)
         return i
 
-    def end_article(self) -> None:
-        """Leaders placed only at city level can match nothing of a later article: let them go."""
+    def end_article(self) -> dict[int, ClosedCluster]:
+        """Clusters of reports placed only at city level, or nowhere, can take nothing of a later article:
+        they are let go here, and their final values returned for the article's rows (so the merger holds
+        values only for the clusters at precise places, which any later article may join)."""
         for key in self._article_keys:
-            for i in self._by_key.pop(key, ()):
-                self._leaders.pop(i, None)
-        self._article_keys = []
+            self._by_key.pop(key, None)
+        closed = {}
+        for i in self._article_clusters:
+            self._leaders.pop(i, None)
+            closed[i] = self._clusters.pop(i).final()
+        self._n_closed += len(closed)
+        self._article_keys, self._article_clusters = [], []
+        return closed
 
     @property
     def n_clusters(self) -> int:
-        return len(self._clusters)
+        return len(self._clusters) + self._n_closed
 
     def cluster_of(self, cluster: int, event_id: str) -> tuple[str, bool, int]:
         """cluster_id, primary flag and cluster size of a row, from the cluster number add_events gave it."""
-        c = self._clusters[cluster]
-        return c.cluster_id, c.primary == event_id, c.size
+        return self._clusters[cluster].final().columns(event_id)
 
 
 def merge_duplicate_events(events: list[Event], harm_types: frozenset[str]) -> list[Event]:

@@ -20,7 +20,7 @@ from pipeline.errors import ConfigError
 
 OUTPUT_FILES = ("events.csv", "events.parquet", "articles.csv", "article_texts.jsonl", "run.json")
 CACHE_NAME = ".cache"
-SPILL_NAME = ".events.rows.jsonl"
+SPILL_NAME = ".events.rows.marshal"
 """Event rows of a run in progress, waiting for duplicates to be merged; gone before the set is swapped in."""
 FILE_MODE, DIR_MODE = 0o644, 0o755
 

@@ -133,8 +133,8 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
                         result = outcome.result
                         cached += outcome.cached
                         clusters = merger.add_events(result.events)
-                        merger.end_article()
-                        writer.add_article(result.article, result.date_evidence, result.events, clusters)
+                        writer.add_article(result.article, result.date_evidence, result.events, clusters,
+                                           merger.end_article())
                         types.update(e.event_type for e in result.events)
                     statuses[report.status] += 1
                     writer.add_report(report)

@@ -42,6 +42,8 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell(value):
+    if type(value) is str:  # most cells: one type test, then the neutralising one
+        return PREFIX + value if value.startswith(FORMULA_STARTS) else value
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return neutralise(value)
@@ -56,8 +58,8 @@ class SafeWriter:
         self._writer.writerow([neutralise(c) for c in self.columns])
 
     def write(self, row: Mapping | list) -> None:
-        cells = [row.get(c) for c in self.columns] if isinstance(row, Mapping) else list(row)
-        self._writer.writerow([_cell(v) for v in cells])
+        cells = map(row.get, self.columns) if isinstance(row, Mapping) else row
+        self._writer.writerow(list(map(_cell, cells)))
 
     def write_all(self, rows: Iterable[Mapping | list]) -> None:
         for row in rows:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.extraction.document import Document, TextView, document_for
 from pipeline.errors import DataFileError
-from pipeline.extraction.matcher import Clitics, Match, PhraseMatcher
+from pipeline.extraction.matcher import Clitics, Match, PhraseMatcher, prefer_longest_match
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
+from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase
 
+BETWEEN_NUMBERS_MEMO_LIMIT = 10_000
+"""Distinct texts between two numbers a CasualtyLexicon keeps normalised; past it the memo starts again."""
 _VOWEL_MARK = re.compile("[\u064B-\u0652\u0670]")
 _FAMILIES = ("cue", "people", "singular_people", "dual_people", "not_people", "label", "subset", "qualifier",
              "qualifier_after", "range_opener", "victims", "others", "cumulative", "period_opener", "period_past",
@@ -42,7 +45,8 @@ class CasualtyLexicon:
     matchers: dict[str, PhraseMatcher]
     """Family name -> PhraseMatcher whose payloads are (role, value) pairs."""
     windows: Windows
-    clause_marks: tuple[str, ...]
+    clause_mark: re.Pattern
+    """Any of the characters that end a clause (casualties.yaml `clause_marks`)."""
     range_joiners: tuple[str, ...]
     years: tuple[int, int]
     """Digits in this range without a people noun are years."""
@@ -62,6 +66,18 @@ class CasualtyLexicon:
     weak_cues: frozenset[str]
     """Displacement words that yield to any other cue of the same number ("استقبل المركز 100 مصاب")."""
     clitics: Clitics
+    _between_numbers: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    """Text between two numbers -> its normalised words (see between_numbers)."""
+
+    def between_numbers(self, text: str) -> str:
+        """The normalised words of the text between two numbers ("و", "إلى", "-"), remembered for the run:
+        the same few joiners come back in every article."""
+        words = self._between_numbers.get(text)
+        if words is None:
+            if len(self._between_numbers) >= BETWEEN_NUMBERS_MEMO_LIMIT:
+                self._between_numbers.clear()
+            words = self._between_numbers[text] = normalise_phrase(text)
+        return words
 
 
 @lru_cache(maxsize=None)
@@ -87,7 +103,10 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
         for group, forms in data["victims"].items():
             phrases["victims"] += [(p, ("victims", group)) for p in forms]
         windows = Windows(**{k: int(v) for k, v in data["windows"].items()})
-        clause_marks = tuple(data["clause_marks"])
+        clause_marks = [str(mark) for mark in data["clause_marks"]]
+        if not all(len(mark) == 1 for mark in clause_marks):
+            raise ValueError(f"clause_marks: each mark is one character, got {clause_marks!r}")
+        clause_mark = re.compile("|".join(map(re.escape, clause_marks)) or "(?!)")
         range_joiners = tuple(normalise_phrase(str(j)) for j in data["range_joiners"])
         partitives = tuple(normalise_phrase(p) for p in data["partitives"])
         years = (int(data["years"][0]), int(data["years"][1]))
@@ -119,9 +138,9 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
                 raise DataFileError(path, f"{family}: phrase must be non-empty text, got {phrase!r}")
     clitics = load_clitics(lexicon_dir)
     matchers = {family: PhraseMatcher(entries, clitics) for family, entries in phrases.items()}
-    return CasualtyLexicon(load_number_lexicon(lexicon_dir), matchers, windows, clause_marks, range_joiners,
-                           years, partitives, one_person_kinds, needs_people, not_victims, deferring, imperfect,
-                           compound, weak, clitics)
+    return CasualtyLexicon(load_number_lexicon(lexicon_dir), matchers, windows, clause_mark, range_joiners, years,
+                           partitives, one_person_kinds, needs_people, not_victims, deferring, imperfect, compound,
+                           weak, clitics)
 
 
 @dataclass(frozen=True)
@@ -153,75 +172,179 @@ class _Governor:
     rule: str
 
 
+_NUMBER_WORDS = "number_words"
+"""Key of the number words among the families of a sentence's matches."""
+_NO_MATCHES: dict[str, tuple] = dict.fromkeys((_NUMBER_WORDS, *_FAMILIES), ())
+_FIGURE_OPENERS = ("cue", "dual_verb", "one_noun")
+"""Families every figure rule starts from: a sentence without their words holds no figure."""
+
+
+class _Article:
+    """What the sentences of one text share, worked out once for all of them: where each casualty and
+    number-word family matches, and where the words that open a figure are."""
+
+    def __init__(self, norm: NormalisedText, tokens: list[Token], matches: dict[str, list[Match]], offset: int = 0):
+        self.norm = norm
+        self.tokens = tokens
+        self.offset = offset
+        """Article offset of the text (not 0 for a stretch read on its own)."""
+        self.token_starts = [t.start for t in tokens]
+        self._matches = matches
+        self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS for m in matches[family])
+        """Token ranges of the words of the figure-opening families, in text order."""
+
+    @cached_property
+    def families(self) -> dict[str, tuple[list[Match], list[int]]]:
+        """Family -> its matches in token order (overlapping ones included) and their first tokens; worked out
+        when a first sentence may hold figures."""
+        return {family: (ms, [m.token_start for m in ms]) for family, ms in self._matches.items() if ms}
+
+    @classmethod
+    def of_document(cls, doc: Document, lexicon: CasualtyLexicon) -> _Article:
+        families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
+        return cls(doc.norm, doc.tokens, {f: doc.matches[doc.index.family(m)] for f, m in families.items()})
+
+    @classmethod
+    def of_view(cls, view: TextView, lexicon: CasualtyLexicon) -> _Article:
+        families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
+        return cls(view.norm, view.tokens, {f: view.find_all(m) for f, m in families.items()}, view.start)
+
+    def may_hold_figures(self, first: int, last: int) -> bool:
+        """Whether a word of a figure-opening family lies inside tokens [first, last)."""
+        k = bisect_left(self.openers, (first,))
+        while k < len(self.openers) and self.openers[k][0] < last:
+            if self.openers[k][1] <= last:
+                return True
+            k += 1
+        return False
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """Tokens [first, last) of the original-text stretch [start, end), or None when its edges cut a word
+        (such a stretch is read on its own, as Document.view does)."""
+        tokens = self.tokens
+        n_start, n_end = bisect_left(self.norm.offsets, start), bisect_left(self.norm.offsets, end)
+        first, last = bisect_left(self.token_starts, n_start), bisect_left(self.token_starts, n_end)
+        if (first > 0 and tokens[first - 1].end > n_start) or (last > first and tokens[last - 1].end > n_end):
+            return None
+        return first, last
+
+    def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
+        """Each family's matches inside tokens [first, last), overlaps settled, as TextView.find gives them."""
+        found = dict(_NO_MATCHES)
+        for family, (matches, starts) in self.families.items():
+            lo = bisect_left(starts, first)
+            if lo == len(starts) or starts[lo] >= last:
+                continue
+            inside = [m for m in matches[lo:bisect_left(starts, last, lo)] if m.token_end <= last]
+            if inside:
+                found[family] = _settled(inside)
+        return found
+
+
+def _settled(matches: list[Match]) -> list[Match]:
+    """One family's matches in token order with overlaps settled (as TextView.find); most lists have none."""
+    if len(matches) == 1 or all(a.token_end <= b.token_start for a, b in zip(matches, matches[1:])):
+        return matches
+    return prefer_longest_match(matches)
+
+
 class _Sentence:
-    """One sentence's tokens, clause numbers and phrase matches, indexed by token."""
+    """One sentence: its tokens [first, last) of the text, their clause numbers and the sentence's phrase matches.
 
-    def __init__(self, view: TextView, lexicon: CasualtyLexicon):
-        self.offset = view.start
-        self.view = view
-        self.norm: NormalisedText = view.norm
-        self.tokens = view.tokens
+    Token indices and offsets are those of the whole text, so that no sentence copies the text's tokens or
+    matches; the rules never look past the sentence's own tokens.
+    """
+
+    def __init__(self, article: _Article, first: int, last: int, end: int, lexicon: CasualtyLexicon):
+        self.article = article
+        self.norm: NormalisedText = article.norm
+        self.tokens = article.tokens
+        self.first, self.last = first, last
+        self.end = end
+        """Offset where the sentence ends in the text."""
+        self.norm_end = bisect_left(self.norm.offsets, end)
         self.lexicon = lexicon
-        self.matches = {f: view.find(m) for f, m in lexicon.matchers.items()}
-        self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items()}
-        self.clause, self.parenthesised = self._clauses()
-        self.asides = self._asides()
-
-    def _clauses(self) -> tuple[list[int], set[int]]:
-        """Clause number of each token (punctuation and clause-opening words start a new clause), and the
-        clauses that open with a parenthesis."""
-        clause, numbers, parenthesised = 0, [], set()
-        openers = {m.token_start for m in self.matches["clause_opener"]}
-        for i, tok in enumerate(self.tokens):
-            gap = self.norm.text[self.tokens[i - 1].end:tok.start] if i else ""
-            inside_number = len(gap) == 1 and tok.text.isdigit() and self.tokens[i - 1].text[-1:].isdigit()
-            if i and (i in openers or not inside_number and any(mark in gap for mark in self.lexicon.clause_marks)):
-                clause += 1
-                if "(" in gap:
-                    parenthesised.add(clause)
-            numbers.append(clause)
-        return numbers, parenthesised
-
-    def _asides(self) -> set[int]:
+        self.matches = article.matches_within(first, last)
+        self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items() if ms}
+        self.clause, self.parenthesised, clause_firsts = self._clauses()
+        self.asides = {c for c, i in enumerate(clause_firsts)
+                       if self.at("aside", i) is not None or c in self.parenthesised}
         """Clauses that are asides: opened by an aside word ("بينهم ضابط") or a parenthesis."""
-        firsts = {self.clause[i]: i for i in range(len(self.tokens) - 1, -1, -1)}
-        return {c for c, i in firsts.items() if self.at("aside", i) is not None or c in self.parenthesised}
+
+    def _clauses(self) -> tuple[list[int], set[int], list[int]]:
+        """Clause number of each token, from 0 (punctuation and clause-opening words start a new clause), the
+        clauses that open with a parenthesis, and the first token of each clause."""
+        openers = [m.token_start for m in self.matches["clause_opener"] if m.token_start > self.first]
+        firsts = [self.first, *sorted(set(self._after_clause_marks()).union(openers))]
+        numbers: list[int] = []
+        for number, (a, b) in enumerate(zip(firsts, [*firsts[1:], self.last])):
+            numbers += [number] * (b - a)
+        text, tokens = self.norm.text, self.tokens
+        parenthesised = {number for number, i in enumerate(firsts)
+                         if number and "(" in text[tokens[i - 1].end:tokens[i].start]}
+        return numbers, parenthesised, firsts
+
+    def _after_clause_marks(self) -> list[int]:
+        """Tokens after the first whose gap before them holds a clause mark, a separator inside a number
+        ("1,200") excepted, in order."""
+        tokens, starts = self.tokens, self.article.token_starts
+        found: list[int] = []
+        if self.last - self.first < 2:
+            return found
+        marks = self.lexicon.clause_mark.finditer(self.norm.text, tokens[self.first].end, tokens[self.last - 1].start)
+        for mark in marks:
+            i = bisect_right(starts, mark.start(), self.first, self.last)
+            if tokens[i - 1].end > mark.start() or (found and found[-1] == i):
+                continue
+            if tokens[i].start - tokens[i - 1].end == 1 and tokens[i].text.isdigit() \
+                    and tokens[i - 1].text[-1:].isdigit():
+                continue
+            found.append(i)
+        return found
+
+    def clause_of(self, index: int) -> int:
+        return self.clause[index - self.first]
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Token indices [first, last) covering an original-text span of the sentence."""
-        inside = [i for i, t in enumerate(self.tokens)
-                  if self.norm.offsets[t.start] < span.end and self.norm.offsets[t.end - 1] >= span.start]
-        return inside[0], inside[-1] + 1
+        offsets = self.norm.offsets
+        first = bisect_left(self.tokens, span.start, self.first, self.last, key=lambda t: offsets[t.end - 1])
+        last = bisect_left(self.tokens, span.end, first, self.last, key=lambda t: offsets[t.start])
+        return first, last
 
     def at(self, family: str, index: int) -> Match | None:
-        return self.starting[family].get(index)
+        starting = self.starting.get(family)
+        return starting.get(index) if starting is not None else None
 
     def ending_at(self, family: str, index: int) -> Match | None:
-        return next((m for m in self.matches[family] if m.token_end == index), None)
+        for m in self.matches[family]:
+            if m.token_end == index:
+                return m
+        return None
 
     def within(self, family: str, first: int, last: int) -> list[Match]:
         return [m for m in self.matches[family] if first <= m.token_start < last]
 
     def span(self, start: int, end: int) -> Span:
-        """Article span of the sentence stretch [start, end), with the vowel marks of its last letter."""
+        """Article span of the stretch [start, end) of the text, with the vowel marks of its last letter."""
         original = self.norm.original
-        while end < len(original) and _VOWEL_MARK.match(original[end]):
+        while end < self.end and _VOWEL_MARK.match(original[end]):
             end += 1
-        return Span(self.offset + start, self.offset + end, original[start:end])
+        return Span(self.article.offset + start, self.article.offset + end, original[start:end])
 
     def same_clause(self, a: int, b: int) -> bool:
-        return self.clause[a] == self.clause[b]
+        return self.clause[a - self.first] == self.clause[b - self.first]
 
     def reaches(self, a: int, b: int) -> bool:
         """Whether tokens a < b are in one clause, or only asides lie between their clauses."""
-        ca, cb = self.clause[a], self.clause[b]
+        ca, cb = self.clause_of(a), self.clause_of(b)
         return ca == cb or (cb - ca >= 2 and all(c in self.asides for c in range(ca + 1, cb)) and cb not in self.asides)
 
     def outside_asides(self, first: int, last: int, limit: int | None = None) -> range | list[int]:
         """Tokens of [first, last) that are not in an aside clause (the first `limit` of them when given)."""
         found = []
         for i in range(first, last):
-            if self.clause[i] not in self.asides:
+            if self.clause_of(i) not in self.asides:
                 found.append(i)
                 if limit is not None and len(found) >= limit:
                     break
@@ -233,15 +356,16 @@ class _Sentence:
         index = person.token_start
         if person.prefix.startswith(self.lexicon.numbers.and_prefixes[0]):
             return False
-        return index > 0 and (self.ending_at("adjective_after", index) is not None
-                              or self.ending_at("quantifier", index) is not None)
+        return index > self.first and (self.ending_at("adjective_after", index) is not None
+                                       or self.ending_at("quantifier", index) is not None)
 
 
 def _quantities(s: _Sentence, notes: dict[str, str] | None = None) -> list[_Quantity]:
     """Numbers that may count people, with their qualifiers: subsets and labels are left out; ranges are joined.
     `notes`, when given, receives why each number left out was left out."""
     mentions = [(m, *s.token_range(m.span))
-                for m in find_numbers(s.norm, s.lexicon.numbers, s.tokens, words=s.view.find(s.lexicon.numbers.matcher))]
+                for m in find_numbers(s.norm, s.lexicon.numbers, s.tokens, words=s.matches[_NUMBER_WORDS],
+                                      first=s.first, last=s.last, end=s.norm_end)]
     taken = {i for _, a, b in mentions for i in range(a, b)}
     for dual in s.matches["dual_people"]:
         if dual.token_start in taken:
@@ -272,7 +396,7 @@ def _quantities(s: _Sentence, notes: dict[str, str] | None = None) -> list[_Quan
         opener = s.ending_at("range_opener", first)
         if k < len(mentions) and not mention.vague and not mentions[k][0].vague:
             upper = mentions[k][0]
-            joiner = normalise_phrase(s.norm.original[mention.span.end:upper.span.start])
+            joiner = s.lexicon.between_numbers(s.norm.original[mention.span.end:upper.span.start])
             if joiner in s.lexicon.range_joiners and (opener is not None or joiner != s.lexicon.range_joiners[0]):
                 if mention.scale == 1 < upper.scale and mention.value * upper.scale <= upper.value:
                     low = mention.value * upper.scale  # "بين 12 إلى 15 ألف": the scale serves both
@@ -313,12 +437,12 @@ def _is_year(s: _Sentence, mention: NumberMention) -> bool:
     if not (mention.words.isdigit() and first <= mention.value <= last):
         return False
     head = s.token_range(mention.span)[1]
-    return not (head < len(s.tokens) and (s.at("people", head) or s.at("cue", head)))
+    return not (head < s.last and (s.at("people", head) or s.at("cue", head)))
 
 
 def _partitive(s: _Sentence, q: _Quantity) -> bool:
     head = q.last
-    return head < len(s.tokens) and s.tokens[head].text in s.lexicon.partitives and s.same_clause(q.first, head)
+    return head < s.last and s.tokens[head].text in s.lexicon.partitives and s.same_clause(q.first, head)
 
 
 def _head(s: _Sentence, q: _Quantity) -> int:
@@ -345,21 +469,21 @@ def _is_definite_part(s: _Sentence, q: _Quantity) -> bool:
 def _counts_people(s: _Sentence, q: _Quantity) -> bool:
     head = _head(s, q)
     inside = s.within("dual_people", q.first, q.last)
-    return bool(inside) or (head < len(s.tokens) and s.same_clause(q.first, head)
+    return bool(inside) or (head < s.last and s.same_clause(q.first, head)
                             and (s.at("people", head) is not None or s.at("cue", head) is not None
                                  and s.at("cue", head).payload[0] == "nouns"))
 
 
 def _counts_families(s: _Sentence, q: _Quantity) -> bool:
     head = _head(s, q)
-    return head < len(s.tokens) and s.same_clause(q.first, head) and s.at("family", head) is not None
+    return head < s.last and s.same_clause(q.first, head) and s.at("family", head) is not None
 
 
 def _not_people(s: _Sentence, q: _Quantity) -> bool:
     """The noun after the number counts things ("30 غارة"); one behind a preposition is not its noun
     ("أصيب 23 بقذائف")."""
     head = q.last
-    if head >= len(s.tokens) or not s.same_clause(q.first, head):
+    if head >= s.last or not s.same_clause(q.first, head):
         return False
     match = s.at("not_people", head)
     return match is not None and not any(p in match.prefix for p in s.lexicon.clitics.prepositions)
@@ -369,18 +493,18 @@ def _noun_cue_after(s: _Sentence, q: _Quantity) -> tuple[Match, str] | None:
     """A casualty noun that is the number's own: its counted noun ("60 قتيلاً"), right after the people
     noun ("60 شخصاً ما بين قتيل ومصاب"), or after a copula ("839 ألفاً ما زالوا مشردين")."""
     head = _head(s, q)
-    for index in range(q.first, min(head + 1, len(s.tokens))):
+    for index in range(q.first, min(head + 1, s.last)):
         cue = s.at("cue", index)
         if cue is not None and cue.payload[0] == "nouns" and s.same_clause(q.first, index):
             if index == head and _is_definite_part(s, q):
                 return None
             return cue, "noun_after_number"
-    if head < len(s.tokens) and s.at("people", head) is not None:
-        cue = s.at("cue", head + 1) if head + 1 < len(s.tokens) else None
+    if head < s.last and s.at("people", head) is not None:
+        cue = s.at("cue", head + 1) if head + 1 < s.last else None
         if cue is not None and cue.payload[0] == "nouns" and s.same_clause(q.first, head + 1):
             return cue, "noun_after_people"
-    copula = s.at("copula", q.last) or (s.at("copula", head + 1) if head < len(s.tokens) else None)
-    if copula is not None and copula.token_end < len(s.tokens):
+    copula = s.at("copula", q.last) or (s.at("copula", head + 1) if head < s.last else None)
+    if copula is not None and copula.token_end < s.last:
         cue = s.at("cue", copula.token_end)
         if cue is not None and cue.payload[0] == "nouns" and s.same_clause(q.first, cue.token_start):
             return cue, "noun_after_copula"
@@ -390,9 +514,9 @@ def _noun_cue_after(s: _Sentence, q: _Quantity) -> tuple[Match, str] | None:
 def _total_predicate(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> Match | None:
     """"عدد النازحين ... يبلغ N": the casualty noun before a total verb that the number completes."""
     index = q.span_first - 1
-    while index >= 0 and s.ending_at("total_filler", index + 1) is not None:
+    while index >= s.first and s.ending_at("total_filler", index + 1) is not None:
         index = s.ending_at("total_filler", index + 1).token_start - 1
-    verb = s.ending_at("total_verb", index + 1) if index >= 0 else None
+    verb = s.ending_at("total_verb", index + 1) if index >= s.first else None
     if verb is None:
         # "بلغ عدد النازحين [...] 50": the verb and its noun open the sentence, the number ends it
         for total in s.matches["total_verb"]:
@@ -405,15 +529,15 @@ def _total_predicate(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> Mat
     reach = s.lexicon.windows.total_subject
     for cue in sorted(s.matches["cue"], key=lambda c: -c.token_start):
         if cue.token_end <= verb.token_start and verb.token_start - cue.token_end <= reach \
-                and not any(mark in s.norm.text[s.tokens[cue.token_start].start:s.tokens[verb.token_start].start]
-                            for mark in s.lexicon.clause_marks):
+                and not s.lexicon.clause_mark.search(
+                    s.norm.text, s.tokens[cue.token_start].start, s.tokens[verb.token_start].start):
             return cue
     return None
 
 
 def _parenthesised_cue(s: _Sentence, q: _Quantity) -> Match | None:
     """A people count in parentheses ("المشردين (103212 شخصا) فروا") takes the nearest cue of its sentence."""
-    if s.clause[q.first] not in s.parenthesised or not _counts_people(s, q):
+    if s.clause_of(q.first) not in s.parenthesised or not _counts_people(s, q):
         return None
     cues = [c for c in s.matches["cue"] if not (q.span_first <= c.token_start < _head(s, q) + 1)]
     before = [c for c in cues if c.token_end <= q.span_first]
@@ -476,13 +600,13 @@ def _is_projection(s: _Sentence, q: _Quantity, cue: Match) -> bool:
     imperfect verb there ("قد يصل عدد النازحين إلى"), never "قد" before a past verb ("قد قتل")."""
     first = min(q.span_first, cue.token_start)
     clause_start = first
-    while clause_start > 0 and s.same_clause(clause_start - 1, first):
+    while clause_start > s.first and s.same_clause(clause_start - 1, first):
         clause_start -= 1
     if s.within("projection", clause_start, first + 1):
         return True
     for may in s.within("may", clause_start, max(q.span_first, cue.token_start)):
         nxt = may.token_end
-        if nxt < len(s.tokens) and s.at("perfect", nxt) is None \
+        if nxt < s.last and s.at("perfect", nxt) is None \
                 and s.tokens[nxt].text.startswith(s.lexicon.imperfect_prefixes):
             return True
     return False
@@ -511,7 +635,7 @@ def _victims(s: _Sentence, first: int, last: int, previous: str, head: int | Non
 
 def _clause_end(s: _Sentence, index: int, limit: int) -> int:
     end = index
-    while end < min(limit, len(s.tokens)) and s.same_clause(index, end):
+    while end < min(limit, s.last) and s.same_clause(index, end):
         end += 1
     return end
 
@@ -648,7 +772,7 @@ def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: se
         persons = [p for p in s.within("singular_people", cue.token_end, end) if not s.is_adjective(p)]
         if role != "one_person" and not persons:
             continue
-        clause_end = _clause_end(s, cue.token_start, len(s.tokens))
+        clause_end = _clause_end(s, cue.token_start, s.last)
         clause_end = min([clause_end] + [c.token_start for c in s.matches["cue"] if c.token_start >= cue.token_end])
         persons += [p for p in s.within("singular_people", end, clause_end)
                     if p.prefix.startswith(and_word) and not s.is_adjective(p)]
@@ -669,7 +793,7 @@ def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: se
         if verb.token_start in used_cues or any(verb.token_start - w.number_before_verb <= i < verb.token_start
                                                 and s.same_clause(i, verb.token_start) for i in counting):
             continue
-        victims = _victims(s, max(0, verb.token_start - w.singular_object), verb.token_start, "unknown")
+        victims = _victims(s, max(s.first, verb.token_start - w.singular_object), verb.token_start, "unknown")
         figures.append(_figure(s, verb.payload[1], 2, 2, [verb.span], victims=victims, cumulative=cumulative,
                                rule="dual_verb"))
     for noun in s.matches["one_noun"]:
@@ -678,7 +802,7 @@ def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: se
             continue
         if any(noun.token_start - 3 <= i < noun.token_start and s.same_clause(i, noun.token_start) for i in numbered):
             continue
-        victims = _victims(s, max(0, noun.token_start - w.singular_object), noun.token_end, "unknown")
+        victims = _victims(s, max(s.first, noun.token_start - w.singular_object), noun.token_end, "unknown")
         figures.append(_figure(s, noun.payload[1], 1, 1, [noun.span], victims=victims, cumulative=cumulative,
                                rule="singular_casualty_noun"))
     return figures
@@ -693,11 +817,12 @@ def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end:
     "fewer than N" gives 1..N. Vague words keep the range of numbers.yaml and vague=True. Households
     are counted as `families` for displacement and are no toll; forecasts are no figures.
     """
-    end = len(text) if end is None else end
-    doc = doc or document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
-    s = _Sentence(doc.view(start, end), lexicon)
-    if not s.tokens:
+    article, first, last, end = _locate(text, lexicon, start, end, doc)
+    if first == last:
         return []
+    if not article.may_hold_figures(first, last):
+        return []
+    s = _Sentence(article, first, last, end, lexicon)
     quantities = _quantities(s)
     cumulative = _is_cumulative(s)
     figures, used = _numbered_figures(s, quantities, cumulative)
@@ -708,12 +833,28 @@ def extract_figures(text: str, lexicon: CasualtyLexicon, *, start: int = 0, end:
 def explain_numbers(text: str, lexicon: CasualtyLexicon) -> dict[str, str]:
     """Each number of one sentence and what the figure rules made of it: the rule that read it as a figure,
     or why none did (for diagnosis: `evaluate --errors`)."""
-    doc = document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
-    s = _Sentence(doc.view(0, len(text)), lexicon)
+    article, first, last, end = _locate(text, lexicon, 0, len(text), None)
     notes: dict[str, str] = {}
-    if s.tokens:
+    if first < last:
+        s = _Sentence(article, first, last, end, lexicon)
         _numbered_figures(s, _quantities(s, notes), _is_cumulative(s), notes)
     return notes
+
+
+def _locate(text: str, lexicon: CasualtyLexicon, start: int, end: int | None,
+            doc: Document | None) -> tuple[_Article, int, int, int]:
+    """The analysis shared by the text's sentences, and the tokens [first, last) and end of text[start:end] in it.
+
+    The analysis is made once per document; a stretch whose edges cut a word is analysed on its own.
+    """
+    end = len(text) if end is None else end
+    doc = doc or document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
+    article = doc.derived(("casualties", id(lexicon)), lambda: _Article.of_document(doc, lexicon))
+    tokens = article.token_range(start, end)
+    if tokens is None:
+        view = doc.view(start, end)
+        return _Article.of_view(view, lexicon), 0, len(view.tokens), len(view.norm.original)
+    return article, *tokens, end
 
 
 def summary_figures(lead: list[Figure], details: list[Figure]) -> set[Figure]:

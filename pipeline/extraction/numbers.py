@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from pipeline.errors import DataFileError
@@ -14,10 +16,14 @@ from pipeline.resources import load_clitics, load_yaml
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
 
 _DIGITS = re.compile(r"(?P<prefix>\D*)(?P<digits>\d+)")
+_DIGIT_RUN = re.compile("[0-9]+")
 _THOUSANDS_SEPARATORS = (",", "\u066C")
 _DECIMAL_POINTS = (".", "\u066B")
-_VOCALISED_DUAL = re.compile("[\u0621-\u064A]{3}\u064E[\u064A\u0649]\u0646$")
+_DUAL_VOWEL = "\u064E"
+"""Fatha: a stretch without it holds no vocalised dual."""
+_VOCALISED_DUAL = re.compile(f"[\u0621-\u064A]{{3}}{_DUAL_VOWEL}[\u064A\u0649]\u0646$")
 """A noun of three letters or more ending in fatha + yeh + noon is a dual (مقاتلَين = two fighters; not بَين)."""
+_token_end = attrgetter("end")
 
 
 @dataclass(frozen=True)
@@ -105,23 +111,30 @@ class _Atom:
     digits: bool = False
 
 
-def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match]) -> list[_Atom]:
-    """Digit runs and number words in text order (thousands separators and decimals joined)."""
+def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match],
+           first: int, last: int) -> list[_Atom]:
+    """Digit runs and number words of tokens[first:last] in text order (thousands separators and decimals joined).
+
+    Only the tokens a number word starts at and those ending in a digit are looked at: no other can begin a number.
+    """
     by_start: dict[int, Match] = {m.token_start: m for m in words}
+    candidates = sorted(_ending_in_digits(norm, tokens, first, last).union(k for k in by_start if first <= k < last))
     atoms: list[_Atom] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    i = first
+    for k in candidates:
+        if k < i:
+            continue
+        i, tok = k, tokens[k]
         match = by_start.get(i)
-        digits = _DIGITS.fullmatch(tok.text)
         if match is not None:
             atoms.append(_Atom(match.norm_start, match.norm_end, match.prefix, match.payload, match.phrase))
             i = match.token_end
             continue
+        digits = _DIGITS.fullmatch(tok.text)
         if digits and digits["prefix"] in lexicon.clitic_prefixes:
             start, end = tok.start + len(digits["prefix"]), tok.end
             groups, separators = [digits["digits"]], []
-            while i + 1 < len(tokens) and tokens[i + 1].text.isdigit():
+            while i + 1 < last and tokens[i + 1].text.isdigit():
                 gap, nxt = norm.text[end:tokens[i + 1].start], tokens[i + 1]
                 if gap not in _THOUSANDS_SEPARATORS + _DECIMAL_POINTS:
                     break
@@ -133,6 +146,20 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, wo
                 atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
         i += 1
     return atoms
+
+
+def _ending_in_digits(norm: NormalisedText, tokens: list[Token], first: int, last: int) -> set[int]:
+    """Tokens of tokens[first:last] that end in a digit: those at whose end a run of digits of the text ends
+    (a token holds every digit that follows one of its own)."""
+    found: set[int] = set()
+    if first == last:
+        return found
+    k = first
+    for run in _DIGIT_RUN.finditer(norm.text, tokens[first].start, tokens[last - 1].end):
+        k = bisect_left(tokens, run.end(), k, last, key=_token_end)
+        if tokens[k].end == run.end():
+            found.add(k)
+    return found
 
 
 def _digit_run(groups: list[str], separators: list[str]) -> str | None:
@@ -203,9 +230,9 @@ def _continues(norm: NormalisedText, lexicon: NumberLexicon, run: list[_Atom], n
     return 0 < last < 10 and (nxt.word.hundred or nxt.word.value == 10)
 
 
-def _is_percentage(norm: NormalisedText, lexicon: NumberLexicon, run_end: int, nxt: _Atom | None) -> bool:
-    """A percent sign or "في المئة" right after the number."""
-    after = norm.text[run_end:run_end + 2].lstrip()
+def _is_percentage(norm: NormalisedText, lexicon: NumberLexicon, run_end: int, nxt: _Atom | None, end: int) -> bool:
+    """A percent sign or "في المئة" right after the number (and before the end of the text read)."""
+    after = norm.text[run_end:min(run_end + 2, end)].lstrip()
     if any(after.startswith(sign) for sign in lexicon.percent_signs):
         return True
     return nxt is not None and nxt.word.percent and norm.text[run_end:nxt.start - len(nxt.prefix)].strip() == ""
@@ -222,31 +249,48 @@ def _mention(norm: NormalisedText, run: list[_Atom], value: float,
     return NumberMention(number, Span(start, end, norm.original[start:end]), False, number, number, words, scale)
 
 
-def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: list[tuple[int, int]]) -> list[NumberMention]:
-    """Dual nouns written with their vowel (مقاتلَين) count as 2 unless a number word follows them."""
-    found = []
-    for k, tok in enumerate(tokens):
-        start, end = norm.to_original(tok.start, tok.end)
-        if not _VOCALISED_DUAL.search(norm.original[start:end]):
+def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: set[int], first: int,
+                     last: int) -> list[NumberMention]:
+    """Dual nouns written with their vowel (مقاتلَين) count as 2 unless a number word follows them.
+
+    Only the tokens of tokens[first:last] whose original letters hold the vowel are looked at.
+    """
+    found: list[NumberMention] = []
+    if first == last:
+        return found
+    original, offsets = norm.original, norm.offsets
+    stretch_end = offsets[tokens[last - 1].end - 1] + 1
+    k = first
+    vowel = original.find(_DUAL_VOWEL, offsets[tokens[first].start], stretch_end)
+    while vowel != -1:
+        k = bisect_left(tokens, vowel, k, last, key=lambda t: offsets[t.end - 1])  # first token not ending before it
+        start, end = norm.to_original(tokens[k].start, tokens[k].end)
+        if start > vowel:  # the vowel stands between words
+            vowel = original.find(_DUAL_VOWEL, start, stretch_end)
             continue
-        if k + 1 < len(tokens) and any(s == tokens[k + 1].start for s, _ in taken):
-            continue
-        found.append(NumberMention(2, Span(start, end, norm.original[start:end]), False, 2, 2, tok.text))
+        if _VOCALISED_DUAL.search(original[start:end]) and not (k + 1 < last and tokens[k + 1].start in taken):
+            found.append(NumberMention(2, Span(start, end, original[start:end]), False, 2, 2, tokens[k].text))
+        vowel = original.find(_DUAL_VOWEL, end, stretch_end)
     return found
 
 
-def find_numbers(norm: NormalisedText, lexicon: NumberLexicon,
-                 tokens: list[Token] | None = None, *, words: list[Match] | None = None) -> list[NumberMention]:
+def find_numbers(norm: NormalisedText, lexicon: NumberLexicon, tokens: list[Token] | None = None, *,
+                 words: list[Match] | None = None, first: int = 0, last: int | None = None,
+                 end: int | None = None) -> list[NumberMention]:
     """Every number in the text, in text order, with spans in the original text.
 
     Percentages and decimals that are not followed by a scale ("2.5") are left out: they never count
     people or days. `words` are the number-word matches of an analysed document (TextView.find);
-    without them the text is matched here.
+    without them the text is matched here. Only tokens[first:last] are read, and nothing of the
+    normalised text from offset `end` on: a sentence of an analysed article reads as it would alone.
     """
     tokens = tokenize(norm) if tokens is None else tokens
-    atoms = _atoms(norm, tokens, lexicon, lexicon.matcher.find(norm, tokens) if words is None else words)
+    last = len(tokens) if last is None else last
+    end = len(norm.text) if end is None else end
+    words = lexicon.matcher.find(norm, tokens) if words is None else words
+    atoms = _atoms(norm, tokens, lexicon, words, first, last)
     found: list[NumberMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # normalised start of every number read, its attached prefix included
     k = 0
     while k < len(atoms):
         run = [atoms[k]]
@@ -257,13 +301,13 @@ def find_numbers(norm: NormalisedText, lexicon: NumberLexicon,
             run.append(atoms[k + len(run)])
         k += len(run)
         nxt = atoms[k] if k < len(atoms) else None
-        taken.append((run[0].start - len(run[0].prefix), run[-1].end))
-        if _is_percentage(norm, lexicon, run[-1].end, nxt):
+        taken.add(run[0].start - len(run[0].prefix))
+        if _is_percentage(norm, lexicon, run[-1].end, nxt, end):
             continue
         vague = run[0].word.vague if len(run) == 1 else None
         value = _value(run)
         if vague is None and value != int(value):
             continue
         found.append(_mention(norm, run, value, vague))
-    found += _vocalised_duals(norm, tokens, taken)
+    found += _vocalised_duals(norm, tokens, taken, first, last)
     return sorted(found, key=lambda m: m.span.start)
