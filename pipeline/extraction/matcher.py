@@ -274,13 +274,16 @@ def matches_of(hits: list[Hit], norm: NormalisedText, tokens: list[Token], start
     offset `n_start`, token `first`): a view of a sentence makes its matches straight from the article's hits."""
     offsets, original = norm.offsets, norm.original
     found = []
+    spanned = None  # (token, clitic letters, words) of the span made last: phrases over the same words share it
     for i, consumed, entry in hits:
         n = entry[3]
-        tok = tokens[i]
-        a, b = tok.start + consumed, tokens[i + n - 1].end
-        o_a, o_b = offsets[a], offsets[b - 1] + 1
-        found.append(Match(Span(o_a - start, o_b - start, original[o_a:o_b]), a - n_start, b - n_start, i - first,
-                           i + n - first, entry[5], tok.text[:consumed], entry[6]))
+        if (i, consumed, n) != spanned:
+            spanned = (i, consumed, n)
+            tok = tokens[i]
+            a, b = tok.start + consumed, tokens[i + n - 1].end
+            o_a, o_b = offsets[a], offsets[b - 1] + 1
+            span, prefix = Span(o_a - start, o_b - start, original[o_a:o_b]), tok.text[:consumed]
+        found.append(Match(span, a - n_start, b - n_start, i - first, i + n - first, entry[5], prefix, entry[6]))
     return found
 
 
