@@ -59,7 +59,7 @@ class TextView:
 
 class FamilyMatches(Mapping):
     """Family name -> every match of the family in the article, in token order; a family's Matches are made from
-    its hits on first use (most families are read only through sentence views, which make their own)."""
+    its hits on first use (a family no stage reads whole is never made: sentence views make their own)."""
 
     def __init__(self, hits: dict[str, list[Hit]], norm: NormalisedText, tokens: list[Token]):
         self.hits = hits
@@ -101,7 +101,7 @@ class _MatchTable:
         hi = bisect_left(firsts, last, lo)
         if lo == hi:
             return []
-        inside = [hit for hit in self.matches.hits[family][lo:hi] if hit[0] + hit[2][3] <= last]
+        inside = [hit for hit in self.matches.hits[family][lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
         return matches_of(inside, self.matches.norm, self.matches.tokens, start, n_start, first)
 
 
