@@ -91,8 +91,8 @@ def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> tuple[
     Returns (stem, consumed) pairs, most literal first; `consumed` is how many leading characters of the
     word are clitics and not part of the matched name.
     """
-    every, prefix_only = clitics.forms(word)
-    return every if suffixes else prefix_only
+    found = clitics._forms.get(word) or clitics.forms(word)  # the memo read here first: a hot look-up
+    return found[0] if suffixes else found[1]
 
 
 def _word_forms(word: str, clitics: Clitics, suffixes: bool) -> tuple[tuple[str, int], ...]:
