@@ -292,12 +292,11 @@ def prefer_longest_match(matches: list[Match]) -> list[Match]:
     if _in_order_without_overlap(matches):
         return list(matches)  # what the choice below would keep, in the same order: the common case
     chosen: list[Match] = []
-    taken: set[int] = set()
+    taken = bytearray(max(m.token_end for m in matches))  # 1 at each token a chosen match covers
     for m in sorted(matches, key=lambda m: (-(m.token_end - m.token_start), -(m.norm_end - m.norm_start), m.token_start)):
-        cells = set(range(m.token_start, m.token_end))
-        if cells & taken:
+        if taken.find(1, m.token_start, m.token_end) >= 0:
             continue
-        taken |= cells
+        taken[m.token_start:m.token_end] = b"\x01" * (m.token_end - m.token_start)
         chosen.append(m)
     return sorted(chosen, key=lambda m: m.token_start)
 
