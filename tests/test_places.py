@@ -452,3 +452,23 @@ def test_seed_articles_have_no_ordinary_word_or_out_of_area_false_places(real_re
     extras = {m.place.place_id for m in real_resolver.find_mentions(text)
               if m.place and m.place.kind in LOCAL_KINDS and not (_mention_names(m) & gold)}
     assert extras == EXPECTED_EXTRAS[article_id]
+
+
+# ---------------------------------------------------------------- memoised word readings
+
+
+def test_word_memos_renewed_when_full_change_no_mention(resolver, monkeypatch):
+    """The parser remembers which grammar word lists each word is in; a full memo is emptied between articles,
+    so memory stays bounded over a long run and the mentions stay the same."""
+    from pipeline.extraction import place_phrases
+
+    texts = ["قال مصدر إن القتلى هم من سكان قرية الحود، وإن الجرحى نقلوا إلى مستشفى السلام",
+             "أطلق التنظيم قذائف هاون على حي الكرامة ثم اقتربت القوات من حي التحرير",
+             "تقع قرية اللزاكة غرب القيارة، وقطعت القوات الطريق بين الحود والشورة"]
+    expected = [rows(resolver, text) for text in texts]
+    monkeypatch.setattr(place_phrases, "FORMS_MEMO_LIMIT", 5)
+    for memo in ("_in_window_lists", "_in_word_lists"):
+        monkeypatch.setattr(resolver.parser, memo, {})
+    assert [rows(resolver, text) for text in texts] == expected
+    longest = max(len(text.split()) for text in texts)
+    assert len(resolver.parser._in_window_lists) <= longest and len(resolver.parser._in_word_lists) <= 5

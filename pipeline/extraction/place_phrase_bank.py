@@ -21,6 +21,27 @@ _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", 
 """Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
 
 
+@dataclass(frozen=True, eq=False, slots=True)
+class PhraseEntries:
+    """What one phrase of the bank can be (place word, aliases, cue, tags ...), grouped by record type once: the
+    parser asks a matched phrase for one type at a time, hundreds of times per article."""
+
+    items: tuple
+    by_type: dict[type, tuple]
+    tags: dict[str, tuple[Tag, ...]]
+    """Tag name (locator, ordinal, demonstrative, bank) -> the phrase's tags of that name."""
+
+    @classmethod
+    def of(cls, items: list) -> PhraseEntries:
+        by_type: dict[type, list] = {}
+        for item in items:
+            by_type.setdefault(type(item), []).append(item)
+        tags: dict[str, list[Tag]] = {}
+        for tag in by_type.get(Tag, ()):
+            tags.setdefault(tag.name, []).append(tag)
+        return cls(tuple(items), {k: tuple(v) for k, v in by_type.items()}, {k: tuple(v) for k, v in tags.items()})
+
+
 @dataclass(frozen=True, eq=False)
 class PlacePhraseBank:
     """One campaign's place phrases in one matcher, and the place-word tables the parser looks words up in."""
@@ -32,8 +53,9 @@ class PlacePhraseBank:
     """Ordinal words (الثانية) -> their number, normalised."""
     type_of_word: dict[str, str]
     """Place word -> the type it introduces (محلة -> mahalla), normalised."""
-    fuzzy_names: tuple[tuple[str, Place], ...]
-    """Names (without the article) a misspelt name after a place word is compared with."""
+    fuzzy_names: dict[int, tuple[tuple[int, str, Place], ...]]
+    """Names (without the article) a misspelt name after a place word is compared with, by length: (rank, name,
+    place), the rank being the name's place in the gazetteer's order, which settles a tie."""
 
 
 def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[tuple[str, WorldPlace], ...],
@@ -77,9 +99,11 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         add(alias.alias_ar, Alias(gazetteer.places[alias.place_id],
                                   not self_licensed and (alias.needs_context or ambiguous)))
         spellings.append((key, alias, self_licensed))
-    fuzzy_names = tuple((bare_name(key, clitics.article), gazetteer.places[alias.place_id])
-                        for key, alias, licensed in spellings if not licensed and len(key.split()) <= 3
-                        and len(bare_name(key, clitics.article)) >= grammar.fuzzy_min_letters)
+    fuzzy = [(bare_name(key, clitics.article), gazetteer.places[alias.place_id])
+             for key, alias, licensed in spellings if not licensed and len(key.split()) <= 3]
+    fuzzy_names: dict[int, list[tuple[int, str, Place]]] = {}
+    for rank, (name, place) in enumerate(f for f in fuzzy if len(f[0]) >= grammar.fuzzy_min_letters):
+        fuzzy_names.setdefault(len(name), []).append((rank, name, place))
     for phrase, word in grammar.direction_phrases:
         add(phrase, word)
     for phrase, bank in grammar.banks:
@@ -106,8 +130,9 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
             place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
             add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
-    return PlacePhraseBank(PhraseMatcher(((k, tuple(v)) for k, v in entries.items()), clitics), place_word_forms,
-                           ordinal_of, type_of_word, fuzzy_names)
+    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(v)) for k, v in entries.items()), clitics),
+                           place_word_forms, ordinal_of, type_of_word,
+                           {n: tuple(names) for n, names in fuzzy_names.items()})
 
 
 def bare_name(key: str, article: str) -> str:

@@ -10,26 +10,40 @@ of each mention with the whole article as context.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+from itertools import compress
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import Match, word_forms
+from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, Match, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
-from pipeline.extraction.place_phrase_bank import bare_name, build_phrase_bank
+from pipeline.extraction.place_phrase_bank import PhraseEntries, bare_name, build_phrase_bank
 from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Direction, DirectionWord, PlaceGrammar,
                                                PlaceWord, Tag, WorldPlace)
 
 _ENCLOSES_SITE = "encloses the building before it"
 
+_SENTENCE_END = frozenset(".؟!")
+_CLAUSE_END = _SENTENCE_END | {"؛"}
+_PHRASE_END = _SENTENCE_END | {"،"}
+_COLON = frozenset(":")
 
-@dataclass(frozen=True)
-class Draft:
-    """A mention before its bank is decided."""
+_WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "road_words", "home_words",
+                 "approach_words", "victim_words", "fire_words", "source_speakers", "residence_words")
+"""The grammar's word lists (PlaceGrammar attributes) the rules look for among the words before a place: each
+article lists where their words are."""
+_WORD_LISTS = ("not_origin_before", "name_stops")
+"""The grammar's word lists the rules ask of one word at a time."""
+
+
+class Draft(NamedTuple):
+    """A mention before its bank is decided (a named tuple: an article makes and amends dozens)."""
 
     span: Span
     candidates: tuple[Place, ...] = ()
@@ -49,7 +63,7 @@ class Draft:
 
 @dataclass(frozen=True)
 class _Doc:
-    """The article tokenised and matched once."""
+    """The article tokenised and matched once, with what the rules ask of every word and gap precomputed."""
 
     text: str
     norm: NormalisedText
@@ -58,12 +72,39 @@ class _Doc:
     ends: tuple[int, ...]
     at: dict[int, Match]
     """The phrase match starting at each token."""
+    gaps: tuple[str, ...]
+    """gaps[i]: normalised text between token i-1 and token i ("" before the first token and after the last)."""
+    stem_positions: dict[str, list[int]]
+    """Grammar word list name (see _WINDOW_LISTS) -> the tokens that belong to it, in text order."""
+    punctuated: dict[int, str]
+    """Token -> the gap before it, for the gaps that hold more than spaces, in text order."""
+    _marked: dict[frozenset[str], list[int]] = field(default_factory=dict, repr=False)
+    """Marks -> the gaps holding one of them, in text order: a window's punctuation is then a bisection."""
 
-    def gap(self, i: int) -> str:
-        """Normalised text between token i-1 and token i."""
-        if i <= 0 or i >= len(self.words):
-            return ""
-        return self.norm.text[self.ends[i - 1]:self.starts[i]]
+    def last_with(self, stems: str, lo: int, hi: int) -> int:
+        """The last token in [lo, hi) that belongs to the grammar word list `stems`, else -1."""
+        positions = self.stem_positions.get(stems)
+        if not positions:
+            return -1
+        k = bisect_left(positions, hi) - 1
+        return positions[k] if k >= 0 and positions[k] >= lo else -1
+
+    def has_stem_in(self, stems: str, lo: int, hi: int) -> bool:
+        """Whether a token in [lo, hi) belongs to the grammar word list `stems`."""
+        return stems in self.stem_positions and self.last_with(stems, lo, hi) >= 0
+
+    def gaps_with(self, marks: frozenset[str]) -> list[int]:
+        """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
+        found = self._marked.get(marks)
+        if found is None:
+            found = self._marked[marks] = [i for i, gap in self.punctuated.items() if not marks.isdisjoint(gap)]
+        return found
+
+    def marked(self, marks: frozenset[str], first: int, last: int) -> bool:
+        """Whether a gap before token first..last (inclusive) holds one of the characters of `marks`."""
+        found = self.gaps_with(marks)
+        k = bisect_left(found, first)
+        return k < len(found) and found[k] <= last
 
     def span(self, first: int, last: int) -> Span:
         """Original-text span of tokens first..last-1, without the attached clitics of the first word."""
@@ -71,16 +112,19 @@ class _Doc:
         s, e = self.norm.to_original(m.norm_start if m else self.starts[first], self.ends[last - 1])
         return Span(s, e, self.text[s:e])
 
-    def entries(self, i: int, cls) -> list:
+    def entries(self, i: int, cls) -> tuple:
+        """The records of type cls the phrase matched at token i can be."""
         m = self.at.get(i)
-        return [p for p in m.payload if isinstance(p, cls)] if m else []
+        return m.payload.by_type.get(cls, ()) if m else ()
 
-    def tags(self, i: int, name: str) -> list[Tag]:
-        return [t for t in self.entries(i, Tag) if t.name == name]
+    def tags(self, i: int, name: str) -> tuple[Tag, ...]:
+        m = self.at.get(i)
+        return m.payload.tags.get(name, ()) if m else ()
 
 
-@dataclass(frozen=True)
-class _ListContext:
+class _ListContext(NamedTuple):
+    """What the list a phrase opened accepts as further items."""
+
     role: str
     licensed: bool
     rank: int
@@ -99,42 +143,114 @@ class PlacePhraseParser:
         self.clitics = clitics
         self.bank = build_phrase_bank(grammar, gazetteer, world, clitics)
         self.matcher = self.bank.matcher
+        self._window_lists = tuple((name, getattr(grammar, name)) for name in _WINDOW_LISTS)
+        self._word_lists = tuple((name, getattr(grammar, name)) for name in _WORD_LISTS)
+        self._in_window_lists: dict[str, tuple[str, ...]] = {}
+        """word -> the window lists it belongs to: the same words come back in every article."""
+        self._in_word_lists: dict[str, tuple[str, ...]] = {}
+        """word -> the word lists it belongs to."""
+        self._points: dict[tuple, tuple[float | None, float | None]] = {}
+        """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
+        self._quote_marks = grammar.quotes | grammar.brackets
+        self._without_quotes = str.maketrans("", "", "".join(grammar.quotes))
+        self._preposition_letters = "".join(clitics.prepositions)
+        self._list_marks = grammar.list_separators | self._quote_marks
+        phrases = [entries for found in self.matcher.by_first.values() for _, entries in found]
+        self._heads = frozenset(entries for entries in phrases if self._may_head(entries))
+        """The bank's phrases the first place of a phrase (_head) can start at: a third of an article's matches
+        (locators, ordinals) cannot, and are not tried."""
+        self._leads = frozenset(entries for entries in phrases
+                                if Cue in entries.by_type or "demonstrative" in entries.tags)
+        """The bank's phrases that start a place phrase when one of the others follows (من، هذه)."""
+
+    def _may_head(self, entries: PhraseEntries) -> bool:
+        """Whether _head can find a place at this phrase whatever follows: a place word, a direction before a
+        place, or a name _known_name takes without a place word before it."""
+        return PlaceWord in entries.by_type or WorldPlace in entries.by_type or "bank" in entries.tags \
+            or any(d.usage == "form" for d in entries.by_type.get(DirectionWord, ())) \
+            or any(not a.needs_context for a in entries.by_type.get(Alias, ()))
+
+    def _may_head_at(self, doc: _Doc, t: int) -> bool:
+        """Whether _head can find a place at token t: at a phrase it can start at, or at a demonstrative before
+        a definite place word (هذه الناحية)."""
+        m = doc.at.get(t)
+        if m is None:
+            return False
+        if m.payload in self._heads:
+            return True
+        after = doc.at.get(m.token_end) if "demonstrative" in m.payload.tags else None
+        return after is not None and any(w.definite and not w.many for w in after.payload.by_type.get(PlaceWord, ()))
+
+    def _may_start(self, doc: _Doc, t: int) -> bool:
+        """Whether a place phrase (outside a colon list) can start at token t: where _head can find a place, or
+        at a role cue right before such a token."""
+        if self._may_head_at(doc, t):
+            return True
+        m = doc.at[t]
+        return Cue in m.payload.by_type and self._may_head_at(doc, m.token_end)
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
-        view = doc.view()
-        norm, tokens = view.norm, view.tokens
-        at = {m.token_start: m for m in view.find(self.matcher)}
-        doc = _Doc(text, norm, tuple(t.text for t in tokens), tuple(t.start for t in tokens),
-                   tuple(t.end for t in tokens), at)
+        doc = self._analyse(text, doc)
+        heads, leads = self._heads, self._leads
+        starts = sorted({i for i, m in doc.at.items()
+                         if m.payload in heads or m.payload in leads and self._may_start(doc, i)}
+                        | set(doc.gaps_with(_COLON)))
         drafts: list[Draft] = []
         t = 0
-        while t < len(doc.words):
-            if t not in doc.at and ":" not in doc.gap(t):  # a place phrase starts at a lexicon phrase or a colon list
-                t += 1
+        for start in starts:
+            if start < t:
                 continue
-            found, t_next = self._phrase(doc, t, drafts)
+            found, t_next = self._phrase(doc, start, drafts)
             drafts.extend(found)
-            t = t_next if found else t + 1
+            t = t_next if found else start + 1
         return drafts
+
+    def _analyse(self, text: str, doc: Document) -> _Doc:
+        """The article as the rules read it: its tokens and gaps, where the words of each window list are, and
+        the longest place phrase at each token."""
+        view = doc.view()
+        norm, tokens = view.norm, view.tokens
+        words, starts, ends = zip(*tokens) if tokens else ((), (), ())
+        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
+        memo = self._in_window_lists
+        lists = list(map(memo.get, words))
+        if None in lists:  # words not seen before
+            new = set(words).difference(memo)
+            if len(memo) + len(new) > FORMS_MEMO_LIMIT:  # renewed between articles: every word of this one stays
+                memo.clear()
+                new = set(words)
+            for word in new:
+                memo[word] = self._lists_containing(word, self._window_lists)
+            lists = list(map(memo.__getitem__, words))
+        positions: dict[str, list[int]] = {}
+        for i in compress(range(len(words)), lists):
+            for name in lists[i]:
+                positions.setdefault(name, []).append(i)
+        return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
+                    positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
+
+    def _lists_containing(self, word: str, lists: tuple[tuple[str, frozenset[str]], ...]) -> tuple[str, ...]:
+        """The names of the grammar word lists the word belongs to by any of its clitic readings."""
+        stems = [stem for stem, _ in word_forms(word, self.clitics)]
+        return tuple(name for name, words in lists if any(stem in words for stem in stems))
 
     def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
         role, note = "location", ""
         cues = doc.entries(t, Cue)
-        if not cues and t > 0 and self._has_stem(doc.words[t - 1], self.grammar.description_words):
+        if not cues and doc.has_stem_in("description_words", t - 1, t):
             role, note = "reference", "described"
         if not cues and self._between_road_ends(doc, t):
             role, note = "reference", "end of a road"
         if self._victims_home(doc, t):
             role, note = "home", "where victims came from"
-        if not cues and any(self._has_stem(w, self.grammar.approach_words) for w in doc.words[max(0, t - 4):t]) \
-                and not any(c in doc.gap(i) for i in range(max(1, t - 3), t + 1) for c in ".؟!،"):
+        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(_PHRASE_END, t - 3, t):
             role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
             t = doc.at[t].token_end
-        opener = self._colon_list_word(doc, t) if not cues else None
+        opener = self._colon_list_word(doc, t) if not cues and ":" in doc.gaps[t] else None
         if opener is not None:
             draft, t_end = self._name(doc, t, opener, licensed=True, role=role, in_list=True)
             head, ctx = ([draft], _ListContext(role, True, opener.type.rank, opener)) if draft else ([], None)
@@ -143,13 +259,14 @@ class PlacePhraseParser:
         if not head:
             return [], t
         if note:
-            head = [replace(d, notes=d.notes + (note,)) for d in head]
+            head = [d._replace(notes=d.notes + (note,)) for d in head]
         head = self._relative_locator(doc, t, head, before)
         found = list(head)
         while True:
             tail, t_end = self._tails(doc, t_end, ctx, before + found)
             if tail and _ENCLOSES_SITE in tail[0].notes:
-                found[-1] = replace(found[-1], role="reference", notes=found[-1].notes + ("inside the next place",))
+                inside = found[-1]
+                found[-1] = inside._replace(role="reference", notes=inside.notes + ("inside the next place",))
             found += tail
             u = self._continuation(doc, t_end) if ctx is not None else None
             if u is None:
@@ -168,12 +285,12 @@ class PlacePhraseParser:
         if len(head) != 1 or not head[0].relation or head[0].sector is not None or \
                 head[0].role not in ("location", "origin"):
             return head
-        if t > 0 and self._has_stem(doc.words[t - 1], self.grammar.proximity_before):
+        if doc.has_stem_in("proximity_before", t - 1, t):
             # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
-            return [replace(head[0], role="reference", relation="", notes=("distance from it",))]
-        if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gap(t).strip():
+            return [head[0]._replace(role="reference", relation="", notes=("distance from it",))]
+        if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gaps[t].strip():
             # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
-            return [replace(head[0], role="reference", relation="", notes=("locator",))]
+            return [head[0]._replace(role="reference", relation="", notes=("locator",))]
         if not before:
             return head
         previous = before[-1]
@@ -182,23 +299,19 @@ class PlacePhraseParser:
             return head
         if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
             return head
-        return [replace(head[0], role="reference", relation="", notes=("locator",))]
+        return [head[0]._replace(role="reference", relation="", notes=("locator",))]
 
     def _victims_home(self, doc: _Doc, t: int) -> bool:
         """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
-        g = self.grammar
-        for i in range(t - 1, max(-1, t - g.home_window), -1):
-            if any(c in doc.gap(i + 1) for c in ".؟!؛"):
-                return False
-            if self._has_stem(doc.words[i], g.home_words):
-                return any(self._has_stem(w, g.victim_words) for w in doc.words[max(0, i - 3):i])
-        return False
+        home = doc.last_with("home_words", t - self.grammar.home_window + 1, t)
+        return home >= 0 and not doc.marked(_CLAUSE_END, home + 1, t) \
+            and doc.has_stem_in("victim_words", home - 3, home)
 
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
         if t <= 0 or doc.words[t - 1] != "بين":
             return False
-        return any(self._has_stem(w, self.grammar.road_words) for w in doc.words[max(0, t - 6):t - 1])
+        return doc.has_stem_in("road_words", t - 6, t - 1)
 
     def _cue_role(self, doc: _Doc, t: int, role: str) -> tuple[str, str]:
         """The role a cue gives, corrected by the words before it; and a note when it was corrected."""
@@ -206,30 +319,42 @@ class PlacePhraseParser:
         if role == "origin" and before:
             if self._is_partitive(before):
                 return "location", ""
-            if any(self._has_stem(w, self.grammar.proximity_before) for w in doc.words[max(0, t - 3):t]):
+            if doc.has_stem_in("proximity_before", t - 3, t):
                 return "reference", "distance or approach"
             if doc.entries(t - 1, DirectionWord):
                 return "reference", "direction from it"  # "الواقع إلى الجنوب من مدينة الموصل"
-            if any(self._has_stem(w, self.grammar.departure_words) for w in doc.words[max(0, t - 3):t]):
+            if doc.has_stem_in("departure_words", t - 3, t):
                 return "departure", "where a force set out from"
             if before.isdigit():
                 return "location", ""
         if role == "destination":
-            window = range(max(0, t - self.grammar.fire_window), t)
-            if any(self._has_stem(doc.words[i], self.grammar.fire_words) for i in window
-                   if not any(c in doc.gap(j) for j in range(i + 1, t + 1) for c in ".؟!")):
+            fire = doc.last_with("fire_words", t - self.grammar.fire_window, t)
+            if fire >= 0 and not doc.marked(_SENTENCE_END, fire + 1, t):  # and no sentence end since the fire
                 return "location", "target of fire"
         return role, ""
 
-    def _has_stem(self, word: str, stems: frozenset[str]) -> bool:
-        return any(stem in stems for stem, _ in word_forms(word, self.clitics))
+    def offset(self, place: Place, bearing: float) -> tuple[float | None, float | None]:
+        """The point offset from a place along a bearing (see offset_point), computed once per place and bearing."""
+        key = (place.lat, place.lon, place.kind, bearing)
+        point = self._points.get(key)
+        if point is None:
+            point = self._points[key] = offset_point(place, bearing, self.grammar.offset_km)
+        return point
+
+    def _has_stem(self, word: str, stems: str) -> bool:
+        """Whether a reading of the word is in the grammar word list named `stems` (one of _WORD_LISTS)."""
+        memo = self._in_word_lists
+        found = memo.get(word)
+        if found is None:
+            if len(memo) >= FORMS_MEMO_LIMIT:
+                memo.clear()
+            found = memo[word] = self._lists_containing(word, self._word_lists)
+        return stems in found
 
     def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
-        """The plural place word a list after a colon belongs to (تسع قرى ...، أبرزها: تل حاجم، ...)."""
-        if t >= len(doc.words) or ":" not in doc.gap(t):
-            return None
+        """The plural place word a list after a colon (before token t) belongs to (تسع قرى ...، أبرزها: تل حاجم)."""
         for i in range(t - 1, max(-1, t - 1 - self.grammar.colon_list_window), -1):
-            if any(c in doc.gap(i + 1) for c in ".؟!") and i + 1 < t:
+            if i + 1 < t and doc.marked(_SENTENCE_END, i + 1, i + 1):
                 return None
             words = [w for w in doc.entries(i, PlaceWord) if w.many]
             if words:
@@ -251,22 +376,21 @@ class PlacePhraseParser:
             i -= 1
         elif not (m and m.prefix and m.prefix[-1] in "ب") and not construct:
             return found
-        words = doc.words[max(0, i - 1):i + 1]
         head = found[0]
         kinds = {p.kind for p in head.candidates}
         role = ""
-        if any(self._has_stem(w, self.grammar.source_speakers) for w in words) and \
+        if doc.has_stem_in("source_speakers", i - 1, i + 1) and \
                 (kinds & {"landmark", "camp"} or head.word_type in ("site", "building", "camp")):
             role = "source"
-        elif any(self._has_stem(w, self.grammar.residence_words) for w in words) and \
+        elif doc.has_stem_in("residence_words", i - 1, i + 1) and \
                 ("camp" in kinds or head.word_type == "camp"):
             role = "residence"
         if not role:
             return found
-        return [replace(d, role=role) if d.role == head.role else d for d in found]
+        return [d._replace(role=role) if d.role == head.role else d for d in found]
 
     def _is_partitive(self, word: str) -> bool:
-        return any(stem in self.grammar.not_origin_before for stem, _ in word_forms(word, self.clitics))
+        return self._has_stem(word, "not_origin_before")
 
     def _head(self, doc: _Doc, t: int, before: list[Draft], role: str):
         """The first place of a phrase: a relative place, a place word with its name, or a bare name."""
@@ -311,13 +435,13 @@ class PlacePhraseParser:
             span = doc.span(u, u + 1)
             parents = tuple(p for p in previous.parts)
             number = int(ordinals[0].value)
-            draft = replace(previous, span=span, candidates=tuple(self._sub_area(p, number, span.text) for p in parents),
-                            notes=(f"part {number}",))
+            draft = previous._replace(span=span, notes=(f"part {number}",),
+                                      candidates=tuple(self._sub_area(p, number, span.text) for p in parents))
             return [draft], u + 1, ctx
         draft, u_end = self._name(doc, u, ctx.word, licensed=ctx.licensed, role=ctx.role, in_list=True)
         if draft is None:
             return [], u, ctx
-        return [draft], u_end, replace(ctx, rank=self._rank(draft, None))
+        return [draft], u_end, ctx._replace(rank=self._rank(draft, None))
 
     def _after_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
         m = doc.at[t]
@@ -326,12 +450,12 @@ class PlacePhraseParser:
             return self._definite_place_word(doc, t, word, before, role)
         if doc.tags(n, "demonstrative"):
             return self._back_reference(doc, t, doc.at[n].token_end, before, role)
-        gap = doc.gap(n)
+        gap = doc.gaps[n]
         if n >= len(doc.words) or not (self._only_quotes_between(gap) or (word.many and self._list_opening(gap))):
             return [], t, None
         draft, t_end = self._name(doc, n, word, licensed=True, role=role)
         if draft is not None and word.type.head_in_name:  # "تلة الزعتر": the head is part of the name
-            draft = replace(draft, span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
+            draft = draft._replace(span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
         if draft is None:
             return [], t, None
         # only a plural or a dual announces more names than the gazetteer knows (قرية اليرموك وأضحت: no list)
@@ -351,11 +475,11 @@ class PlacePhraseParser:
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
             sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
-            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gap(t_end).strip() \
+            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gaps[t_end].strip() \
                     and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
                 named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
                 if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
-                    return sector + [replace(named, notes=named.notes + ("names the axis",))], named_end, None
+                    return sector + [named._replace(notes=named.notes + ("names the axis",))], named_end, None
             return sector, t_end, None
         if word.type.name == "city":
             draft = self._the_city(doc.span(t, n), before, role)
@@ -366,7 +490,7 @@ class PlacePhraseParser:
 
     def _followed_by_definite_word(self, doc: _Doc, n: int) -> bool:
         """المنطقة الخضراء is a name of its own, not "the area" just mentioned."""
-        if n >= len(doc.words) or doc.gap(n).strip():
+        if n >= len(doc.words) or doc.gaps[n].strip():
             return False
         word = doc.words[n]
         return word.startswith(self.clitics.article) and word not in self.grammar.name_stops
@@ -389,7 +513,8 @@ class PlacePhraseParser:
             if not prev.candidates or prev.role == "reference":
                 continue
             if prev.word_type == word.type.name or any(p.kind in word.type.kinds for p in prev.candidates):
-                draft = replace(prev, span=span, role=role, relation="", notes=("back-reference",), word_type=word.type.name)
+                draft = prev._replace(span=span, role=role, relation="", notes=("back-reference",),
+                                      word_type=word.type.name)
                 return [draft], t_end, None
         return [], t, None
 
@@ -426,20 +551,21 @@ class PlacePhraseParser:
             if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
                                           for p in draft.candidates):
                 number = None  # "الجسر الخامس" is the name itself, not a part of a place
-            ordinals = doc.tags(t_end, "ordinal") if doc.gap(t_end).strip() == "" else []
+            ordinals = doc.tags(t_end, "ordinal") if doc.gaps[t_end].strip() == "" else []
             if ordinals:
                 number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
-                draft = replace(draft, span=self._extended(doc, draft.span, t_end))
+                draft = draft._replace(span=self._extended(doc, draft.span, t_end))
             if number is not None:
-                draft = replace(draft, parts=draft.candidates, notes=draft.notes + (f"part {number}",),
-                                candidates=tuple(self._sub_area(p, number, draft.span.text) for p in draft.candidates))
+                draft = draft._replace(parts=draft.candidates, notes=draft.notes + (f"part {number}",),
+                                       candidates=tuple(self._sub_area(p, number, draft.span.text)
+                                                        for p in draft.candidates))
         adjectives = [d for d in doc.entries(t_end, DirectionWord) if d.usage == "adjective"] \
-            if doc.gap(t_end).strip() == "" and not draft.sector and draft.world is None else []
+            if doc.gaps[t_end].strip() == "" and not draft.sector and draft.world is None else []
         if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
             relation = adjectives[0].direction.relation
             t_end = doc.at[t_end].token_end
-            draft = replace(draft, span=self._extended(doc, draft.span, t_end),
-                            relation=relation if draft.candidates else "", notes=draft.notes + (f"{relation} part",))
+            draft = draft._replace(span=self._extended(doc, draft.span, t_end), relation=relation if draft.candidates
+                                   else "", notes=draft.notes + (f"{relation} part",))
         return draft, t_end
 
     def _extended(self, doc: _Doc, span: Span, t_end: int) -> Span:
@@ -449,8 +575,8 @@ class PlacePhraseParser:
 
     def _ordinal_ending(self, m: Match) -> int | None:
         """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
-        last = m.phrase.split()[-1]
-        return self.bank.ordinal_of.get(last) if len(m.phrase.split()) > 1 else None
+        before, _, last = m.phrase.rpartition(" ")  # phrases are words joined by single spaces
+        return self.bank.ordinal_of.get(last) if before else None
 
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
         """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
@@ -462,26 +588,26 @@ class PlacePhraseParser:
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
     def _known_name(self, doc: _Doc, m: Match, word: PlaceWord | None, licensed: bool, role: str):
-        aliases = [p for p in m.payload if isinstance(p, Alias)]
+        aliases = m.payload.by_type.get(Alias, ())
         if word is not None:
             fitting = [a for a in aliases if a.place.kind in word.type.kinds]
             aliases = fitting if fitting or word.type.strict_kinds else aliases
         usable = [a.place for a in aliases if licensed or not a.needs_context]
-        banks = [p for p in m.payload if isinstance(p, Tag) and p.name == "bank"]
-        word_type = word.type.name if word else self._head_word_type(m.phrase)
         if usable:
+            word_type = word.type.name if word else self._head_word_type(m.phrase)
             draft = Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
             return self._with_bank_tail(doc, m, draft) if is_bank_district(draft, self.city) else (draft, m.token_end)
-        world = [p for p in m.payload if isinstance(p, WorldPlace)]
+        world = m.payload.by_type.get(WorldPlace, ())
         if world:
             return Draft(m.span, role="out_of_area", world=world[0], notes=("out of area",)), m.token_end
+        banks = m.payload.tags.get("bank", ())
         if banks:
             return self._with_bank_tail(doc, m, self._bank_draft(m.span, banks[0].value, role))
         return None, m.token_start
 
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
-        first = phrase.split()[0] if phrase else ""
+        first = phrase.partition(" ")[0]  # phrases are words joined by single spaces
         return self.bank.type_of_word.get(first, "") if first in self.bank.place_word_forms else ""
 
     def _bank_draft(self, span: Span, bank: str, role: str) -> Draft:
@@ -498,7 +624,7 @@ class PlacePhraseParser:
         t_end = self._city_tail(doc, m.token_end)
         if t_end == m.token_end:
             return draft, t_end
-        return replace(draft, span=doc.span(m.token_start, t_end)), t_end
+        return draft._replace(span=doc.span(m.token_start, t_end)), t_end
 
     def _city_tail(self, doc: _Doc, n: int) -> int:
         """End of an optional "من [مدينة] الموصل", "للموصل", "للمدينة" after a sector or bank phrase."""
@@ -513,14 +639,14 @@ class PlacePhraseParser:
                 return doc.at[i].token_end
             i = doc.at[i].token_end
         m = doc.at.get(i)
-        if m and any(isinstance(a, Alias) and a.place.place_id == self.city.place_id for a in m.payload):
+        if m and any(a.place.place_id == self.city.place_id for a in m.payload.by_type.get(Alias, ())):
             return m.token_end
         return n
 
     def _unquoted(self, doc: _Doc, m: Match) -> Span:
         """The span of an alias match without a place word cut off by a quote (ناحية "بادوش" -> بادوش)."""
         for i in range(m.token_end - 1, m.token_start, -1):
-            if any(q in doc.gap(i) for q in self.grammar.quotes | self.grammar.brackets):
+            if not self._quote_marks.isdisjoint(doc.gaps[i]):
                 return doc.span(i, m.token_end)
         return m.span
 
@@ -531,23 +657,23 @@ class PlacePhraseParser:
         places, or a definite name after a dual (حيي سومر والساهرون), is a name when it ends where the list
         item ends. A close spelling of a gazetteer name of a fitting kind resolves to that place.
         """
-        quoted = doc.gap(t).rstrip()[-1:] in self.grammar.quotes
+        quoted = doc.gaps[t].rstrip()[-1:] in self.grammar.quotes
         definite = doc.words[t].startswith(self.clitics.article)
         if (word.type.quoted_names_only or (word.type.definite_names_only and not definite)) and not quoted:
             return None, t
         trusted = quoted or not word.many
-        gap = doc.gap(t)
+        gap = doc.gaps[t]
         closed = any(c in gap for c in ")]»”") or gap.lstrip()[:1] in self.grammar.quotes  # the list has ended
         bounded = not trusted and not closed and (in_list or (word.dual and definite))
         if not trusted and not bounded:
             return None, t
-        if bounded and doc.gap(t).strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
+        if bounded and doc.gaps[t].strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
             return None, t  # "، وسيطروا": a comma and و start a clause, not another unknown item
         limit = 5 if quoted else 3
         last, ended = t, False
         while last < len(doc.words) and last - t < limit:
             w = doc.words[last]
-            if last > t and (doc.gap(last).strip() or w in self.grammar.list_conjunctions or doc.at.get(last)):
+            if last > t and (doc.gaps[last].strip() or w in self.grammar.list_conjunctions or doc.at.get(last)):
                 ended = True
                 break  # punctuation, a closing quote, a conjunction or a known word ends the name
             known = doc.at.get(last) if last > t or not self._world_only(doc.at.get(last)) else None
@@ -558,7 +684,7 @@ class PlacePhraseParser:
                 ended = True
                 break  # "بث حي ومباشر", "قرية صغيرة": not names
             last += 1
-        ended = ended or last == len(doc.words) or bool(doc.gap(last).strip()) or self._ends_name(doc, last)
+        ended = ended or last == len(doc.words) or bool(doc.gaps[last].strip()) or self._ends_name(doc, last)
         if last == t or (bounded and not ended):
             return None, t
         span = doc.span(t, last) if doc.at.get(t) is None else self._plain_span(doc, t, last)
@@ -578,7 +704,7 @@ class PlacePhraseParser:
 
     def _world_only(self, m: Match | None) -> bool:
         """A match that is only an out-of-area name (الجزائر), which a local place word overrides."""
-        return m is not None and all(isinstance(p, WorldPlace) for p in m.payload)
+        return m is not None and len(m.payload.by_type.get(WorldPlace, ())) == len(m.payload.items)
 
     def _ends_name(self, doc: _Doc, n: int) -> bool:
         """Whether the word at n cannot continue a name: a conjunction, a stop word or a known phrase."""
@@ -593,13 +719,13 @@ class PlacePhraseParser:
         bare = bare_name(name, self.clitics.article)
         if len(bare) < self.grammar.fuzzy_min_letters:
             return None
-        scored = sorted(((fuzz.ratio(bare, key), place) for key, place in self.bank.fuzzy_names
-                         if place.kind in word.type.kinds and abs(len(key) - len(bare)) <= 2),
-                        key=lambda x: -x[0])
+        scored = sorted(((fuzz.ratio(bare, key), rank, place) for n in range(len(bare) - 2, len(bare) + 3)
+                         for rank, key, place in self.bank.fuzzy_names.get(n, ()) if place.kind in word.type.kinds),
+                        key=lambda x: (-x[0], x[1]))
         if not scored or scored[0][0] < self.grammar.fuzzy_min_score:
             return None
-        best = scored[0][1]
-        rivals = [score for score, place in scored[1:] if place.place_id != best.place_id]
+        best = scored[0][2]
+        rivals = [score for score, _, place in scored[1:] if place.place_id != best.place_id]
         if rivals and rivals[0] > scored[0][0] - self.grammar.fuzzy_margin:
             return None
         return best
@@ -608,12 +734,12 @@ class PlacePhraseParser:
         """Digits, stop words, and words with an attached preposition and article (بالصواريخ) end a name."""
         attached = any(word.startswith(p + self.clitics.article) for p in self.clitics.prepositions) \
             or word.startswith(self.clitics.lam_article)
-        return word.isdigit() or attached or any(stem in self.grammar.name_stops for stem, _ in word_forms(word, self.clitics))
+        return word.isdigit() or attached or self._has_stem(word, "name_stops")
 
     def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[Draft], role: str):
         """جنوب حي الصحة (offset from a place), غرب الموصل / شمال غرب المدينة (a sector of the city)."""
         n = doc.at[t].token_end
-        if n >= len(doc.words) or doc.gap(n).strip():
+        if n >= len(doc.words) or doc.gaps[n].strip():
             return None
         anchor, t_end, _ = self._head_without_direction(doc, n, before, role)
         if not anchor:
@@ -622,7 +748,7 @@ class PlacePhraseParser:
         rel = direction.direction
         if draft.candidates and all(p.place_id == self.city.place_id for p in draft.candidates):
             return [self._sector_draft(rel, doc.span(t, t_end), role)], t_end, None
-        draft = replace(draft, relation=rel.relation, notes=draft.notes + (f"{rel.relation} of the place",))
+        draft = draft._replace(relation=rel.relation, notes=draft.notes + (f"{rel.relation} of the place",))
         return [draft], t_end, self._context(draft, role)
 
     def _head_without_direction(self, doc: _Doc, t: int, before: list[Draft], role: str):
@@ -635,7 +761,7 @@ class PlacePhraseParser:
     def _sector_draft(self, direction: Direction, span: Span, role: str) -> Draft:
         """A compass sector of the campaign city (North-west Mosul) as a synthetic district."""
         city = self.city
-        lat, lon = offset_point(city, direction.bearing, self.grammar.offset_km)
+        lat, lon = self.offset(city, direction.bearing)
         place = Place(f"{city.place_id}_{direction.relation.replace('-', '_')}", span.text,
                       f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
                       "offset from the city point", city.license)
@@ -644,8 +770,11 @@ class PlacePhraseParser:
     def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[Draft]):
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[Draft] = []
-        while ctx is not None and t < len(doc.words) and self._unquoted_gap(doc.gap(t)) in ("", "(", "[", "،", ","):
-            if self._unquoted_gap(doc.gap(t)) in ("،", ","):
+        while ctx is not None and t < len(doc.words):
+            gap = self._unquoted_gap(doc.gaps[t])
+            if gap not in ("", "(", "[", "،", ","):
+                break
+            if gap in ("،", ","):
                 # "نحو معسكر حسن شام، في منطقة الخازر": after a comma, في and a place word say where it lies
                 item, t_end = self._comma_locator(doc, t, before + found)
                 if not item:
@@ -653,11 +782,11 @@ class PlacePhraseParser:
                 found += item
                 t = t_end
                 continue
-            if self._unquoted_gap(doc.gap(t)):  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
+            if gap:  # a place in brackets after a place only locates it: "موصل الجديدة (وادي العين)"
                 item, t_end, _ = self._head(doc, t, before + found, "reference")
-                if not item or doc.gap(t_end).strip()[:1] not in (")", "]"):
+                if not item or doc.gaps[t_end].strip()[:1] not in (")", "]"):
                     break
-                found += [replace(d, role="reference") for d in item]
+                found += [d._replace(role="reference") for d in item]
                 t = t_end
                 continue
             directions = doc.entries(t, DirectionWord)
@@ -669,8 +798,8 @@ class PlacePhraseParser:
                 anchor = self._relative(doc, t, forms[0], before + found, "reference")
                 if not anchor:
                     break
-                found += [replace(d, role="reference") if d.sector else
-                          replace(d, role="reference", relation="", notes=("locator",)) for d in anchor[0]]
+                found += [d._replace(role="reference") if d.sector else
+                          d._replace(role="reference", relation="", notes=("locator",)) for d in anchor[0]]
                 t = anchor[1]
                 continue
             locators = doc.tags(t, "locator")
@@ -690,12 +819,12 @@ class PlacePhraseParser:
             always = near or (locators and locators[0].value in self.grammar.enclosing_locators)
             inside = self._unknown_site_in(before, item[0]) and not near
             if inside:  # مطعم "حسين الشيخ" في حي الزهور: the quarter is the place on the map, the building a detail
-                found.append(replace(item[0], role=before[-1].role, notes=item[0].notes + (_ENCLOSES_SITE,)))
+                found.append(item[0]._replace(role=before[-1].role, notes=item[0].notes + (_ENCLOSES_SITE,)))
                 t = t_end
                 continue
             if not always and self._rank(item[0], None) <= ctx.rank:
                 break
-            found += [replace(d, role="proximity" if near else "reference") for d in item]
+            found += [d._replace(role="proximity" if near else "reference") for d in item]
             t = t_end
         return found, t
 
@@ -709,11 +838,11 @@ class PlacePhraseParser:
         item, t_end, _ = self._after_place_word(doc, start, words[0], before, "reference")
         if not item or not item[0].candidates:
             return [], t
-        return [replace(d, role="reference", notes=("locator",)) for d in item], t_end
+        return [d._replace(role="reference", notes=("locator",)) for d in item], t_end
 
     def _unquoted_gap(self, gap: str) -> str:
         """A gap without its quote marks: a closing quote does not end a place phrase (مطعم "X" في حي Y)."""
-        return "".join(c for c in gap if c not in self.grammar.quotes).strip()
+        return gap.translate(self._without_quotes).strip()
 
     def _unknown_site_in(self, before: list[Draft], item: Draft) -> bool:
         """An unresolved building (a quoted name after مطعم، فندق ...) followed by a known local place."""
@@ -722,7 +851,7 @@ class PlacePhraseParser:
 
     def _has_attached_locator(self, doc: _Doc, t: int) -> bool:
         m = doc.at.get(t)
-        return bool(m and m.prefix and m.prefix[-1] in "".join(self.clitics.prepositions)
+        return bool(m and m.prefix and m.prefix[-1] in self._preposition_letters
                     and not self._starts_with_conjunction(m.prefix))
 
     def _without_conjunction(self, word: str) -> str:
@@ -730,31 +859,30 @@ class PlacePhraseParser:
         return word[len(conj):]
 
     def _starts_with_conjunction(self, word: str) -> bool:
-        return any(word.startswith(c) for c in self.grammar.list_conjunctions)
+        return word.startswith(self.grammar.list_conjunctions)
 
     def _continuation(self, doc: _Doc, t: int) -> int | None:
         """Token index of the next list item after t, or None when the list ends."""
         if t >= len(doc.words):
             return None
-        gap = doc.gap(t)
-        g = self.grammar
-        if any(not c.isspace() and c not in g.list_separators | g.quotes | g.brackets for c in gap):
+        gap = doc.gaps[t]
+        if not gap.isspace() and any(not c.isspace() and c not in self._list_marks for c in gap):
             return None
         if doc.words[t] in self.grammar.list_conjunctions and t + 1 < len(doc.words) \
-                and self._only_quotes_between(doc.gap(t + 1)):
+                and self._only_quotes_between(doc.gaps[t + 1]):
             return t + 1
         m = doc.at.get(t)
         if m and self._starts_with_conjunction(m.prefix):
             return t
         if m is None and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
             return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
-        if any(c in gap for c in g.list_separators):  # "، " and the dash of "سنجار - تلعفر"
+        if not self.grammar.list_separators.isdisjoint(gap):  # "، " and the dash of "سنجار - تلعفر"
             return t
         return None
 
     def _only_quotes_between(self, gap: str) -> bool:
         """Only spaces, quotes and brackets between two words: أحياء (السلام ...)، قرية "عباس رجب"."""
-        return all(c.isspace() or c in self.grammar.quotes or c in self.grammar.brackets for c in gap)
+        return gap.isspace() or all(c.isspace() or c in self._quote_marks for c in gap)
 
 
 def is_bank_district(draft: Draft, city: Place) -> bool:

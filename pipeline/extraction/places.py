@@ -26,7 +26,7 @@ from pipeline.resources import load_clitics
 from pipeline.schema import RIVER_BANKS, WIDE_KINDS
 from pipeline.extraction.sentences import load_sentence_rules
 from pipeline.extraction.place_lexicon import LOCAL_KINDS, PlaceGrammar, WorldPlace, load_place_grammar
-from pipeline.extraction.place_phrases import Draft, PlacePhraseParser, is_bank_district, offset_point
+from pipeline.extraction.place_phrases import Draft, PlacePhraseParser, is_bank_district
 
 
 class PlaceResolver:
@@ -55,8 +55,10 @@ class PlaceResolver:
         """
         end = len(text) if end is None else end
         doc = doc or self.document(text)
-        every = doc.derived(("places", id(self)), lambda: self.article_mentions(text, doc=doc))
-        return [m for m in every if start <= m.span.start and m.span.end <= end]
+        every, by_start, starts = doc.derived(("places", id(self)),
+                                              lambda: _by_start(self.article_mentions(text, doc=doc)))
+        first, last = bisect.bisect_left(starts, start), bisect.bisect_right(starts, end)
+        return [every[k] for k in sorted(by_start[first:last]) if every[k].span.end <= end]
 
     def document(self, text: str) -> Document:
         """A text analysed for this resolver alone (the run analyses each article once for all stages)."""
@@ -82,7 +84,7 @@ class PlaceResolver:
 
         located = {sentence_of(d) for d in drafts if d.role in ("location", "origin")
                    and any(p.kind in LOCAL_KINDS for p in d.candidates)}
-        return [replace(d, role="location", notes=d.notes + ("near",))
+        return [d._replace(role="location", notes=d.notes + ("near",))
                 if d.role == "proximity" and d.candidates and sentence_of(d) not in located else d for d in drafts]
     # ------------------------------------------------------------ resolution
 
@@ -115,7 +117,7 @@ class PlaceResolver:
             precision = 3
         if d.relation:
             bearing = next(w.direction.bearing for w in self.grammar.directions if w.direction.relation == d.relation)
-            lat, lon = offset_point(place, bearing, self.grammar.offset_km)
+            lat, lon = self.parser.offset(place, bearing)
             precision = max(2, precision)
         if "near" in d.notes:
             precision = max(2, precision)
@@ -159,6 +161,13 @@ class PlaceResolver:
             if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
                 return votes[0][0]
         return ""
+
+
+def _by_start(mentions: tuple[PlaceMention, ...]) -> tuple[tuple[PlaceMention, ...], list[int], list[int]]:
+    """The article's mentions, their indices in order of start and those starts: a sentence's mentions are then
+    found by bisection, not by reading all of them for every sentence."""
+    by_start = sorted(range(len(mentions)), key=lambda k: mentions[k].span.start)
+    return mentions, by_start, [mentions[k].span.start for k in by_start]
 
 
 @lru_cache(maxsize=None)
