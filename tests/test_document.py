@@ -82,3 +82,19 @@ def test_families_with_different_clitics_cannot_share_an_index(clitics, families
     other = PhraseMatcher([("حي", "word")], Clitics(("و",), (), "ال", ""))
     with pytest.raises(ValueError):
         PhraseIndex({"places": families["places"], "other": other})
+
+
+def test_the_token_at_an_article_offset_is_found_across_removed_vowel_marks(clitics):
+    text = "قتَل 3 مدنيين"
+    doc = analyse(text, PhraseIndex({}))
+    assert [doc.token_at(k) for k in range(len(text) + 1)] == [0, 0, 0, 0, None, 1, None] + [2] * 6 + [None]
+
+
+def test_the_longest_of_overlapping_matches_wins_and_the_others_are_kept_in_text_order(families):
+    found = families["places"].find(normalise("قصفت الطائرات حي الزهور ثم حي البكر"))
+    assert [(m.phrase, m.token_start) for m in found] == [("حي الزهور", 2), ("حي", 5), ("البكر", 6)]
+
+
+def test_matches_that_do_not_overlap_are_all_kept_in_text_order(families):
+    found = families["places"].find(normalise("قرب البكر والزهور"))
+    assert [(m.phrase, m.prefix) for m in found] == [("البكر", ""), ("الزهور", "و")]

@@ -1,6 +1,7 @@
 import pytest
 
 from pipeline.extraction.sentences import is_heading, load_sentence_rules, split_sentences
+from pipeline.extraction.textnorm import normalise
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +30,12 @@ def test_each_line_is_its_own_paragraph(rules):
 def test_a_caption_repeated_verbatim_is_kept_once(rules):
     text = "داعش يستخدم مدنيين دروعا بشرية\nداعش يستخدم مدنيين دروعا بشرية\nنص الخبر."
     assert [s.text for s in split_sentences(text, rules)] == ["داعش يستخدم مدنيين دروعا بشرية", "نص الخبر."]
+
+
+def test_a_caption_repeated_with_other_vowel_marks_is_kept_once_whether_or_not_the_article_is_normalised(rules):
+    text = "صورة من المـوصِل\nقصفت الطائرات الحي.\nصورة من الموصل"
+    assert [s.text for s in split_sentences(text, rules)] == ["صورة من المـوصِل", "قصفت الطائرات الحي."]
+    assert split_sentences(text, rules, normalise(text)) == split_sentences(text, rules)
 
 
 def test_clauses_split_at_commas_and_clause_openers(rules):

@@ -58,3 +58,8 @@ def test_whole_text_way_equals_per_character_way(text):
 def test_tokens_are_runs_of_letters_and_digits_in_normalised_offsets():
     norm = normalise("قتل 5، وجرح")
     assert [(t.text, norm.text[t.start:t.end]) for t in tokenize(norm)] == [("قتل", "قتل"), ("5", "5"), ("وجرح", "وجرح")]
+
+
+def test_up_to_three_letters_stay_with_the_digits_after_them_and_a_longer_word_is_its_own_token():
+    norm = normalise("و17 ال22 بال24 الموصل400 450عائلة")
+    assert [t.text for t in tokenize(norm)] == ["و17", "ال22", "بال24", "الموصل", "400", "450", "عائله"]

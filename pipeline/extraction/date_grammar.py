@@ -8,7 +8,6 @@ inference read the same parsed mentions, each anchoring them in its own way.
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import re
 from dataclasses import dataclass, replace
@@ -62,11 +61,14 @@ class PreparedText:
     norm: NormalisedText
     tokens: list[Token]
     matches: dict[int, list[Match]]
-    numbers: dict[int, tuple[int, int]]
-    """Token index -> (value, index of the token after the number)."""
+    """Token index -> the date words starting there; the keys are in text order."""
+    number_at: list[tuple[int, int] | None]
+    """For each token, the number starting there: (value, index of the token after it), else None."""
     clitics: Clitics
     longest: dict[tuple[int, str], Match]
     """(token index, category) -> the longest match of the category starting there (the first of equals)."""
+    starting: list[frozenset[str]]
+    """For each token, the categories of the date words starting there."""
     capture_reach: int = 0
     """Words allowed between a capture word and the milestone place it names."""
 
@@ -97,13 +99,7 @@ class PreparedText:
 
     def number(self, i: int) -> tuple[int, int] | None:
         """(value, next token) of a number at token i; "ال24" reads as 24."""
-        if i >= len(self.tokens):
-            return None
-        if i in self.numbers:
-            return self.numbers[i]
-        word = self.tokens[i].text
-        digits = word[len(self.clitics.article):] if word.startswith(self.clitics.article) else word
-        return (int(digits), i + 1) if digits.isdigit() else None
+        return self.number_at[i] if i < len(self.number_at) else None
 
     def count(self, i: int, stop: int) -> tuple[int, int] | None:
         """A number written in one or more parts before token `stop` ("الأربع والعشرين" = 24)."""
@@ -117,6 +113,11 @@ class PreparedText:
 
 
 def prepare(analysed: Document, lexicon: DateLexicon) -> PreparedText:
+    """The article prepared for the date grammar (once per article: the grammar and the publication date read it)."""
+    return analysed.derived(("dates.prepare", id(lexicon)), lambda: _prepare_once(analysed, lexicon))
+
+
+def _prepare_once(analysed: Document, lexicon: DateLexicon) -> PreparedText:
     view = analysed.view()
     norm, tokens = view.norm, view.tokens
     matches: dict[int, list[Match]] = {}
@@ -126,14 +127,7 @@ def prepare(analysed: Document, lexicon: DateLexicon) -> PreparedText:
         key = (m.token_start, m.payload[0])
         if key not in longest or m.token_end > longest[key].token_end:
             longest[key] = m
-    original_starts = [norm.offsets[tok.start] for tok in tokens]
-    original_ends = [norm.offsets[tok.end - 1] + 1 for tok in tokens]
-
-    def token_at(offset: int) -> int | None:
-        """The token whose original characters include the offset."""
-        k = bisect.bisect_right(original_starts, offset) - 1
-        return k if k >= 0 and offset < original_ends[k] else None
-
+    token_at = analysed.token_at
     numbers = {}
     for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher)):
         if mention.vague or token_at(mention.span.start) is None:
@@ -141,7 +135,27 @@ def prepare(analysed: Document, lexicon: DateLexicon) -> PreparedText:
         first, last = token_at(mention.span.start), token_at(mention.span.end - 1)
         if last is not None:
             numbers[first] = (mention.value, last + 1)
-    return PreparedText(norm, tokens, matches, numbers, lexicon.matcher.clitics, longest, lexicon.capture_reach)
+    article = lexicon.matcher.clitics.article
+    number_at: list[tuple[int, int] | None] = [None] * len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.text[-1].isdigit():  # only a word ending in a digit can be one of digits
+            number_at[i] = _digits(tok.text, article, i)
+    for i, number in numbers.items():
+        number_at[i] = number
+    starting = [_NO_CATEGORIES] * len(tokens)
+    for i, starting_here in matches.items():
+        starting[i] = frozenset(m.payload[0] for m in starting_here)
+    return PreparedText(norm, tokens, matches, number_at, lexicon.matcher.clitics, longest, starting,
+                        lexicon.capture_reach)
+
+
+_NO_CATEGORIES: frozenset[str] = frozenset()
+
+
+def _digits(word: str, article: str, i: int) -> tuple[int, int] | None:
+    """(value, next token) of a token of digits at token i, the article allowed before them ("ال24")."""
+    digits = word[len(article):] if word.startswith(article) else word
+    return (int(digits), i + 1) if digits.isdigit() else None
 
 
 def _qualifier(doc: PreparedText, k: int) -> tuple[str | None, int]:
@@ -456,8 +470,18 @@ def _numeric_dates(doc: PreparedText) -> list[Mention]:
     return found
 
 
-_GRAMMAR = (_blocker, _next_day, _weekday, _relative, _past_period, _ago_or_since_count, _elapsed, _campaign_day,
-            _milestone)
+NUMBER = "number"
+"""The trigger of the rules that may start at a number."""
+_GRAMMAR = (
+    (_blocker, {"blocker"}), (_next_day, {"next_day"}), (_weekday, {"weekday"}), (_relative, {"relative"}),
+    (_past_period, {"unit", NUMBER}), (_ago_or_since_count, {"ago", "since"}), (_elapsed, {"elapsed"}),
+    (_campaign_day, {"day_of_operation"}), (_milestone, {"milestone", "captured_place"}),
+)
+"""The rules of the grammar with the categories one of which must start at their first token (each finds nothing
+without one): the scan runs at each token only the rules it can trigger."""
+_CALENDAR_DATE_TRIGGERS = {"ordinal", "month_word", "month", NUMBER}
+_SINCE_ANCHOR_TRIGGERS = {"since"}
+_ANY_TRIGGER = frozenset().union(*(needed for _, needed in _GRAMMAR), _CALENDAR_DATE_TRIGGERS, _SINCE_ANCHOR_TRIGGERS)
 
 
 def _reported(doc: PreparedText, mention: Mention, lexicon: DateLexicon, stops: re.Pattern = CLAUSE_STOP) -> bool:
@@ -479,11 +503,18 @@ def scan(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
 def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
     doc = prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
-    for i in range(len(doc.tokens)):
-        if i not in doc.matches and doc.number(i) is None:
+    for i, categories in enumerate(doc.starting):
+        if not categories and doc.number_at[i] is None:
             continue  # every rule starts at a word of the date lexicon or at a number
-        candidates += [m for m in (rule(doc, i) for rule in _GRAMMAR) if m is not None]
-        candidates += [m for m in (_calendar_date(doc, i, lexicon), _since_anchor(doc, i, lexicon)) if m is not None]
+        triggers = categories | {NUMBER} if doc.number_at[i] is not None else categories
+        if triggers.isdisjoint(_ANY_TRIGGER):
+            continue  # a word such as "في" only continues a date
+        found = [rule(doc, i) for rule, needed in _GRAMMAR if not triggers.isdisjoint(needed)]
+        if not triggers.isdisjoint(_CALENDAR_DATE_TRIGGERS):
+            found.append(_calendar_date(doc, i, lexicon))
+        if not triggers.isdisjoint(_SINCE_ANCHOR_TRIGGERS):
+            found.append(_since_anchor(doc, i, lexicon))
+        candidates += [m for m in found if m is not None]
     chosen: list[Mention] = []
     for m in sorted(candidates, key=lambda m: (-(m.span.end - m.span.start), m.span.start)):
         if all(m.span.end <= c.span.start or m.span.start >= c.span.end for c in chosen):

@@ -7,14 +7,17 @@ sentence (a TextView), instead of normalising and matching the text again themse
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from operator import itemgetter
+from itertools import repeat
+from operator import sub
 from typing import Any, Callable
 
-from pipeline.extraction.matcher import Match, PhraseIndex, PhraseMatcher, prefer_longest_match, word_forms
-from pipeline.records import Sentence, Span
+from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher, matches_of, prefer_longest_match,
+                                         word_forms)
+from pipeline.records import Sentence
 from pipeline.extraction.sentences import split_sentences
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize
 
@@ -33,22 +36,73 @@ class TextView:
     tokens: list[Token]
     index: PhraseIndex
     _all: Callable[[str], list[Match]] = field(repr=False, compare=False)
-    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _every: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Matcher -> its family's matches in the view, overlapping ones included (made on first use)."""
+    _longest: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Matcher -> its family's non-overlapping matches (made on first use)."""
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""
-        key = ("all", self.index.family(matcher))
-        if key not in self._memo:
-            self._memo[key] = self._all(key[1])
-        return self._memo[key]
+        found = self._every.get(matcher)
+        if found is None:
+            found = self._every[matcher] = self._all(self.index.family(matcher))
+        return found
 
     def find(self, matcher: PhraseMatcher) -> list[Match]:
         """Non-overlapping matches of the family, longest first, in text order (as PhraseMatcher.find)."""
-        key = ("longest", self.index.family(matcher))
-        if key not in self._memo:
-            found = self.find_all(matcher)
-            self._memo[key] = prefer_longest_match(found) if len(found) > 1 else found
-        return self._memo[key]
+        found = self._longest.get(matcher)
+        if found is None:
+            every = self.find_all(matcher)
+            found = self._longest[matcher] = prefer_longest_match(every) if len(every) > 1 else every
+        return found
+
+
+class FamilyMatches(Mapping):
+    """Family name -> every match of the family in the article, in token order; a family's Matches are made from
+    its hits on first use (a family no stage reads whole is never made: sentence views make their own)."""
+
+    def __init__(self, hits: dict[str, list[Hit]], norm: NormalisedText, tokens: list[Token]):
+        self.hits = hits
+        self.norm = norm
+        self.tokens = tokens
+        self._made: dict[str, list[Match]] = {}
+
+    def __getitem__(self, family: str) -> list[Match]:
+        found = self._made.get(family)
+        if found is None:
+            found = self._made[family] = matches_of(self.hits[family], self.norm, self.tokens)
+        return found
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+class _MatchTable:
+    """An article's hits by family and each family's first tokens: a view takes its share by bisection.
+
+    A family's hits are in token order (as PhraseIndex.hits gives them), so the hits starting in a token range
+    are one slice of its list.
+    """
+
+    def __init__(self, matches: FamilyMatches):
+        self.matches = matches
+        self.first_tokens = {family: [hit[0] for hit in found] for family, found in matches.hits.items() if found}
+
+    def moved(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
+        """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a
+        view starting at article offset `start` (normalised offset `n_start`)."""
+        firsts = self.first_tokens.get(family)
+        if firsts is None:
+            return []
+        lo = bisect_left(firsts, first)
+        hi = bisect_left(firsts, last, lo)
+        if lo == hi:
+            return []
+        inside = [hit for hit in self.matches.hits[family][lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
+        return matches_of(inside, self.matches.norm, self.matches.tokens, start, n_start, first)
 
 
 @dataclass(frozen=True)
@@ -59,7 +113,7 @@ class Document:
     norm: NormalisedText
     tokens: list[Token]
     sentences: tuple[Sentence, ...]
-    matches: dict[str, list[Match]]
+    matches: FamilyMatches
     """Family name (as in the index) -> every match in the article, in token order."""
     index: PhraseIndex
     _views: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -68,6 +122,13 @@ class Document:
     def forms(self, i: int, *, suffixes: bool = False) -> tuple[tuple[str, int], ...]:
         """Token i and its readings with attached clitics removed (see matcher.word_forms)."""
         return word_forms(self.tokens[i].text, self.index.clitics, suffixes=suffixes)
+
+    def token_at(self, offset: int) -> int | None:
+        """The index of the token whose original characters include the article offset, else None."""
+        offsets = self.norm.offsets
+        last_char = bisect_right(offsets, offset) - 1  # the last normalised character at or before the offset
+        k = bisect_right(self._token_columns()[1], last_char) - 1
+        return k if k >= 0 and offset <= offsets[self.tokens[k].end - 1] else None
 
     def derived(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A stage's result for this article, computed on first use (so each stage works once per article)."""
@@ -84,47 +145,39 @@ class Document:
         return self._views[key]
 
     def _make_view(self, start: int, end: int) -> TextView:
+        """The stretch cut out of the article's analysis: its tokens, offsets and matches moved by where it starts
+        (its matches only when a stage asks for their family)."""
         if start == 0 and end == len(self.text):
             return TextView(0, self.norm, self.tokens, self.index, self.matches.__getitem__)
         offsets = self.norm.offsets
         n_start, n_end = bisect_left(offsets, start), bisect_left(offsets, end)
-        starts = self._token_starts()
-        first, last = bisect_left(starts, n_start), bisect_left(starts, n_end)
-        cut_first = first > 0 and self.tokens[first - 1].end > n_start
-        cut_last = last > first and self.tokens[last - 1].end > n_end
+        words, token_starts, token_ends = self._token_columns()
+        first, last = bisect_left(token_starts, n_start), bisect_left(token_starts, n_end)
+        cut_first = first > 0 and token_ends[first - 1] > n_start
+        cut_last = last > first and token_ends[last - 1] > n_end
         if cut_first or cut_last:
             return _standalone_view(self.text[start:end], start, self.index)
         norm = NormalisedText(self.text[start:end], self.norm.text[n_start:n_end],
-                              tuple(o - start for o in offsets[n_start:n_end]))
-        tokens = [Token(t.text, t.start - n_start, t.end - n_start) for t in self.tokens[first:last]]
-        # the view holds its own match lists, not the document: no reference cycle, so an article's
-        # analysis is freed as soon as it is done with, without waiting for the garbage collector
-        starts, every = self._matches_by_token()
-        inside: dict[str, list[Match]] = {}
-        for _, family, m in every[bisect_left(starts, first):bisect_left(starts, last)]:
-            if m.token_end <= last:
-                inside.setdefault(family, []).append(
-                    Match(Span(m.span.start - start, m.span.end - start, m.span.text), m.norm_start - n_start,
-                          m.norm_end - n_start, m.token_start - first, m.token_end - first, m.phrase, m.prefix,
-                          m.payload))
-        return TextView(start, norm, tokens, self.index, partial(_listed, inside))
+                              tuple(map(sub, offsets[n_start:n_end], repeat(start))))
+        moved = zip(words[first:last], map(sub, token_starts[first:last], repeat(n_start)),
+                    map(sub, token_ends[first:last], repeat(n_start)))
+        tokens = list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their Python constructor
+        # the view holds the match table, not the document: no reference cycle, so an article's analysis is
+        # freed as soon as it is done with, without waiting for the garbage collector
+        matches = partial(self._match_table().moved, first, last, start, n_start)
+        return TextView(start, norm, tokens, self.index, matches)
 
-    def _token_starts(self) -> list[int]:
-        if "token starts" not in self._derived:
-            self._derived["token starts"] = [t.start for t in self.tokens]
-        return self._derived["token starts"]
+    def _token_columns(self) -> tuple[tuple[str, ...], list[int], list[int]]:
+        """The tokens' words, normalised starts and ends, as three columns (for bisection and slicing)."""
+        if "token columns" not in self._derived:
+            words, starts, ends = zip(*self.tokens) if self.tokens else ((), (), ())
+            self._derived["token columns"] = (words, list(starts), list(ends))
+        return self._derived["token columns"]
 
-    def _matches_by_token(self) -> tuple[list[int], list[tuple[int, str, Match]]]:
-        """Every family's matches in one list by first token (a family's own order kept), and their first tokens."""
-        if "matches by token" not in self._derived:
-            every = sorted(((m.token_start, family, m) for family, ms in self.matches.items() for m in ms),
-                           key=itemgetter(0))
-            self._derived["matches by token"] = ([k for k, _, _ in every], every)
-        return self._derived["matches by token"]
-
-
-def _listed(matches: dict[str, list[Match]], family: str) -> list[Match]:
-    return matches.get(family, [])
+    def _match_table(self) -> _MatchTable:
+        if "match table" not in self._derived:
+            self._derived["match table"] = _MatchTable(self.matches)
+        return self._derived["match table"]
 
 
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
@@ -138,10 +191,11 @@ def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
     """Normalise, tokenise, split (when sentence rules are given) and match an article, once."""
     norm = normalise(text)
     tokens = tokenize(norm)
-    sentences = tuple(split_sentences(text, sentence_rules)) if sentence_rules is not None else ()
-    return Document(text, norm, tokens, sentences, index.scan(norm, tokens), index)
+    sentences = tuple(split_sentences(text, sentence_rules, norm)) if sentence_rules is not None else ()
+    return Document(text, norm, tokens, sentences, FamilyMatches(index.hits(tokens), norm, tokens), index)
 
 
 def document_for(text: str, *matchers: PhraseMatcher, sentence_rules=None) -> Document:
     """A document matched against only the given families: for a stage called on a bare text."""
-    return analyse(text, PhraseIndex({str(k): m for k, m in enumerate(matchers)}), sentence_rules)
+    index = matchers[0].index_with(*matchers[1:]) if matchers else PhraseIndex({})
+    return analyse(text, index, sentence_rules)

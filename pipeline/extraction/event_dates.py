@@ -11,10 +11,9 @@ import datetime as dt
 import re
 
 from pipeline.extraction.date_expressions import TemporalExpression, find_temporal_expressions
-from pipeline.extraction.date_grammar import SENTENCE_STOP
+from pipeline.extraction.date_grammar import SENTENCE_STOP, date_document
 from pipeline.extraction.date_lexicon import DateLexicon
 from pipeline.extraction.document import Document
-from pipeline.extraction.textnorm import normalise, tokenize
 from pipeline.records import DatePrecision, DateWindow, Span
 
 
@@ -69,39 +68,61 @@ def _governing(text: str, expressions: list[TemporalExpression], scope: Span, cl
     return min(candidates, key=lambda e: (e.reported, _distance(e.span, clause), -e.span.start))
 
 
-def _lead_day(text: str, lexicon: DateLexicon, expressions: list[TemporalExpression],
-              sentence: Span) -> TemporalExpression | None:
-    """The day of the article's lead, when it carries to the later paragraph holding `sentence`.
+class _ArticleDates:
+    """An article's dated expressions and its paragraph breaks, read once for all the clauses it dates.
 
-    The lead is the first paragraph; its event day is its first expression pinned to a day. It carries
-    over the paragraphs that detail it and stops at a paragraph that opens another story (a topic shift
-    word) or that names a day of its own in its first sentence.
+    It keeps no reference to the document that keeps it (no cycle: the article is freed once done with).
     """
-    lead_end = text.find("\n")
-    if lead_end < 0 or sentence.start <= lead_end:
-        return None
-    day = next((e for e in expressions if e.span.end <= lead_end and e.window.precision == DatePrecision.DAY
-                and not e.window.cumulative), None)
-    if day is None:
-        return None
-    starts = [m.end() for m in re.finditer(r"\n\s*", text[:sentence.start]) if m.end() > lead_end]
-    for start in starts:
-        if start > sentence.start:
-            break
-        if _opens_with_topic_shift(text[start:start + 60], lexicon):
-            return None
-        first_end = SENTENCE_STOP.search(text, start)
-        first_end = first_end.start() if first_end else len(text)
-        if start < sentence.start and any(start <= e.span.start < first_end and e.window.precision == DatePrecision.DAY
-                                          for e in expressions):
-            return None
-    return day
 
+    def __init__(self, text: str, lexicon: DateLexicon, published: dt.date | None, doc: Document):
+        background_before = lexicon.campaign_window[0] if lexicon.campaign_window else dt.date.min
+        self.expressions = [e for e in find_temporal_expressions(text, lexicon, published=published, doc=doc)
+                            if e.window.start is not None and (e.window.end or e.window.start) >= background_before]
+        self.text, self.lexicon = text, lexicon
+        self.lead_end = text.find("\n")
+        self.lead = next((e for e in self.expressions if e.span.end <= self.lead_end
+                          and e.window.precision == DatePrecision.DAY and not e.window.cumulative), None)
+        self.breaks = [(m.start(), m.end()) for m in re.finditer(r"\n\s*", text)]
+        """(line break, start of the text after it) of each paragraph break."""
+        self._topic_shift_at: dict[int, bool] = {}
+        self._day_named_at: dict[int, bool] = {}
 
-def _opens_with_topic_shift(opening: str, lexicon: DateLexicon) -> bool:
-    norm = normalise(opening)
-    tokens = tokenize(norm)
-    return any(m.payload[0] == "topic_shift" and m.token_start == 0 for m in lexicon.matcher.find_all(norm, tokens))
+    def lead_day(self, doc: Document, sentence: Span) -> TemporalExpression | None:
+        """The day of the article's lead, when it carries to the later paragraph holding `sentence`.
+
+        The lead is the first paragraph; its event day is its first expression pinned to a day. It carries
+        over the paragraphs that detail it and stops at a paragraph that opens another story (a topic shift
+        word) or that names a day of its own in its first sentence.
+        """
+        if self.lead_end < 0 or sentence.start <= self.lead_end or self.lead is None:
+            return None
+        for newline, after in self.breaks:
+            if newline >= sentence.start:
+                break
+            start = min(after, sentence.start)  # a paragraph is read up to the sentence
+            if start <= self.lead_end:
+                continue
+            if self._opens_with_topic_shift(doc, start):
+                return None
+            if start < sentence.start and self._names_a_day(start):
+                return None
+        return self.lead
+
+    def _opens_with_topic_shift(self, doc: Document, start: int) -> bool:
+        if start not in self._topic_shift_at:
+            view = doc.view(start, start + 60)
+            self._topic_shift_at[start] = any(m.payload[0] == "topic_shift" and m.token_start == 0
+                                              for m in view.find_all(self.lexicon.matcher))
+        return self._topic_shift_at[start]
+
+    def _names_a_day(self, start: int) -> bool:
+        """The first sentence of the paragraph starting there names a day."""
+        if start not in self._day_named_at:
+            first_end = SENTENCE_STOP.search(self.text, start)
+            first_end = first_end.start() if first_end else len(self.text)
+            self._day_named_at[start] = any(start <= e.span.start < first_end
+                                            and e.window.precision == DatePrecision.DAY for e in self.expressions)
+        return self._day_named_at[start]
 
 
 def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | None, clause: Span, sentence: Span,
@@ -113,14 +134,13 @@ def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | 
     paragraph's lead sentence; else the publication day (or the week up to it for recent fighting told
     with no day); else unknown. `cumulative` True prefers since-windows, False leaves them out.
     """
-    background_before = lexicon.campaign_window[0] if lexicon.campaign_window else dt.date.min
-    expressions = [e for e in find_temporal_expressions(text, lexicon, published=published, doc=doc)
-                   if e.window.start is not None and (e.window.end or e.window.start) >= background_before]
-    lead = _lead_day(text, lexicon, expressions, sentence)
+    doc = doc or date_document(text, lexicon)
+    dates = doc.derived(("event dates", id(lexicon), published), lambda: _ArticleDates(text, lexicon, published, doc))
+    lead = dates.lead_day(doc, sentence)
     for scope in (clause, sentence, paragraph_lead):
         if scope is None:
             continue
-        chosen = _governing(text, expressions, scope, clause, cumulative, lexicon.trailing_asides)
+        chosen = _governing(text, dates.expressions, scope, clause, cumulative, lexicon.trailing_asides)
         if chosen is None:
             continue
         broad = chosen.window.cumulative or chosen.window.precision in (DatePrecision.MONTH, DatePrecision.RANGE)

@@ -14,7 +14,8 @@ from pipeline.records import Span
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
 
 FORMS_MEMO_LIMIT = 500_000
-"""Distinct words whose readings a Clitics keeps; past it the memo starts again (memory stays bounded)."""
+"""Distinct words whose readings a Clitics (or a PhraseIndex) keeps; past it the memo starts again (memory
+stays bounded)."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Clitics:
     min_stem: int = 2
     suffixes: tuple[str, ...] = ()
     _forms: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
-    """word -> (readings with pronoun suffixes removed too, how many of them are prefix-only readings)."""
+    """word -> (readings with pronoun suffixes removed too, the prefix-only readings that lead them)."""
 
     def without_conjunction(self, word: str) -> str:
         """The word with an attached conjunction removed ("وتتقدم" -> "تتقدم"), else the word itself."""
@@ -52,12 +53,17 @@ class Clitics:
 
         The prefix-only readings are always the first ones, so one list serves both kinds of lexicon.
         """
+        every, prefix_only = self.forms(word)
+        return every, len(prefix_only)
+
+    def forms(self, word: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+        """(all readings of a word, its prefix-only readings), worked out once per word of the run."""
         found = self._forms.get(word)
         if found is None:
             if len(self._forms) >= FORMS_MEMO_LIMIT:
                 self._forms.clear()
-            forms = _word_forms(word, self, True)
-            found = self._forms[word] = (forms, len(_word_forms(word, self, False)))
+            every = _word_forms(word, self, True)
+            found = self._forms[word] = (every, every[:len(_word_forms(word, self, False))])
         return found
 
 
@@ -85,8 +91,8 @@ def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> tuple[
     Returns (stem, consumed) pairs, most literal first; `consumed` is how many leading characters of the
     word are clitics and not part of the matched name.
     """
-    forms, plain = clitics.readings(word)
-    return forms if suffixes else forms[:plain]
+    found = clitics._forms.get(word) or clitics.forms(word)  # the memo read here first: a hot look-up
+    return found[0] if suffixes else found[1]
 
 
 def _word_forms(word: str, clitics: Clitics, suffixes: bool) -> tuple[tuple[str, int], ...]:
@@ -142,16 +148,23 @@ class PhraseMatcher:
                 self.by_first.setdefault(words[0], []).append((words, payload))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
-        self._alone: PhraseIndex | None = None
+        self._indexes: dict[tuple[int, ...], PhraseIndex] = {}
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_first.values())
 
+    def index_with(self, *others: PhraseMatcher) -> PhraseIndex:
+        """A PhraseIndex of this family and the others (named "0", "1", ... in that order), made once for each
+        combination, so that its memo of words serves every text it matches."""
+        key = tuple(map(id, others))
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = PhraseIndex({str(k): m for k, m in enumerate((self, *others))})
+        return index
+
     def find_all(self, norm: NormalisedText, tokens: list[Token] | None = None) -> list[Match]:
         """Every match, overlapping ones included."""
-        if self._alone is None:
-            self._alone = PhraseIndex({"": self})
-        return self._alone.scan(norm, tokenize(norm) if tokens is None else tokens)[""]
+        return self.index_with().scan(norm, tokenize(norm) if tokens is None else tokens)["0"]
 
     def find(self, norm: NormalisedText, tokens: list[Token] | None = None) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
@@ -186,6 +199,8 @@ class PhraseIndex:
                         singles.append(entry)
                     else:
                         by_second.setdefault(words[1], []).append(entry)
+        self._starts_of: dict[str, tuple] = {}
+        """word -> its readings that begin a phrase (see _phrase_starts)."""
 
     def family(self, matcher: PhraseMatcher) -> str:
         """The name a matcher's family has in this index."""
@@ -196,43 +211,101 @@ class PhraseIndex:
 
     def scan(self, norm: NormalisedText, tokens: list[Token]) -> dict[str, list[Match]]:
         """Every match of every family (overlapping ones included), by family, in token order."""
-        found: dict[str, list[Match]] = {name: [] for name in self.families}
+        return {name: matches_of(found, norm, tokens) for name, found in self.hits(tokens).items()}
+
+    def hits(self, tokens: list[Token]) -> dict[str, list[Hit]]:
+        """Where every family's phrases begin (see Hit), by family, in token order: the scan without its Matches,
+        which a caller then makes only for the families and the stretch it reads (matches_of)."""
+        found: dict[str, list[Hit]] = {name: [] for name in self.families}
         words = tuple(t.text for t in tokens)
         n_tokens = len(tokens)
-        by_first, readings = self._by_first, self.clitics.readings
-        offsets, original = norm.offsets, norm.original
-        for i, tok in enumerate(tokens):
-            word = tok.text
-            forms, plain = readings(word)
+        starts_of, phrase_starts = self._starts_of, self._phrase_starts
+        for i, word in enumerate(words):
+            starts = starts_of.get(word)
+            if starts is None:
+                starts = phrase_starts(word)
+            if not starts:
+                continue
             following = words[i + 1] if i + 1 < n_tokens else None
-            for k, (stem, consumed) in enumerate(forms):
-                node = by_first.get(stem)
-                if node is None or consumed >= len(word):
-                    continue
-                singles, by_second = node
+            for suffix_reading, consumed, singles, by_second in starts:
                 longer = by_second.get(following) if following is not None else None
+                if longer and suffix_reading:
+                    longer = [e for e in longer if e[2]]
                 entries = (sorted(singles + longer) if singles else longer) if longer else singles
-                for _, name, suffixes, n, rest, phrase, payload in entries:
-                    if k >= plain and not suffixes:
+                for entry in entries:
+                    if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
                         continue
-                    if n > 2 and words[i + 1:i + n] != rest:
-                        continue
-                    n_start = tok.start + consumed
-                    n_end = tokens[i + n - 1].end
-                    o_start, o_end = offsets[n_start], offsets[n_end - 1] + 1
-                    found[name].append(Match(Span(o_start, o_end, original[o_start:o_end]), n_start, n_end,
-                                             i, i + n, phrase, word[:consumed], payload))
+                    found[entry[1]].append((i, consumed, entry))
         return found
+
+    def _phrase_starts(self, word: str) -> tuple[tuple[bool, int, list[tuple], dict[str, list[tuple]]], ...]:
+        """The readings of a word that begin some phrase: (a reading with a suffix removed, clitic letters
+        consumed, one-word phrases, longer phrases by second word), most literal first.
+
+        Computed once per distinct word of the run: most words begin no phrase, and the scan then skips them
+        with one look-up. A reading with a suffix removed keeps only the phrases of families that allow it.
+        """
+        if len(self._starts_of) >= FORMS_MEMO_LIMIT:
+            self._starts_of.clear()
+        forms, plain = self.clitics.readings(word)
+        starts = []
+        for k, (stem, consumed) in enumerate(forms):
+            node = self._by_first.get(stem)
+            if node is None or consumed >= len(word):
+                continue
+            singles, by_second = node
+            suffix_reading = k >= plain
+            if suffix_reading:
+                singles = [e for e in singles if e[2]]
+            starts.append((suffix_reading, consumed, singles, by_second))
+        found = self._starts_of[word] = tuple(starts)
+        return found
+
+
+Hit = tuple[int, int, tuple]
+"""A phrase found at a token, before it is made a Match: (token index, clitic letters consumed at the start of
+the word, the phrase's entry in the index: (rank, family, suffixes allowed, words, the words after the first,
+phrase, payload)). A plain tuple: an article has hundreds."""
+
+
+def matches_of(hits: list[Hit], norm: NormalisedText, tokens: list[Token], start: int = 0, n_start: int = 0,
+               first: int = 0) -> list[Match]:
+    """The Matches of hits in a text, in the offsets of a stretch of it that begins at offset `start` (normalised
+    offset `n_start`, token `first`): a view of a sentence makes its matches straight from the article's hits."""
+    offsets, original = norm.offsets, norm.original
+    found = []
+    spanned = None  # (token, clitic letters, words) of the span made last: phrases over the same words share it
+    for i, consumed, entry in hits:
+        n = entry[3]
+        if (i, consumed, n) != spanned:
+            spanned = (i, consumed, n)
+            tok = tokens[i]
+            a, b = tok.start + consumed, tokens[i + n - 1].end
+            o_a, o_b = offsets[a], offsets[b - 1] + 1
+            span, prefix = Span(o_a - start, o_b - start, original[o_a:o_b]), tok.text[:consumed]
+        found.append(Match(span, a - n_start, b - n_start, i - first, i + n - first, entry[5], prefix, entry[6]))
+    return found
 
 
 def prefer_longest_match(matches: list[Match]) -> list[Match]:
     """Keep the longest of overlapping matches (then the earliest); return them in text order."""
+    if _in_order_without_overlap(matches):
+        return list(matches)  # what the choice below would keep, in the same order: the common case
     chosen: list[Match] = []
-    taken: set[int] = set()
+    taken = bytearray(max(m.token_end for m in matches))  # 1 at each token a chosen match covers
     for m in sorted(matches, key=lambda m: (-(m.token_end - m.token_start), -(m.norm_end - m.norm_start), m.token_start)):
-        cells = set(range(m.token_start, m.token_end))
-        if cells & taken:
+        if taken.find(1, m.token_start, m.token_end) >= 0:
             continue
-        taken |= cells
+        taken[m.token_start:m.token_end] = b"\x01" * (m.token_end - m.token_start)
         chosen.append(m)
     return sorted(chosen, key=lambda m: m.token_start)
+
+
+def _in_order_without_overlap(matches: list[Match]) -> bool:
+    """Each match starts at or after the end of the one before it."""
+    end = 0
+    for m in matches:
+        if m.token_start < end:
+            return False
+        end = m.token_end
+    return True

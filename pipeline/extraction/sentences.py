@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.records import Sentence, Span
 from pipeline.resources import load_yaml
-from pipeline.extraction.textnorm import normalise_phrase
+from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
+
+
+_LINE = re.compile(r"[^\n]+")
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -67,14 +72,22 @@ def _clauses(text: str, start: int, rules: SentenceRules) -> tuple[Span, ...]:
     return tuple(out)
 
 
-def split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
-    """Split an article into sentences (with clauses); a line repeated verbatim (a caption shown twice) is kept once."""
+def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None = None) -> list[Sentence]:
+    """Split an article into sentences (with clauses); a line repeated verbatim (a caption shown twice) is kept once.
+
+    `norm`, the article's normalised text when it is at hand, gives each line's normalised form by slicing
+    (the same as normalising the line again: normalisation goes character by character).
+    """
     sentences: list[Sentence] = []
     seen_lines: set[str] = set()
     paragraph = -1
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         line_text = line.group()
-        key = normalise_phrase(line_text)
+        if norm is None:
+            key = normalise_phrase(line_text)
+        else:
+            offsets = norm.offsets
+            key = " ".join(norm.text[bisect_left(offsets, line.start()):bisect_left(offsets, line.end())].split())
         if not key:
             continue
         if key in seen_lines:
@@ -92,7 +105,7 @@ def split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
             for a, b in _pieces(line_text, a, b, rules.max_chars):
                 while b > a and line_text[b - 1].isspace():
                     b -= 1
-                if b > a and re.search(r"\w", line_text[a:b]):
+                if b > a and _WORD_CHARACTER.search(line_text, a, b):
                     start = line.start() + a
                     sentences.append(Sentence(len(sentences), paragraph, start, start + b - a, line_text[a:b],
                                               _clauses(line_text[a:b], start, rules)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import NamedTuple
 
 import yaml
@@ -19,9 +20,11 @@ from pipeline.config import DATA_DIR
 FOLDING_FILE = DATA_DIR / "lexicon" / "ar" / "normalisation.yaml"
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_TOKEN = re.compile(r"[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]{0,3}[0-9]+|[A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+")
+_LETTER = r"A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3"
+_TOKEN = re.compile(rf"[{_LETTER}]++(?![0-9])|[{_LETTER}]{{0,3}}[0-9]+|[{_LETTER}]+")
 """Words and digit runs. Up to three attached letters stay with the digits after them (و17، ال22، بال24);
-a word glued to digits on either side is a token of its own (450عائلة، الموصل400)."""
+a word glued to digits on either side is a token of its own (450عائلة، الموصل400). The first branch takes a
+word with no digit after it at once (possessive: no backtracking), the common case."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,10 @@ def normalise(text: str) -> NormalisedText:
     letters such as "İ", or a final Greek sigma) takes the per-character way.
     """
     folding = _folding()
-    folded = text.translate(folding.table)
-    lowered = folded.lower()
-    if len(lowered) != len(folded) or "\u03a3" in folded:
+    lowered = _folded_at_once(text, folding)
+    if lowered is None:
         return _normalise_per_character(text, folding.table)
-    if len(folded) == len(text):
+    if len(lowered) == len(text):
         return NormalisedText(text, lowered, tuple(range(len(text))))
     offsets: list[int] = []
     pos = 0
@@ -86,6 +88,15 @@ def normalise(text: str) -> NormalisedText:
         pos = m.end()
     offsets.extend(range(pos, len(text)))
     return NormalisedText(text, lowered, tuple(offsets))
+
+
+def _folded_at_once(text: str, folding: _Folding) -> str | None:
+    """The whole text folded and lower-cased, or None when it must take the per-character way."""
+    folded = text.translate(folding.table)
+    lowered = folded.lower()
+    if len(lowered) != len(folded) or "\u03a3" in folded:
+        return None
+    return lowered
 
 
 def _normalise_per_character(text: str, table: dict[int, str]) -> NormalisedText:
@@ -99,8 +110,12 @@ def _normalise_per_character(text: str, table: dict[int, str]) -> NormalisedText
 
 
 def normalise_phrase(phrase: str) -> str:
-    """Normalise a lexicon entry the same way as text, with whitespace folded."""
-    return " ".join(normalise(phrase).text.split())
+    """Normalise a lexicon entry the same way as text, with whitespace folded (no offset map is made)."""
+    folding = _folding()
+    lowered = _folded_at_once(phrase, folding)
+    if lowered is None:
+        lowered = _normalise_per_character(phrase, folding.table).text
+    return " ".join(lowered.split())
 
 
 class Token(NamedTuple):
@@ -115,8 +130,14 @@ class Token(NamedTuple):
 
 
 def tokenize(norm: NormalisedText) -> list[Token]:
-    """Split normalised text into word tokens (runs of letters and digits)."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(norm.text)]
+    """Split normalised text into word tokens (runs of letters and digits).
+
+    The tokens are built by C-level maps (tuple.__new__ makes a Token without its Python constructor):
+    an article has hundreds of them.
+    """
+    found = list(_TOKEN.finditer(norm.text))
+    fields = zip(map(re.Match.group, found), map(re.Match.start, found), map(re.Match.end, found))
+    return list(map(tuple.__new__, repeat(Token), fields))
 
 
 def has_arabic(text: str, minimum: int = 20) -> bool:
