@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pipeline.extraction.document import Document, TextView, document_for
+from pipeline.extraction.document import Document, TextView, document_for, token_stretch
 from pipeline.errors import DataFileError
 from pipeline.extraction.matcher import Clitics, Match, PhraseMatcher, prefer_longest_match
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
@@ -189,6 +189,7 @@ class _Article:
         self.offset = offset
         """Article offset of the text (not 0 for a stretch read on its own)."""
         self.token_starts = [t.start for t in tokens]
+        self.token_ends = [t.end for t in tokens]
         self._matches = matches
         self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS for m in matches[family])
         """Token ranges of the words of the figure-opening families, in text order."""
@@ -221,12 +222,8 @@ class _Article:
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Tokens [first, last) of the original-text stretch [start, end), or None when its edges cut a word
         (such a stretch is read on its own, as Document.view does)."""
-        tokens = self.tokens
-        n_start, n_end = bisect_left(self.norm.offsets, start), bisect_left(self.norm.offsets, end)
-        first, last = bisect_left(self.token_starts, n_start), bisect_left(self.token_starts, n_end)
-        if (first > 0 and tokens[first - 1].end > n_start) or (last > first and tokens[last - 1].end > n_end):
-            return None
-        return first, last
+        stretch = token_stretch(self.norm.offsets, self.token_starts, self.token_ends, start, end)
+        return stretch[:2] if stretch else None
 
     def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
         """Each family's matches inside tokens [first, last), overlaps settled, as TextView.find gives them."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from operator import sub
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher, matches_of, prefer_longest_match,
                                          word_forms)
@@ -150,13 +150,11 @@ class Document:
         if start == 0 and end == len(self.text):
             return TextView(0, self.norm, self.tokens, self.index, self.matches.__getitem__)
         offsets = self.norm.offsets
-        n_start, n_end = bisect_left(offsets, start), bisect_left(offsets, end)
         words, token_starts, token_ends = self._token_columns()
-        first, last = bisect_left(token_starts, n_start), bisect_left(token_starts, n_end)
-        cut_first = first > 0 and token_ends[first - 1] > n_start
-        cut_last = last > first and token_ends[last - 1] > n_end
-        if cut_first or cut_last:
+        stretch = token_stretch(offsets, token_starts, token_ends, start, end)
+        if stretch is None:
             return _standalone_view(self.text[start:end], start, self.index)
+        first, last, n_start, n_end = stretch
         norm = NormalisedText(self.text[start:end], self.norm.text[n_start:n_end],
                               tuple(map(sub, offsets[n_start:n_end], repeat(start))))
         moved = zip(words[first:last], map(sub, token_starts[first:last], repeat(n_start)),
@@ -178,6 +176,17 @@ class Document:
         if "match table" not in self._derived:
             self._derived["match table"] = _MatchTable(self.matches)
         return self._derived["match table"]
+
+
+def token_stretch(offsets: Sequence[int], token_starts: Sequence[int], token_ends: Sequence[int], start: int,
+                  end: int) -> tuple[int, int, int, int] | None:
+    """Tokens [first, last) and normalised offsets [n_start, n_end) of the original-text stretch [start, end);
+    None when its edges cut a word (such a stretch is analysed on its own)."""
+    n_start, n_end = bisect_left(offsets, start), bisect_left(offsets, end)
+    first, last = bisect_left(token_starts, n_start), bisect_left(token_starts, n_end)
+    if (first > 0 and token_ends[first - 1] > n_start) or (last > first and token_ends[last - 1] > n_end):
+        return None
+    return first, last, n_start, n_end
 
 
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
