@@ -42,8 +42,8 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell(value):
-    if type(value) is str:  # most cells: one type test, then the neutralising one
-        return PREFIX + value if value.startswith(FORMULA_STARTS) else value
+    if type(value) is str:  # most cells: no test for missing values
+        return neutralise(value)
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return neutralise(value)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.extraction.document import Document, TextView, document_for, token_stretch
 from pipeline.errors import DataFileError
-from pipeline.extraction.matcher import Clitics, Match, PhraseMatcher, prefer_longest_match
+from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher, prefer_longest_match
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
@@ -66,18 +66,15 @@ class CasualtyLexicon:
     weak_cues: frozenset[str]
     """Displacement words that yield to any other cue of the same number ("استقبل المركز 100 مصاب")."""
     clitics: Clitics
-    _between_numbers: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    _between_numbers: BoundedMemo = field(
+        default_factory=lambda: BoundedMemo(normalise_phrase, BETWEEN_NUMBERS_MEMO_LIMIT),
+        init=False, compare=False, hash=False, repr=False)
     """Text between two numbers -> its normalised words (see between_numbers)."""
 
     def between_numbers(self, text: str) -> str:
         """The normalised words of the text between two numbers ("و", "إلى", "-"), remembered for the run:
         the same few joiners come back in every article."""
-        words = self._between_numbers.get(text)
-        if words is None:
-            if len(self._between_numbers) >= BETWEEN_NUMBERS_MEMO_LIMIT:
-                self._between_numbers.clear()
-            words = self._between_numbers[text] = normalise_phrase(text)
-        return words
+        return self._between_numbers[text]
 
 
 @lru_cache(maxsize=None)

@@ -8,7 +8,7 @@ lexicon's matchers into one table, so one pass over an article's tokens finds th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from pipeline.records import Span
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
@@ -16,6 +16,21 @@ from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase
 FORMS_MEMO_LIMIT = 500_000
 """Distinct words whose readings a Clitics (or a PhraseIndex) keeps; past it the memo starts again (memory
 stays bounded)."""
+
+
+class BoundedMemo(dict):
+    """A pure function's results for the run, keyed by its argument, computed on first use; emptied when it
+    holds `limit` entries, so that memory stays bounded over an archive. A hit is a plain dict look-up."""
+
+    def __init__(self, make: Callable[[Any], Any], limit: int = FORMS_MEMO_LIMIT):
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, key):
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
 
 
 @dataclass(frozen=True)
@@ -28,8 +43,11 @@ class Clitics:
     lam_article: str
     min_stem: int = 2
     suffixes: tuple[str, ...] = ()
-    _forms: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    _forms: BoundedMemo = field(init=False, compare=False, hash=False, repr=False)
     """word -> (readings with pronoun suffixes removed too, the prefix-only readings that lead them)."""
+
+    def __post_init__(self):
+        object.__setattr__(self, "_forms", BoundedMemo(self._readings_of))
 
     def without_conjunction(self, word: str) -> str:
         """The word with an attached conjunction removed ("وتتقدم" -> "تتقدم"), else the word itself."""
@@ -58,13 +76,11 @@ class Clitics:
 
     def forms(self, word: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
         """(all readings of a word, its prefix-only readings), worked out once per word of the run."""
-        found = self._forms.get(word)
-        if found is None:
-            if len(self._forms) >= FORMS_MEMO_LIMIT:
-                self._forms.clear()
-            every = _word_forms(word, self, True)
-            found = self._forms[word] = (every, every[:len(_word_forms(word, self, False))])
-        return found
+        return self._forms[word]
+
+    def _readings_of(self, word: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+        every = _word_forms(word, self, True)
+        return every, every[:len(_word_forms(word, self, False))]
 
 
 class Match(NamedTuple):
@@ -91,7 +107,7 @@ def word_forms(word: str, clitics: Clitics, *, suffixes: bool = False) -> tuple[
     Returns (stem, consumed) pairs, most literal first; `consumed` is how many leading characters of the
     word are clitics and not part of the matched name.
     """
-    found = clitics._forms.get(word) or clitics.forms(word)  # the memo read here first: a hot look-up
+    found = clitics._forms[word]  # the memo read here directly: a hot look-up
     return found[0] if suffixes else found[1]
 
 
@@ -199,7 +215,7 @@ class PhraseIndex:
                         singles.append(entry)
                     else:
                         by_second.setdefault(words[1], []).append(entry)
-        self._starts_of: dict[str, tuple] = {}
+        self._starts_of = BoundedMemo(self._phrase_starts)
         """word -> its readings that begin a phrase (see _phrase_starts)."""
 
     def family(self, matcher: PhraseMatcher) -> str:
@@ -219,11 +235,9 @@ class PhraseIndex:
         found: dict[str, list[Hit]] = {name: [] for name in self.families}
         words = tuple(t.text for t in tokens)
         n_tokens = len(tokens)
-        starts_of, phrase_starts = self._starts_of, self._phrase_starts
+        starts_of = self._starts_of
         for i, word in enumerate(words):
-            starts = starts_of.get(word)
-            if starts is None:
-                starts = phrase_starts(word)
+            starts = starts_of[word]
             if not starts:
                 continue
             following = words[i + 1] if i + 1 < n_tokens else None
@@ -245,8 +259,6 @@ class PhraseIndex:
         Computed once per distinct word of the run: most words begin no phrase, and the scan then skips them
         with one look-up. A reading with a suffix removed keeps only the phrases of families that allow it.
         """
-        if len(self._starts_of) >= FORMS_MEMO_LIMIT:
-            self._starts_of.clear()
         forms, plain = self.clitics.readings(word)
         starts = []
         for k, (stem, consumed) in enumerate(forms):
@@ -258,8 +270,7 @@ class PhraseIndex:
             if suffix_reading:
                 singles = [e for e in singles if e[2]]
             starts.append((suffix_reading, consumed, singles, by_second))
-        found = self._starts_of[word] = tuple(starts)
-        return found
+        return tuple(starts)
 
 
 Hit = tuple[int, int, tuple]

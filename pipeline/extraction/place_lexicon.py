@@ -115,6 +115,12 @@ class PlaceGrammar:
     """Marks that may stand between a plural place word and its list (أحياء/ السلام، القرى التالية: ...)."""
     quotes: frozenset[str]
     brackets: frozenset[str]
+    sentence_ends: frozenset[str]
+    clause_ends: frozenset[str]
+    """The sentence ends and the marks that end only a clause."""
+    phrase_ends: frozenset[str]
+    """The sentence ends and the marks that end only a phrase."""
+    colons: frozenset[str]
     cues: tuple[tuple[str, str], ...]
     """(phrase, role)."""
     not_origin_before: frozenset[str]
@@ -260,6 +266,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
     def norm_set(key: str) -> frozenset[str]:
         return frozenset(normalise_phrase(w) for w in words.get(key) or ())
 
+    sentence_ends = frozenset(_require(words_path, words, "sentence_ends"))
     return PlaceGrammar(
         types=types,
         place_words=tuple(place_words),
@@ -270,6 +277,10 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         list_openers=frozenset(words.get("list_openers") or ()),
         quotes=frozenset(_require(words_path, words, "quotes")),
         brackets=frozenset(_require(words_path, words, "brackets")),
+        sentence_ends=sentence_ends,
+        clause_ends=sentence_ends | frozenset(_require(words_path, words, "clause_ends")),
+        phrase_ends=sentence_ends | frozenset(_require(words_path, words, "phrase_ends")),
+        colons=frozenset(_require(words_path, words, "colons")),
         cues=cues,
         not_origin_before=norm_set("not_origin_before"),
         proximity_before=norm_set("proximity_before"),

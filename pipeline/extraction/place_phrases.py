@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, Match, word_forms
+from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, BoundedMemo, Match, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
@@ -29,10 +29,6 @@ from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Directio
 
 _ENCLOSES_SITE = "encloses the building before it"
 
-_SENTENCE_END = frozenset(".؟!")
-_CLAUSE_END = _SENTENCE_END | {"؛"}
-_PHRASE_END = _SENTENCE_END | {"،"}
-_COLON = frozenset(":")
 
 _WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "road_words", "home_words",
                  "approach_words", "victim_words", "fire_words", "source_speakers", "residence_words")
@@ -147,7 +143,7 @@ class PlacePhraseParser:
         self._word_lists = tuple((name, getattr(grammar, name)) for name in _WORD_LISTS)
         self._in_window_lists: dict[str, tuple[str, ...]] = {}
         """word -> the window lists it belongs to: the same words come back in every article."""
-        self._in_word_lists: dict[str, tuple[str, ...]] = {}
+        self._in_word_lists = BoundedMemo(lambda word: self._lists_containing(word, self._word_lists))
         """word -> the word lists it belongs to."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
@@ -195,7 +191,7 @@ class PlacePhraseParser:
         heads, leads = self._heads, self._leads
         starts = sorted({i for i, m in doc.at.items()
                          if m.payload in heads or m.payload in leads and self._may_start(doc, i)}
-                        | set(doc.gaps_with(_COLON)))
+                        | set(doc.gaps_with(self.grammar.colons)))
         drafts: list[Draft] = []
         t = 0
         for start in starts:
@@ -245,7 +241,7 @@ class PlacePhraseParser:
             role, note = "reference", "end of a road"
         if self._victims_home(doc, t):
             role, note = "home", "where victims came from"
-        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(_PHRASE_END, t - 3, t):
+        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(self.grammar.phrase_ends, t - 3, t):
             role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
@@ -295,7 +291,8 @@ class PlacePhraseParser:
             return head
         previous = before[-1]
         gap = doc.text[previous.span.end:doc.span(t, t + 1).start]
-        if len(gap.split()) > self.grammar.locator_reach or any(c in gap for c in ".؟!:؛"):
+        if len(gap.split()) > self.grammar.locator_reach or not self.grammar.clause_ends.isdisjoint(gap) \
+                or not self.grammar.colons.isdisjoint(gap):
             return head
         if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
             return head
@@ -304,7 +301,7 @@ class PlacePhraseParser:
     def _victims_home(self, doc: _Doc, t: int) -> bool:
         """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
         home = doc.last_with("home_words", t - self.grammar.home_window + 1, t)
-        return home >= 0 and not doc.marked(_CLAUSE_END, home + 1, t) \
+        return home >= 0 and not doc.marked(self.grammar.clause_ends, home + 1, t) \
             and doc.has_stem_in("victim_words", home - 3, home)
 
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
@@ -329,7 +326,7 @@ class PlacePhraseParser:
                 return "location", ""
         if role == "destination":
             fire = doc.last_with("fire_words", t - self.grammar.fire_window, t)
-            if fire >= 0 and not doc.marked(_SENTENCE_END, fire + 1, t):  # and no sentence end since the fire
+            if fire >= 0 and not doc.marked(self.grammar.sentence_ends, fire + 1, t):  # and no sentence end since the fire
                 return "location", "target of fire"
         return role, ""
 
@@ -343,18 +340,12 @@ class PlacePhraseParser:
 
     def _has_stem(self, word: str, stems: str) -> bool:
         """Whether a reading of the word is in the grammar word list named `stems` (one of _WORD_LISTS)."""
-        memo = self._in_word_lists
-        found = memo.get(word)
-        if found is None:
-            if len(memo) >= FORMS_MEMO_LIMIT:
-                memo.clear()
-            found = memo[word] = self._lists_containing(word, self._word_lists)
-        return stems in found
+        return stems in self._in_word_lists[word]
 
     def _colon_list_word(self, doc: _Doc, t: int) -> PlaceWord | None:
         """The plural place word a list after a colon (before token t) belongs to (تسع قرى ...، أبرزها: تل حاجم)."""
         for i in range(t - 1, max(-1, t - 1 - self.grammar.colon_list_window), -1):
-            if i + 1 < t and doc.marked(_SENTENCE_END, i + 1, i + 1):
+            if i + 1 < t and doc.marked(self.grammar.sentence_ends, i + 1, i + 1):
                 return None
             words = [w for w in doc.entries(i, PlaceWord) if w.many]
             if words:
