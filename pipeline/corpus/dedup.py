@@ -40,7 +40,7 @@ def figures_compatible(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> bool:
     return True
 
 
-def types_compatible(a: Event, b: Event, harm_types: frozenset[str]) -> bool:
+def types_compatible(a: _Head, b: _Head, harm_types: frozenset[str]) -> bool:
     """Same type, or a civilian-harm toll and a harmful type (the `harm:` flag of event_types.yaml) with figures."""
     if a.event_type == b.event_type:
         return True
@@ -49,7 +49,7 @@ def types_compatible(a: Event, b: Event, harm_types: frozenset[str]) -> bool:
             and bool(a.figures) and bool(b.figures))
 
 
-def victims_compatible(a: Event, b: Event) -> bool:
+def victims_compatible(a: _Head, b: _Head) -> bool:
     return a.victims == b.victims or "unknown" in (a.victims, b.victims) or "mixed" in (a.victims, b.victims)
 
 
@@ -57,17 +57,17 @@ SHORT_TOTAL_DAYS = 2
 """A running total over at most this many days ("in the past 24 hours") may be the same toll as a day's report."""
 
 
-def totals_compatible(a: Event, b: Event) -> bool:
-    """A total over a long period is never the same event as one incident inside it."""
+def totals_compatible(a: _Head, b: _Head) -> bool:
+    """A total over a long period is never the same event as one incident inside it (dates as day numbers)."""
     if a.cumulative == b.cumulative:
         return True
     total = a if a.cumulative else b
     if total.date.start is None or total.date.end is None:
         return True
-    return (total.date.end - total.date.start).days <= SHORT_TOTAL_DAYS
+    return total.date.end - total.date.start <= SHORT_TOTAL_DAYS
 
 
-def dates_overlap(a: Event, b: Event) -> bool:
+def dates_overlap(a: _Head, b: _Head) -> bool:
     if None in (a.date.start, a.date.end, b.date.start, b.date.end):
         return True
     return a.date.start <= b.date.end and b.date.start <= a.date.end
@@ -108,18 +108,44 @@ _NONE: frozenset[str] = frozenset()
 """One shared empty set: most reports have no broad places (or no precise ones)."""
 
 
+def _day(day) -> int | None:
+    return day.toordinal() if day is not None else None
+
+
+def report_keys(events: list[Event] | tuple[Event, ...]) -> list[list]:
+    """What the merger needs of one article's rows, as plain data a worker sends back and the cache keeps.
+
+    Rows sharing an initial cluster_id are one report (one event at several places). Per report: the
+    values the rule compares of its first row (dates as day numbers), its precise and its broad places, and
+    per row its position, event_id, figure weight and confidence (which choose the cluster's primary row).
+    """
+    groups: dict[str, list[int]] = {}
+    for i, e in enumerate(events):
+        groups.setdefault(e.cluster_id, []).append(i)
+    keys = []
+    for rows in groups.values():
+        e = events[rows[0]]
+        head = [e.event_type, _day(e.date.start), _day(e.date.end),
+                [[f.kind, f.low, f.high, f.vague] for f in e.figures], e.victims, e.cumulative, e.article_id]
+        members = [events[i] for i in rows]
+        precise = sorted({_place_key(m) for m in members if _precise(m)})
+        broad = sorted({_place_key(m) for m in members if _place_key(m) and not _precise(m)})
+        keys.append([head, precise, broad,
+                     [[i, events[i].event_id, _figure_weight(events[i]), events[i].confidence] for i in rows]])
+    return keys
+
+
 class _Report:
-    """One reported event: the rows that share an initial cluster_id (one row per place), compacted."""
+    """One reported event, compacted: what the rule compares, and its places."""
 
     __slots__ = ("head", "precise", "broad")
 
-    def __init__(self, rows: list[Event]):
-        e = rows[0]
-        self.head = _Head(e.event_type, _When(e.date.start, e.date.end),
-                          tuple(_Fig(f.kind, f.low, f.high, f.vague) for f in e.figures), e.victims, e.cumulative,
-                          e.article_id)
-        self.precise = frozenset(_place_key(e) for e in rows if _precise(e)) or _NONE
-        self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e)) or _NONE
+    def __init__(self, head: list, precise: list[str], broad: list[str]):
+        event_type, start, end, figures, victims, cumulative, article_id = head
+        self.head = _Head(event_type, _When(start, end), tuple(_Fig(*f) for f in figures), victims, cumulative,
+                          article_id)
+        self.precise = frozenset(precise) or _NONE
+        self.broad = frozenset(broad) or _NONE
 
 
 def same_event(a: _Report, b: _Report, harm_types: frozenset[str]) -> bool:
@@ -151,12 +177,12 @@ class _Cluster:
     def __init__(self):
         self.cluster_id, self.size, self.best, self.primary = "", 0, None, ""
 
-    def add(self, e: Event) -> None:
-        self.cluster_id = min(self.cluster_id, e.event_id) if self.cluster_id else e.event_id
+    def add(self, event_id: str, weight: int, confidence: float) -> None:
+        self.cluster_id = min(self.cluster_id, event_id) if self.cluster_id else event_id
         self.size += 1
-        key = (_figure_weight(e), e.confidence, -int(e.event_id, 16))
+        key = (weight, confidence, -int(event_id, 16))
         if self.best is None or key > self.best:
-            self.best, self.primary = key, e.event_id
+            self.best, self.primary = key, event_id
 
     def final(self) -> ClosedCluster:
         return ClosedCluster(self.cluster_id, self.primary, self.size)
@@ -195,20 +221,19 @@ class DuplicateMerger:
         self._n_closed = 0
 
     def add_events(self, events: list[Event] | tuple[Event, ...]) -> list[int]:
-        """Rows in output order; rows sharing an initial cluster_id are one report (one event at several places).
+        """Rows in output order; returns each row's cluster number, for `cluster_of` once every row has been added."""
+        return self.add_reports(report_keys(events), len(events))
 
-        Returns each row's cluster number, for `cluster_of` once every row has been added.
-        """
-        groups: dict[str, list[Event]] = {}
-        for e in events:
-            groups.setdefault(e.cluster_id, []).append(e)
-        leader_of = {}
-        for rows in groups.values():
-            leader = self._assign(_Report(rows))
-            for e in rows:
-                self._clusters[leader].add(e)
-                leader_of[e.event_id] = leader
-        return [leader_of[e.event_id] for e in events]
+    def add_reports(self, keys: list[list], n_rows: int) -> list[int]:
+        """The same from one article's `report_keys` (as a worker or the cache hands them over)."""
+        leader_of = [0] * n_rows
+        for head, precise, broad, members in keys:
+            leader = self._assign(_Report(head, precise, broad))
+            cluster = self._clusters[leader]
+            for row, event_id, weight, confidence in members:
+                cluster.add(event_id, weight, confidence)
+                leader_of[row] = leader
+        return leader_of
 
     def _assign(self, r: _Report) -> int:
         i = self._n

@@ -91,7 +91,7 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     from pipeline.resources import load_yaml
     from pipeline.schema import harm_types
     from pipeline.corpus.engines import default_workers, make_engine
-    from pipeline.corpus.store import OutputWriter, write_run_info
+    from pipeline.corpus.store import EVENT_COLUMNS, OutputWriter, write_run_info
     from pipeline.corpus.work import WorkSpec
 
     started = time.perf_counter()
@@ -111,6 +111,7 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
         timings = {"start_workers_s": time.perf_counter() - t}
         writer = OutputWriter(output_set.staging)
         merger = DuplicateMerger(harm_types(load_yaml(settings.lexicon_dir.parent / "event_types.yaml")))
+        type_at = EVENT_COLUMNS.index("event_type")
         statuses: Counter = Counter()
         types: Counter = Counter()
         cached = 0
@@ -128,14 +129,12 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
                 results = iter(outcomes)
                 for report, article in held.popleft():
                     if article is not None:
-                        outcome = next(results)
-                        report = _final_report(report, outcome)
-                        result = outcome.result
-                        cached += outcome.cached
-                        clusters = merger.add_events(result.events)
-                        writer.add_article(result.article, result.date_evidence, result.events, clusters,
-                                           merger.end_article())
-                        types.update(e.event_type for e in result.events)
+                        output = next(results)
+                        report = _final_report(report, output)
+                        cached += output.cached
+                        clusters = merger.add_reports(output.reports, len(output.rows))
+                        writer.add_article(output.text_line, output.rows, clusters, merger.end_article())
+                        types.update(row[type_at] for row in output.rows)
                     statuses[report.status] += 1
                     writer.add_report(report)
                 bar.update(len(outcomes))
@@ -165,16 +164,14 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     return replace(summary, seconds=total)
 
 
-def _final_report(report: InputReport, outcome) -> InputReport:
-    """The report row of a readable article once extracted: its events, its date, or why it failed."""
-    result = outcome.result
-    pub = result.article.published
-    report = replace(report, n_events=len(result.events), published=pub.isoformat() if pub else "",
-                     date_source=result.article.date_source)
-    if outcome.failure:
-        report = replace(report, status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
-                         message="; ".join(m for m in (outcome.failure, report.message) if m))
-    return report
+def _final_report(report: InputReport, output) -> InputReport:
+    """The report row of a readable article once extracted (a work.ArticleOutput): its events, its date, or why
+    it failed."""
+    if output.failure:
+        return replace(report, n_events=0, published=output.published, date_source=output.date_source,
+                       status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
+                       message="; ".join(m for m in (output.failure, report.message) if m))
+    return replace(report, n_events=len(output.rows), published=output.published, date_source=output.date_source)
 
 
 def _manifest_used(articles: Path, manifest: Path | None) -> Path | None:

@@ -20,6 +20,7 @@ import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters a spreadsheet may read as the start of a formula."""
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 PREFIX = "'"
 LINE_END = "\r\n"
 
@@ -60,6 +61,11 @@ class SafeWriter:
     def write(self, row: Mapping | list) -> None:
         cells = map(row.get, self.columns) if isinstance(row, Mapping) else row
         self._writer.writerow(list(map(_cell, cells)))
+
+    def write_rows(self, rows: Iterable[list | tuple]) -> None:
+        """Rows of plain values (str, int, float, bool, None) in column order: the bytes of `write`, a loop less."""
+        self._writer.writerows([[(PREFIX + v if v[:1] in _FORMULA_FIRST else v) if isinstance(v, str)
+                                 else ("" if v != v else v) for v in row] for row in rows])
 
     def write_all(self, rows: Iterable[Mapping | list]) -> None:
         for row in rows:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import marshal
+import operator
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -25,6 +25,11 @@ FLOAT_COLUMNS = list(schema.names(schema.FLOAT))
 ARTICLE_COLUMNS = ["article_id", "source_path", "status", "reason", "message", "published", "date_source",
                    "n_events", "chars", "sha256", "encoding"]
 FIGURE_KIND_COLUMN = {kind: kind for kind in schema.FIGURE_KINDS}
+EVENT_ID = EVENT_COLUMNS.index("event_id")
+CLUSTER_COLUMNS = tuple(EVENT_COLUMNS.index(c) for c in ("cluster_id", "cluster_primary", "cluster_size"))
+"""Positions of the columns the duplicate merging fills in once every article is in."""
+_ROW_VALUES = operator.itemgetter(*EVENT_COLUMNS)
+_REPORT_VALUES = operator.attrgetter(*ARTICLE_COLUMNS)
 
 
 def _span_json(span) -> str:
@@ -99,13 +104,21 @@ def event_row(e: Event, article: Article | None = None) -> dict:
     return row
 
 
+def event_values(e: Event, article: Article | None = None) -> tuple:
+    """One events.csv row as its values in EVENT_COLUMNS order: what workers send back, the cache and the spill hold."""
+    return _ROW_VALUES(event_row(e, article))
+
+
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
-    return rows_frame([event_row(e, articles.get(e.article_id)) for e in events])
+    return rows_frame([event_values(e, articles.get(e.article_id)) for e in events])
 
 
-def rows_frame(rows: list[dict]) -> pd.DataFrame:
-    """events.csv rows as a typed frame (nullable integers, floats, booleans, text)."""
-    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+def rows_frame(rows: list[Sequence]) -> pd.DataFrame:
+    """events.csv rows (values in EVENT_COLUMNS order) as a typed frame (nullable integers, floats, booleans, text).
+
+    Built from columns: a frame of row records costs pandas a look-up per cell."""
+    columns = zip(*rows) if rows else [()] * len(EVENT_COLUMNS)
+    df = pd.DataFrame({name: list(values) for name, values in zip(EVENT_COLUMNS, columns)}, columns=EVENT_COLUMNS)
     for col in INT_COLUMNS:
         df[col] = pd.array(df[col], dtype="Int64")
     for col in FLOAT_COLUMNS:
@@ -135,14 +148,12 @@ def _write_text(text: str) -> Callable[[Path], None]:
     return lambda tmp: tmp.write_text(text, encoding="utf-8", newline="")
 
 
-def text_record(article: Article, date_evidence: tuple[str, ...] = ()) -> dict:
-    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found."""
-    return {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
-            "title": article.title, "published": article.published.isoformat() if article.published else "",
-            "date_source": article.date_source, "date_evidence": list(date_evidence)}
-
-
-def _json_line(record: dict) -> str:
+def text_line(article: Article, published: str, date_source: str, date_evidence: Sequence[str]) -> str:
+    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found
+    (`published`, ISO or empty, and `date_source` as extraction settled them)."""
+    record = {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
+              "title": article.title, "published": published, "date_source": date_source,
+              "date_evidence": list(date_evidence)}
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
@@ -166,20 +177,16 @@ class OutputWriter:
         self.n_rows = 0
 
     def add_report(self, report: InputReport) -> None:
-        self._articles.write(asdict(report))
+        self._articles.write_rows([_REPORT_VALUES(report)])
 
-    def add_article(self, article: Article, date_evidence: tuple[str, ...], events: tuple[Event, ...],
-                    clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
-        """The article's text line, and its event rows each with the cluster number the merger gave it
-        (`closed`: the clusters already final, whose rows are written complete)."""
-        self._texts.write(_json_line(text_record(article, date_evidence)))
-        for e, cluster in zip(events, clusters):
-            row = event_row(e, article)
-            if cluster in closed:  # its cluster is final: the row is too, and waits with no number
-                row["cluster_id"], row["cluster_primary"], row["cluster_size"] = closed[cluster].columns(e.event_id)
-                cluster = None
-            marshal.dump((cluster, tuple(row[c] for c in EVENT_COLUMNS)), self._spill)
-            self.n_rows += 1
+    def add_article(self, text_line: str, rows: Sequence[Sequence], clusters: list[int],
+                    closed: Mapping[int, ClosedCluster]) -> None:
+        """The article's text line, and its event rows (values in EVENT_COLUMNS order) each with the cluster
+        number the merger gave it (`closed`: the clusters already final, whose values the rows keep at once)."""
+        self._texts.write(text_line)
+        refs = [closed[c].columns(row[EVENT_ID]) if c in closed else c for c, row in zip(clusters, rows)]
+        marshal.dump((refs, rows), self._spill)
+        self.n_rows += len(rows)
 
     def finish(self, cluster_of: Callable[[int, str], tuple[str, bool, int]]) -> None:
         """Write events.csv and events.parquet with each row's merged cluster, then drop the spill."""
@@ -191,40 +198,44 @@ class OutputWriter:
         spill = self.folder / SPILL_NAME
         parquet = None
 
-        def write_group(rows: list[dict]):
+        def write_group(rows: list[list]):
             table = pa.Table.from_pandas(rows_frame(rows), preserve_index=False)
             writer = parquet or pq.ParquetWriter(self.folder / "events.parquet", table.schema)
             writer.write_table(table.cast(writer.schema))
             return writer
 
+        cluster_id, primary, size = CLUSTER_COLUMNS
         with open(spill, "rb") as rows_in, \
                 open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
             events_csv = SafeWriter(csv_out, EVENT_COLUMNS)
-            chunk: list[dict] = []
-            for cluster, row in _spilled_rows(rows_in):
-                if cluster is not None:
-                    row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of(cluster, row["event_id"])
-                events_csv.write(row)
-                chunk.append(row)
-                if len(chunk) >= ROWS_PER_GROUP:
-                    parquet, chunk = write_group(chunk), []
+            chunk: list[list] = []
+            for refs, rows in _spilled_articles(rows_in):
+                for ref, values in zip(refs, rows):
+                    row = list(values)
+                    row[cluster_id], row[primary], row[size] = cluster_of(ref, row[EVENT_ID]) if type(ref) is int else ref
+                    chunk.append(row)
+                while len(chunk) >= ROWS_PER_GROUP:
+                    group, chunk = chunk[:ROWS_PER_GROUP], chunk[ROWS_PER_GROUP:]
+                    events_csv.write_rows(group)
+                    parquet = write_group(group)
+            events_csv.write_rows(chunk)
             if chunk or parquet is None:
                 parquet = write_group(chunk)
         parquet.close()
         spill.unlink()
 
 
-def _spilled_rows(stream) -> Iterator[tuple[int, dict]]:
-    """The spill file's (cluster number, row) records in the order they were written.
+def _spilled_articles(stream) -> Iterator[tuple[list, list]]:
+    """The spill file's records, one per article in the order written: (cluster number or final cluster
+    values per row, rows).
 
     The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values);
     it never outlives the run and nothing else reads it."""
     while True:
         try:
-            cluster, values = marshal.load(stream)
+            yield marshal.load(stream)
         except EOFError:
             return
-        yield cluster, dict(zip(EVENT_COLUMNS, values))
 
 
 def write_run_info(out_dir: Path, run_info: dict) -> None:

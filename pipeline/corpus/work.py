@@ -10,8 +10,11 @@ import gc
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from pipeline.corpus.cache import ArticleCache
+from pipeline.corpus.cache import ArticleCache, CachedArticle
+from pipeline.corpus.dedup import report_keys
+from pipeline.corpus.store import event_values, text_line
 from pipeline.config import Settings
 from pipeline.extraction.extract import ArticleResult, Resources, extract_article, load_resources
 from pipeline.records import Article
@@ -27,7 +30,30 @@ class ArticleOutcome:
     """Its events (none when it failed) and its publication date."""
     failure: str = ""
     """Why extraction failed (exception type, place, message), empty when it did not."""
+
+
+class ArticleOutput(NamedTuple):
+    """One article as the outputs hold it, encoded where it was extracted: the main process only writes it
+    (and a worker sends back plain values, cheap to pickle, rather than the records)."""
+
+    published: str
+    """ISO, or empty."""
+    date_source: str
+    text_line: str
+    """Its article_texts.jsonl line."""
+    rows: list
+    """events.csv rows (values in store.EVENT_COLUMNS order) before duplicates are merged."""
+    reports: list
+    """dedup.report_keys of those rows."""
+    failure: str = ""
     cached: bool = False
+
+
+def encode_result(result: ArticleResult) -> CachedArticle:
+    """An extraction's result in the outputs' plain values, as the cache keeps it."""
+    pub = result.article.published
+    return CachedArticle(pub.isoformat() if pub else "", result.article.date_source, list(result.date_evidence),
+                         [event_values(e, result.article) for e in result.events], report_keys(result.events))
 
 
 def describe_failure(err: BaseException) -> str:
@@ -90,19 +116,25 @@ def context(spec: WorkSpec) -> tuple[Resources, ArticleCache]:
     return _CONTEXTS[spec]
 
 
-def process_article(article: Article, resources: Resources, cache: ArticleCache, read_cache: bool) -> ArticleOutcome:
+def process_article(article: Article, resources: Resources, cache: ArticleCache, read_cache: bool) -> ArticleOutput:
     """The cached result, or a guarded extraction stored for next time (failures are not stored)."""
-    if read_cache:
-        hit = cache.get(article)
-        if hit is not None:
-            return ArticleOutcome(hit, cached=True)
-    outcome = guarded_extract(article, resources)
-    if not outcome.failure:
-        cache.put(article, outcome.result)
-    return outcome
+    key = cache.key(article)
+    entry = cache.get(key) if read_cache else None
+    cached, failure = entry is not None, ""
+    if not cached:
+        outcome = guarded_extract(article, resources)
+        entry, failure = encode_result(outcome.result), outcome.failure
+        if not failure:
+            cache.put(key, entry)
+    return ArticleOutput(entry.published, entry.date_source,
+                         text_line(article, entry.published, entry.date_source, entry.date_evidence),
+                         entry.rows, entry.reports, failure, cached)
 
 
-def process_batch(articles: list[Article], spec: WorkSpec) -> list[ArticleOutcome]:
+def process_batch(articles: list[Article], spec: WorkSpec) -> list[ArticleOutput]:
     """The unit every engine runs: a batch of articles, in order."""
     resources, cache = context(spec)
-    return [process_article(a, resources, cache, spec.read_cache) for a in articles]
+    try:
+        return [process_article(a, resources, cache, spec.read_cache) for a in articles]
+    finally:
+        cache.close()
