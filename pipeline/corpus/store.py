@@ -33,7 +33,8 @@ _REPORT_VALUES = operator.attrgetter(*ARTICLE_COLUMNS)
 
 
 def _span_json(span) -> str:
-    return json.dumps([span.start, span.end]) if span is not None else ""
+    """`[start, end]` as JSON writes it (offsets are ints): a format string, at a tenth of json.dumps's cost."""
+    return f"[{span.start:d}, {span.end:d}]" if span is not None else ""
 
 
 def _figure_columns(event: Event) -> dict:
@@ -185,7 +186,8 @@ class OutputWriter:
         number the merger gave it (`closed`: the clusters already final, whose values the rows keep at once)."""
         self._texts.write(text_line)
         refs = [closed[c].columns(row[EVENT_ID]) if c in closed else c for c, row in zip(clusters, rows)]
-        marshal.dump((refs, rows), self._spill)
+        record = marshal.dumps((refs, rows))
+        self._spill.write(len(record).to_bytes(8, "little") + record)
         self.n_rows += len(rows)
 
     def finish(self, cluster_of: Callable[[int, str], tuple[str, bool, int]]) -> None:
@@ -229,13 +231,11 @@ def _spilled_articles(stream) -> Iterator[tuple[list, list]]:
     """The spill file's records, one per article in the order written: (cluster number or final cluster
     values per row, rows).
 
-    The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values);
-    it never outlives the run and nothing else reads it."""
-    while True:
-        try:
-            yield marshal.load(stream)
-        except EOFError:
-            return
+    The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values;
+    each record after its length, as marshal.load reads a large record from a file slowly); it never outlives
+    the run and nothing else reads it."""
+    while size := stream.read(8):
+        yield marshal.loads(stream.read(int.from_bytes(size, "little")))
 
 
 def write_run_info(out_dir: Path, run_info: dict) -> None:
