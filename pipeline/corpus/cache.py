@@ -33,6 +33,8 @@ TABLE = "CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOU
 """The database's only object: anything else in the file means it is not this cache's."""
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 """An entry larger than this is damage, not a result: it is not read."""
+PAGE_BYTES = 16384
+"""Database pages of this size hold an entry (about 20 kB) in two or three pages instead of six."""
 BUSY_SECONDS = 120
 """How long a worker waits for another one's write to the database before it gives up on the cache."""
 
@@ -107,7 +109,7 @@ class ArticleCache:
     """Results keyed by every field of the article (its text by hash) and by the code and data versions.
 
     The database is opened when first needed and closed by `close` (after each batch); entries put are
-    written together there, in one short transaction, so parallel workers hardly ever wait on each other.
+    written together there, in one short transaction, so parallel workers seldom wait on each other.
     """
 
     def __init__(self, folder: Path, version_key: str):
@@ -199,12 +201,15 @@ class ArticleCache:
             db.execute("PRAGMA trusted_schema = OFF")
             found = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
             if not found:
-                db.execute("PRAGMA journal_mode = WAL")
+                db.execute(f"PRAGMA page_size = {PAGE_BYTES}")
                 db.execute(TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
                 found = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
             if found != [("table", "entries", TABLE)]:
                 raise ValueError("the database is not this cache's")
-            db.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost in a crash is recomputed
+            # A cache needs no durability: its rollback journal stays in memory and nothing waits for the disk.
+            # A database a crash left damaged fails a query and is set aside; an entry it garbled fails its checksum.
+            db.execute("PRAGMA journal_mode = MEMORY")
+            db.execute("PRAGMA synchronous = OFF")
             return db
         except BaseException:
             db.close()
@@ -222,7 +227,7 @@ class ArticleCache:
         if self._db is not None:
             self._db.close()
             self._db = None
-        for path in (self.path, self.path.with_name(DATABASE_NAME + "-wal"), self.path.with_name(DATABASE_NAME + "-shm")):
+        for path in (self.path, self.path.with_name(DATABASE_NAME + "-journal")):
             try:
                 if not (path.is_dir() and not path.is_symlink()):
                     path.unlink(missing_ok=True)

@@ -278,7 +278,8 @@ class DuplicateMerger:
 
     def cluster_of(self, cluster: int, event_id: str) -> tuple[str, bool, int]:
         """cluster_id, primary flag and cluster size of a row, from the cluster number add_events gave it."""
-        return self._clusters[cluster].final().columns(event_id)
+        found = self._clusters[cluster]
+        return found.cluster_id, found.primary == event_id, found.size
 
 
 def merge_duplicate_events(events: list[Event], harm_types: frozenset[str]) -> list[Event]:

@@ -91,7 +91,7 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     from pipeline.resources import load_yaml
     from pipeline.schema import harm_types
     from pipeline.corpus.engines import default_workers, make_engine
-    from pipeline.corpus.store import EVENT_COLUMNS, OutputWriter, write_run_info
+    from pipeline.corpus.store import OutputWriter, write_run_info
     from pipeline.corpus.work import WorkSpec
 
     started = time.perf_counter()
@@ -111,7 +111,6 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
         timings = {"start_workers_s": time.perf_counter() - t}
         writer = OutputWriter(output_set.staging)
         merger = DuplicateMerger(harm_types(load_yaml(settings.lexicon_dir.parent / "event_types.yaml")))
-        type_at = EVENT_COLUMNS.index("event_type")
         statuses: Counter = Counter()
         types: Counter = Counter()
         cached = 0
@@ -132,9 +131,9 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
                         output = next(results)
                         report = _final_report(report, output)
                         cached += output.cached
-                        clusters = merger.add_reports(output.reports, len(output.rows))
+                        clusters = merger.add_reports(output.reports, len(output.event_types))
                         writer.add_article(output.text_line, output.rows, clusters, merger.end_article())
-                        types.update(row[type_at] for row in output.rows)
+                        types.update(output.event_types)
                     statuses[report.status] += 1
                     writer.add_report(report)
                 bar.update(len(outcomes))
@@ -171,7 +170,7 @@ def _final_report(report: InputReport, output) -> InputReport:
         return replace(report, n_events=0, published=output.published, date_source=output.date_source,
                        status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
                        message="; ".join(m for m in (output.failure, report.message) if m))
-    return replace(report, n_events=len(output.rows), published=output.published, date_source=output.date_source)
+    return replace(report, n_events=len(output.event_types), published=output.published, date_source=output.date_source)
 
 
 def _manifest_used(articles: Path, manifest: Path | None) -> Path | None:

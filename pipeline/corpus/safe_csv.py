@@ -14,7 +14,8 @@ import csv
 import io
 import math
 from pathlib import Path
-from typing import Iterable, Mapping
+from types import SimpleNamespace
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -62,14 +63,26 @@ class SafeWriter:
         cells = map(row.get, self.columns) if isinstance(row, Mapping) else row
         self._writer.writerow(list(map(_cell, cells)))
 
-    def write_rows(self, rows: Iterable[list | tuple]) -> None:
+    def write_rows(self, rows: Iterable[Sequence]) -> None:
         """Rows of plain values (str, int, float, bool, None) in column order: the bytes of `write`, a loop less."""
-        self._writer.writerows([[(PREFIX + v if v[:1] in _FORMULA_FIRST else v) if isinstance(v, str)
-                                 else ("" if v != v else v) for v in row] for row in rows])
+        self._writer.writerows(_plain_cells(rows))
 
     def write_all(self, rows: Iterable[Mapping | list]) -> None:
         for row in rows:
             self.write(row)
+
+
+def _plain_cells(rows: Iterable[Sequence]) -> list[list]:
+    """Rows of plain values with their cells as `_cell` makes them, in one comprehension."""
+    return [[(PREFIX + v if v[:1] in _FORMULA_FIRST else v) if isinstance(v, str) else ("" if v != v else v)
+             for v in row] for row in rows]
+
+
+def csv_lines(rows: Iterable[Sequence]) -> list[str]:
+    """Each row of plain values as its safe CSV line, ending with LINE_END (the text `write_rows` writes)."""
+    lines: list[str] = []
+    csv.writer(SimpleNamespace(write=lines.append), lineterminator=LINE_END).writerows(_plain_cells(rows))
+    return lines
 
 
 def csv_text(rows: Iterable[Mapping | list], columns: list[str]) -> str:

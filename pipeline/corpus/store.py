@@ -16,7 +16,7 @@ from pipeline import schema
 from pipeline.records import Article, Event, InputReport
 from pipeline.corpus.dedup import ClosedCluster
 from pipeline.corpus.output_set import SPILL_NAME
-from pipeline.corpus.safe_csv import SafeWriter
+from pipeline.corpus.safe_csv import SafeWriter, csv_lines
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -25,9 +25,8 @@ FLOAT_COLUMNS = list(schema.names(schema.FLOAT))
 ARTICLE_COLUMNS = ["article_id", "source_path", "status", "reason", "message", "published", "date_source",
                    "n_events", "chars", "sha256", "encoding"]
 FIGURE_KIND_COLUMN = {kind: kind for kind in schema.FIGURE_KINDS}
-EVENT_ID = EVENT_COLUMNS.index("event_id")
-CLUSTER_COLUMNS = tuple(EVENT_COLUMNS.index(c) for c in ("cluster_id", "cluster_primary", "cluster_size"))
-"""Positions of the columns the duplicate merging fills in once every article is in."""
+CLUSTER_COLUMNS = ("cluster_id", "cluster_primary", "cluster_size")
+"""The columns duplicate merging fills in once every article is in: the table's second to fourth."""
 _ROW_VALUES = operator.itemgetter(*EVENT_COLUMNS)
 _REPORT_VALUES = operator.attrgetter(*ARTICLE_COLUMNS)
 
@@ -110,6 +109,13 @@ def event_values(e: Event, article: Article | None = None) -> tuple:
     return _ROW_VALUES(event_row(e, article))
 
 
+def encode_rows(rows: Sequence[Sequence]) -> bytes:
+    """An article's rows (values in EVENT_COLUMNS order) as the spill keeps them: the values, for Parquet, and
+    each row's CSV text after its cluster columns, for events.csv (made where the article was extracted, so
+    that writing the events files only puts the merged clusters in front)."""
+    return marshal.dumps((list(rows), csv_lines(row[4:] for row in rows)))
+
+
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
     return rows_frame([event_values(e, articles.get(e.article_id)) for e in events])
 
@@ -180,18 +186,20 @@ class OutputWriter:
     def add_report(self, report: InputReport) -> None:
         self._articles.write_rows([_REPORT_VALUES(report)])
 
-    def add_article(self, text_line: str, rows: Sequence[Sequence], clusters: list[int],
-                    closed: Mapping[int, ClosedCluster]) -> None:
-        """The article's text line, and its event rows (values in EVENT_COLUMNS order) each with the cluster
-        number the merger gave it (`closed`: the clusters already final, whose values the rows keep at once)."""
+    def add_article(self, text_line: str, rows: bytes, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
+        """The article's text line, and its rows (`encode_rows`) with the cluster number the merger gave each
+        (`closed`: the clusters already final, whose values the rows keep at once)."""
         self._texts.write(text_line)
-        refs = [closed[c].columns(row[EVENT_ID]) if c in closed else c for c, row in zip(clusters, rows)]
+        refs = [tuple(closed[c]) if c in closed else c for c in clusters]
         record = marshal.dumps((refs, rows))
         self._spill.write(len(record).to_bytes(8, "little") + record)
-        self.n_rows += len(rows)
+        self.n_rows += len(clusters)
 
     def finish(self, cluster_of: Callable[[int, str], tuple[str, bool, int]]) -> None:
-        """Write events.csv and events.parquet with each row's merged cluster, then drop the spill."""
+        """Write events.csv and events.parquet with each row's merged cluster, then drop the spill.
+
+        A row's CSV line is its event_id and cluster values (hex digits, a boolean and a count, which CSV
+        writes as they are) in front of the text made with the row."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -206,30 +214,30 @@ class OutputWriter:
             writer.write_table(table.cast(writer.schema))
             return writer
 
-        cluster_id, primary, size = CLUSTER_COLUMNS
         with open(spill, "rb") as rows_in, \
                 open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
-            events_csv = SafeWriter(csv_out, EVENT_COLUMNS)
+            SafeWriter(csv_out, EVENT_COLUMNS)
             chunk: list[list] = []
-            for refs, rows in _spilled_articles(rows_in):
-                for ref, values in zip(refs, rows):
-                    row = list(values)
-                    row[cluster_id], row[primary], row[size] = cluster_of(ref, row[EVENT_ID]) if type(ref) is int else ref
-                    chunk.append(row)
+            for refs, encoded in _spilled_articles(rows_in):
+                rows, tails = marshal.loads(encoded)
+                lines = []
+                for ref, values, tail in zip(refs, rows, tails):
+                    event_id = values[0]
+                    cluster = cluster_of(ref, event_id) if type(ref) is int else ClosedCluster(*ref).columns(event_id)
+                    lines.append(f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},{tail}")
+                    chunk.append([event_id, *cluster, *values[4:]])
+                csv_out.write("".join(lines))
                 while len(chunk) >= ROWS_PER_GROUP:
-                    group, chunk = chunk[:ROWS_PER_GROUP], chunk[ROWS_PER_GROUP:]
-                    events_csv.write_rows(group)
-                    parquet = write_group(group)
-            events_csv.write_rows(chunk)
+                    parquet, chunk = write_group(chunk[:ROWS_PER_GROUP]), chunk[ROWS_PER_GROUP:]
             if chunk or parquet is None:
                 parquet = write_group(chunk)
         parquet.close()
         spill.unlink()
 
 
-def _spilled_articles(stream) -> Iterator[tuple[list, list]]:
-    """The spill file's records, one per article in the order written: (cluster number or final cluster
-    values per row, rows).
+def _spilled_articles(stream) -> Iterator[tuple[list, bytes]]:
+    """The spill file's records, one per article in the order written: (cluster number or final cluster per
+    row, the article's `encode_rows`).
 
     The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values;
     each record after its length, as marshal.load reads a large record from a file slowly); it never outlives

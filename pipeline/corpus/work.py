@@ -14,12 +14,13 @@ from typing import NamedTuple
 
 from pipeline.corpus.cache import ArticleCache, CachedArticle
 from pipeline.corpus.dedup import report_keys
-from pipeline.corpus.store import event_values, text_line
+from pipeline.corpus.store import EVENT_COLUMNS, encode_rows, event_values, text_line
 from pipeline.config import Settings
 from pipeline.extraction.extract import ArticleResult, Resources, extract_article, load_resources
 from pipeline.records import Article
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+EVENT_TYPE = EVENT_COLUMNS.index("event_type")
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,12 @@ class ArticleOutput(NamedTuple):
     date_source: str
     text_line: str
     """Its article_texts.jsonl line."""
-    rows: list
-    """events.csv rows (values in store.EVENT_COLUMNS order) before duplicates are merged."""
+    event_types: list
+    """The event type of each of its rows."""
     reports: list
     """dedup.report_keys of those rows."""
+    rows: bytes
+    """Its events.csv rows before duplicates are merged, as store.encode_rows writes them."""
     failure: str = ""
     cached: bool = False
 
@@ -128,7 +131,7 @@ def process_article(article: Article, resources: Resources, cache: ArticleCache,
             cache.put(key, entry)
     return ArticleOutput(entry.published, entry.date_source,
                          text_line(article, entry.published, entry.date_source, entry.date_evidence),
-                         entry.rows, entry.reports, failure, cached)
+                         [row[EVENT_TYPE] for row in entry.rows], entry.reports, encode_rows(entry.rows), failure, cached)
 
 
 def process_batch(articles: list[Article], spec: WorkSpec) -> list[ArticleOutput]:
