@@ -13,7 +13,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 import pandas as pd
 
 from pipeline import schema
-from pipeline.records import Article, Event, InputReport
+from pipeline.records import Article, Event, InputReport, PlaceMention
 from pipeline.corpus.dedup import ClosedCluster
 from pipeline.corpus.output_set import SPILL_NAME
 from pipeline.corpus.safe_csv import SafeWriter, csv_lines
@@ -36,8 +36,16 @@ def _span_json(span) -> str:
     return f"[{span.start:d}, {span.end:d}]" if span is not None else ""
 
 
+_NO_FIGURES = {**{f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")},
+               "displaced_unit": "", "vague": False, "vague_figures": "", "figure_text": "", "figure_spans": "",
+               "figure_rules": ""}
+_NO_GAZETTEER_PLACE = {"place_id": "", "place_ar": "", "place_en": "", "place_kind": ""}
+_NO_PLACE = {"place_text": "", **_NO_GAZETTEER_PLACE, "place_role": "", "relation": "", "bank": "", "lat": None,
+             "lon": None, "geo_precision": None, "place_span": ""}
+
+
 def _figure_columns(event: Event) -> dict:
-    """Figures of one event by kind, in the columns' units.
+    """Figures of one event by kind, in the columns' units, with the words and rules they come from.
 
     Figures of one kind add up only when the text joins them with "and" and they count the same group
     in the same unit ("قتل 4 مدنيين و6 آخرين"); otherwise (parts of a total, civilians and fighters,
@@ -46,8 +54,11 @@ def _figure_columns(event: Event) -> dict:
     numbers come from vague words (and `vague` is true) only when it has no stated figure; the vague
     figures are always named in `vague_figures`.
     """
-    stated = [f for f in event.figures if not f.vague]
-    chosen = stated or list(event.figures)
+    figures = event.figures
+    if not figures:
+        return _NO_FIGURES
+    stated = [f for f in figures if not f.vague]
+    chosen = stated or list(figures)
     by_column: dict[str, list] = {}
     for fig in chosen:
         by_column.setdefault(FIGURE_KIND_COLUMN[fig.kind], []).append(fig)
@@ -59,9 +70,12 @@ def _figure_columns(event: Event) -> dict:
         out[f"{col}_high"] = None if any(f.high is None for f in same) else sum(f.high for f in same)
     displaced = by_column.get("displaced")
     out["displaced_unit"] = displaced[0].unit if displaced else ""
-    out["vague"] = bool(event.figures) and not stated
+    out["vague"] = not stated
     out["vague_figures"] = "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»"
-                                     for f in event.figures if f.vague)
+                                     for f in figures if f.vague)
+    out["figure_text"] = " | ".join(f.span.text for f in figures)
+    out["figure_spans"] = json.dumps([[f.span.start, f.span.end, f.kind] for f in figures])
+    out["figure_rules"] = " | ".join(f"{f.kind}:{f.rule}" for f in figures if f.rule)
     return out
 
 
@@ -69,11 +83,24 @@ def _bank(bank: str) -> str:
     return bank if bank in schema.RIVER_BANKS else ""
 
 
+def _place_columns(p: PlaceMention | None) -> dict:
+    if p is None:
+        return _NO_PLACE
+    span, place = p.span, p.place
+    out = {"place_text": span.text, "place_role": p.role, "relation": p.relation, "bank": _bank(p.bank),
+           "lat": p.lat, "lon": p.lon, "geo_precision": p.geo_precision,
+           "place_span": _span_json(span) if span.end > span.start else ""}
+    if place is None:
+        out.update(_NO_GAZETTEER_PLACE)
+    else:
+        out.update(place_id=place.place_id, place_ar=place.name_ar, place_en=place.name_en, place_kind=place.kind)
+    return out
+
+
 def event_row(e: Event, article: Article | None = None) -> dict:
     """One events.csv row."""
-    p = e.place
-    place = p.place if p is not None else None
     date = e.date
+    start, end, day = date.start, date.end, date.event_date
     row = {
         "event_id": e.event_id, "cluster_id": e.cluster_id,
         "cluster_primary": e.cluster_primary, "cluster_size": e.cluster_size,
@@ -83,23 +110,15 @@ def event_row(e: Event, article: Article | None = None) -> dict:
         "quote_start": e.quote_start, "quote_end": e.quote_end,
         "event_type": e.event_type, "acled_event_type": e.acled_event_type, "acled_sub_event_type": e.acled_sub_event_type,
         "actors": "; ".join(e.actors),
-        "event_date": date.event_date.isoformat() if date.event_date else "",
-        "date_start": date.start.isoformat() if date.start else "", "date_end": date.end.isoformat() if date.end else "",
+        "event_date": day.isoformat() if day else "",
+        "date_start": start.isoformat() if start else "", "date_end": end.isoformat() if end else "",
         "date_precision": date.precision.value, "date_text": date.text, "date_span": _span_json(date.span),
-        "place_text": p.span.text if p else "", "place_id": place.place_id if place else "",
-        "place_ar": place.name_ar if place else "", "place_en": place.name_en if place else "",
-        "place_kind": place.kind if place else "", "place_role": p.role if p else "",
-        "place_source": e.place_source, "relation": p.relation if p else "",
-        "bank": _bank(p.bank) if p else "",
-        "lat": p.lat if p else None, "lon": p.lon if p else None, "geo_precision": p.geo_precision if p else None,
-        "place_span": _span_json(p.span) if p and p.span.end > p.span.start else "",
+        "place_source": e.place_source,
         "trigger_text": e.trigger.span.text, "trigger_span": _span_json(e.trigger.span),
         "victims": e.victims, "cumulative": e.cumulative,
-        "figure_text": " | ".join(f.span.text for f in e.figures),
-        "figure_spans": json.dumps([[f.span.start, f.span.end, f.kind] for f in e.figures]) if e.figures else "",
-        "figure_rules": " | ".join(f"{f.kind}:{f.rule}" for f in e.figures if f.rule),
-        "confidence": e.confidence, "undated": date.start is None,
+        "confidence": e.confidence, "undated": start is None,
     }
+    row.update(_place_columns(e.place))
     row.update(_figure_columns(e))
     return row
 
@@ -113,7 +132,7 @@ def encode_rows(rows: Sequence[Sequence]) -> bytes:
     """An article's rows (values in EVENT_COLUMNS order) as the spill keeps them: the values, for Parquet, and
     each row's CSV text after its cluster columns, for events.csv (made where the article was extracted, so
     that writing the events files only puts the merged clusters in front)."""
-    return marshal.dumps((list(rows), csv_lines(row[4:] for row in rows)))
+    return marshal.dumps((list(rows), csv_lines([row[4:] for row in rows])))
 
 
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
