@@ -7,6 +7,7 @@ import marshal
 import operator
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -139,11 +140,13 @@ def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFr
     return rows_frame([event_values(e, articles.get(e.article_id)) for e in events])
 
 
-def rows_frame(rows: list[Sequence]) -> pd.DataFrame:
-    """events.csv rows (values in EVENT_COLUMNS order) as a typed frame (nullable integers, floats, booleans, text).
+def rows_frame(rows: Sequence[Sequence]) -> pd.DataFrame:
+    """events.csv rows (values in EVENT_COLUMNS order) as a typed frame (nullable integers, floats, booleans, text)."""
+    return columns_frame(list(zip(*rows)) if rows else [()] * len(EVENT_COLUMNS))
 
-    Built from columns: a frame of row records costs pandas a look-up per cell."""
-    columns = zip(*rows) if rows else [()] * len(EVENT_COLUMNS)
+
+def columns_frame(columns: Sequence[Sequence]) -> pd.DataFrame:
+    """The same from the table's columns (a frame of row records costs pandas a look-up per cell)."""
     df = pd.DataFrame({name: list(values) for name, values in zip(EVENT_COLUMNS, columns)}, columns=EVENT_COLUMNS)
     for col in INT_COLUMNS:
         df[col] = pd.array(df[col], dtype="Int64")
@@ -154,6 +157,35 @@ def rows_frame(rows: list[Sequence]) -> pd.DataFrame:
     for col in set(EVENT_COLUMNS) - set(INT_COLUMNS) - set(FLOAT_COLUMNS) - set(BOOL_COLUMNS):
         df[col] = df[col].fillna("").astype(str)
     return df
+
+
+@lru_cache(maxsize=1)
+def _events_schema():
+    """The Arrow schema of events.parquet, pandas metadata included: the frame's, whatever its rows."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(rows_frame([]), preserve_index=False).schema
+
+
+def events_table(columns: Sequence[Sequence]):
+    """The table's columns as the Arrow table events.parquet holds, the table `columns_frame` makes.
+
+    Built column by column (missing text as empty, missing booleans false, as the frame has them); through
+    the frame only when a column holds a value Arrow would not take as its type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    schema = _events_schema()
+    try:
+        arrays = []
+        for field, values in zip(schema, columns):
+            array = pa.array(values, type=field.type, from_pandas=True)
+            if array.null_count and field.type in (pa.large_string(), pa.bool_()):
+                array = pc.fill_null(array, "" if field.type == pa.large_string() else False)
+            arrays.append(array)
+        return pa.Table.from_arrays(arrays, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return pa.Table.from_pandas(columns_frame(columns), preserve_index=False)
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -219,7 +251,6 @@ class OutputWriter:
 
         A row's CSV line is its event_id and cluster values (hex digits, a boolean and a count, which CSV
         writes as they are) in front of the text made with the row."""
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         for fh in (self._articles_fh, self._texts, self._spill):
@@ -227,8 +258,10 @@ class OutputWriter:
         spill = self.folder / SPILL_NAME
         parquet = None
 
-        def write_group(rows: list[list]):
-            table = pa.Table.from_pandas(rows_frame(rows), preserve_index=False)
+        def write_group(values: list[Sequence], clusters: list[tuple]):
+            columns = list(zip(*values)) if values else [()] * len(EVENT_COLUMNS)
+            columns[1:4] = zip(*clusters) if clusters else [(), (), ()]
+            table = events_table(columns)
             writer = parquet or pq.ParquetWriter(self.folder / "events.parquet", table.schema)
             writer.write_table(table.cast(writer.schema))
             return writer
@@ -236,20 +269,23 @@ class OutputWriter:
         with open(spill, "rb") as rows_in, \
                 open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
             SafeWriter(csv_out, EVENT_COLUMNS)
-            chunk: list[list] = []
+            values: list[Sequence] = []
+            clusters: list[tuple] = []
             for refs, encoded in _spilled_articles(rows_in):
                 rows, tails = marshal.loads(encoded)
                 lines = []
-                for ref, values, tail in zip(refs, rows, tails):
-                    event_id = values[0]
+                for ref, row, tail in zip(refs, rows, tails):
+                    event_id = row[0]
                     cluster = cluster_of(ref, event_id) if type(ref) is int else ClosedCluster(*ref).columns(event_id)
                     lines.append(f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},{tail}")
-                    chunk.append([event_id, *cluster, *values[4:]])
+                    clusters.append(cluster)
                 csv_out.write("".join(lines))
-                while len(chunk) >= ROWS_PER_GROUP:
-                    parquet, chunk = write_group(chunk[:ROWS_PER_GROUP]), chunk[ROWS_PER_GROUP:]
-            if chunk or parquet is None:
-                parquet = write_group(chunk)
+                values += rows
+                while len(values) >= ROWS_PER_GROUP:
+                    parquet = write_group(values[:ROWS_PER_GROUP], clusters[:ROWS_PER_GROUP])
+                    values, clusters = values[ROWS_PER_GROUP:], clusters[ROWS_PER_GROUP:]
+            if values or parquet is None:
+                parquet = write_group(values, clusters)
         parquet.close()
         spill.unlink()
 
