@@ -8,8 +8,9 @@ report stays a row, and one row per cluster is marked primary so totals count th
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import replace
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from pipeline.records import Event, Figure
 from pipeline.schema import BROAD_KINDS
@@ -200,19 +201,63 @@ class ClosedCluster(NamedTuple):
         return self.cluster_id, self.primary == event_id, self.size
 
 
+BLOCK_DAYS = 32
+"""The leaders at a place are also filed by the spans of this many days their date window meets, so that a
+report is compared with the leaders of its own weeks rather than with every earlier one at its place."""
+WIDE_SPANS = 12
+"""A window meeting more spans than this (a total over a year), an open or a missing one is compared always."""
+
+
+def _spans(start: int | None, end: int | None) -> range | None:
+    """The spans a date window (day numbers) meets, or None when it is to be compared with every leader."""
+    if start is None or end is None or start > end:
+        return None
+    first, last = start // BLOCK_DAYS, end // BLOCK_DAYS
+    return range(first, last + 1) if last - first < WIDE_SPANS else None
+
+
+class _Block:
+    """The leaders at one place, in the order they were made, and by the spans of their date windows."""
+
+    __slots__ = ("leaders", "always", "by_span")
+
+    def __init__(self):
+        self.leaders: list[int] = []
+        self.always: list[int] = []
+        self.by_span: dict[int, list[int]] = {}
+
+    def add(self, leader: int, date: _When) -> None:
+        self.leaders.append(leader)
+        spans = _spans(date.start, date.end)
+        if spans is None:
+            self.always.append(leader)
+        else:
+            for span in spans:
+                self.by_span.setdefault(span, []).append(leader)
+
+    def candidates(self, date: _When) -> Iterable[int]:
+        """The leaders whose date window may overlap this one, in the order they were made (some repeated):
+        the others fail `dates_overlap`, so leaving them out changes no match."""
+        spans = _spans(date.start, date.end)
+        if spans is None:
+            return self.leaders
+        return heapq.merge(self.always, *(self.by_span[s] for s in spans if s in self.by_span))
+
+
 class DuplicateMerger:
     """Leader clustering fed one report at a time, holding a few values per cluster rather than the events.
 
     A report joins the first earlier cluster whose first report it matches, so a chain of partial overlaps
-    never grows into one big cluster. Candidates come from blocks: the leaders at each precise place, and
-    for reports placed only at city level the leaders of the same article, dropped when the article ends.
+    never grows into one big cluster. Candidates come from blocks: the leaders at each precise place whose
+    dates may overlap, and for reports placed only at city level the leaders of the same article, dropped
+    when the article ends.
     `harm_types` are the event types flagged `harm: true` in event_types.yaml (EventLexicon.harm_types).
     """
 
     def __init__(self, harm_types: frozenset[str]):
         self._harm_types = harm_types
         self._leaders: dict[int, _Report] = {}
-        self._by_key: dict[str, list[int]] = {}
+        self._by_key: dict[str, _Block] = {}
         self._article_keys: list[str] = []
         self._article_clusters: list[int] = []
         self._clusters: dict[int, _Cluster] = {}
@@ -241,7 +286,8 @@ class DuplicateMerger:
         keys = sorted(r.precise) if r.precise else [f"{r.head.article_id}|{k}" for k in sorted(r.broad)]
         seen: set[int] = set()
         for key in keys:
-            for candidate in self._by_key.get(key, ()):
+            block = self._by_key.get(key)
+            for candidate in block.candidates(r.head.date) if block is not None else ():
                 if candidate not in seen:
                     seen.add(candidate)
                     if same_event(self._leaders[candidate], r, self._harm_types):
@@ -252,7 +298,10 @@ class DuplicateMerger:
             self._leaders[i] = r
         self._clusters[i] = _Cluster()
         for key in keys:
-            self._by_key.setdefault(key, []).append(i)
+            block = self._by_key.get(key)
+            if block is None:
+                block = self._by_key[key] = _Block()
+            block.add(i, r.head.date)
         if not r.precise:
             self._article_keys += keys
             self._article_clusters.append(i)
