@@ -241,7 +241,10 @@ class _Block:
         spans = _spans(date.start, date.end)
         if spans is None:
             return self.leaders
-        return heapq.merge(self.always, *(self.by_span[s] for s in spans if s in self.by_span))
+        lists = [self.by_span[s] for s in spans if s in self.by_span]
+        if self.always:
+            lists.append(self.always)
+        return lists[0] if len(lists) == 1 else heapq.merge(*lists)
 
 
 class DuplicateMerger:
