@@ -119,14 +119,23 @@ def context(spec: WorkSpec) -> tuple[Resources, ArticleCache]:
     return _CONTEXTS[spec]
 
 
+def _extracted(article: Article, resources: Resources) -> tuple[CachedArticle, str]:
+    """The guarded extraction, encoded, and its failure (empty when none): a result that cannot be encoded
+    fails its article too, and the run goes on."""
+    outcome = guarded_extract(article, resources)
+    try:
+        return encode_result(outcome.result), outcome.failure
+    except Exception as err:  # noqa: BLE001 - one article must never stop the run
+        return encode_result(ArticleResult(article, ())), describe_failure(err)
+
+
 def process_article(article: Article, resources: Resources, cache: ArticleCache, read_cache: bool) -> ArticleOutput:
     """The cached result, or a guarded extraction stored for next time (failures are not stored)."""
     key = cache.key(article)
     entry = cache.get(key) if read_cache else None
     cached, failure = entry is not None, ""
     if not cached:
-        outcome = guarded_extract(article, resources)
-        entry, failure = encode_result(outcome.result), outcome.failure
+        entry, failure = _extracted(article, resources)
         if not failure:
             cache.put(key, entry)
     return ArticleOutput(entry.published, entry.date_source,
