@@ -74,12 +74,13 @@ def dates_overlap(a: _Head, b: _Head) -> bool:
     return a.date.start <= b.date.end and b.date.start <= a.date.end
 
 
-def _place_key(e: Event) -> str:
-    return e.place.place.place_id if e.place is not None and e.place.place is not None else ""
-
-
-def _precise(e: Event) -> bool:
-    return bool(_place_key(e)) and e.place.place.kind not in BROAD_KINDS and e.place.geo_precision <= 2
+def _place_of(e: Event) -> tuple[str, bool]:
+    """The gazetteer id of the event's place (empty when none), and whether the place is precise: neither
+    broad nor an estimate wider than an offset."""
+    mention = e.place
+    if mention is None or mention.place is None:
+        return "", False
+    return mention.place.place_id, mention.place.kind not in BROAD_KINDS and mention.geo_precision <= 2
 
 
 class _When(NamedTuple):
@@ -128,9 +129,9 @@ def report_keys(events: list[Event] | tuple[Event, ...]) -> list[list]:
         e = events[rows[0]]
         head = [e.event_type, _day(e.date.start), _day(e.date.end),
                 [[f.kind, f.low, f.high, f.vague] for f in e.figures], e.victims, e.cumulative, e.article_id]
-        members = [events[i] for i in rows]
-        precise = sorted({_place_key(m) for m in members if _precise(m)})
-        broad = sorted({_place_key(m) for m in members if _place_key(m) and not _precise(m)})
+        places = [_place_of(events[i]) for i in rows]
+        precise = sorted({key for key, exact in places if key and exact})
+        broad = sorted({key for key, exact in places if key and not exact})
         keys.append([head, precise, broad,
                      [[i, events[i].event_id, _figure_weight(events[i]), events[i].confidence] for i in rows]])
     return keys
