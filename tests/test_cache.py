@@ -98,6 +98,9 @@ def _damaged_entry(kind: str, raw: bytes, other: bytes):
     if kind == "row_missing_from_its_reports":
         data["reports"][0][3].pop()
         return _resigned(header, json.dumps(data).encode())
+    if kind == "places_as_text":
+        data["reports"][0][1] = "".join(data["reports"][0][1]) or "x"
+        return _resigned(header, json.dumps(data).encode())
     if kind == "deep_nesting":
         return _resigned(header, b"[" * 100000 + b"]" * 100000)
     if kind == "pickle_payload":
@@ -109,7 +112,7 @@ def _damaged_entry(kind: str, raw: bytes, other: bytes):
 
 
 ENTRY_DAMAGE = ["truncated", "empty", "garbage", "not_utf8", "edited_payload", "old_format", "swapped",
-                "wrong_shape", "cell_of_the_wrong_type", "row_missing_from_its_reports", "deep_nesting",
+                "wrong_shape", "cell_of_the_wrong_type", "row_missing_from_its_reports", "places_as_text", "deep_nesting",
                 "pickle_payload", "header_only", "text_not_bytes"]
 
 

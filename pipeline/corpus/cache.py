@@ -73,13 +73,15 @@ def _is(value, *types) -> bool:
 def _check_reports(reports, n_rows: int) -> None:
     """The shape of dedup.report_keys, and every row in exactly one report."""
     seen = []
-    if type(reports) is not list:
+    if not _is(reports, list):
         raise ValueError("reports are not a list")
     for report in reports:
+        if not (_is(report, list) and len(report) == 4 and _is(report[0], list) and len(report[0]) == 7):
+            raise ValueError("a report is not of the merger's shape")
         head, precise, broad, members = report
         event_type, start, end, figures, victims, cumulative, article_id = head
-        if not (_is(event_type, str) and _is(start, int, type(None)) and _is(end, int, type(None))
-                and _is(victims, str) and _is(cumulative, bool) and _is(article_id, str) and _is(figures, list)
+        if not (_is(precise, list) and _is(broad, list) and _is(event_type, str) and _is(start, int, type(None))
+                and _is(end, int, type(None)) and _is(victims, str) and _is(cumulative, bool) and _is(article_id, str) and _is(figures, list)
                 and all(_is(f, list) and len(f) == 4 and _is(f[0], str) and _is(f[1], int)
                         and _is(f[2], int, type(None)) and _is(f[3], bool) for f in figures)
                 and all(_is(p, str) for p in (*precise, *broad)) and _is(members, list)
