@@ -8,7 +8,7 @@ lexicon's matchers into one table, so one pass over an article's tokens finds th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from pipeline.records import Span
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
@@ -227,24 +227,29 @@ class PhraseIndex:
 
     def scan(self, norm: NormalisedText, tokens: list[Token]) -> dict[str, list[Match]]:
         """Every match of every family (overlapping ones included), by family, in token order."""
-        return {name: matches_of(found, norm, tokens) for name, found in self.hits(tokens).items()}
+        words, starts, ends = [t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens]
+        return {name: matches_of(found, norm, words, starts, ends) for name, found in self.hits(words).items()}
 
-    def hits(self, tokens: list[Token]) -> dict[str, list[Hit]]:
-        """Where every family's phrases begin (see Hit), by family, in token order: the scan without its Matches,
-        which a caller then makes only for the families and the stretch it reads (matches_of)."""
+    def hits(self, words: Sequence[str]) -> dict[str, list[Hit]]:
+        """Where every family's phrases begin in a text of these words (see Hit), by family, in token order: the
+        scan without its Matches, which a caller then makes only for the families and the stretch it reads
+        (matches_of)."""
         found: dict[str, list[Hit]] = {name: [] for name in self.families}
-        words = tuple(t.text for t in tokens)
-        n_tokens = len(tokens)
-        starts_of = self._starts_of
+        words = tuple(words)  # the words after a phrase's first are compared as a tuple
+        last = len(words) - 1
+        plans = self._starts_of
         for i, word in enumerate(words):
-            starts = starts_of[word]
-            if not starts:
+            plan = plans[word]
+            if plan is None:
                 continue
-            following = words[i + 1] if i + 1 < n_tokens else None
-            for suffix_reading, consumed, singles, by_second in starts:
-                longer = by_second.get(following) if following is not None else None
-                if longer and suffix_reading:
-                    longer = [e for e in longer if e[2]]
+            fixed, readings = plan
+            if fixed:
+                for family, consumed, entry in fixed:
+                    found[family].append((i, consumed, entry))
+                continue
+            following = words[i + 1] if i < last else None
+            for consumed, singles, by_second in readings:
+                longer = by_second.get(following)
                 entries = (sorted(singles + longer) if singles else longer) if longer else singles
                 for entry in entries:
                     if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
@@ -252,25 +257,32 @@ class PhraseIndex:
                     found[entry[1]].append((i, consumed, entry))
         return found
 
-    def _phrase_starts(self, word: str) -> tuple[tuple[bool, int, list[tuple], dict[str, list[tuple]]], ...]:
-        """The readings of a word that begin some phrase: (a reading with a suffix removed, clitic letters
-        consumed, one-word phrases, longer phrases by second word), most literal first.
+    def _phrase_starts(self, word: str) -> tuple[tuple | None, tuple[tuple[int, list[tuple], dict[str, list[tuple]]], ...]] | None:
+        """How a word begins phrases: None when it begins none (most words: the scan skips them with one
+        look-up), else (its hits whatever follows it, when it begins only one-word phrases; else None, and its
+        readings: (clitic letters consumed, one-word phrases, longer phrases by second word), most literal first).
 
-        Computed once per distinct word of the run: most words begin no phrase, and the scan then skips them
-        with one look-up. A reading with a suffix removed keeps only the phrases of families that allow it.
+        Computed once per distinct word of the run. A reading with a suffix removed keeps only the phrases of
+        families that allow it.
         """
         forms, plain = self.clitics.readings(word)
-        starts = []
+        readings = []
         for k, (stem, consumed) in enumerate(forms):
             node = self._by_first.get(stem)
             if node is None or consumed >= len(word):
                 continue
             singles, by_second = node
-            suffix_reading = k >= plain
-            if suffix_reading:
+            if k >= plain:  # a reading with a suffix removed
                 singles = [e for e in singles if e[2]]
-            starts.append((suffix_reading, consumed, singles, by_second))
-        return tuple(starts)
+                by_second = {second: kept for second, entries in by_second.items()
+                             if (kept := [e for e in entries if e[2]])}
+            if singles or by_second:
+                readings.append((consumed, singles, by_second))
+        if not readings:
+            return None
+        if any(by_second for _, _, by_second in readings):
+            return None, tuple(readings)
+        return tuple((entry[1], consumed, entry) for consumed, singles, _ in readings for entry in singles), ()
 
 
 Hit = tuple[int, int, tuple]
@@ -279,22 +291,24 @@ the word, the phrase's entry in the index: (rank, family, suffixes allowed, word
 phrase, payload)). A plain tuple: an article has hundreds."""
 
 
-def matches_of(hits: list[Hit], norm: NormalisedText, tokens: list[Token], start: int = 0, n_start: int = 0,
-               first: int = 0) -> list[Match]:
-    """The Matches of hits in a text, in the offsets of a stretch of it that begins at offset `start` (normalised
-    offset `n_start`, token `first`): a view of a sentence makes its matches straight from the article's hits."""
+def matches_of(hits: list[Hit], norm: NormalisedText, words: Sequence[str], starts: Sequence[int],
+               ends: Sequence[int], start: int = 0, n_start: int = 0, first: int = 0) -> list[Match]:
+    """The Matches of hits in a text of these token columns, in the offsets of a stretch of it that begins at
+    offset `start` (normalised offset `n_start`, token `first`): a view of a sentence makes its matches straight
+    from the article's hits."""
     offsets, original = norm.offsets, norm.original
     found = []
-    spanned = None  # (token, clitic letters, words) of the span made last: phrases over the same words share it
+    make = tuple.__new__  # a Match made without its Python constructor: an article makes hundreds
+    last_i = last_consumed = last_n = -1  # the span made last: phrases over the same words share it
     for i, consumed, entry in hits:
         n = entry[3]
-        if (i, consumed, n) != spanned:
-            spanned = (i, consumed, n)
-            tok = tokens[i]
-            a, b = tok.start + consumed, tokens[i + n - 1].end
+        if i != last_i or consumed != last_consumed or n != last_n:
+            last_i, last_consumed, last_n = i, consumed, n
+            a, b = starts[i] + consumed, ends[i + n - 1]
             o_a, o_b = offsets[a], offsets[b - 1] + 1
-            span, prefix = Span(o_a - start, o_b - start, original[o_a:o_b]), tok.text[:consumed]
-        found.append(Match(span, a - n_start, b - n_start, i - first, i + n - first, entry[5], prefix, entry[6]))
+            span, prefix = Span(o_a - start, o_b - start, original[o_a:o_b]), words[i][:consumed]
+            a, b, t_a, t_b = a - n_start, b - n_start, i - first, i + n - first
+        found.append(make(Match, (span, a, b, t_a, t_b, entry[5], prefix, entry[6])))
     return found
 
 
