@@ -242,28 +242,27 @@ class PhraseIndex:
             plan = plans[word]
             if plan is None:
                 continue
-            fixed, readings = plan
-            if fixed:
-                for family, consumed, entry in fixed:
+            alone, after = plan
+            found_here = after.get(words[i + 1]) if after and i < last else None
+            if found_here is None:
+                for family, consumed, entry in alone:
                     found[family].append((i, consumed, entry))
                 continue
-            following = words[i + 1] if i < last else None
-            for consumed, singles, by_second in readings:
-                longer = by_second.get(following)
-                entries = (sorted(singles + longer) if singles else longer) if longer else singles
-                for entry in entries:
-                    if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
-                        continue
-                    found[entry[1]].append((i, consumed, entry))
+            for family, consumed, entry in found_here:
+                if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
+                    continue
+                found[family].append((i, consumed, entry))
         return found
 
-    def _phrase_starts(self, word: str) -> tuple[tuple | None, tuple[tuple[int, list[tuple], dict[str, list[tuple]]], ...]] | None:
+    def _phrase_starts(self, word: str) -> tuple[tuple[tuple, ...], dict[str, tuple[tuple, ...]]] | None:
         """How a word begins phrases: None when it begins none (most words: the scan skips them with one
-        look-up), else (its hits whatever follows it, when it begins only one-word phrases; else None, and its
-        readings: (clitic letters consumed, one-word phrases, longer phrases by second word), most literal first).
+        look-up), else (what it begins when the word after it begins no longer phrase with it, and what it begins
+        when the word after it is the second word of longer phrases, by that second word). Each is a list of
+        (family, clitic letters consumed, entry) in the scan's order: by reading, most literal first, then by
+        rank; a phrase of three words or more still needs its further words checked.
 
-        Computed once per distinct word of the run. A reading with a suffix removed keeps only the phrases of
-        families that allow it.
+        Computed once per distinct word of the run: the scan then reads a word's phrases with one or two
+        look-ups. A reading with a suffix removed keeps only the phrases of families that allow it.
         """
         forms, plain = self.clitics.readings(word)
         readings = []
@@ -280,9 +279,17 @@ class PhraseIndex:
                 readings.append((consumed, singles, by_second))
         if not readings:
             return None
-        if any(by_second for _, _, by_second in readings):
-            return None, tuple(readings)
-        return tuple((entry[1], consumed, entry) for consumed, singles, _ in readings for entry in singles), ()
+
+        def begun(following: str | None) -> tuple[tuple, ...]:
+            found = []
+            for consumed, singles, by_second in readings:
+                longer = by_second.get(following)
+                entries = sorted(singles + longer) if singles and longer else longer or singles
+                found += [(entry[1], consumed, entry) for entry in entries]
+            return tuple(found)
+
+        seconds = {second for _, _, by_second in readings for second in by_second}
+        return begun(None), {second: begun(second) for second in seconds}
 
 
 Hit = tuple[int, int, tuple]
