@@ -8,6 +8,7 @@ lexicon's matchers into one table, so one pass over an article's tokens finds th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from pipeline.records import Span
@@ -320,17 +321,58 @@ def matches_of(hits: list[Hit], norm: NormalisedText, words: Sequence[str], star
 
 
 def prefer_longest_match(matches: list[Match]) -> list[Match]:
-    """Keep the longest of overlapping matches (then the earliest); return them in text order."""
+    """Keep the longest of overlapping matches (then the earliest); return them in text order.
+
+    A match can only be crowded out by one it overlaps: matches in token order are cut into runs that overlap
+    one another, and the choice is made within each run (see _settle).
+    """
     if _in_order_without_overlap(matches):
-        return list(matches)  # what the choice below would keep, in the same order: the common case
+        return list(matches)  # what the choice would keep, in the same order: the common case
+    kept: list[Match] = []
+    crowded: list[Match] = []
+    run: list[Match] = []  # matches that overlap one another
+    run_end = 0
+    for m in matches:
+        if run and m.token_start < run[-1].token_start:
+            return sorted(_longest_first(matches), key=_TOKEN_START)  # not in token order: chosen all at once
+        if run and m.token_start >= run_end:
+            _settle(run, kept, crowded)
+            run = []
+        run.append(m)
+        run_end = max(run_end, m.token_end)
+    _settle(run, kept, crowded)
+    return sorted(kept + _longest_first(crowded), key=_TOKEN_START) if crowded else kept
+
+
+def _settle(run: list[Match], kept: list[Match], crowded: list[Match]) -> None:
+    """A match alone in its run is kept, so is the better of two (the first of equals, as _longest_first
+    chooses); the matches of a longer run are left to be chosen among."""
+    if len(run) == 1:
+        kept.append(run[0])
+    elif len(run) == 2:
+        first, second = run
+        kept.append(second if _longest_first_order(second) < _longest_first_order(first) else first)
+    else:
+        crowded += run
+
+
+_TOKEN_START = attrgetter("token_start")
+
+
+def _longest_first(matches: list[Match]) -> list[Match]:
+    """The longest of overlapping matches chosen first (then the one covering more text, then the earliest)."""
     chosen: list[Match] = []
     taken = bytearray(max(m.token_end for m in matches))  # 1 at each token a chosen match covers
-    for m in sorted(matches, key=lambda m: (-(m.token_end - m.token_start), -(m.norm_end - m.norm_start), m.token_start)):
+    for m in sorted(matches, key=_longest_first_order):
         if taken.find(1, m.token_start, m.token_end) >= 0:
             continue
         taken[m.token_start:m.token_end] = b"\x01" * (m.token_end - m.token_start)
         chosen.append(m)
-    return sorted(chosen, key=lambda m: m.token_start)
+    return chosen
+
+
+def _longest_first_order(m: Match) -> tuple[int, int, int]:
+    return -(m.token_end - m.token_start), -(m.norm_end - m.norm_start), m.token_start
 
 
 def _in_order_without_overlap(matches: list[Match]) -> bool:
