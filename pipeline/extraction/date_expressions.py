@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pipeline.extraction.date_grammar import SENTENCE_STOP, TODAY, Mention, date_document, scan, valid_date
 from pipeline.extraction.date_lexicon import DateLexicon, Unit
@@ -118,7 +118,7 @@ def _raw_window(m: Mention, published: dt.date | None, lexicon: DateLexicon,
         window = calendar_window(m, published, lexicon.campaign_window)
         return None if window is None else (*window, False)
     if m.kind == "date_range":
-        window = calendar_window(replace(m, day=m.amount), published, lexicon.campaign_window)
+        window = calendar_window(m._replace(day=m.amount), published, lexicon.campaign_window)
         if window is None:
             return None
         last = window[0]

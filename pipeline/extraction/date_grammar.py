@@ -11,11 +11,10 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from pipeline.extraction.date_lexicon import DateLexicon, RelativeRule, Unit
 from pipeline.extraction.document import Document, document_for
@@ -41,9 +40,9 @@ not right after a digit or a dot. Each pattern begins with a digit (the check on
 after it), so that the search skips from digit to digit instead of trying every position of the text."""
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A parsed expression before it is resolved against a publication date."""
+class Mention(NamedTuple):
+    """A parsed expression before it is resolved against a publication date (a named tuple: the grammar makes
+    and remakes dozens per article, and they never leave the date machinery)."""
 
     kind: str
     span: Span
@@ -75,8 +74,13 @@ class PreparedText:
         self.words, self.starts, self.ends = columns
         self.hits_at: dict[int, list[Hit]] = {}
         """Token index -> the date words starting there (the lexicon's hits); the keys are in text order."""
+        self.triggers_at: dict[int, set[str]] = {i: {NUMBER} for i in number_at}
+        """Token index -> the categories starting there that trigger a rule of the grammar (NUMBER for a number)."""
         for hit in hits:
-            self.hits_at.setdefault(hit[0], []).append(hit)
+            i, category = hit[0], hit[2][6][0]
+            self.hits_at.setdefault(i, []).append(hit)
+            if category in _ANY_TRIGGER:  # not a word such as "في", which only continues a date
+                self.triggers_at.setdefault(i, set()).add(category)
         self.number_at = number_at
         """Token index -> the number starting there: (value, index of the token after it)."""
         self.clitics = clitics
@@ -523,14 +527,8 @@ def scan(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
 def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
     doc = prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
-    triggers_at: dict[int, set[str]] = {i: {NUMBER} for i in doc.number_at}
-    for i, here in doc.hits_at.items():
-        for hit in here:
-            category = hit[2][6][0]
-            if category in _ANY_TRIGGER:  # not a word such as "في", which only continues a date
-                triggers_at.setdefault(i, set()).add(category)
-    for i in sorted(triggers_at):  # every rule starts at a date word of its categories or at a number
-        rules, calendar_date, since_anchor = _rules_at(frozenset(triggers_at[i]))
+    for i in sorted(doc.triggers_at):  # every rule starts at a date word of its categories or at a number
+        rules, calendar_date, since_anchor = _rules_at(frozenset(doc.triggers_at[i]))
         found = [rule(doc, i) for rule in rules]
         if calendar_date:
             found.append(_calendar_date(doc, i, lexicon))
@@ -541,9 +539,14 @@ def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
     for m in sorted(candidates, key=lambda m: (-(m.span.end - m.span.start), m.span.start)):
         if all(m.span.end <= c.span.start or m.span.start >= c.span.end for c in chosen):
             chosen.append(m)
-    return tuple(replace(m, reported=_reported(doc, m, lexicon),
-                         statement=m.kind == "weekday" and _reported(doc, m, lexicon, SENTENCE_STOP))
-                 for m in sorted(chosen, key=lambda m: m.span.start) if m.kind != "blocked")
+    found = []
+    for m in sorted(chosen, key=lambda m: m.span.start):
+        if m.kind == "blocked":
+            continue
+        reported = _reported(doc, m, lexicon)
+        statement = m.kind == "weekday" and _reported(doc, m, lexicon, SENTENCE_STOP)
+        found.append(m._replace(reported=reported, statement=statement) if reported or statement else m)
+    return tuple(found)
 
 
 @lru_cache(maxsize=None)
