@@ -86,6 +86,11 @@ class _ArticleDates:
                           and e.window.precision == DatePrecision.DAY and not e.window.cumulative), None)
         self.breaks = [(m.start(), m.end()) for m in re.finditer(r"\n\s*", text)]
         """(line break, start of the text after it) of each paragraph break."""
+        self._newlines = [newline for newline, _ in self.breaks]
+        self._read = 0
+        """How many breaks _stops_among has read."""
+        self._first_stop: int | None = None
+        """The first of them that stops the lead."""
         self._topic_shift_at: dict[int, bool] = {}
         self._day_named_at: dict[int, bool] = {}
 
@@ -103,17 +108,26 @@ class _ArticleDates:
         """
         if self.lead_end < 0 or sentence.start <= self.lead_end or self.lead is None:
             return None
-        for newline, after in self.breaks:
-            if newline >= sentence.start:
-                break
-            start = min(after, sentence.start)  # a paragraph is read up to the sentence
-            if start <= self.lead_end:
-                continue
-            if self._opens_with_topic_shift(doc, start):
-                return None
-            if start < sentence.start and self._names_a_day(start):
-                return None
+        k = bisect_left(self._newlines, sentence.start)  # the breaks before the sentence
+        if k == 0:
+            return self.lead
+        if self._stops_among(doc, k - 1):
+            return None
+        start = min(self.breaks[k - 1][1], sentence.start)  # the sentence's own paragraph is read up to it
+        if start > self.lead_end and (self._opens_with_topic_shift(doc, start)
+                                      or (start < sentence.start and self._names_a_day(start))):
+            return None
         return self.lead
+
+    def _stops_among(self, doc: Document, n: int) -> bool:
+        """Whether one of the first n paragraph breaks after the lead opens a paragraph that stops it (read
+        whole: each of them ends before the next break). They are read in order, once for all sentences."""
+        while self._first_stop is None and self._read < n:
+            after = self.breaks[self._read][1]
+            if after > self.lead_end and (self._opens_with_topic_shift(doc, after) or self._names_a_day(after)):
+                self._first_stop = self._read
+            self._read += 1
+        return self._first_stop is not None and self._first_stop < n
 
     def _opens_with_topic_shift(self, doc: Document, start: int) -> bool:
         if start not in self._topic_shift_at:
