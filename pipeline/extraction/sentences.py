@@ -120,4 +120,4 @@ def is_heading(sentence: Sentence, text: str, rules: SentenceRules) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.end)
     line = text[line_start:len(text) if line_end < 0 else line_end].strip()
-    return len(line.split()) <= rules.heading_max_words and not rules.sentence_end.search(line[-2:] + " ")
+    return not rules.sentence_end.search(line[-2:] + " ") and len(line.split()) <= rules.heading_max_words
