@@ -19,7 +19,7 @@ from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher,
                                          word_forms)
 from pipeline.records import Sentence
 from pipeline.extraction.sentences import split_sentences
-from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize, tokenize_columns
+from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize_columns
 
 
 class TextView:
@@ -207,8 +207,9 @@ def token_stretch(offsets: Sequence[int], token_starts: Sequence[int], token_end
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
     """A stretch whose edges cut a word of the article: analysed on its own, as a stage would have done."""
     norm = normalise(text)
-    tokens = tokenize(norm)
-    return TextView(start, index, index.scan(norm, tokens).__getitem__, lambda: (norm, tokens))
+    tokens, words, starts, ends = tokenize_columns(norm)
+    matches = FamilyMatches(index.hits(words), norm, tokens, words, starts, ends)
+    return TextView(start, index, matches.__getitem__, lambda: (norm, tokens))
 
 
 def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
