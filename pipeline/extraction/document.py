@@ -26,33 +26,29 @@ class TextView:
     """A stretch of an article as a stage sees it: normalised text, tokens and matches in the stretch's own offsets.
 
     It reads exactly as the stretch would if it were analysed on its own, so a stage's rules are the
-    same whether it looks at a sentence or at the whole article. Its normalised text and tokens are cut out
-    of the article's when a stage first reads them (most stages read only its matches).
+    same whether it looks at a sentence or at the whole article. Its normalised text and its tokens are each
+    cut out of the article's when a stage first reads them (most stages read only its matches and tokens).
     """
 
     def __init__(self, start: int, index: PhraseIndex, family_matches: Callable[[str], list[Match]],
-                 cut: Callable[[], tuple[NormalisedText, list[Token]]]):
+                 cut_norm: Callable[[], NormalisedText], cut_tokens: Callable[[], list[Token]]):
         self.start = start
         """Article offset of the stretch: a span of the view plus start is a span of the article."""
         self.index = index
         self._family_matches = family_matches
-        self._cut = cut
+        self._cut_norm, self._cut_tokens = cut_norm, cut_tokens
         self._every: dict[PhraseMatcher, list[Match]] = {}
         """Matcher -> its family's matches in the view, overlapping ones included (made on first use)."""
         self._longest: dict[PhraseMatcher, list[Match]] = {}
         """Matcher -> its family's non-overlapping matches (made on first use)."""
 
     @cached_property
-    def _text(self) -> tuple[NormalisedText, list[Token]]:
-        return self._cut()
-
-    @property
     def norm(self) -> NormalisedText:
-        return self._text[0]
+        return self._cut_norm()
 
-    @property
+    @cached_property
     def tokens(self) -> list[Token]:
-        return self._text[1]
+        return self._cut_tokens()
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""
@@ -119,17 +115,19 @@ class FamilyMatches(Mapping):
         inside = [hit for hit in hits[lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
         return matches_of(inside, self.norm, *self.columns, start, n_start, first)
 
-    def cut(self, first: int, last: int, start: int, end: int, n_start: int, n_end: int) -> tuple[NormalisedText,
-                                                                                                  list[Token]]:
-        """The normalised text and tokens of the stretch [start, end) (tokens [first, last), normalised offsets
-        [n_start, n_end)) in its own offsets."""
+    def cut_norm(self, start: int, end: int, n_start: int, n_end: int) -> NormalisedText:
+        """The normalised text of the stretch [start, end) (normalised offsets [n_start, n_end)), its offset map
+        in the stretch's own offsets."""
         norm = self.norm
-        view_norm = NormalisedText(norm.original[start:end], norm.text[n_start:n_end],
-                                   tuple(map(sub, norm.offsets[n_start:n_end], repeat(start))))
+        return NormalisedText(norm.original[start:end], norm.text[n_start:n_end],
+                              tuple(map(sub, norm.offsets[n_start:n_end], repeat(start))))
+
+    def cut_tokens(self, first: int, last: int, n_start: int) -> list[Token]:
+        """Tokens [first, last) in the normalised offsets of a stretch starting at normalised offset n_start."""
         words, starts, ends = self.columns
         moved = zip(words[first:last], map(sub, starts[first:last], repeat(n_start)),
                     map(sub, ends[first:last], repeat(n_start)))
-        return view_norm, list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their constructor
+        return list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their Python constructor
 
 
 @dataclass(frozen=True)
@@ -182,15 +180,16 @@ class Document:
         normalised text and tokens (only when a stage reads them) moved by where it starts."""
         table = self.matches
         if start == 0 and end == len(self.text):
-            whole = self.norm, self.tokens
-            return TextView(0, self.index, table.__getitem__, lambda: whole)
+            norm, tokens = self.norm, self.tokens
+            return TextView(0, self.index, table.__getitem__, lambda: norm, lambda: tokens)
         _, starts, ends = table.columns
         stretch = token_stretch(self.norm.offsets, starts, ends, start, end)
         if stretch is None:
             return _standalone_view(self.text[start:end], start, self.index)
         first, last, n_start, n_end = stretch
         return TextView(start, self.index, partial(table.within, first, last, start, n_start),
-                        partial(table.cut, first, last, start, end, n_start, n_end))
+                        partial(table.cut_norm, start, end, n_start, n_end),
+                        partial(table.cut_tokens, first, last, n_start))
 
 
 def token_stretch(offsets: Sequence[int], token_starts: Sequence[int], token_ends: Sequence[int], start: int,
@@ -209,7 +208,7 @@ def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
     norm = normalise(text)
     tokens, words, starts, ends = tokenize_columns(norm)
     matches = FamilyMatches(index.hits(words), norm, tokens, words, starts, ends)
-    return TextView(start, index, matches.__getitem__, lambda: (norm, tokens))
+    return TextView(start, index, matches.__getitem__, lambda: norm, lambda: tokens)
 
 
 def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
