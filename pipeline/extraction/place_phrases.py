@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, BoundedMemo, Match, word_forms
+from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, BoundedMemo, Hit, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
@@ -57,6 +57,20 @@ class Draft(NamedTuple):
     (والثانية) names another part of the same places."""
 
 
+class _Phrase(NamedTuple):
+    """A phrase of the bank kept at a token (the longest of those overlapping there): only the parts the rules
+    read, made straight from the document's hits (its span is doc.span(token_start, token_end), made when asked)."""
+
+    norm_start: int
+    """Normalised offset of the phrase without its attached prefix."""
+    token_start: int
+    token_end: int
+    phrase: str
+    prefix: str
+    """The clitic letters stripped from the first word (e.g. "و", "ب"), empty when none."""
+    payload: PhraseEntries
+
+
 @dataclass(frozen=True)
 class _Doc:
     """The article tokenised and matched once, with what the rules ask of every word and gap precomputed."""
@@ -66,7 +80,7 @@ class _Doc:
     words: tuple[str, ...]
     starts: tuple[int, ...]
     ends: tuple[int, ...]
-    at: dict[int, Match]
+    at: dict[int, _Phrase]
     """The phrase match starting at each token."""
     gaps: tuple[str, ...]
     """gaps[i]: normalised text between token i-1 and token i ("" before the first token and after the last)."""
@@ -116,6 +130,47 @@ class _Doc:
     def tags(self, i: int, name: str) -> tuple[Tag, ...]:
         m = self.at.get(i)
         return m.payload.tags.get(name, ()) if m else ()
+
+
+def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int, ...],
+                     ends: tuple[int, ...]) -> dict[int, _Phrase]:
+    """The phrase kept at each token: of overlapping hits the one with the most words, then the most letters,
+    then the earliest (the choice of matcher.prefer_longest_match), made into _Phrases only once chosen.
+
+    The hits are in token order, so they fall into runs that overlap among themselves and with no other: a run
+    of one hit (most of them) is kept as it is, and only the others are ranked.
+    """
+    at: dict[int, _Phrase] = {}
+    run: list[Hit] = []
+    run_end = -1
+    for hit in (*hits, (len(words), 0, None)):  # the last, empty hit closes the last run
+        i = hit[0]
+        if i < run_end:
+            run.append(hit)
+            run_end = max(run_end, i + hit[2][3])
+            continue
+        if run and run[-1][0] == run[0][0]:  # one token's hits (most runs): the longest, the fewest clitic letters
+            best = run[0]
+            for other in run[1:]:
+                n, best_n = other[2][3], best[2][3]
+                if n > best_n or (n == best_n and other[1] < best[1]):
+                    best = other
+            first, consumed, entry = best
+            at[first] = _Phrase(starts[first] + consumed, first, first + entry[3], entry[5], words[first][:consumed],
+                                entry[6])
+        elif run:
+            taken: set[int] = set()  # the tokens a kept phrase covers
+            for *_, k in sorted((-entry[3], starts[first] + consumed - ends[first + entry[3] - 1], first, k)
+                                for k, (first, consumed, entry) in enumerate(run)):
+                first, consumed, entry = run[k]
+                end = first + entry[3]
+                if taken.isdisjoint(range(first, end)):
+                    taken.update(range(first, end))
+                    at[first] = _Phrase(starts[first] + consumed, first, end, entry[5], words[first][:consumed],
+                                        entry[6])
+        if hit[2] is not None:
+            run, run_end = [hit], i + hit[2][3]
+    return at
 
 
 class _ListContext(NamedTuple):
@@ -205,8 +260,7 @@ class PlacePhraseParser:
     def _analyse(self, text: str, doc: Document) -> _Doc:
         """The article as the rules read it: its tokens and gaps, where the words of each window list are, and
         the longest place phrase at each token."""
-        view = doc.view()
-        norm, tokens = view.norm, view.tokens
+        norm, tokens = doc.norm, doc.tokens
         words, starts, ends = zip(*tokens) if tokens else ((), (), ())
         gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
         memo = self._in_window_lists
@@ -223,8 +277,8 @@ class PlacePhraseParser:
         for i in compress(range(len(words)), lists):
             for name in lists[i]:
                 positions.setdefault(name, []).append(i)
-        return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
-                    positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
+        at = _longest_phrases(doc.matches.hits[doc.index.family(self.matcher)], words, starts, ends)
+        return _Doc(text, norm, words, starts, ends, at, gaps, positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
 
     def _lists_containing(self, word: str, lists: tuple[tuple[str, frozenset[str]], ...]) -> tuple[str, ...]:
         """The names of the grammar word lists the word belongs to by any of its clitic readings."""
@@ -446,7 +500,8 @@ class PlacePhraseParser:
             return [], t, None
         draft, t_end = self._name(doc, n, word, licensed=True, role=role)
         if draft is not None and word.type.head_in_name:  # "تلة الزعتر": the head is part of the name
-            draft = draft._replace(span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
+            start = doc.norm.offsets[m.norm_start]
+            draft = draft._replace(span=Span(start, draft.span.end, doc.text[start:draft.span.end]))
         if draft is None:
             return [], t, None
         # only a plural or a dual announces more names than the gazetteer knows (قرية اليرموك وأضحت: no list)
@@ -564,7 +619,7 @@ class PlacePhraseParser:
         _, end = doc.norm.to_original(doc.starts[t_end - 1], doc.ends[t_end - 1])
         return Span(span.start, end, doc.text[span.start:end])
 
-    def _ordinal_ending(self, m: Match) -> int | None:
+    def _ordinal_ending(self, m: _Phrase) -> int | None:
         """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
         before, _, last = m.phrase.rpartition(" ")  # phrases are words joined by single spaces
         return self.bank.ordinal_of.get(last) if before else None
@@ -578,7 +633,7 @@ class PlacePhraseParser:
                        precision=max(2, parent.precision),
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
-    def _known_name(self, doc: _Doc, m: Match, word: PlaceWord | None, licensed: bool, role: str):
+    def _known_name(self, doc: _Doc, m: _Phrase, word: PlaceWord | None, licensed: bool, role: str):
         aliases = m.payload.by_type.get(Alias, ())
         if word is not None:
             fitting = [a for a in aliases if a.place.kind in word.type.kinds]
@@ -590,10 +645,11 @@ class PlacePhraseParser:
             return self._with_bank_tail(doc, m, draft) if is_bank_district(draft, self.city) else (draft, m.token_end)
         world = m.payload.by_type.get(WorldPlace, ())
         if world:
-            return Draft(m.span, role="out_of_area", world=world[0], notes=("out of area",)), m.token_end
+            return Draft(doc.span(m.token_start, m.token_end), role="out_of_area", world=world[0],
+                         notes=("out of area",)), m.token_end
         banks = m.payload.tags.get("bank", ())
         if banks:
-            return self._with_bank_tail(doc, m, self._bank_draft(m.span, banks[0].value, role))
+            return self._with_bank_tail(doc, m, self._bank_draft(doc.span(m.token_start, m.token_end), banks[0].value, role))
         return None, m.token_start
 
     def _head_word_type(self, phrase: str) -> str:
@@ -610,7 +666,7 @@ class PlacePhraseParser:
                          and "-" not in d.direction.relation)
         return self._sector_draft(direction, span, role)
 
-    def _with_bank_tail(self, doc: _Doc, m: Match, draft: Draft) -> tuple[Draft, int]:
+    def _with_bank_tail(self, doc: _Doc, m: _Phrase, draft: Draft) -> tuple[Draft, int]:
         """الجانب الغربي [من مدينة الموصل | للموصل]: the city after a bank phrase belongs to it."""
         t_end = self._city_tail(doc, m.token_end)
         if t_end == m.token_end:
@@ -634,12 +690,12 @@ class PlacePhraseParser:
             return m.token_end
         return n
 
-    def _unquoted(self, doc: _Doc, m: Match) -> Span:
+    def _unquoted(self, doc: _Doc, m: _Phrase) -> Span:
         """The span of an alias match without a place word cut off by a quote (ناحية "بادوش" -> بادوش)."""
         for i in range(m.token_end - 1, m.token_start, -1):
             if not self._quote_marks.isdisjoint(doc.gaps[i]):
                 return doc.span(i, m.token_end)
-        return m.span
+        return doc.span(m.token_start, m.token_end)
 
     def _unknown_name(self, doc: _Doc, t: int, word: PlaceWord, role: str, *, in_list: bool = False):
         """One to three words after a place word (or a quoted name) that the gazetteer does not know.
@@ -693,7 +749,7 @@ class PlacePhraseParser:
         s, e = doc.norm.to_original(m.norm_start, doc.ends[last - 1])
         return Span(s, e, doc.text[s:e])
 
-    def _world_only(self, m: Match | None) -> bool:
+    def _world_only(self, m: _Phrase | None) -> bool:
         """A match that is only an out-of-area name (الجزائر), which a local place word overrides."""
         return m is not None and len(m.payload.by_type.get(WorldPlace, ())) == len(m.payload.items)
 
