@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pipeline.extraction.matcher import PhraseMatcher
-from pipeline.extraction.place_lexicon import Alias, Cue, PlaceGrammar, Tag, WorldPlace, spelling_variants
+from pipeline.extraction.place_lexicon import (Alias, Cue, DirectionWord, PlaceGrammar, Tag, WorldPlace,
+                                               spelling_variants)
 from pipeline.extraction.textnorm import normalise_phrase
 from pipeline.gazetteer import Gazetteer
 from pipeline.records import Place
@@ -26,20 +27,28 @@ class PhraseEntries:
     """What one phrase of the bank can be (place word, aliases, cue, tags ...), grouped by record type once: the
     parser asks a matched phrase for one type at a time, hundreds of times per article."""
 
+    phrase: str
+    """The normalised phrase (words joined by single spaces), as the matcher matches it."""
     items: tuple
     by_type: dict[type, tuple]
     tags: dict[str, tuple[Tag, ...]]
     """Tag name (locator, ordinal, demonstrative, bank) -> the phrase's tags of that name."""
+    directions: dict[str, tuple[DirectionWord, ...]]
+    """Usage (form, adjective, pronoun) -> the phrase's direction words of that usage."""
 
     @classmethod
-    def of(cls, items: list) -> PhraseEntries:
+    def of(cls, phrase: str, items: list) -> PhraseEntries:
         by_type: dict[type, list] = {}
         for item in items:
             by_type.setdefault(type(item), []).append(item)
         tags: dict[str, list[Tag]] = {}
         for tag in by_type.get(Tag, ()):
             tags.setdefault(tag.name, []).append(tag)
-        return cls(tuple(items), {k: tuple(v) for k, v in by_type.items()}, {k: tuple(v) for k, v in tags.items()})
+        directions: dict[str, list[DirectionWord]] = {}
+        for word in by_type.get(DirectionWord, ()):
+            directions.setdefault(word.usage, []).append(word)
+        return cls(phrase, tuple(items), {k: tuple(v) for k, v in by_type.items()},
+                   {k: tuple(v) for k, v in tags.items()}, {k: tuple(v) for k, v in directions.items()})
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +139,8 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
             place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
             add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
-    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(v)) for k, v in entries.items()), clitics),
+    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(normalise_phrase(k), v))
+                                                 for k, v in entries.items()), clitics),
                            place_word_forms, ordinal_of, type_of_word,
                            {n: tuple(names) for n, names in fuzzy_names.items()})
 

@@ -131,6 +131,11 @@ class _Doc:
         m = self.at.get(i)
         return m.payload.tags.get(name, ()) if m else ()
 
+    def directions(self, i: int, usage: str) -> tuple[DirectionWord, ...]:
+        """The direction words of one usage (form, adjective, pronoun) the phrase matched at token i can be."""
+        m = self.at.get(i)
+        return m.payload.directions.get(usage, ()) if m else ()
+
 
 def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int, ...],
                      ends: tuple[int, ...]) -> dict[int, _Phrase]:
@@ -200,6 +205,9 @@ class PlacePhraseParser:
         """word -> the window lists it belongs to: the same words come back in every article."""
         self._in_word_lists = BoundedMemo(lambda word: self._lists_containing(word, self._word_lists))
         """word -> the word lists it belongs to."""
+        self._bare_name = BoundedMemo(lambda key: self._named_places(key[0], None, key[1]))
+        """(phrase, licensed) -> _named_places without a place word: the most frequent question, asked of the same
+        phrases in every article."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
@@ -218,7 +226,7 @@ class PlacePhraseParser:
         """Whether _head can find a place at this phrase whatever follows: a place word, a direction before a
         place, or a name _known_name takes without a place word before it."""
         return PlaceWord in entries.by_type or WorldPlace in entries.by_type or "bank" in entries.tags \
-            or any(d.usage == "form" for d in entries.by_type.get(DirectionWord, ())) \
+            or "form" in entries.directions \
             or any(not a.needs_context for a in entries.by_type.get(Alias, ()))
 
     def _may_head_at(self, doc: _Doc, t: int) -> bool:
@@ -439,11 +447,10 @@ class PlacePhraseParser:
 
     def _head(self, doc: _Doc, t: int, before: list[Draft], role: str):
         """The first place of a phrase: a relative place, a place word with its name, or a bare name."""
-        for d in doc.entries(t, DirectionWord):
-            if d.usage == "form":
-                found = self._relative(doc, t, d, before, role)
-                if found:
-                    return found
+        for d in doc.directions(t, "form"):
+            found = self._relative(doc, t, d, before, role)
+            if found:
+                return found
         words = doc.entries(t, PlaceWord)
         if words:
             return self._after_place_word(doc, t, words[0], before, role)
@@ -471,10 +478,11 @@ class PlacePhraseParser:
 
     def _item(self, doc: _Doc, u: int, ctx: _ListContext, before: list[Draft]):
         """A further item of a list: [place word] name, or a bare ordinal (الهرمات الأولى والثانية)."""
-        words = doc.entries(u, PlaceWord)
+        m = doc.at.get(u)
+        words = m.payload.by_type.get(PlaceWord, ()) if m else ()
         if words and not words[0].definite:
             return self._after_place_word(doc, u, words[0], before, ctx.role)
-        ordinals = doc.tags(u, "ordinal")
+        ordinals = m.payload.tags.get("ordinal", ()) if m else ()
         if ordinals and before and before[-1].parts:
             previous = before[-1]
             span = doc.span(u, u + 1)
@@ -517,7 +525,7 @@ class PlacePhraseParser:
     def _definite_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
         """المحور الشرقي (a sector), المدينة (the city), المنطقة (the place just named)."""
         n = doc.at[t].token_end
-        adjectives = [d for d in doc.entries(n, DirectionWord) if d.usage == "adjective"]
+        adjectives = doc.directions(n, "adjective")
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
             sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
@@ -597,7 +605,7 @@ class PlacePhraseParser:
             if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
                                           for p in draft.candidates):
                 number = None  # "الجسر الخامس" is the name itself, not a part of a place
-            ordinals = doc.tags(t_end, "ordinal") if doc.gaps[t_end].strip() == "" else []
+            ordinals = doc.tags(t_end, "ordinal") if t_end in doc.at and not doc.gaps[t_end].strip() else ()
             if ordinals:
                 number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
                 draft = draft._replace(span=self._extended(doc, draft.span, t_end))
@@ -605,8 +613,8 @@ class PlacePhraseParser:
                 draft = draft._replace(parts=draft.candidates, notes=draft.notes + (f"part {number}",),
                                        candidates=tuple(self._sub_area(p, number, draft.span.text)
                                                         for p in draft.candidates))
-        adjectives = [d for d in doc.entries(t_end, DirectionWord) if d.usage == "adjective"] \
-            if doc.gaps[t_end].strip() == "" and not draft.sector and draft.world is None else []
+        adjectives = doc.directions(t_end, "adjective") \
+            if t_end in doc.at and not doc.gaps[t_end].strip() and not draft.sector and draft.world is None else ()
         if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
             relation = adjectives[0].direction.relation
             t_end = doc.at[t_end].token_end
@@ -634,15 +642,11 @@ class PlacePhraseParser:
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
     def _known_name(self, doc: _Doc, m: _Phrase, word: PlaceWord | None, licensed: bool, role: str):
-        aliases = m.payload.by_type.get(Alias, ())
-        if word is not None:
-            fitting = [a for a in aliases if a.place.kind in word.type.kinds]
-            aliases = fitting if fitting or word.type.strict_kinds else aliases
-        usable = [a.place for a in aliases if licensed or not a.needs_context]
-        if usable:
-            word_type = word.type.name if word else self._head_word_type(m.phrase)
-            draft = Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
-            return self._with_bank_tail(doc, m, draft) if is_bank_district(draft, self.city) else (draft, m.token_end)
+        places, word_type, bank_district = self._bare_name[m.payload, licensed] if word is None \
+            else self._named_places(m.payload, word, licensed)
+        if places:
+            draft = Draft(self._unquoted(doc, m), places, role=role, word_type=word_type)
+            return self._with_bank_tail(doc, m, draft) if bank_district else (draft, m.token_end)
         world = m.payload.by_type.get(WorldPlace, ())
         if world:
             return Draft(doc.span(m.token_start, m.token_end), role="out_of_area", world=world[0],
@@ -651,6 +655,18 @@ class PlacePhraseParser:
         if banks:
             return self._with_bank_tail(doc, m, self._bank_draft(doc.span(m.token_start, m.token_end), banks[0].value, role))
         return None, m.token_start
+
+    def _named_places(self, entries: PhraseEntries, word: PlaceWord | None, licensed: bool):
+        """The gazetteer places a phrase can name after the place word (or with none), whether they are the city's
+        bank districts, and the type of the place word they were introduced by."""
+        aliases = entries.by_type.get(Alias, ())
+        if word is not None:
+            fitting = [a for a in aliases if a.place.kind in word.type.kinds]
+            aliases = fitting if fitting or word.type.strict_kinds else aliases
+        places = tuple(dict.fromkeys(a.place for a in aliases if licensed or not a.needs_context))
+        phrase = entries.phrase
+        word_type = word.type.name if word else self._head_word_type(phrase)
+        return places, word_type, bool(places) and is_bank_district(Draft(None, places), self.city)
 
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
@@ -836,11 +852,13 @@ class PlacePhraseParser:
                 found += [d._replace(role="reference") for d in item]
                 t = t_end
                 continue
-            directions = doc.entries(t, DirectionWord)
-            if any(d.usage == "pronoun" for d in directions):
-                t = doc.at[t].token_end
+            m = doc.at.get(t)
+            if m is None:
+                break  # a word of no phrase neither locates nor points from the place before it
+            if "pronoun" in m.payload.directions:
+                t = m.token_end
                 continue
-            forms = [d for d in directions if d.usage == "form"]
+            forms = m.payload.directions.get("form")
             if forms:
                 anchor = self._relative(doc, t, forms[0], before + found, "reference")
                 if not anchor:
@@ -849,15 +867,15 @@ class PlacePhraseParser:
                           d._replace(role="reference", relation="", notes=("locator",)) for d in anchor[0]]
                 t = anchor[1]
                 continue
-            locators = doc.tags(t, "locator")
-            start = doc.at[t].token_end if locators else t
+            locators = m.payload.tags.get("locator", ())
+            start = m.token_end if locators else t
             if not locators and not self._has_attached_locator(doc, t):
                 break
             if locators and locators[0].value.endswith(" ل") and not self._has_attached_locator(doc, start):
                 break  # "التابعة" needs its ل on the next word: "التابعة لبلدة الشورة"
             item, t_end, _ = self._head_without_direction(doc, start, before + found, "reference")
             if not item:
-                direction = [d for d in doc.entries(start, DirectionWord) if d.usage == "form"]
+                direction = doc.directions(start, "form")
                 relative = self._relative(doc, start, direction[0], before + found, "reference") if direction else None
                 item, t_end = (relative[0], relative[1]) if relative else ([], t)
             if not item:
@@ -921,7 +939,8 @@ class PlacePhraseParser:
         m = doc.at.get(t)
         if m and self._starts_with_conjunction(m.prefix):
             return t
-        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
+        if m is None and self._starts_with_conjunction(doc.words[t]) \
+                and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
             return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
         if not self.grammar.list_separators.isdisjoint(gap):  # "، " and the dash of "سنجار - تلعفر"
             return t
