@@ -35,9 +35,11 @@ class PhraseEntries:
     """Tag name (locator, ordinal, demonstrative, bank) -> the phrase's tags of that name."""
     directions: dict[str, tuple[DirectionWord, ...]]
     """Usage (form, adjective, pronoun) -> the phrase's direction words of that usage."""
+    ordinal_ending: int | None
+    """The number of a phrase of several words that ends in an ordinal (القادسية الثانية), else None."""
 
     @classmethod
-    def of(cls, phrase: str, items: list) -> PhraseEntries:
+    def of(cls, phrase: str, items: list, ordinal_of: dict[str, int]) -> PhraseEntries:
         by_type: dict[type, list] = {}
         for item in items:
             by_type.setdefault(type(item), []).append(item)
@@ -47,8 +49,10 @@ class PhraseEntries:
         directions: dict[str, list[DirectionWord]] = {}
         for word in by_type.get(DirectionWord, ()):
             directions.setdefault(word.usage, []).append(word)
+        before, _, last = phrase.rpartition(" ")
         return cls(phrase, tuple(items), {k: tuple(v) for k, v in by_type.items()},
-                   {k: tuple(v) for k, v in tags.items()}, {k: tuple(v) for k, v in directions.items()})
+                   {k: tuple(v) for k, v in tags.items()}, {k: tuple(v) for k, v in directions.items()},
+                   ordinal_of.get(last) if before else None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,8 +62,6 @@ class PlacePhraseBank:
     matcher: PhraseMatcher
     place_word_forms: frozenset[str]
     """Place words (حي، قرية ...), normalised."""
-    ordinal_of: dict[str, int]
-    """Ordinal words (الثانية) -> their number, normalised."""
     type_of_word: dict[str, str]
     """Place word -> the type it introduces (محلة -> mahalla), normalised."""
     fuzzy_names: dict[int, tuple[tuple[int, str, Place], ...]]
@@ -139,9 +141,9 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
             place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
             add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
-    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(normalise_phrase(k), v))
+    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(normalise_phrase(k), v, ordinal_of))
                                                  for k, v in entries.items()), clitics),
-                           place_word_forms, ordinal_of, type_of_word,
+                           place_word_forms, type_of_word,
                            {n: tuple(names) for n, names in fuzzy_names.items()})
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from itertools import compress
+from operator import attrgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -28,6 +29,7 @@ from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Directio
                                                PlaceWord, Tag, WorldPlace)
 
 _ENCLOSES_SITE = "encloses the building before it"
+_kind = attrgetter("kind")
 
 
 _WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "road_words", "home_words",
@@ -101,7 +103,11 @@ class _Doc:
 
     def has_stem_in(self, stems: str, lo: int, hi: int) -> bool:
         """Whether a token in [lo, hi) belongs to the grammar word list `stems`."""
-        return stems in self.stem_positions and self.last_with(stems, lo, hi) >= 0
+        positions = self.stem_positions.get(stems)
+        if not positions:
+            return False
+        k = bisect_left(positions, lo)
+        return k < len(positions) and positions[k] < hi
 
     def gaps_with(self, marks: frozenset[str]) -> list[int]:
         """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
@@ -119,7 +125,10 @@ class _Doc:
     def span(self, first: int, last: int) -> Span:
         """Original-text span of tokens first..last-1, without the attached clitics of the first word."""
         m = self.at.get(first)
-        s, e = self.norm.to_original(m.norm_start if m else self.starts[first], self.ends[last - 1])
+        n_start, n_end = m.norm_start if m else self.starts[first], self.ends[last - 1]
+        offsets = self.norm.offsets  # as NormalisedText.to_original maps a stretch of whole tokens
+        s = offsets[n_start]
+        e = offsets[n_end - 1] + 1 if n_end > n_start else s
         return Span(s, e, self.text[s:e])
 
     def entries(self, i: int, cls) -> tuple:
@@ -208,12 +217,20 @@ class PlacePhraseParser:
         self._bare_name = BoundedMemo(lambda key: self._named_places(key[0], None, key[1]))
         """(phrase, licensed) -> _named_places without a place word: the most frequent question, asked of the same
         phrases in every article."""
+        self._sectors = BoundedMemo(lambda key: self._sector(*key))
+        """(direction, wording) -> the sector of the city it names: the same few recur in every article."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
-        self._without_quotes = str.maketrans("", "", "".join(grammar.quotes))
+        without_quotes = str.maketrans("", "", "".join(grammar.quotes))
+        self._unquoted_gaps = BoundedMemo(lambda gap: gap.translate(without_quotes).strip())
+        """Gap -> the gap without its quote marks and spaces: a closing quote does not end a place phrase (مطعم "X"
+        في حي Y)."""
         self._preposition_letters = "".join(clitics.prepositions)
-        self._list_marks = grammar.list_separators | self._quote_marks
+        list_marks = grammar.list_separators | self._quote_marks
+        self._ends_list = BoundedMemo(lambda gap: not gap.isspace() and any(not c.isspace() and c not in list_marks
+                                                                            for c in gap))
+        """Gap -> whether it ends a list: a mark other than a space, a list separator, a quote or a bracket."""
         phrases = [entries for found in self.matcher.by_first.values() for _, entries in found]
         self._heads = frozenset(entries for entries in phrases if self._may_head(entries))
         """The bank's phrases the first place of a phrase (_head) can start at: a third of an article's matches
@@ -221,6 +238,9 @@ class PlacePhraseParser:
         self._leads = frozenset(entries for entries in phrases
                                 if Cue in entries.by_type or "demonstrative" in entries.tags)
         """The bank's phrases that start a place phrase when one of the others follows (من، هذه)."""
+        self._definite_singulars = frozenset(entries for entries in phrases if any(
+            w.definite and not w.many for w in entries.by_type.get(PlaceWord, ())))
+        """The bank's phrases that can be a definite singular place word (الناحية), as after a demonstrative."""
 
     def _may_head(self, entries: PhraseEntries) -> bool:
         """Whether _head can find a place at this phrase whatever follows: a place word, a direction before a
@@ -238,14 +258,16 @@ class PlacePhraseParser:
         if m.payload in self._heads:
             return True
         after = doc.at.get(m.token_end) if "demonstrative" in m.payload.tags else None
-        return after is not None and any(w.definite and not w.many for w in after.payload.by_type.get(PlaceWord, ()))
+        return after is not None and after.payload in self._definite_singulars
 
-    def _may_start(self, doc: _Doc, t: int) -> bool:
-        """Whether a place phrase (outside a colon list) can start at token t: where _head can find a place, or
-        at a role cue right before such a token."""
-        if self._may_head_at(doc, t):
+    def _may_lead(self, doc: _Doc, m: _Phrase) -> bool:
+        """Whether a place phrase (outside a colon list) can start at a lead m (see _leads): a demonstrative
+        before a definite place word (هذه الناحية), or a role cue right before a token _head can find a place at."""
+        after = doc.at.get(m.token_end)
+        if after is None:
+            return False
+        if "demonstrative" in m.payload.tags and after.payload in self._definite_singulars:
             return True
-        m = doc.at[t]
         return Cue in m.payload.by_type and self._may_head_at(doc, m.token_end)
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
@@ -253,7 +275,7 @@ class PlacePhraseParser:
         doc = self._analyse(text, doc)
         heads, leads = self._heads, self._leads
         starts = sorted({i for i, m in doc.at.items()
-                         if m.payload in heads or m.payload in leads and self._may_start(doc, i)}
+                         if m.payload in heads or m.payload in leads and self._may_lead(doc, m)}
                         | set(doc.gaps_with(self.grammar.colons)))
         drafts: list[Draft] = []
         t = 0
@@ -295,19 +317,13 @@ class PlacePhraseParser:
 
     def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
-        role, note = "location", ""
-        cues = doc.entries(t, Cue)
-        if not cues and doc.has_stem_in("description_words", t - 1, t):
-            role, note = "reference", "described"
-        if not cues and self._between_road_ends(doc, t):
-            role, note = "reference", "end of a road"
-        if self._victims_home(doc, t):
-            role, note = "home", "where victims came from"
-        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(self.grammar.phrase_ends, t - 3, t):
-            role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
+        m = doc.at.get(t)
+        cues = m.payload.by_type.get(Cue) if m is not None else None
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
-            t = doc.at[t].token_end
+            t = m.token_end
+        else:
+            role, note = self._role_before(doc, t)
         opener = self._colon_list_word(doc, t) if not cues and ":" in doc.gaps[t] else None
         if opener is not None:
             draft, t_end = self._name(doc, t, opener, licensed=True, role=role, in_list=True)
@@ -359,6 +375,19 @@ class PlacePhraseParser:
         if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
             return head
         return [head[0]._replace(role="reference", relation="", notes=("locator",))]
+
+    def _role_before(self, doc: _Doc, t: int) -> tuple[str, str]:
+        """The role the words before a phrase without a cue give it, and a note saying why (the first rule that
+        applies, in order of precedence)."""
+        if doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(self.grammar.phrase_ends, t - 3, t):
+            return "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
+        if self._victims_home(doc, t):
+            return "home", "where victims came from"
+        if self._between_road_ends(doc, t):
+            return "reference", "end of a road"
+        if doc.has_stem_in("description_words", t - 1, t):
+            return "reference", "described"
+        return "location", ""
 
     def _victims_home(self, doc: _Doc, t: int) -> bool:
         """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
@@ -447,17 +476,19 @@ class PlacePhraseParser:
 
     def _head(self, doc: _Doc, t: int, before: list[Draft], role: str):
         """The first place of a phrase: a relative place, a place word with its name, or a bare name."""
-        for d in doc.directions(t, "form"):
-            found = self._relative(doc, t, d, before, role)
-            if found:
-                return found
-        words = doc.entries(t, PlaceWord)
-        if words:
-            return self._after_place_word(doc, t, words[0], before, role)
-        if doc.tags(t, "demonstrative"):
-            ref = self._back_reference(doc, t, doc.at[t].token_end, before, role)
-            if ref[0]:
-                return ref
+        m = doc.at.get(t)
+        if m is not None:
+            for d in m.payload.directions.get("form", ()):
+                found = self._relative(doc, t, d, before, role)
+                if found:
+                    return found
+            words = m.payload.by_type.get(PlaceWord)
+            if words:
+                return self._after_place_word(doc, t, words[0], before, role)
+            if "demonstrative" in m.payload.tags:
+                ref = self._back_reference(doc, t, m.token_end, before, role)
+                if ref[0]:
+                    return ref
         draft, t_end = self._name(doc, t, None, licensed=False, role=role)
         if draft is None:
             return [], t, None
@@ -465,7 +496,7 @@ class PlacePhraseParser:
 
     def _context(self, draft: Draft, role: str) -> _ListContext:
         """What a list opened by a bare name accepts: ordinary-word names only after a local place."""
-        local = any(p.kind in LOCAL_KINDS for p in draft.candidates)
+        local = not LOCAL_KINDS.isdisjoint(map(_kind, draft.candidates))
         return _ListContext(role, local, self._rank(draft, None))
 
     def _rank(self, draft: Draft, word: PlaceWord | None) -> int:
@@ -473,8 +504,11 @@ class PlacePhraseParser:
             return word.type.rank
         if draft.word_type in self.grammar.types:  # "محلة ابن الهيثم" is smaller than its quarter
             return self.grammar.types[draft.word_type].rank
+        ranks = self.grammar.kind_ranks
+        if len(draft.candidates) == 1:
+            return ranks.get(draft.candidates[0].kind, 1)
         kinds = [p.kind for p in draft.candidates] or (["district"] if draft.sector else ["neighbourhood"])
-        return max(self.grammar.kind_ranks.get(k, 1) for k in kinds)
+        return max(ranks.get(k, 1) for k in kinds)
 
     def _item(self, doc: _Doc, u: int, ctx: _ListContext, before: list[Draft]):
         """A further item of a list: [place word] name, or a bare ordinal (الهرمات الأولى والثانية)."""
@@ -600,24 +634,30 @@ class PlacePhraseParser:
             draft, t_end = self._unknown_name(doc, t, word, role, in_list=in_list)
         if draft is None:
             return None, t
+        after = doc.at.get(t_end)  # the phrase right after the name, if any
+        if after is not None and doc.gaps[t_end].strip():
+            after = None
         if draft.candidates and not draft.sector and not draft.parts:
-            number = self._ordinal_ending(m) if m is not None and t_end == m.token_end else None
+            number = m.payload.ordinal_ending if m is not None and t_end == m.token_end else None
             if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
                                           for p in draft.candidates):
                 number = None  # "الجسر الخامس" is the name itself, not a part of a place
-            ordinals = doc.tags(t_end, "ordinal") if t_end in doc.at and not doc.gaps[t_end].strip() else ()
+            ordinals = after.payload.tags.get("ordinal") if after is not None else None
             if ordinals:
-                number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
+                number, t_end = int(ordinals[0].value), after.token_end
                 draft = draft._replace(span=self._extended(doc, draft.span, t_end))
+                after = doc.at.get(t_end)
+                if after is not None and doc.gaps[t_end].strip():
+                    after = None
             if number is not None:
                 draft = draft._replace(parts=draft.candidates, notes=draft.notes + (f"part {number}",),
                                        candidates=tuple(self._sub_area(p, number, draft.span.text)
                                                         for p in draft.candidates))
-        adjectives = doc.directions(t_end, "adjective") \
-            if t_end in doc.at and not doc.gaps[t_end].strip() and not draft.sector and draft.world is None else ()
+        adjectives = after.payload.directions.get("adjective") \
+            if after is not None and not draft.sector and draft.world is None else None
         if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
             relation = adjectives[0].direction.relation
-            t_end = doc.at[t_end].token_end
+            t_end = after.token_end
             draft = draft._replace(span=self._extended(doc, draft.span, t_end), relation=relation if draft.candidates
                                    else "", notes=draft.notes + (f"{relation} part",))
         return draft, t_end
@@ -626,11 +666,6 @@ class PlacePhraseParser:
         """The span stretched to the end of token t_end - 1."""
         _, end = doc.norm.to_original(doc.starts[t_end - 1], doc.ends[t_end - 1])
         return Span(span.start, end, doc.text[span.start:end])
-
-    def _ordinal_ending(self, m: _Phrase) -> int | None:
-        """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
-        before, _, last = m.phrase.rpartition(" ")  # phrases are words joined by single spaces
-        return self.bank.ordinal_of.get(last) if before else None
 
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
         """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
@@ -823,18 +858,20 @@ class PlacePhraseParser:
 
     def _sector_draft(self, direction: Direction, span: Span, role: str) -> Draft:
         """A compass sector of the campaign city (North-west Mosul) as a synthetic district."""
+        return Draft(span, role=role, relation=direction.relation, sector=self._sectors[direction, span.text])
+
+    def _sector(self, direction: Direction, written: str) -> Place:
         city = self.city
         lat, lon = self.offset(city, direction.bearing)
-        place = Place(f"{city.place_id}_{direction.relation.replace('-', '_')}", span.text,
-                      f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
-                      "offset from the city point", city.license)
-        return Draft(span, role=role, relation=direction.relation, sector=place)
+        return Place(f"{city.place_id}_{direction.relation.replace('-', '_')}", written,
+                     f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
+                     "offset from the city point", city.license)
 
     def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[Draft]):
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[Draft] = []
         while ctx is not None and t < len(doc.words):
-            gap = self._unquoted_gap(doc.gaps[t])
+            gap = self._unquoted_gaps[doc.gaps[t]]
             if gap not in ("", "(", "[", "،", ","):
                 break
             if gap in ("،", ","):
@@ -905,10 +942,6 @@ class PlacePhraseParser:
             return [], t
         return [d._replace(role="reference", notes=("locator",)) for d in item], t_end
 
-    def _unquoted_gap(self, gap: str) -> str:
-        """A gap without its quote marks: a closing quote does not end a place phrase (مطعم "X" في حي Y)."""
-        return gap.translate(self._without_quotes).strip()
-
     def _unknown_site_in(self, before: list[Draft], item: Draft) -> bool:
         """An unresolved building (a quoted name after مطعم، فندق ...) followed by a known local place."""
         return bool(before) and not before[-1].candidates and before[-1].word_type in ("site", "building") and \
@@ -931,7 +964,7 @@ class PlacePhraseParser:
         if t >= len(doc.words):
             return None
         gap = doc.gaps[t]
-        if not gap.isspace() and any(not c.isspace() and c not in self._list_marks for c in gap):
+        if self._ends_list[gap]:
             return None
         if doc.words[t] in self.grammar.list_conjunctions and t + 1 < len(doc.words) \
                 and self._only_quotes_between(doc.gaps[t + 1]):

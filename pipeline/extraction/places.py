@@ -69,7 +69,7 @@ class PlaceResolver:
         doc = doc or self.document(text)
         drafts = self.parser.parse(text, doc)
         sentences = list(doc.sentences) if drafts else []
-        return tuple(self._finish(d, drafts, sentences) for d in self._near_when_alone(drafts, sentences))
+        return tuple([self._finish(d, drafts, sentences) for d in self._near_when_alone(drafts, sentences)])
 
     def _near_when_alone(self, drafts: list[Draft], sentences) -> list[Draft]:
         """A place named only as near something is where the event was when its sentence names no other.
@@ -77,6 +77,8 @@ class PlaceResolver:
         "هجمات قرب قرية الفاضلية" happened near al-Fadiliya; in "انفجرت قرب مطعم في تقاطع المصارف" the junction
         is the place and the restaurant only a landmark.
         """
+        if not any(d.role == "proximity" for d in drafts):
+            return drafts
         starts = [s.start for s in sentences]
 
         def sentence_of(d: Draft) -> int:
@@ -89,17 +91,17 @@ class PlaceResolver:
     # ------------------------------------------------------------ resolution
 
     def _finish(self, d: Draft, drafts: list[Draft], sentences) -> PlaceMention:
-        notes = list(d.notes)
         if d.world is not None:
-            return PlaceMention(d.span, d.world.place, None, None, 0, "", "out_of_area", d.relation, "; ".join(notes))
+            return PlaceMention(d.span, d.world.place, None, None, 0, "", "out_of_area", d.relation, "; ".join(d.notes))
         if d.sector is not None:
             s = d.sector
             return PlaceMention(d.span, s, s.lat, s.lon, 3, s.bank if s.bank in RIVER_BANKS else "", d.role,
-                                d.relation, "; ".join(notes))
+                                d.relation, "; ".join(d.notes))
         if not d.candidates:
-            return PlaceMention(d.span, None, None, None, 0, "", d.role, d.relation, "; ".join(notes))
+            return PlaceMention(d.span, None, None, None, 0, "", d.role, d.relation, "; ".join(d.notes))
+        notes = list(d.notes)
         place = d.candidates[0]
-        if len({p.bank for p in d.candidates}) > 1:
+        if len(d.candidates) > 1 and len({p.bank for p in d.candidates}) > 1:
             bank = self._decide_bank(d, drafts, sentences)
             chosen = [p for p in d.candidates if p.bank == bank]
             if not chosen and "outside" in {p.bank for p in d.candidates}:
@@ -166,8 +168,9 @@ class PlaceResolver:
 def _by_start(mentions: tuple[PlaceMention, ...]) -> tuple[tuple[PlaceMention, ...], list[int], list[int]]:
     """The article's mentions, their indices in order of start and those starts: a sentence's mentions are then
     found by bisection, not by reading all of them for every sentence."""
-    by_start = sorted(range(len(mentions)), key=lambda k: mentions[k].span.start)
-    return mentions, by_start, [mentions[k].span.start for k in by_start]
+    starts = [m.span.start for m in mentions]
+    by_start = sorted(range(len(mentions)), key=starts.__getitem__)
+    return mentions, by_start, [starts[k] for k in by_start]
 
 
 @lru_cache(maxsize=None)
