@@ -22,24 +22,26 @@ _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", 
 """Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
 
 
+_NONE: dict = {}
+"""The tags or directions of a phrase that has none (shared, never written)."""
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class PhraseEntries:
     """What one phrase of the bank can be (place word, aliases, cue, tags ...), grouped by record type once: the
     parser asks a matched phrase for one type at a time, hundreds of times per article."""
 
-    phrase: str
-    """The normalised phrase (words joined by single spaces), as the matcher matches it."""
     items: tuple
     by_type: dict[type, tuple]
     tags: dict[str, tuple[Tag, ...]]
     """Tag name (locator, ordinal, demonstrative, bank) -> the phrase's tags of that name."""
     directions: dict[str, tuple[DirectionWord, ...]]
     """Usage (form, adjective, pronoun) -> the phrase's direction words of that usage."""
-    ordinal_ending: int | None
-    """The number of a phrase of several words that ends in an ordinal (القادسية الثانية), else None."""
 
     @classmethod
-    def of(cls, phrase: str, items: list, ordinal_of: dict[str, int]) -> PhraseEntries:
+    def of(cls, items: list) -> PhraseEntries:
+        if len(items) == 1 and type(items[0]) not in (Tag, DirectionWord):  # most phrases: one name or word
+            return cls(tuple(items), {type(items[0]): tuple(items)}, _NONE, _NONE)
         by_type: dict[type, list] = {}
         for item in items:
             by_type.setdefault(type(item), []).append(item)
@@ -49,10 +51,8 @@ class PhraseEntries:
         directions: dict[str, list[DirectionWord]] = {}
         for word in by_type.get(DirectionWord, ()):
             directions.setdefault(word.usage, []).append(word)
-        before, _, last = phrase.rpartition(" ")
-        return cls(phrase, tuple(items), {k: tuple(v) for k, v in by_type.items()},
-                   {k: tuple(v) for k, v in tags.items()}, {k: tuple(v) for k, v in directions.items()},
-                   ordinal_of.get(last) if before else None)
+        return cls(tuple(items), {k: tuple(v) for k, v in by_type.items()}, {k: tuple(v) for k, v in tags.items()},
+                   {k: tuple(v) for k, v in directions.items()})
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +62,8 @@ class PlacePhraseBank:
     matcher: PhraseMatcher
     place_word_forms: frozenset[str]
     """Place words (حي، قرية ...), normalised."""
+    ordinal_of: dict[str, int]
+    """Ordinal words (الثانية) -> their number, normalised."""
     type_of_word: dict[str, str]
     """Place word -> the type it introduces (محلة -> mahalla), normalised."""
     fuzzy_names: dict[int, tuple[tuple[int, str, Place], ...]]
@@ -141,9 +143,8 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
         if len({place_id for place_id, _ in targets}) == 1:  # a spelling two places could have is no evidence
             place_id, self_licensed = min(targets)  # one choice, whatever the set's order in this process
             add(variant, Alias(gazetteer.places[place_id], not self_licensed, variant=True))
-    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(normalise_phrase(k), v, ordinal_of))
-                                                 for k, v in entries.items()), clitics),
-                           place_word_forms, type_of_word,
+    return PlacePhraseBank(PhraseMatcher(((k, PhraseEntries.of(v)) for k, v in entries.items()), clitics),
+                           place_word_forms, ordinal_of, type_of_word,
                            {n: tuple(names) for n, names in fuzzy_names.items()})
 
 

@@ -214,9 +214,11 @@ class PlacePhraseParser:
         """word -> the window lists it belongs to: the same words come back in every article."""
         self._in_word_lists = BoundedMemo(lambda word: self._lists_containing(word, self._word_lists))
         """word -> the word lists it belongs to."""
-        self._bare_name = BoundedMemo(lambda key: self._named_places(key[0], None, key[1]))
-        """(phrase, licensed) -> _named_places without a place word: the most frequent question, asked of the same
-        phrases in every article."""
+        self._bare_name = BoundedMemo(lambda key: self._named_places(*key))
+        """(phrase, its entries, no place word, licensed) -> _named_places: the most frequent question, asked of the
+        same phrases in every article."""
+        self._ordinal_ending = BoundedMemo(self._ending_ordinal)
+        """Phrase -> the number of the ordinal it ends in, else None."""
         self._sectors = BoundedMemo(lambda key: self._sector(*key))
         """(direction, wording) -> the sector of the city it names: the same few recur in every article."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
@@ -638,7 +640,7 @@ class PlacePhraseParser:
         if after is not None and doc.gaps[t_end].strip():
             after = None
         if draft.candidates and not draft.sector and not draft.parts:
-            number = m.payload.ordinal_ending if m is not None and t_end == m.token_end else None
+            number = self._ordinal_ending[m.phrase] if m is not None and t_end == m.token_end else None
             if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
                                           for p in draft.candidates):
                 number = None  # "الجسر الخامس" is the name itself, not a part of a place
@@ -667,6 +669,11 @@ class PlacePhraseParser:
         _, end = doc.norm.to_original(doc.starts[t_end - 1], doc.ends[t_end - 1])
         return Span(span.start, end, doc.text[span.start:end])
 
+    def _ending_ordinal(self, phrase: str) -> int | None:
+        """The number of a phrase of several words that ends in an ordinal (القادسية الثانية), else None."""
+        before, _, last = phrase.rpartition(" ")  # phrases are words joined by single spaces
+        return self.bank.ordinal_of.get(last) if before else None
+
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
         """Numbered part of a place (المشيرفة الثالثة), put at its parent's point."""
         ordinal = written.split()[-1]
@@ -677,8 +684,8 @@ class PlacePhraseParser:
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
     def _known_name(self, doc: _Doc, m: _Phrase, word: PlaceWord | None, licensed: bool, role: str):
-        places, word_type, bank_district = self._bare_name[m.payload, licensed] if word is None \
-            else self._named_places(m.payload, word, licensed)
+        places, word_type, bank_district = self._bare_name[m.phrase, m.payload, None, licensed] if word is None \
+            else self._named_places(m.phrase, m.payload, word, licensed)
         if places:
             draft = Draft(self._unquoted(doc, m), places, role=role, word_type=word_type)
             return self._with_bank_tail(doc, m, draft) if bank_district else (draft, m.token_end)
@@ -691,7 +698,7 @@ class PlacePhraseParser:
             return self._with_bank_tail(doc, m, self._bank_draft(doc.span(m.token_start, m.token_end), banks[0].value, role))
         return None, m.token_start
 
-    def _named_places(self, entries: PhraseEntries, word: PlaceWord | None, licensed: bool):
+    def _named_places(self, phrase: str, entries: PhraseEntries, word: PlaceWord | None, licensed: bool):
         """The gazetteer places a phrase can name after the place word (or with none), whether they are the city's
         bank districts, and the type of the place word they were introduced by."""
         aliases = entries.by_type.get(Alias, ())
@@ -699,7 +706,6 @@ class PlacePhraseParser:
             fitting = [a for a in aliases if a.place.kind in word.type.kinds]
             aliases = fitting if fitting or word.type.strict_kinds else aliases
         places = tuple(dict.fromkeys(a.place for a in aliases if licensed or not a.needs_context))
-        phrase = entries.phrase
         word_type = word.type.name if word else self._head_word_type(phrase)
         return places, word_type, bool(places) and is_bank_district(Draft(None, places), self.city)
 
