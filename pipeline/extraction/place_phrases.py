@@ -26,7 +26,7 @@ from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 from pipeline.extraction.place_phrase_bank import PhraseEntries, bare_name, build_phrase_bank
 from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Direction, DirectionWord, PlaceGrammar,
-                                               PlaceWord, Tag, WorldPlace)
+                                               PlaceType, PlaceWord, Tag, WorldPlace)
 
 _ENCLOSES_SITE = "encloses the building before it"
 _kind = attrgetter("kind")
@@ -174,8 +174,8 @@ def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int,
                                 entry[6])
         elif run:
             taken: set[int] = set()  # the tokens a kept phrase covers
-            for *_, k in sorted((-entry[3], starts[first] + consumed - ends[first + entry[3] - 1], first, k)
-                                for k, (first, consumed, entry) in enumerate(run)):
+            for *_, k in sorted([(-entry[3], starts[first] + consumed - ends[first + entry[3] - 1], first, k)
+                                 for k, (first, consumed, entry) in enumerate(run)]):
                 first, consumed, entry = run[k]
                 end = first + entry[3]
                 if taken.isdisjoint(range(first, end)):
@@ -214,9 +214,9 @@ class PlacePhraseParser:
         """word -> the window lists it belongs to: the same words come back in every article."""
         self._in_word_lists = BoundedMemo(lambda word: self._lists_containing(word, self._word_lists))
         """word -> the word lists it belongs to."""
-        self._bare_name = BoundedMemo(lambda key: self._named_places(*key))
-        """(phrase, its entries, no place word, licensed) -> _named_places: the most frequent question, asked of the
-        same phrases in every article."""
+        self._names = BoundedMemo(lambda key: self._named_places(*key))
+        """(phrase, its entries, the type of the place word before it or None, licensed) -> _named_places: the most
+        frequent question, asked of the same phrases in every article."""
         self._ordinal_ending = BoundedMemo(self._ending_ordinal)
         """Phrase -> the number of the ordinal it ends in, else None."""
         self._sectors = BoundedMemo(lambda key: self._sector(*key))
@@ -684,8 +684,7 @@ class PlacePhraseParser:
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
     def _known_name(self, doc: _Doc, m: _Phrase, word: PlaceWord | None, licensed: bool, role: str):
-        places, word_type, bank_district = self._bare_name[m.phrase, m.payload, None, licensed] if word is None \
-            else self._named_places(m.phrase, m.payload, word, licensed)
+        places, word_type, bank_district = self._names[m.phrase, m.payload, word and word.type, licensed]
         if places:
             draft = Draft(self._unquoted(doc, m), places, role=role, word_type=word_type)
             return self._with_bank_tail(doc, m, draft) if bank_district else (draft, m.token_end)
@@ -698,15 +697,15 @@ class PlacePhraseParser:
             return self._with_bank_tail(doc, m, self._bank_draft(doc.span(m.token_start, m.token_end), banks[0].value, role))
         return None, m.token_start
 
-    def _named_places(self, phrase: str, entries: PhraseEntries, word: PlaceWord | None, licensed: bool):
-        """The gazetteer places a phrase can name after the place word (or with none), whether they are the city's
-        bank districts, and the type of the place word they were introduced by."""
+    def _named_places(self, phrase: str, entries: PhraseEntries, word_type: PlaceType | None, licensed: bool):
+        """The gazetteer places a phrase can name after a place word of this type (or with none), whether they are
+        the city's bank districts, and the type of the place word they were introduced by."""
         aliases = entries.by_type.get(Alias, ())
-        if word is not None:
-            fitting = [a for a in aliases if a.place.kind in word.type.kinds]
-            aliases = fitting if fitting or word.type.strict_kinds else aliases
-        places = tuple(dict.fromkeys(a.place for a in aliases if licensed or not a.needs_context))
-        word_type = word.type.name if word else self._head_word_type(phrase)
+        if word_type is not None:
+            fitting = [a for a in aliases if a.place.kind in word_type.kinds]
+            aliases = fitting if fitting or word_type.strict_kinds else aliases
+        places = tuple(dict.fromkeys([a.place for a in aliases if licensed or not a.needs_context]))
+        word_type = word_type.name if word_type else self._head_word_type(phrase)
         return places, word_type, bool(places) and is_bank_district(Draft(None, places), self.city)
 
     def _head_word_type(self, phrase: str) -> str:

@@ -16,6 +16,7 @@ import os
 from collections import Counter
 from dataclasses import replace
 from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from pipeline.campaign import Campaign
 from pipeline.extraction.document import Document
@@ -81,7 +82,7 @@ class PlaceResolver:
         "هجمات قرب قرية الفاضلية" happened near al-Fadiliya; in "انفجرت قرب مطعم في تقاطع المصارف" the junction
         is the place and the restaurant only a landmark.
         """
-        if not any(d.role == "proximity" for d in drafts):
+        if "proximity" not in map(_role, drafts):
             return drafts
         starts = [s.start for s in sentences]
 
@@ -167,6 +168,9 @@ class PlaceResolver:
             if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
                 return votes[0][0]
         return ""
+
+
+_role = attrgetter("role")
 
 
 def _by_start(mentions: tuple[PlaceMention, ...]) -> tuple[tuple[PlaceMention, ...], list[int], list[int]]:
