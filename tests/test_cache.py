@@ -257,3 +257,20 @@ def test_entries_put_are_readable_once_the_cache_is_closed(tmp_path):
     writer.put("k", entry)
     writer.close()
     assert ArticleCache(tmp_path, "v").get("k") == entry
+
+
+def test_a_database_another_process_holds_too_long_is_skipped_not_set_aside(tmp_path, monkeypatch):
+    from pipeline.corpus import cache as cache_module
+
+    entry = CachedArticle("2017-01-08", "manifest", [], [], [])
+    writer = ArticleCache(tmp_path, "v")
+    writer.put("k", entry)
+    writer.close()
+    monkeypatch.setattr(cache_module, "BUSY_SECONDS", 0.1)
+    with closing(sqlite3.connect(tmp_path / DATABASE_NAME, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        reader = ArticleCache(tmp_path, "v")
+        assert reader.get("k") is None
+        reader.close()
+        holder.execute("COMMIT")
+    assert ArticleCache(tmp_path, "v").get("k") == entry

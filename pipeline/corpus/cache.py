@@ -141,8 +141,8 @@ class ArticleCache:
         try:
             found = db.execute("SELECT CASE WHEN length(entry) <= ? THEN entry END FROM entries WHERE key = ?",
                                (MAX_ENTRY_BYTES, key)).fetchone()
-        except sqlite3.Error:
-            self._set_aside()
+        except sqlite3.Error as err:
+            self._failed(err)
             return None
         if found is None:
             return None
@@ -185,8 +185,9 @@ class ArticleCache:
                 try:
                     self._db = self._connect()
                     break
-                except (OSError, sqlite3.Error, ValueError):
-                    self._set_aside()
+                except (OSError, sqlite3.Error, ValueError) as err:
+                    if self._failed(err):
+                        break
             else:
                 self._unusable = True
         return self._db
@@ -221,8 +222,19 @@ class ArticleCache:
         try:
             with self._db:
                 self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
-        except sqlite3.Error:
-            self._set_aside()
+        except sqlite3.Error as err:
+            self._failed(err)
+
+    def _failed(self, err: Exception) -> bool:
+        """After an error: True when another process only held the database too long (then this batch goes
+        on without the cache); otherwise the database is set aside."""
+        if getattr(err, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            if self._db is not None:
+                self._db.close()
+            self._db, self._unusable = None, True
+            return True
+        self._set_aside()
+        return False
 
     def _set_aside(self) -> None:
         """Remove a database that cannot be used (never a folder: the run then goes on without a cache)."""
