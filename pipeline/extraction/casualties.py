@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pipeline.extraction.document import Document, TextView, document_for, token_stretch
+from pipeline.extraction.article_matches import ArticleMatches
+from pipeline.extraction.document import Document, document_for
 from pipeline.errors import DataFileError
-from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher, prefer_longest_match
+from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
@@ -176,36 +177,21 @@ _FIGURE_OPENERS = ("cue", "dual_verb", "one_noun")
 """Families every figure rule starts from: a sentence without their words holds no figure."""
 
 
-class _Article:
+class _Article(ArticleMatches):
     """What the sentences of one text share, worked out once for all of them: where each casualty and
     number-word family matches, and where the words that open a figure are."""
 
-    def __init__(self, norm: NormalisedText, tokens: list[Token], matches: dict[str, list[Match]], offset: int = 0):
-        self.norm = norm
-        self.tokens = tokens
-        self.offset = offset
-        """Article offset of the text (not 0 for a stretch read on its own)."""
-        self.token_starts = [t.start for t in tokens]
-        self.token_ends = [t.end for t in tokens]
-        self._matches = matches
-        self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS for m in matches[family])
+    def __init__(self, norm: NormalisedText, tokens: list[Token], find_all, offset: int = 0,
+                 names: tuple[str, ...] = ()):
+        super().__init__(norm, tokens, find_all, offset, names)
+        self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS
+                              for m in self.family(family)[0])
         """Token ranges of the words of the figure-opening families, in text order."""
 
     @cached_property
-    def families(self) -> dict[str, tuple[list[Match], list[int]]]:
-        """Family -> its matches in token order (overlapping ones included) and their first tokens; worked out
-        when a first sentence may hold figures."""
-        return {family: (ms, [m.token_start for m in ms]) for family, ms in self._matches.items() if ms}
-
-    @classmethod
-    def of_document(cls, doc: Document, lexicon: CasualtyLexicon) -> _Article:
-        families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
-        return cls(doc.norm, doc.tokens, {f: doc.matches[doc.index.family(m)] for f, m in families.items()})
-
-    @classmethod
-    def of_view(cls, view: TextView, lexicon: CasualtyLexicon) -> _Article:
-        families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
-        return cls(view.norm, view.tokens, {f: view.find_all(m) for f, m in families.items()}, view.start)
+    def present(self) -> list[str]:
+        """The families with a match in the text; worked out when a first sentence may hold figures."""
+        return [family for family in self.names if self.family(family)[0]]
 
     def may_hold_figures(self, first: int, last: int) -> bool:
         """Whether a word of a figure-opening family lies inside tokens [first, last)."""
@@ -216,30 +202,18 @@ class _Article:
             k += 1
         return False
 
-    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """Tokens [first, last) of the original-text stretch [start, end), or None when its edges cut a word
-        (such a stretch is read on its own, as Document.view does)."""
-        stretch = token_stretch(self.norm.offsets, self.token_starts, self.token_ends, start, end)
-        return stretch[:2] if stretch else None
-
     def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
         """Each family's matches inside tokens [first, last), overlaps settled, as TextView.find gives them."""
         found = dict(_NO_MATCHES)
-        for family, (matches, starts) in self.families.items():
-            lo = bisect_left(starts, first)
-            if lo == len(starts) or starts[lo] >= last:
-                continue
-            inside = [m for m in matches[lo:bisect_left(starts, last, lo)] if m.token_end <= last]
+        for family in self.present:
+            inside = self.settled(family, first, last)
             if inside:
-                found[family] = _settled(inside)
+                found[family] = inside
         return found
 
 
-def _settled(matches: list[Match]) -> list[Match]:
-    """One family's matches in token order with overlaps settled (as TextView.find); most lists have none."""
-    if len(matches) == 1 or all(a.token_end <= b.token_start for a, b in zip(matches, matches[1:])):
-        return matches
-    return prefer_longest_match(matches)
+def _families(lexicon: CasualtyLexicon) -> dict[str, PhraseMatcher]:
+    return {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
 
 
 class _Sentence:
@@ -843,11 +817,11 @@ def _locate(text: str, lexicon: CasualtyLexicon, start: int, end: int | None,
     """
     end = len(text) if end is None else end
     doc = doc or document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
-    article = doc.derived(("casualties", id(lexicon)), lambda: _Article.of_document(doc, lexicon))
+    article = doc.derived(("casualties", id(lexicon)), lambda: _Article.of_document(doc, _families(lexicon)))
     tokens = article.token_range(start, end)
     if tokens is None:
         view = doc.view(start, end)
-        return _Article.of_view(view, lexicon), 0, len(view.tokens), len(view.norm.original)
+        return _Article.of_view(view, _families(lexicon)), 0, len(view.tokens), len(view.norm.original)
     return article, *tokens, end
 
 

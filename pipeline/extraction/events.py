@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.campaign import Campaign
+from pipeline.extraction.article_matches import ArticleMatches
 from pipeline.extraction.document import Document, document_for
 from pipeline.extraction.matcher import Clitics, PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
@@ -79,6 +80,14 @@ class EventLexicon:
     """Present forms of the verbs of going on ("يواصل"): an advance after them has not arrived yet."""
     arrivals: PhraseMatcher | None = None
     """Words of arriving somewhere: a displacement reported by its arrival happens at the destination."""
+
+    @property
+    def families(self) -> dict[str, PhraseMatcher]:
+        """The phrase families a sentence's events are read from, by name."""
+        found = {"triggers": self.triggers, "modality": self.modality, "actors": self.actors}
+        if self.arrivals is not None:
+            found["arrivals"] = self.arrivals
+        return found
 
     @property
     def harm_types(self) -> frozenset[str]:
@@ -189,24 +198,26 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     by the forces is an advance. `doc` is the article analysed once (see pipeline.extraction.document); without it
     the text is analysed here.
     """
-    view = (doc or document_for(text, lexicon.triggers, lexicon.modality, lexicon.actors)).view(start, end)
-    tokens = view.tokens
+    article, first, last = _event_matches(text, lexicon, start, end, doc)
+    matches = [m for m in article.settled("triggers", first, last) if m.payload is not None]
+    if not matches:
+        return []
+    tokens = article.tokens
     reach: dict[str, set[int]] = {}
-    for m in view.find(lexicon.modality):
+    for m in article.settled("modality", first, last):
         window = lexicon.windows.get(m.payload)
         if window is None:
-            cells = range(len(tokens))
+            cells = range(first, last)
         elif window < 0:
-            cells = range(max(0, m.token_start + window), m.token_start)
+            cells = range(max(first, m.token_start + window), m.token_start)
         else:
             cells = range(m.token_end, m.token_end + window)
         reach.setdefault(m.payload, set()).update(cells)
         if m.payload == "launch":  # the battle may be named before its launch verb
-            reach.setdefault("launched", set()).update(range(max(0, m.token_start - lexicon.windows["launched"]),
+            reach.setdefault("launched", set()).update(range(max(first, m.token_start - lexicon.windows["launched"]),
                                                              m.token_start))
-    matches = [m for m in view.find(lexicon.triggers) if m.payload is not None]
     agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
-    actors = view.find(lexicon.actors) if matches else []
+    actors = article.settled("actors", first, last)
     shot_down = bool(reach.get("shoot_down"))
     found = []
     amid = reach.get("amid", set())
@@ -248,9 +259,28 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             continue
         if etype == "displacement" and _fighters_flee(at, actors, lexicon.fighter_flight):
             continue
-        span = Span(m.span.start + start, m.span.end + start, m.span.text)
-        found.append((Trigger(etype, span), strength))
+        found.append((Trigger(etype, _in_article(m.span, article.offset)), strength))
     return found
+
+
+def _event_matches(text: str, lexicon: EventLexicon, start: int, end: int | None,
+                   doc: Document | None) -> tuple[ArticleMatches, int, int]:
+    """The event families' matches of the text, made once per document, and the tokens [first, last) of
+    text[start:end] in them (a stretch whose edges cut a word is read on its own, as Document.view does)."""
+    end = len(text) if end is None else end
+    families = lexicon.families
+    doc = doc or document_for(text, *families.values())
+    article = doc.derived(("events", id(lexicon)), lambda: ArticleMatches.of_document(doc, families))
+    tokens = article.token_range(start, end)
+    if tokens is None:
+        view = doc.view(start, end)
+        return ArticleMatches.of_view(view, families), 0, len(view.tokens)
+    return article, *tokens
+
+
+def _in_article(span: Span, offset: int) -> Span:
+    """A span of a text that starts at article offset `offset`, in article offsets."""
+    return span if not offset else Span(span.start + offset, span.end + offset, span.text)
 
 
 def _has_prefix(attached: str, prefix: str) -> bool:
@@ -276,9 +306,8 @@ def _fighters_flee(at: int, actors, flight: tuple) -> bool:
 
 def find_actors(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
                 doc: Document | None = None) -> list[ActorMention]:
-    view = (doc or document_for(text, lexicon.actors)).view(start, end)
-    return [ActorMention(m.payload, Span(m.span.start + start, m.span.end + start, m.span.text))
-            for m in view.find(lexicon.actors)]
+    article, first, last = _event_matches(text, lexicon, start, end, doc)
+    return [ActorMention(m.payload, _in_article(m.span, article.offset)) for m in article.settled("actors", first, last)]
 
 
 @dataclass
@@ -582,13 +611,18 @@ def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence:
     return (dt.date.fromisoformat(published[:10]) - date.end).days > lexicon.recap_days and same_clause(date.span.start)
 
 
-def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon) -> frozenset:
+def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon, doc: Document | None) -> frozenset:
     """Clauses of the sentence with a word of arriving, when it names a destination at all."""
     if lexicon.arrivals is None or not any(p.role == "destination" for p in facts.places):
         return frozenset()
     s = facts.sentence
-    view = document_for(s.text, lexicon.arrivals).view()
-    return frozenset(_clause_of(s, s.start + m.span.start) for m in view.find(lexicon.arrivals))
+    if doc is None:  # the sentence read on its own: its offsets count from its start
+        article, first, last = _event_matches(s.text, lexicon, 0, None, None)
+        shift = s.start + article.offset
+    else:
+        article, first, last = _event_matches(doc.text, lexicon, s.start, s.end, doc)
+        shift = article.offset
+    return frozenset(_clause_of(s, shift + m.span.start) for m in article.settled("arrivals", first, last))
 
 
 def _ongoing(sentence: Sentence, span: Span, lexicon: EventLexicon) -> bool:
@@ -604,17 +638,18 @@ def _ongoing(sentence: Sentence, span: Span, lexicon: EventLexicon) -> bool:
 
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
                           lexicon: EventLexicon, date_of, previous_places: tuple[PlaceMention, ...],
-                          city: PlaceMention | None) -> list[Event]:
+                          city: PlaceMention | None, doc: Document | None = None) -> list[Event]:
     """Events of one sentence, one Event per event and place.
 
     `date_of(clause: Span, cumulative: bool | None)` returns the DateWindow governing a clause of this
-    sentence; `cumulative` says whether the event is a running total (None: unknown).
+    sentence; `cumulative` says whether the event is a running total (None: unknown). `doc` is the article
+    analysed once; without it the sentence is analysed here when its words are needed.
     """
     clitics = lexicon.triggers.clitics
     anchors = _assign_places(_anchors(facts, lexicon.taxonomy, clitics), facts, previous_places, city, lexicon.countries,
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")),
-                             _arrival_clauses(facts, lexicon), lambda span: _ongoing(facts.sentence, span, lexicon),
+                             _arrival_clauses(facts, lexicon, doc), lambda span: _ongoing(facts.sentence, span, lexicon),
                              lambda span: _definite_word(facts.sentence, span, clitics))
     events = []
     for a in anchors:
