@@ -1,68 +1,69 @@
-"""Some phrase families' matches in an analysed text, cut per sentence by bisection.
+"""Some phrase families' matches in an analysed article, cut per sentence by bisection.
 
-A stage that reads every sentence of an article takes each sentence's matches from the article's lists,
-made once, instead of from a view of the sentence: the same matches (a view keeps those lying wholly inside
-it), in the article's token indices and offsets, with no tokens or matches copied per sentence.
+A stage that reads every sentence of an article takes each sentence's matches from the article's hits
+instead of from a view of the sentence: the same matches (a view keeps those lying wholly inside it), in the
+article's token indices and offsets, made only for the sentences a stage reads, with no tokens copied.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Callable
 
-from pipeline.extraction.document import Document, TextView, token_stretch
-from pipeline.extraction.matcher import Match, PhraseMatcher, prefer_longest_match
-from pipeline.extraction.textnorm import NormalisedText, Token
+from pipeline.extraction.document import Document, analyse, token_stretch
+from pipeline.extraction.matcher import Hit, Match, PhraseMatcher, matches_of, prefer_longest_match
 
 
 class ArticleMatches:
-    """Family name -> its matches in a text (overlapping ones included, in token order), each family's made on
-    first use, and the token range of a stretch of the text."""
+    """Family name -> its matches in an analysed text, by token range, and the token range of a stretch of it."""
 
-    def __init__(self, norm: NormalisedText, tokens: list[Token], find_all: Callable[[str], list[Match]],
-                 offset: int = 0, names: tuple[str, ...] = ()):
-        self.norm = norm
-        self.tokens = tokens
+    def __init__(self, doc: Document, families: dict[str, PhraseMatcher], offset: int = 0):
+        self.norm = doc.norm
+        self.tokens = doc.tokens
         self.offset = offset
         """Article offset of the text (not 0 for a stretch read on its own)."""
-        self.token_starts = [t.start for t in tokens]
-        self.token_ends = [t.end for t in tokens]
-        self.names = names
+        self.token_starts, self.token_ends = doc.derived("token starts and ends", lambda: (
+            [t.start for t in doc.tokens], [t.end for t in doc.tokens]))
+        self.names = tuple(families)
         """The families' names."""
-        self._find_all = find_all
-        self._families: dict[str, tuple[list[Match], list[int]]] = {}
+        # the document's hits and index, not the document: kept in doc.derived, this makes no reference cycle
+        self._source = (doc.matches.hits, doc.index, families)
+        self._families: dict[str, tuple[list[Hit], list[int]]] = {}
+        self._made: dict[tuple[str, int, int], list[Match]] = {}
 
     @classmethod
-    def of_document(cls, doc: Document, families: dict[str, PhraseMatcher]) -> ArticleMatches:
-        # the document's match table, not the document: kept in doc.derived, this makes no reference cycle
-        matches, index = doc.matches, doc.index
-        return cls(doc.norm, doc.tokens, lambda name: matches[index.family(families[name])], 0, tuple(families))
+    def of_stretch(cls, doc: Document, families: dict[str, PhraseMatcher], start: int, end: int) -> ArticleMatches:
+        """The stretch doc.text[start:end] read on its own (as Document.view reads a stretch whose edges cut a word)."""
+        return cls(analyse(doc.text[start:end], doc.index), families, start)
 
-    @classmethod
-    def of_view(cls, view: TextView, families: dict[str, PhraseMatcher]) -> ArticleMatches:
-        return cls(view.norm, view.tokens, lambda name: view.find_all(families[name]), view.start, tuple(families))
-
-    def family(self, name: str) -> tuple[list[Match], list[int]]:
-        """The family's matches in token order and their first tokens."""
+    def hits(self, name: str) -> tuple[list[Hit], list[int]]:
+        """The family's hits in token order and their first tokens."""
         found = self._families.get(name)
         if found is None:
-            matches = self._find_all(name)
-            found = self._families[name] = (matches, [m.token_start for m in matches])
+            hits, index, families = self._source
+            every = hits[index.family(families[name])]
+            found = self._families[name] = (every, [hit[0] for hit in every])
         return found
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Tokens [first, last) of the original-text stretch [start, end), or None when its edges cut a word
-        (such a stretch is read on its own, as Document.view does)."""
+        (such a stretch is read on its own: of_stretch)."""
         stretch = token_stretch(self.norm.offsets, self.token_starts, self.token_ends, start, end)
         return stretch[:2] if stretch else None
 
     def every(self, name: str, first: int, last: int) -> list[Match]:
-        """The family's matches lying wholly within tokens [first, last), overlapping ones included."""
-        matches, starts = self.family(name)
-        lo = bisect_left(starts, first)
-        if lo == len(starts) or starts[lo] >= last:
-            return []
-        return [m for m in matches[lo:bisect_left(starts, last, lo)] if m.token_end <= last]
+        """The family's matches lying wholly within tokens [first, last), overlapping ones included (made once)."""
+        key = (name, first, last)
+        found = self._made.get(key)
+        if found is None:
+            hits, starts = self.hits(name)
+            lo = bisect_left(starts, first)
+            if lo == len(starts) or starts[lo] >= last:
+                found = []
+            else:
+                inside = [hit for hit in hits[lo:bisect_left(starts, last, lo)] if hit[0] + hit[2][3] <= last]
+                found = matches_of(inside, self.norm, self.tokens)
+            self._made[key] = found
+        return found
 
     def settled(self, name: str, first: int, last: int) -> list[Match]:
         """The family's matches within tokens [first, last) with overlaps settled, as TextView.find gives them."""

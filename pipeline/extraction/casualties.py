@@ -15,7 +15,7 @@ from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatch
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase
+from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 
 BETWEEN_NUMBERS_MEMO_LIMIT = 10_000
 """Distinct texts between two numbers a CasualtyLexicon keeps normalised; past it the memo starts again."""
@@ -181,17 +181,15 @@ class _Article(ArticleMatches):
     """What the sentences of one text share, worked out once for all of them: where each casualty and
     number-word family matches, and where the words that open a figure are."""
 
-    def __init__(self, norm: NormalisedText, tokens: list[Token], find_all, offset: int = 0,
-                 names: tuple[str, ...] = ()):
-        super().__init__(norm, tokens, find_all, offset, names)
-        self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS
-                              for m in self.family(family)[0])
+    def __init__(self, doc: Document, families: dict[str, PhraseMatcher], offset: int = 0):
+        super().__init__(doc, families, offset)
+        self.openers = sorted((hit[0], hit[0] + hit[2][3]) for family in _FIGURE_OPENERS for hit in self.hits(family)[0])
         """Token ranges of the words of the figure-opening families, in text order."""
 
     @cached_property
     def present(self) -> list[str]:
-        """The families with a match in the text; worked out when a first sentence may hold figures."""
-        return [family for family in self.names if self.family(family)[0]]
+        """The families with a match in the text."""
+        return [family for family in self.names if self.hits(family)[0]]
 
     def may_hold_figures(self, first: int, last: int) -> bool:
         """Whether a word of a figure-opening family lies inside tokens [first, last)."""
@@ -817,11 +815,11 @@ def _locate(text: str, lexicon: CasualtyLexicon, start: int, end: int | None,
     """
     end = len(text) if end is None else end
     doc = doc or document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
-    article = doc.derived(("casualties", id(lexicon)), lambda: _Article.of_document(doc, _families(lexicon)))
+    article = doc.derived(("casualties", id(lexicon)), lambda: _Article(doc, _families(lexicon)))
     tokens = article.token_range(start, end)
     if tokens is None:
-        view = doc.view(start, end)
-        return _Article.of_view(view, _families(lexicon)), 0, len(view.tokens), len(view.norm.original)
+        stretch = _Article.of_stretch(doc, _families(lexicon), start, end)
+        return stretch, 0, len(stretch.tokens), len(stretch.norm.original)
     return article, *tokens, end
 
 

@@ -270,11 +270,11 @@ def _event_matches(text: str, lexicon: EventLexicon, start: int, end: int | None
     end = len(text) if end is None else end
     families = lexicon.families
     doc = doc or document_for(text, *families.values())
-    article = doc.derived(("events", id(lexicon)), lambda: ArticleMatches.of_document(doc, families))
+    article = doc.derived(("events", id(lexicon)), lambda: ArticleMatches(doc, families))
     tokens = article.token_range(start, end)
     if tokens is None:
-        view = doc.view(start, end)
-        return ArticleMatches.of_view(view, families), 0, len(view.tokens)
+        stretch = ArticleMatches.of_stretch(doc, families, start, end)
+        return stretch, 0, len(stretch.tokens)
     return article, *tokens
 
 
