@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.extraction.article_matches import ArticleMatches
@@ -172,7 +172,7 @@ class _Governor:
 
 _NUMBER_WORDS = "number_words"
 """Key of the number words among the families of a sentence's matches."""
-_NO_MATCHES: dict[str, tuple] = dict.fromkeys((_NUMBER_WORDS, *_FAMILIES), ())
+_FAMILY_NAMES = frozenset((_NUMBER_WORDS, *_FAMILIES))
 _FIGURE_OPENERS = ("cue", "dual_verb", "one_noun")
 """Families every figure rule starts from: a sentence without their words holds no figure."""
 
@@ -186,11 +186,6 @@ class _Article(ArticleMatches):
         self.openers = sorted((hit[0], hit[0] + hit[2][3]) for family in _FIGURE_OPENERS for hit in self.hits(family)[0])
         """Token ranges of the words of the figure-opening families, in text order."""
 
-    @cached_property
-    def present(self) -> list[str]:
-        """The families with a match in the text."""
-        return [family for family in self.names if self.hits(family)[0]]
-
     def may_hold_figures(self, first: int, last: int) -> bool:
         """Whether a word of a figure-opening family lies inside tokens [first, last)."""
         k = bisect_left(self.openers, (first,))
@@ -200,13 +195,20 @@ class _Article(ArticleMatches):
             k += 1
         return False
 
-    def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
-        """Each family's matches inside tokens [first, last), overlaps settled, as TextView.find gives them."""
-        found = dict(_NO_MATCHES)
-        for family in self.present:
-            inside = self.settled(family, first, last)
-            if inside:
-                found[family] = inside
+
+
+class _Within(dict):
+    """Family -> its matches inside tokens [first, last) of the text, overlaps settled (as TextView.find gives
+    them): made when a rule first reads the family, as most sentences need only a few."""
+
+    def __init__(self, article: _Article, first: int, last: int):
+        super().__init__()
+        self.article, self.first, self.last = article, first, last
+
+    def __missing__(self, family: str) -> list[Match]:
+        if family not in _FAMILY_NAMES:
+            raise KeyError(family)
+        found = self[family] = self.article.settled(family, self.first, self.last)
         return found
 
 
@@ -230,8 +232,8 @@ class _Sentence:
         """Offset where the sentence ends in the text."""
         self.norm_end = bisect_left(self.norm.offsets, end)
         self.lexicon = lexicon
-        self.matches = article.matches_within(first, last)
-        self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items() if ms}
+        self.matches = _Within(article, first, last)
+        self._starting: dict[str, dict[int, Match]] = {}
         self.clause, self.parenthesised, clause_firsts = self._clauses()
         self.asides = {c for c, i in enumerate(clause_firsts)
                        if self.at("aside", i) is not None or c in self.parenthesised}
@@ -279,8 +281,10 @@ class _Sentence:
         return first, last
 
     def at(self, family: str, index: int) -> Match | None:
-        starting = self.starting.get(family)
-        return starting.get(index) if starting is not None else None
+        starting = self._starting.get(family)
+        if starting is None:
+            starting = self._starting[family] = {x.token_start: x for x in self.matches[family]}
+        return starting.get(index)
 
     def ending_at(self, family: str, index: int) -> Match | None:
         for m in self.matches[family]:
