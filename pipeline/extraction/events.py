@@ -98,6 +98,8 @@ class EventLexicon:
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 DROPPING_MARKERS = {"irrealis", "expected", "intent", "habitual", "background", "described", "negation", "anaphora",
                     "temporal", "temporal_after"}
+_DROPPING_ANY_WORD = tuple(DROPPING_MARKERS - {"anaphora"})
+"""The markers that drop every event word they reach (anaphora drops definite words only)."""
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -222,13 +224,13 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     found = []
     amid = reach.get("amid", set())
     main = any(m.token_start not in amid and m.payload[1] != "weak" for m in matches)
+    dropping = [(reach[kind], lexicon.marker_types.get(kind)) for kind in _DROPPING_ANY_WORD if kind in reach]
     for m in matches:
         etype, strength = m.payload
         at = m.token_start
         if at in amid and main:  # the circumstance of the sentence's event, not one of its own
             continue
-        if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
-               for kind in DROPPING_MARKERS - {"anaphora"}):
+        if any(at in cells and (types is None or etype in types) for cells, types in dropping):
             continue
         if at in reach.get("anaphora", ()) and lexicon.triggers.clitics.is_definite(tokens[at].text):
             continue
@@ -396,7 +398,8 @@ def _anchors(facts: SentenceFacts, taxonomy: dict, clitics: Clitics) -> list[_An
     """
     s = facts.sentence
     triggers = [(t, strength) for t, strength in facts.triggers
-                if not any(d.start <= t.span.start and t.span.end <= d.end for d in facts.dates)]
+                if not any(d.start <= t.span.start and t.span.end <= d.end for d in facts.dates)] \
+        if facts.dates else list(facts.triggers)
     if any(strength != "weak" for _, strength in triggers):
         triggers = [(t, strength) for t, strength in triggers if strength != "weak"]
     anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength)

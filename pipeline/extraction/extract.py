@@ -119,7 +119,8 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
     age = 0
     for s in sentences:
         lead = leads.setdefault(s.paragraph, s)
-        heading = is_heading(s, text, res.sentences)
+        if lead is s:  # a paragraph is one line: a heading or not as a whole
+            heading = is_heading(s, text, res.sentences)
         triggers = find_triggers(text, res.events, s.start, s.end, doc=doc)
         own_figures = [f for f in figures[s.index] if f not in summaries] if summaries else figures[s.index]
         if triggers or own_figures:  # else the sentence holds no event: only its places are read on
