@@ -560,12 +560,16 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
     return kept
 
 
+_ANCHOR_SCORES = {"strong": 0.2, "figure": 0.15, "generic": 0.1, "weak": 0.0}
+_PLACE_SOURCE_SCORES = {"clause": 0.15, "sentence": 0.1, "previous_sentence": -0.05, "city": -0.15}
+
+
 def confidence(anchor_strength: str, place_source: str, place: PlaceMention | None, date: DateWindow,
                heading: bool) -> float:
     """Documented score in [0, 1]: how much of the event rests on explicit words of its own sentence."""
     score = 0.5
-    score += {"strong": 0.2, "figure": 0.15, "generic": 0.1, "weak": 0.0}[anchor_strength]
-    score += {"clause": 0.15, "sentence": 0.1, "previous_sentence": -0.05, "city": -0.15}.get(place_source, -0.2)
+    score += _ANCHOR_SCORES[anchor_strength]
+    score += _PLACE_SOURCE_SCORES.get(place_source, -0.2)
     if place is not None and place.geo_precision == 1:
         score += 0.05
     if date.span is not None:
@@ -664,6 +668,7 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
             continue
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)
+        figures, trigger, victims = tuple(a.figures), Trigger(a.event_type, a.span), _victims(a.figures, list(actors))
         for place in a.places or [None]:
             events.append(Event(
                 event_id=_event_id(group_id, place.span.start if place else "", place.place.place_id if place and place.place else ""),
@@ -673,10 +678,9 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
                 event_type=a.event_type,
                 acled_event_type=acled.get("acled_event_type", ""),
                 acled_sub_event_type=acled.get("acled_sub_event_type", ""),
-                actors=actors, date=date, place=place, figures=tuple(a.figures),
-                trigger=Trigger(a.event_type, a.span),
+                actors=actors, date=date, place=place, figures=figures, trigger=trigger,
                 confidence=confidence(a.strength, a.place_source, place, date, facts.is_heading),
-                cumulative=cumulative, victims=_victims(a.figures, list(actors)),
+                cumulative=cumulative, victims=victims,
                 place_source=a.place_source, anchor=a.strength, quote_start=facts.sentence.start,
                 quote_end=facts.sentence.end,
             ))

@@ -28,6 +28,8 @@ from pipeline.extraction.sentences import SentenceRules, is_heading, load_senten
 
 INHERIT_SENTENCES = 2
 """How many sentences back "the area" may refer to a place named before."""
+_NOT_CARRIED = frozenset(WIDE_KINDS + ("out_of_area",))
+"""Kinds of place "the area" never refers back to."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
             facts = SentenceFacts(
                 sentence=s, triggers=tuple(triggers), figures=tuple(own_figures), places=tuple(mentions[s.index]),
                 actors=tuple(find_actors(text, res.events, s.start, s.end, doc=doc)), is_heading=heading,
-                dates=tuple(d for d in counted_dates if d.start >= s.start and d.end <= s.end))
+                dates=tuple(d for d in counted_dates if d.start >= s.start and d.end <= s.end) if counted_dates else ())
             sentence_span = Span(s.start, s.end, s.text)
 
             def date_of(clause: Span, cumulative: bool | None, _s=sentence_span,
@@ -143,7 +145,7 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
                                             date_of=date_of, previous_places=() if heading else previous, city=city,
                                             doc=doc)
         named = tuple(m for m in mentions[s.index] if m.role == "location" and m.place is not None
-                      and m.place.kind not in WIDE_KINDS + ("out_of_area",))
+                      and m.place.kind not in _NOT_CARRIED)
         if heading:
             previous, age = (), 0
         elif named:
