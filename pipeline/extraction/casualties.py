@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.extraction.article_matches import ArticleMatches
@@ -172,7 +172,7 @@ class _Governor:
 
 _NUMBER_WORDS = "number_words"
 """Key of the number words among the families of a sentence's matches."""
-_FAMILY_NAMES = frozenset((_NUMBER_WORDS, *_FAMILIES))
+_NO_MATCHES: dict[str, tuple] = dict.fromkeys((_NUMBER_WORDS, *_FAMILIES), ())
 _FIGURE_OPENERS = ("cue", "dual_verb", "one_noun")
 """Families every figure rule starts from: a sentence without their words holds no figure."""
 
@@ -197,17 +197,32 @@ class _Article(ArticleMatches):
 
 
 
+    @cached_property
+    def present(self) -> list[tuple[str, list[int]]]:
+        """The families with a word in the text and the first tokens of their words (worked out when a first
+        sentence may hold figures)."""
+        return [(family, starts) for family in self.names for starts in [self.hits(family)[1]] if starts]
+
+    def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
+        """Family -> its matches inside tokens [first, last), overlaps settled (as TextView.find gives them); the
+        matches of a family with a word there are made when a rule first reads them (most sentences need a few)."""
+        found = _Within(self, first, last)
+        found.update(_NO_MATCHES)
+        for family, starts in self.present:
+            lo = bisect_left(starts, first)
+            if lo < len(starts) and starts[lo] < last:
+                del found[family]
+        return found
+
+
 class _Within(dict):
-    """Family -> its matches inside tokens [first, last) of the text, overlaps settled (as TextView.find gives
-    them): made when a rule first reads the family, as most sentences need only a few."""
+    """A sentence's matches by family (see _Article.matches_within)."""
 
     def __init__(self, article: _Article, first: int, last: int):
         super().__init__()
         self.article, self.first, self.last = article, first, last
 
     def __missing__(self, family: str) -> list[Match]:
-        if family not in _FAMILY_NAMES:
-            raise KeyError(family)
         found = self[family] = self.article.settled(family, self.first, self.last)
         return found
 
@@ -232,7 +247,7 @@ class _Sentence:
         """Offset where the sentence ends in the text."""
         self.norm_end = bisect_left(self.norm.offsets, end)
         self.lexicon = lexicon
-        self.matches = _Within(article, first, last)
+        self.matches = article.matches_within(first, last)
         self._starting: dict[str, dict[int, Match]] = {}
         self.clause, self.parenthesised, clause_firsts = self._clauses()
         self.asides = {c for c, i in enumerate(clause_firsts)
