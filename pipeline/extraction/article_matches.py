@@ -28,7 +28,7 @@ class ArticleMatches:
         # the document's hits and index, not the document: kept in doc.derived, this makes no reference cycle
         self._source = (doc.matches.hits, doc.index, families)
         self._families: dict[str, tuple[list[Hit], list[int]]] = {}
-        self._made: dict[tuple[str, int, int], list[Match]] = {}
+        self._settled: dict[tuple[str, int, int], list[Match]] = {}
 
     @classmethod
     def of_stretch(cls, doc: Document, families: dict[str, PhraseMatcher], start: int, end: int) -> ArticleMatches:
@@ -51,21 +51,20 @@ class ArticleMatches:
         return stretch[:2] if stretch else None
 
     def every(self, name: str, first: int, last: int) -> list[Match]:
-        """The family's matches lying wholly within tokens [first, last), overlapping ones included (made once)."""
-        key = (name, first, last)
-        found = self._made.get(key)
-        if found is None:
-            hits, starts = self.hits(name)
-            lo = bisect_left(starts, first)
-            if lo == len(starts) or starts[lo] >= last:
-                found = []
-            else:
-                inside = [hit for hit in hits[lo:bisect_left(starts, last, lo)] if hit[0] + hit[2][3] <= last]
-                found = matches_of(inside, self.norm, self.tokens)
-            self._made[key] = found
-        return found
+        """The family's matches lying wholly within tokens [first, last), overlapping ones included."""
+        hits, starts = self.hits(name)
+        lo = bisect_left(starts, first)
+        if lo == len(starts) or starts[lo] >= last:
+            return []
+        inside = [hit for hit in hits[lo:bisect_left(starts, last, lo)] if hit[0] + hit[2][3] <= last]
+        return matches_of(inside, self.norm, self.tokens)
 
     def settled(self, name: str, first: int, last: int) -> list[Match]:
-        """The family's matches within tokens [first, last) with overlaps settled, as TextView.find gives them."""
-        inside = self.every(name, first, last)
-        return prefer_longest_match(inside) if len(inside) > 1 else inside
+        """The family's matches within tokens [first, last) with overlaps settled, as TextView.find gives them
+        (made once: stages read a sentence's actors twice)."""
+        key = (name, first, last)
+        found = self._settled.get(key)
+        if found is None:
+            inside = self.every(name, first, last)
+            found = self._settled[key] = prefer_longest_match(inside) if len(inside) > 1 else inside
+        return found

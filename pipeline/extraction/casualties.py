@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.extraction.article_matches import ArticleMatches
 from pipeline.extraction.document import Document, document_for
@@ -141,9 +142,9 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
                            weak, clitics)
 
 
-@dataclass(frozen=True)
-class _Quantity:
-    """A number (or range) with its qualifiers, as token indices of the sentence."""
+class _Quantity(NamedTuple):
+    """A number (or range) with its qualifiers, as token indices of the sentence (a named tuple: internal, and
+    made for every number of a sentence that may hold figures)."""
 
     low: int
     high: int | None
@@ -161,8 +162,7 @@ class _Quantity:
     """Sentence offsets of the same stretch, without attached prefixes."""
 
 
-@dataclass(frozen=True)
-class _Governor:
+class _Governor(NamedTuple):
     """The cue that says what happened to a number's people, and the rule that linked them."""
 
     cue: Match
