@@ -591,7 +591,7 @@ def _victims(figures: list[Figure], actors: list[str]) -> str:
 
 
 def _event_id(*parts) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
 def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, clause: Span,
