@@ -21,8 +21,9 @@ class ArticleMatches:
         self.tokens = doc.tokens
         self.offset = offset
         """Article offset of the text (not 0 for a stretch read on its own)."""
-        self.token_starts, self.token_ends = doc.derived("token starts and ends", lambda: (
-            [t.start for t in doc.tokens], [t.end for t in doc.tokens]))
+        self.columns = doc.token_columns
+        """The tokens' words, normalised starts and ends."""
+        _, self.token_starts, self.token_ends = self.columns
         self.names = tuple(families)
         """The families' names."""
         # the document's hits and index, not the document: kept in doc.derived, this makes no reference cycle
@@ -57,7 +58,7 @@ class ArticleMatches:
         if lo == len(starts) or starts[lo] >= last:
             return []
         inside = [hit for hit in hits[lo:bisect_left(starts, last, lo)] if hit[0] + hit[2][3] <= last]
-        return matches_of(inside, self.norm, self.tokens)
+        return matches_of(inside, self.norm, *self.columns)
 
     def settled(self, name: str, first: int, last: int) -> list[Match]:
         """The family's matches within tokens [first, last) with overlaps settled, as TextView.find gives them
