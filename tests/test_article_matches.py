@@ -34,11 +34,14 @@ def test_a_sentences_matches_are_those_of_its_view_in_article_offsets(family, le
     article = ArticleMatches(doc, lexicon.families)
     stretches = [(0, ARTICLE.index(".") + 1), (ARTICLE.index("وقالت"), ARTICLE.index("\n")),
                  (ARTICLE.index("ولم"), ARTICLE.rindex("\n"))]
+    found = []
     for start, end in stretches:
         first, last = article.token_range(start, end)
         view = doc.view(start, end)
         assert _plain(article.settled(family, first, last)) == _moved(view.find(lexicon.families[family]), start)
         assert _plain(article.every(family, first, last)) == _moved(view.find_all(lexicon.families[family]), start)
+        found += article.every(family, first, last)
+    assert found  # the fixture holds words of every family
 
 
 def test_a_stretch_whose_edges_cut_a_word_has_no_token_range_and_is_read_on_its_own(lexicon, doc):
