@@ -154,6 +154,7 @@ def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int,
     The hits are in token order, so they fall into runs that overlap among themselves and with no other: a run
     of one hit (most of them) is kept as it is, and only the others are ranked.
     """
+    make = tuple.__new__  # a _Phrase made without its Python constructor: an article keeps a hundred
     at: dict[int, _Phrase] = {}
     run: list[Hit] = []
     run_end = -1
@@ -170,8 +171,8 @@ def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int,
                 if n > best_n or (n == best_n and other[1] < best[1]):
                     best = other
             first, consumed, entry = best
-            at[first] = _Phrase(starts[first] + consumed, first, first + entry[3], entry[5], words[first][:consumed],
-                                entry[6])
+            at[first] = make(_Phrase, (starts[first] + consumed, first, first + entry[3], entry[5],
+                                       words[first][:consumed], entry[6]))
         elif run:
             taken: set[int] = set()  # the tokens a kept phrase covers
             for *_, k in sorted([(-entry[3], starts[first] + consumed - ends[first + entry[3] - 1], first, k)
@@ -180,8 +181,8 @@ def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int,
                 end = first + entry[3]
                 if taken.isdisjoint(range(first, end)):
                     taken.update(range(first, end))
-                    at[first] = _Phrase(starts[first] + consumed, first, end, entry[5], words[first][:consumed],
-                                        entry[6])
+                    at[first] = make(_Phrase, (starts[first] + consumed, first, end, entry[5],
+                                               words[first][:consumed], entry[6]))
         if hit[2] is not None:
             run, run_end = [hit], i + hit[2][3]
     return at
