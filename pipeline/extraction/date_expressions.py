@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, replace
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from pipeline.extraction.date_grammar import SENTENCE_STOP, TODAY, Mention, date_document, scan, valid_date
 from pipeline.extraction.date_lexicon import DateLexicon, Unit
@@ -117,7 +118,7 @@ def _raw_window(m: Mention, published: dt.date | None, lexicon: DateLexicon,
         window = calendar_window(m, published, lexicon.campaign_window)
         return None if window is None else (*window, False)
     if m.kind == "date_range":
-        window = calendar_window(replace(m, day=m.amount), published, lexicon.campaign_window)
+        window = calendar_window(m._replace(day=m.amount), published, lexicon.campaign_window)
         if window is None:
             return None
         last = window[0]
@@ -202,8 +203,17 @@ def find_temporal_expressions(text: str, lexicon: DateLexicon, *, published: dt.
     Windows never reach past publication. `doc` is the article analysed once (see pipeline.extraction.document).
     """
     doc = doc or date_document(text, lexicon)
-    every = doc.derived(("dates.resolved", id(lexicon), published), lambda: _resolve_all(text, doc, lexicon, published))
-    return [e for e in every if e.span.start >= start and (end is None or e.span.end <= end)]
+    every, starts = doc.derived(("dates.resolved", id(lexicon), published),
+                                lambda: _in_text_order(_resolve_all(text, doc, lexicon, published)))
+    lo = bisect_left(starts, start)
+    if end is None:
+        return every[lo:]
+    return [e for e in every[lo:bisect_right(starts, end)] if e.span.end <= end]
+
+
+def _in_text_order(expressions: list[TemporalExpression]) -> tuple[list[TemporalExpression], list[int]]:
+    """The article's expressions (in text order) and where each starts, for a stretch to take its own by bisection."""
+    return expressions, [e.span.start for e in expressions]
 
 
 def _resolve_all(text: str, analysed: Document, lexicon: DateLexicon,

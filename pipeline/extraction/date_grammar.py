@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, replace
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
+from typing import Callable, NamedTuple
 
 from pipeline.extraction.date_lexicon import DateLexicon, RelativeRule, Unit
 from pipeline.extraction.document import Document, document_for
-from pipeline.extraction.matcher import Clitics, Match
+from pipeline.extraction.matcher import Clitics, Hit, Match, matches_of
 from pipeline.extraction.numbers import find_numbers
 from pipeline.extraction.textnorm import NormalisedText, Token
 from pipeline.records import Span
@@ -28,15 +32,19 @@ _YEAR = re.compile(r"(19|20)\d\d")
 TODAY = "اليوم"
 """A weekday written after it ("اليوم السبت") names the report's own day."""
 _NUMERIC_DATES = (
-    (re.compile(r"(?<![\d.])(\d{1,2}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{4})(?![\d.])"), (4, 3, 1)),
-    (re.compile(r"(?<![\d.])(\d{4}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{1,2})(?![\d.])"), (1, 3, 4)),
+    (re.compile(r"(\d(?<![\d.]\d)\d?) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{4})(?![\d.])"), (4, 3, 1)),
+    (re.compile(r"(\d(?<![\d.]\d)\d{3}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{1,2})(?![\d.])"), (1, 3, 4)),
 )
-"""Numeric dates: day-month-year and year-month-day, by slashes, dots or dashes ("5.3.2017", "19 . 12 . 2016")."""
+"""Numeric dates: day-month-year and year-month-day, by slashes, dots or dashes ("5.3.2017", "19 . 12 . 2016"),
+not right after a digit or a dot. Each pattern begins with a digit (the check on the character before it comes
+after it), so that the search skips from digit to digit instead of trying every position of the text."""
+_DIGITS_JOINED = re.compile(r"\d ?[/.\-] ?\d")
+"""Two digits joined by a slash, dot or dash: every numeric date holds them."""
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A parsed expression before it is resolved against a publication date."""
+class Mention(NamedTuple):
+    """A parsed expression before it is resolved against a publication date (a named tuple: the grammar makes
+    and remakes dozens per article, and they never leave the date machinery)."""
 
     kind: str
     span: Span
@@ -54,31 +62,63 @@ class Mention:
     statement: bool = False
     """A weekday that dates a statement of the lead ("ذكر مصدر، السبت، أن")."""
 
-@dataclass(frozen=True)
 class PreparedText:
-    """A text prepared for the date grammar: tokens, phrase matches by first token, numbers by token."""
+    """A text prepared for the date grammar: tokens, where its date words start, numbers by token.
 
-    norm: NormalisedText
-    tokens: list[Token]
-    matches: dict[int, list[Match]]
-    """Token index -> the date words starting there; the keys are in text order."""
-    number_at: list[tuple[int, int] | None]
-    """For each token, the number starting there: (value, index of the token after it), else None."""
-    clitics: Clitics
-    longest: dict[tuple[int, str], Match]
-    """(token index, category) -> the longest match of the category starting there (the first of equals)."""
-    starting: list[frozenset[str]]
-    """For each token, the categories of the date words starting there."""
-    capture_reach: int = 0
-    """Words allowed between a capture word and the milestone place it names."""
+    A date word is made a Match only when a rule asks for its category at its token: most of an article's date
+    words are ones that only continue a date ("من", "على") and are never asked for.
+    """
+
+    def __init__(self, norm: NormalisedText, tokens: list[Token], columns: tuple[list[str], list[int], list[int]],
+                 hits: list[Hit], number_at: dict[int, tuple[int, int]], clitics: Clitics, capture_reach: int = 0):
+        self.norm = norm
+        self.tokens = tokens
+        self.words, self.starts, self.ends = columns
+        self.hits_at: dict[int, list[Hit]] = {}
+        """Token index -> the date words starting there (the lexicon's hits); the keys are in text order."""
+        self.triggers_at: dict[int, set[str]] = {i: {NUMBER} for i in number_at}
+        """Token index -> the categories starting there that trigger a rule of the grammar (NUMBER for a number)."""
+        for hit in hits:
+            i, category = hit[0], hit[2][6][0]
+            self.hits_at.setdefault(i, []).append(hit)
+            if category in _ANY_TRIGGER:  # not a word such as "في", which only continues a date
+                self.triggers_at.setdefault(i, set()).add(category)
+        self.number_at = number_at
+        """Token index -> the number starting there: (value, index of the token after it)."""
+        self.clitics = clitics
+        self.capture_reach = capture_reach
+        """Words allowed between a capture word and the milestone place it names."""
+        self._longest: dict[tuple[int, str], Match | None] = {}
 
     def match(self, i: int, category: str) -> Match | None:
-        """The longest match of a category starting at token i."""
-        return self.longest.get((i, category))
+        """The longest match of a category starting at token i (the first of equals)."""
+        here = self.hits_at.get(i)
+        if here is None:
+            return None
+        key = (i, category)
+        found = self._longest.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            longest = None
+            for hit in here:
+                if hit[2][6][0] == category and (longest is None or hit[2][3] > longest[2][3]):
+                    longest = hit
+            found = self._longest[key] = None if longest is None else self._match(longest)
+        return found
+
+    def ending_at(self, category: str, i: int, reach: int) -> Match | None:
+        """The first word of the category that ends right before token i, starting at most `reach` tokens before."""
+        for k in range(max(0, i - reach), i):
+            for hit in self.hits_at.get(k, ()):
+                if hit[2][6][0] == category and k + hit[2][3] == i:
+                    return self._match(hit)
+        return None
+
+    def _match(self, hit: Hit) -> Match:
+        return matches_of([hit], self.norm, self.words, self.starts, self.ends)[0]
 
     def gap(self, i: int, j: int) -> str:
         """Normalised text between the end of token i and the start of token j."""
-        return self.norm.text[self.tokens[i].end:self.tokens[j].start]
+        return self.norm.text[self.ends[i]:self.starts[j]]
 
     def tight(self, i: int, j: int) -> bool:
         """Tokens i and j are written together as parts of one date ("29 آذار/ مارس")."""
@@ -89,17 +129,16 @@ class PreparedText:
 
     def ends_before(self, category: str, i: int) -> bool:
         """A match of the category ends right before token i."""
-        return any(m.payload[0] == category and m.token_end == i
-                   for k in range(max(0, i - 4), i) for m in self.matches.get(k, ()))
+        return self.ending_at(category, i, 4) is not None
 
     def span(self, first: int, end: int, skip: int = 0) -> Span:
         """Original-text span of tokens [first, end), leaving out `skip` attached letters of the first."""
-        start, stop = self.norm.to_original(self.tokens[first].start + skip, self.tokens[end - 1].end)
+        start, stop = self.norm.to_original(self.starts[first] + skip, self.ends[end - 1])
         return Span(start, stop, self.norm.original[start:stop])
 
     def number(self, i: int) -> tuple[int, int] | None:
         """(value, next token) of a number at token i; "ال24" reads as 24."""
-        return self.number_at[i] if i < len(self.number_at) else None
+        return self.number_at.get(i)
 
     def count(self, i: int, stop: int) -> tuple[int, int] | None:
         """A number written in one or more parts before token `stop` ("الأربع والعشرين" = 24)."""
@@ -112,6 +151,9 @@ class PreparedText:
         return (total, k) if k > i else None
 
 
+_UNSEEN = object()
+
+
 def prepare(analysed: Document, lexicon: DateLexicon) -> PreparedText:
     """The article prepared for the date grammar (once per article: the grammar and the publication date read it)."""
     return analysed.derived(("dates.prepare", id(lexicon)), lambda: _prepare_once(analysed, lexicon))
@@ -119,37 +161,23 @@ def prepare(analysed: Document, lexicon: DateLexicon) -> PreparedText:
 
 def _prepare_once(analysed: Document, lexicon: DateLexicon) -> PreparedText:
     view = analysed.view()
-    norm, tokens = view.norm, view.tokens
-    matches: dict[int, list[Match]] = {}
-    longest: dict[tuple[int, str], Match] = {}
-    for m in view.find_all(lexicon.matcher):
-        matches.setdefault(m.token_start, []).append(m)
-        key = (m.token_start, m.payload[0])
-        if key not in longest or m.token_end > longest[key].token_end:
-            longest[key] = m
+    norm, tokens, words = analysed.norm, analysed.tokens, analysed.token_columns[0]
     token_at = analysed.token_at
-    numbers = {}
+    article = lexicon.matcher.clitics.article
+    number_at: dict[int, tuple[int, int]] = {}
+    for i in compress(range(len(words)), map(str.isdigit, map(itemgetter(-1), words))):
+        number = _digits(words[i], article, i)  # only a word ending in a digit can be one of digits
+        if number is not None:
+            number_at[i] = number
     for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher)):
         if mention.vague or token_at(mention.span.start) is None:
             continue
         first, last = token_at(mention.span.start), token_at(mention.span.end - 1)
         if last is not None:
-            numbers[first] = (mention.value, last + 1)
-    article = lexicon.matcher.clitics.article
-    number_at: list[tuple[int, int] | None] = [None] * len(tokens)
-    for i, tok in enumerate(tokens):
-        if tok.text[-1].isdigit():  # only a word ending in a digit can be one of digits
-            number_at[i] = _digits(tok.text, article, i)
-    for i, number in numbers.items():
-        number_at[i] = number
-    starting = [_NO_CATEGORIES] * len(tokens)
-    for i, starting_here in matches.items():
-        starting[i] = frozenset(m.payload[0] for m in starting_here)
-    return PreparedText(norm, tokens, matches, number_at, lexicon.matcher.clitics, longest, starting,
+            number_at[first] = (mention.value, last + 1)
+    hits = analysed.matches.hits[analysed.index.family(lexicon.matcher)]
+    return PreparedText(norm, tokens, analysed.token_columns, hits, number_at, lexicon.matcher.clitics,
                         lexicon.capture_reach)
-
-
-_NO_CATEGORIES: frozenset[str] = frozenset()
 
 
 def _digits(word: str, article: str, i: int) -> tuple[int, int] | None:
@@ -236,8 +264,7 @@ def _calendar_date(doc: PreparedText, i: int, lexicon: DateLexicon) -> Mention |
             paired or year or qualifier or doc.match(i, "month_word") or doc.ends_before("month_context", i)):
         return None
     if day_end is not None:
-        opener = next((m for k0 in range(max(0, i - 2), i) for m in doc.matches.get(k0, ())
-                       if m.payload[0] == "range_open" and m.token_end == i), None)
+        opener = doc.ending_at("range_open", i, 2)
         if opener is not None:
             first, skip = opener.token_start, len(opener.prefix)
         return Mention("date_range", doc.span(first, k, skip), (first, k), day=day, month=month, year=year,
@@ -458,13 +485,14 @@ def _blocker(doc: PreparedText, i: int) -> Mention | None:
 def _numeric_dates(doc: PreparedText) -> list[Mention]:
     """"29/3/2017" and "2017-03-29"."""
     found = []
+    if not _DIGITS_JOINED.search(doc.norm.text):
+        return found  # one search for what both patterns need, instead of both
     for pattern, (y, m, d) in _NUMERIC_DATES:
         for hit in pattern.finditer(doc.norm.text):
             if not valid_date(int(hit.group(y)), int(hit.group(m)), int(hit.group(d))):
                 continue
             start, end = doc.norm.to_original(hit.start(), hit.end())
-            first = next(k for k, t in enumerate(doc.tokens) if t.end > hit.start())
-            last = next((k for k, t in enumerate(doc.tokens) if t.start >= hit.end()), len(doc.tokens))
+            first, last = bisect_right(doc.ends, hit.start()), bisect_left(doc.starts, hit.end())
             found.append(Mention("explicit_date", Span(start, end, doc.norm.original[start:end]), (first, last),
                                   day=int(hit.group(d)), month=int(hit.group(m)), year=int(hit.group(y))))
     return found
@@ -503,25 +531,34 @@ def scan(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
 def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
     doc = prepare(analysed, lexicon)
     candidates = _numeric_dates(doc)
-    for i, categories in enumerate(doc.starting):
-        if not categories and doc.number_at[i] is None:
-            continue  # every rule starts at a word of the date lexicon or at a number
-        triggers = categories | {NUMBER} if doc.number_at[i] is not None else categories
-        if triggers.isdisjoint(_ANY_TRIGGER):
-            continue  # a word such as "في" only continues a date
-        found = [rule(doc, i) for rule, needed in _GRAMMAR if not triggers.isdisjoint(needed)]
-        if not triggers.isdisjoint(_CALENDAR_DATE_TRIGGERS):
+    for i in sorted(doc.triggers_at):  # every rule starts at a date word of its categories or at a number
+        rules, calendar_date, since_anchor = _rules_at(frozenset(doc.triggers_at[i]))
+        found = [rule(doc, i) for rule in rules]
+        if calendar_date:
             found.append(_calendar_date(doc, i, lexicon))
-        if not triggers.isdisjoint(_SINCE_ANCHOR_TRIGGERS):
+        if since_anchor:
             found.append(_since_anchor(doc, i, lexicon))
         candidates += [m for m in found if m is not None]
     chosen: list[Mention] = []
     for m in sorted(candidates, key=lambda m: (-(m.span.end - m.span.start), m.span.start)):
         if all(m.span.end <= c.span.start or m.span.start >= c.span.end for c in chosen):
             chosen.append(m)
-    return tuple(replace(m, reported=_reported(doc, m, lexicon),
-                         statement=m.kind == "weekday" and _reported(doc, m, lexicon, SENTENCE_STOP))
-                 for m in sorted(chosen, key=lambda m: m.span.start) if m.kind != "blocked")
+    found = []
+    for m in sorted(chosen, key=lambda m: m.span.start):
+        if m.kind == "blocked":
+            continue
+        reported = _reported(doc, m, lexicon)
+        statement = m.kind == "weekday" and _reported(doc, m, lexicon, SENTENCE_STOP)
+        found.append(m._replace(reported=reported, statement=statement) if reported or statement else m)
+    return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def _rules_at(triggers: frozenset[str]) -> tuple[tuple[Callable[[PreparedText, int], Mention | None], ...], bool, bool]:
+    """The rules to run at a token where words of these categories (or a number) start: the grammar's rules that
+    one of them triggers, in order, and whether the calendar-date and the since-anchor rules run."""
+    return (tuple(rule for rule, needed in _GRAMMAR if not triggers.isdisjoint(needed)),
+            not triggers.isdisjoint(_CALENDAR_DATE_TRIGGERS), not triggers.isdisjoint(_SINCE_ANCHOR_TRIGGERS))
 
 
 def valid_date(year: int, month: int, day: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from itertools import repeat
 from operator import sub
 from typing import Any, Callable, Sequence
@@ -19,33 +19,42 @@ from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher,
                                          word_forms)
 from pipeline.records import Sentence
 from pipeline.extraction.sentences import split_sentences
-from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize
+from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize_columns
 
 
-@dataclass(frozen=True)
 class TextView:
     """A stretch of an article as a stage sees it: normalised text, tokens and matches in the stretch's own offsets.
 
     It reads exactly as the stretch would if it were analysed on its own, so a stage's rules are the
-    same whether it looks at a sentence or at the whole article.
+    same whether it looks at a sentence or at the whole article. Its normalised text and its tokens are each
+    cut out of the article's when a stage first reads them (most stages read only its matches and tokens).
     """
 
-    start: int
-    """Article offset of the stretch: a span of the view plus start is a span of the article."""
-    norm: NormalisedText
-    tokens: list[Token]
-    index: PhraseIndex
-    _all: Callable[[str], list[Match]] = field(repr=False, compare=False)
-    _every: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Matcher -> its family's matches in the view, overlapping ones included (made on first use)."""
-    _longest: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Matcher -> its family's non-overlapping matches (made on first use)."""
+    def __init__(self, start: int, index: PhraseIndex, family_matches: Callable[[str], list[Match]],
+                 cut_norm: Callable[[], NormalisedText], cut_tokens: Callable[[], list[Token]]):
+        self.start = start
+        """Article offset of the stretch: a span of the view plus start is a span of the article."""
+        self.index = index
+        self._family_matches = family_matches
+        self._cut_norm, self._cut_tokens = cut_norm, cut_tokens
+        self._every: dict[PhraseMatcher, list[Match]] = {}
+        """Matcher -> its family's matches in the view, overlapping ones included (made on first use)."""
+        self._longest: dict[PhraseMatcher, list[Match]] = {}
+        """Matcher -> its family's non-overlapping matches (made on first use)."""
+
+    @cached_property
+    def norm(self) -> NormalisedText:
+        return self._cut_norm()
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return self._cut_tokens()
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""
         found = self._every.get(matcher)
         if found is None:
-            found = self._every[matcher] = self._all(self.index.family(matcher))
+            found = self._every[matcher] = self._family_matches(self.index.family(matcher))
         return found
 
     def find(self, matcher: PhraseMatcher) -> list[Match]:
@@ -59,18 +68,26 @@ class TextView:
 
 class FamilyMatches(Mapping):
     """Family name -> every match of the family in the article, in token order; a family's Matches are made from
-    its hits on first use (a family no stage reads whole is never made: sentence views make their own)."""
+    its hits on first use (a family no stage reads whole is never made: sentence views make their own).
 
-    def __init__(self, hits: dict[str, list[Hit]], norm: NormalisedText, tokens: list[Token]):
+    It holds what a view is cut from (the normalised text, the token columns, the hits), and never the document,
+    so that the views a document keeps make no reference cycle: an article's analysis is freed as soon as it is
+    done with, without waiting for the garbage collector.
+    """
+
+    def __init__(self, hits: dict[str, list[Hit]], norm: NormalisedText, tokens: list[Token], words: list[str],
+                 starts: list[int], ends: list[int]):
         self.hits = hits
         self.norm = norm
         self.tokens = tokens
+        self.columns = words, starts, ends
         self._made: dict[str, list[Match]] = {}
+        self._first_tokens: dict[str, list[int]] = {}
 
     def __getitem__(self, family: str) -> list[Match]:
         found = self._made.get(family)
         if found is None:
-            found = self._made[family] = matches_of(self.hits[family], self.norm, self.tokens)
+            found = self._made[family] = matches_of(self.hits[family], self.norm, *self.columns)
         return found
 
     def __iter__(self):
@@ -79,30 +96,38 @@ class FamilyMatches(Mapping):
     def __len__(self) -> int:
         return len(self.hits)
 
-
-class _MatchTable:
-    """An article's hits by family and each family's first tokens: a view takes its share by bisection.
-
-    A family's hits are in token order (as PhraseIndex.hits gives them), so the hits starting in a token range
-    are one slice of its list.
-    """
-
-    def __init__(self, matches: FamilyMatches):
-        self.matches = matches
-        self.first_tokens = {family: [hit[0] for hit in found] for family, found in matches.hits.items() if found}
-
-    def moved(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
+    def within(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
         """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a
-        view starting at article offset `start` (normalised offset `n_start`)."""
-        firsts = self.first_tokens.get(family)
-        if firsts is None:
+        view starting at article offset `start` (normalised offset `n_start`).
+
+        A family's hits are in token order, so the hits starting in a token range are one slice of its list.
+        """
+        hits = self.hits[family]
+        if not hits:
             return []
+        firsts = self._first_tokens.get(family)
+        if firsts is None:
+            firsts = self._first_tokens[family] = [hit[0] for hit in hits]
         lo = bisect_left(firsts, first)
         hi = bisect_left(firsts, last, lo)
         if lo == hi:
             return []
-        inside = [hit for hit in self.matches.hits[family][lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
-        return matches_of(inside, self.matches.norm, self.matches.tokens, start, n_start, first)
+        inside = [hit for hit in hits[lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
+        return matches_of(inside, self.norm, *self.columns, start, n_start, first)
+
+    def cut_norm(self, start: int, end: int, n_start: int, n_end: int) -> NormalisedText:
+        """The normalised text of the stretch [start, end) (normalised offsets [n_start, n_end)), its offset map
+        in the stretch's own offsets."""
+        norm = self.norm
+        return NormalisedText(norm.original[start:end], norm.text[n_start:n_end],
+                              tuple(map(sub, norm.offsets[n_start:n_end], repeat(start))))
+
+    def cut_tokens(self, first: int, last: int, n_start: int) -> list[Token]:
+        """Tokens [first, last) in the normalised offsets of a stretch starting at normalised offset n_start."""
+        words, starts, ends = self.columns
+        moved = zip(words[first:last], map(sub, starts[first:last], repeat(n_start)),
+                    map(sub, ends[first:last], repeat(n_start)))
+        return list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their Python constructor
 
 
 @dataclass(frozen=True)
@@ -119,6 +144,11 @@ class Document:
     _views: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    @property
+    def token_columns(self) -> tuple[list[str], list[int], list[int]]:
+        """The tokens' words, normalised starts and ends, as three columns (for look-ups, bisection, slicing)."""
+        return self.matches.columns
+
     def forms(self, i: int, *, suffixes: bool = False) -> tuple[tuple[str, int], ...]:
         """Token i and its readings with attached clitics removed (see matcher.word_forms)."""
         return word_forms(self.tokens[i].text, self.index.clitics, suffixes=suffixes)
@@ -126,9 +156,10 @@ class Document:
     def token_at(self, offset: int) -> int | None:
         """The index of the token whose original characters include the article offset, else None."""
         offsets = self.norm.offsets
+        _, starts, ends = self.matches.columns
         last_char = bisect_right(offsets, offset) - 1  # the last normalised character at or before the offset
-        k = bisect_right(self._token_columns()[1], last_char) - 1
-        return k if k >= 0 and offset <= offsets[self.tokens[k].end - 1] else None
+        k = bisect_right(starts, last_char) - 1
+        return k if k >= 0 and offset <= offsets[ends[k] - 1] else None
 
     def derived(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A stage's result for this article, computed on first use (so each stage works once per article)."""
@@ -145,37 +176,20 @@ class Document:
         return self._views[key]
 
     def _make_view(self, start: int, end: int) -> TextView:
-        """The stretch cut out of the article's analysis: its tokens, offsets and matches moved by where it starts
-        (its matches only when a stage asks for their family)."""
+        """The stretch cut out of the article's analysis: its matches (only when a stage asks for their family),
+        normalised text and tokens (only when a stage reads them) moved by where it starts."""
+        table = self.matches
         if start == 0 and end == len(self.text):
-            return TextView(0, self.norm, self.tokens, self.index, self.matches.__getitem__)
-        offsets = self.norm.offsets
-        words, token_starts, token_ends = self._token_columns()
-        stretch = token_stretch(offsets, token_starts, token_ends, start, end)
+            norm, tokens = self.norm, self.tokens
+            return TextView(0, self.index, table.__getitem__, lambda: norm, lambda: tokens)
+        _, starts, ends = table.columns
+        stretch = token_stretch(self.norm.offsets, starts, ends, start, end)
         if stretch is None:
             return _standalone_view(self.text[start:end], start, self.index)
         first, last, n_start, n_end = stretch
-        norm = NormalisedText(self.text[start:end], self.norm.text[n_start:n_end],
-                              tuple(map(sub, offsets[n_start:n_end], repeat(start))))
-        moved = zip(words[first:last], map(sub, token_starts[first:last], repeat(n_start)),
-                    map(sub, token_ends[first:last], repeat(n_start)))
-        tokens = list(map(tuple.__new__, repeat(Token), moved))  # Tokens made without their Python constructor
-        # the view holds the match table, not the document: no reference cycle, so an article's analysis is
-        # freed as soon as it is done with, without waiting for the garbage collector
-        matches = partial(self._match_table().moved, first, last, start, n_start)
-        return TextView(start, norm, tokens, self.index, matches)
-
-    def _token_columns(self) -> tuple[tuple[str, ...], list[int], list[int]]:
-        """The tokens' words, normalised starts and ends, as three columns (for bisection and slicing)."""
-        if "token columns" not in self._derived:
-            words, starts, ends = zip(*self.tokens) if self.tokens else ((), (), ())
-            self._derived["token columns"] = (words, list(starts), list(ends))
-        return self._derived["token columns"]
-
-    def _match_table(self) -> _MatchTable:
-        if "match table" not in self._derived:
-            self._derived["match table"] = _MatchTable(self.matches)
-        return self._derived["match table"]
+        return TextView(start, self.index, partial(table.within, first, last, start, n_start),
+                        partial(table.cut_norm, start, end, n_start, n_end),
+                        partial(table.cut_tokens, first, last, n_start))
 
 
 def token_stretch(offsets: Sequence[int], token_starts: Sequence[int], token_ends: Sequence[int], start: int,
@@ -192,16 +206,18 @@ def token_stretch(offsets: Sequence[int], token_starts: Sequence[int], token_end
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
     """A stretch whose edges cut a word of the article: analysed on its own, as a stage would have done."""
     norm = normalise(text)
-    tokens = tokenize(norm)
-    return TextView(start, norm, tokens, index, index.scan(norm, tokens).__getitem__)
+    tokens, words, starts, ends = tokenize_columns(norm)
+    matches = FamilyMatches(index.hits(words), norm, tokens, words, starts, ends)
+    return TextView(start, index, matches.__getitem__, lambda: norm, lambda: tokens)
 
 
 def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
     """Normalise, tokenise, split (when sentence rules are given) and match an article, once."""
     norm = normalise(text)
-    tokens = tokenize(norm)
+    tokens, words, starts, ends = tokenize_columns(norm)
     sentences = tuple(split_sentences(text, sentence_rules, norm)) if sentence_rules is not None else ()
-    return Document(text, norm, tokens, sentences, FamilyMatches(index.hits(tokens), norm, tokens), index)
+    matches = FamilyMatches(index.hits(words), norm, tokens, words, starts, ends)
+    return Document(text, norm, tokens, sentences, matches, index)
 
 
 def document_for(text: str, *matchers: PhraseMatcher, sentence_rules=None) -> Document:

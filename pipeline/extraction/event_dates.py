@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 
 from pipeline.extraction.date_expressions import TemporalExpression, find_temporal_expressions
 from pipeline.extraction.date_grammar import SENTENCE_STOP, date_document
@@ -48,17 +49,17 @@ def _trailing(text: str, clause: Span, e: TemporalExpression, asides: tuple[str,
     return bool(_TRAILING_GAP.match(gap)) and set_off and (after == "" or after[0] in "،,.;؛:!?؟\n")
 
 
-def _governing(text: str, expressions: list[TemporalExpression], scope: Span, clause: Span,
+def _governing(text: str, inside: list[TemporalExpression], expressions: list[TemporalExpression], clause: Span,
                cumulative: bool | None, asides: tuple[str, ...] = ()) -> TemporalExpression | None:
-    """The expression of a scope that dates the clause: not a statement's day if another is there, then nearest.
+    """The expression of a scope (`inside` it, of all the `expressions`) that dates the clause: not a statement's
+    day if another is there, then nearest.
 
     Outside the clause, an expression after it belongs to a later predicate ("..., after they took X two
     weeks ago") unless it dates the statement that reports the clause ("..., sources said on Thursday") or
     is an adverbial of its own right after it ("..., في وقت سابق، صباح أمس الخميس").
     """
-    candidates = [e for e in expressions if _inside(e.span, scope)
-                  and (e.span.start < clause.end or e.reported or _inside(e.span, clause)
-                       or _trailing(text, clause, e, asides, expressions))]
+    candidates = [e for e in inside if e.span.start < clause.end or e.reported or _inside(e.span, clause)
+                  or _trailing(text, clause, e, asides, expressions)]
     if cumulative is False:
         candidates = [e for e in candidates if not e.window.cumulative]
     elif cumulative and any(e.window.cumulative for e in candidates):
@@ -78,14 +79,25 @@ class _ArticleDates:
         background_before = lexicon.campaign_window[0] if lexicon.campaign_window else dt.date.min
         self.expressions = [e for e in find_temporal_expressions(text, lexicon, published=published, doc=doc)
                             if e.window.start is not None and (e.window.end or e.window.start) >= background_before]
+        self._starts = [e.span.start for e in self.expressions]
         self.text, self.lexicon = text, lexicon
         self.lead_end = text.find("\n")
         self.lead = next((e for e in self.expressions if e.span.end <= self.lead_end
                           and e.window.precision == DatePrecision.DAY and not e.window.cumulative), None)
         self.breaks = [(m.start(), m.end()) for m in re.finditer(r"\n\s*", text)]
         """(line break, start of the text after it) of each paragraph break."""
+        self._newlines = [newline for newline, _ in self.breaks]
+        self._read = 0
+        """How many breaks _stops_among has read."""
+        self._first_stop: int | None = None
+        """The first of them that stops the lead."""
         self._topic_shift_at: dict[int, bool] = {}
         self._day_named_at: dict[int, bool] = {}
+
+    def inside(self, scope: Span) -> list[TemporalExpression]:
+        """The expressions lying wholly inside the scope, in text order (they do not overlap: a slice of them)."""
+        lo, hi = bisect_left(self._starts, scope.start), bisect_right(self._starts, scope.end)
+        return [e for e in self.expressions[lo:hi] if e.span.end <= scope.end]
 
     def lead_day(self, doc: Document, sentence: Span) -> TemporalExpression | None:
         """The day of the article's lead, when it carries to the later paragraph holding `sentence`.
@@ -96,17 +108,26 @@ class _ArticleDates:
         """
         if self.lead_end < 0 or sentence.start <= self.lead_end or self.lead is None:
             return None
-        for newline, after in self.breaks:
-            if newline >= sentence.start:
-                break
-            start = min(after, sentence.start)  # a paragraph is read up to the sentence
-            if start <= self.lead_end:
-                continue
-            if self._opens_with_topic_shift(doc, start):
-                return None
-            if start < sentence.start and self._names_a_day(start):
-                return None
+        k = bisect_left(self._newlines, sentence.start)  # the breaks before the sentence
+        if k == 0:
+            return self.lead
+        if self._stops_among(doc, k - 1):
+            return None
+        start = min(self.breaks[k - 1][1], sentence.start)  # the sentence's own paragraph is read up to it
+        if start > self.lead_end and (self._opens_with_topic_shift(doc, start)
+                                      or (start < sentence.start and self._names_a_day(start))):
+            return None
         return self.lead
+
+    def _stops_among(self, doc: Document, n: int) -> bool:
+        """Whether one of the first n paragraph breaks after the lead opens a paragraph that stops it (read
+        whole: each of them ends before the next break). They are read in order, once for all sentences."""
+        while self._first_stop is None and self._read < n:
+            after = self.breaks[self._read][1]
+            if after > self.lead_end and (self._opens_with_topic_shift(doc, after) or self._names_a_day(after)):
+                self._first_stop = self._read
+            self._read += 1
+        return self._first_stop is not None and self._first_stop < n
 
     def _opens_with_topic_shift(self, doc: Document, start: int) -> bool:
         if start not in self._topic_shift_at:
@@ -140,7 +161,7 @@ def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | 
     for scope in (clause, sentence, paragraph_lead):
         if scope is None:
             continue
-        chosen = _governing(text, dates.expressions, scope, clause, cumulative, lexicon.trailing_asides)
+        chosen = _governing(text, dates.inside(scope), dates.expressions, clause, cumulative, lexicon.trailing_asides)
         if chosen is None:
             continue
         broad = chosen.window.cumulative or chosen.window.precision in (DatePrecision.MONTH, DatePrecision.RANGE)

@@ -190,12 +190,11 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     the text is analysed here.
     """
     view = (doc or document_for(text, lexicon.triggers, lexicon.modality, lexicon.actors)).view(start, end)
-    tokens = view.tokens
     reach: dict[str, set[int]] = {}
     for m in view.find(lexicon.modality):
         window = lexicon.windows.get(m.payload)
         if window is None:
-            cells = range(len(tokens))
+            cells = range(len(view.tokens))  # the view's tokens are cut only when read
         elif window < 0:
             cells = range(max(0, m.token_start + window), m.token_start)
         else:
@@ -219,7 +218,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
         if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
                for kind in DROPPING_MARKERS - {"anaphora"}):
             continue
-        if at in reach.get("anaphora", ()) and lexicon.triggers.clitics.is_definite(tokens[at].text):
+        if at in reach.get("anaphora", ()) and lexicon.triggers.clitics.is_definite(view.tokens[at].text):
             continue
         if at in reach.get("relative", ()) and m.phrase in lexicon.imperfect:
             continue

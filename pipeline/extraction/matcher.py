@@ -8,7 +8,8 @@ lexicon's matchers into one table, so one pass over an article's tokens finds th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple
+from operator import attrgetter
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from pipeline.records import Span
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase, tokenize
@@ -227,50 +228,69 @@ class PhraseIndex:
 
     def scan(self, norm: NormalisedText, tokens: list[Token]) -> dict[str, list[Match]]:
         """Every match of every family (overlapping ones included), by family, in token order."""
-        return {name: matches_of(found, norm, tokens) for name, found in self.hits(tokens).items()}
+        words, starts, ends = [t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens]
+        return {name: matches_of(found, norm, words, starts, ends) for name, found in self.hits(words).items()}
 
-    def hits(self, tokens: list[Token]) -> dict[str, list[Hit]]:
-        """Where every family's phrases begin (see Hit), by family, in token order: the scan without its Matches,
-        which a caller then makes only for the families and the stretch it reads (matches_of)."""
+    def hits(self, words: Sequence[str]) -> dict[str, list[Hit]]:
+        """Where every family's phrases begin in a text of these words (see Hit), by family, in token order: the
+        scan without its Matches, which a caller then makes only for the families and the stretch it reads
+        (matches_of)."""
         found: dict[str, list[Hit]] = {name: [] for name in self.families}
-        words = tuple(t.text for t in tokens)
-        n_tokens = len(tokens)
-        starts_of = self._starts_of
+        words = tuple(words)  # the words after a phrase's first are compared as a tuple
+        last = len(words) - 1
+        plans = self._starts_of
         for i, word in enumerate(words):
-            starts = starts_of[word]
-            if not starts:
+            plan = plans[word]
+            if plan is None:
                 continue
-            following = words[i + 1] if i + 1 < n_tokens else None
-            for suffix_reading, consumed, singles, by_second in starts:
-                longer = by_second.get(following) if following is not None else None
-                if longer and suffix_reading:
-                    longer = [e for e in longer if e[2]]
-                entries = (sorted(singles + longer) if singles else longer) if longer else singles
-                for entry in entries:
-                    if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
-                        continue
-                    found[entry[1]].append((i, consumed, entry))
+            alone, after = plan
+            found_here = after.get(words[i + 1]) if after and i < last else None
+            if found_here is None:
+                for family, consumed, entry in alone:
+                    found[family].append((i, consumed, entry))
+                continue
+            for family, consumed, entry in found_here:
+                if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
+                    continue
+                found[family].append((i, consumed, entry))
         return found
 
-    def _phrase_starts(self, word: str) -> tuple[tuple[bool, int, list[tuple], dict[str, list[tuple]]], ...]:
-        """The readings of a word that begin some phrase: (a reading with a suffix removed, clitic letters
-        consumed, one-word phrases, longer phrases by second word), most literal first.
+    def _phrase_starts(self, word: str) -> tuple[tuple[tuple, ...], dict[str, tuple[tuple, ...]]] | None:
+        """How a word begins phrases: None when it begins none (most words: the scan skips them with one
+        look-up), else (what it begins when the word after it begins no longer phrase with it, and what it begins
+        when the word after it is the second word of longer phrases, by that second word). Each is a list of
+        (family, clitic letters consumed, entry) in the scan's order: by reading, most literal first, then by
+        rank; a phrase of three words or more still needs its further words checked.
 
-        Computed once per distinct word of the run: most words begin no phrase, and the scan then skips them
-        with one look-up. A reading with a suffix removed keeps only the phrases of families that allow it.
+        Computed once per distinct word of the run: the scan then reads a word's phrases with one or two
+        look-ups. A reading with a suffix removed keeps only the phrases of families that allow it.
         """
         forms, plain = self.clitics.readings(word)
-        starts = []
+        readings = []
         for k, (stem, consumed) in enumerate(forms):
             node = self._by_first.get(stem)
             if node is None or consumed >= len(word):
                 continue
             singles, by_second = node
-            suffix_reading = k >= plain
-            if suffix_reading:
+            if k >= plain:  # a reading with a suffix removed
                 singles = [e for e in singles if e[2]]
-            starts.append((suffix_reading, consumed, singles, by_second))
-        return tuple(starts)
+                by_second = {second: kept for second, entries in by_second.items()
+                             if (kept := [e for e in entries if e[2]])}
+            if singles or by_second:
+                readings.append((consumed, singles, by_second))
+        if not readings:
+            return None
+
+        def begun(following: str | None) -> tuple[tuple, ...]:
+            found = []
+            for consumed, singles, by_second in readings:
+                longer = by_second.get(following)
+                entries = sorted(singles + longer) if singles and longer else longer or singles
+                found += [(entry[1], consumed, entry) for entry in entries]
+            return tuple(found)
+
+        seconds = {second for _, _, by_second in readings for second in by_second}
+        return begun(None), {second: begun(second) for second in seconds}
 
 
 Hit = tuple[int, int, tuple]
@@ -279,37 +299,80 @@ the word, the phrase's entry in the index: (rank, family, suffixes allowed, word
 phrase, payload)). A plain tuple: an article has hundreds."""
 
 
-def matches_of(hits: list[Hit], norm: NormalisedText, tokens: list[Token], start: int = 0, n_start: int = 0,
-               first: int = 0) -> list[Match]:
-    """The Matches of hits in a text, in the offsets of a stretch of it that begins at offset `start` (normalised
-    offset `n_start`, token `first`): a view of a sentence makes its matches straight from the article's hits."""
+def matches_of(hits: list[Hit], norm: NormalisedText, words: Sequence[str], starts: Sequence[int],
+               ends: Sequence[int], start: int = 0, n_start: int = 0, first: int = 0) -> list[Match]:
+    """The Matches of hits in a text of these token columns, in the offsets of a stretch of it that begins at
+    offset `start` (normalised offset `n_start`, token `first`): a view of a sentence makes its matches straight
+    from the article's hits."""
     offsets, original = norm.offsets, norm.original
     found = []
-    spanned = None  # (token, clitic letters, words) of the span made last: phrases over the same words share it
+    make = tuple.__new__  # a Match made without its Python constructor: an article makes hundreds
+    last_i = last_consumed = last_n = -1  # the span made last: phrases over the same words share it
     for i, consumed, entry in hits:
         n = entry[3]
-        if (i, consumed, n) != spanned:
-            spanned = (i, consumed, n)
-            tok = tokens[i]
-            a, b = tok.start + consumed, tokens[i + n - 1].end
+        if i != last_i or consumed != last_consumed or n != last_n:
+            last_i, last_consumed, last_n = i, consumed, n
+            a, b = starts[i] + consumed, ends[i + n - 1]
             o_a, o_b = offsets[a], offsets[b - 1] + 1
-            span, prefix = Span(o_a - start, o_b - start, original[o_a:o_b]), tok.text[:consumed]
-        found.append(Match(span, a - n_start, b - n_start, i - first, i + n - first, entry[5], prefix, entry[6]))
+            span, prefix = Span(o_a - start, o_b - start, original[o_a:o_b]), words[i][:consumed]
+            a, b, t_a, t_b = a - n_start, b - n_start, i - first, i + n - first
+        found.append(make(Match, (span, a, b, t_a, t_b, entry[5], prefix, entry[6])))
     return found
 
 
 def prefer_longest_match(matches: list[Match]) -> list[Match]:
-    """Keep the longest of overlapping matches (then the earliest); return them in text order."""
+    """Keep the longest of overlapping matches (then the earliest); return them in text order.
+
+    A match can only be crowded out by one it overlaps: matches in token order are cut into runs that overlap
+    one another, and the choice is made within each run (see _settle).
+    """
     if _in_order_without_overlap(matches):
-        return list(matches)  # what the choice below would keep, in the same order: the common case
+        return list(matches)  # what the choice would keep, in the same order: the common case
+    kept: list[Match] = []
+    crowded: list[Match] = []
+    run: list[Match] = []  # matches that overlap one another
+    run_end = 0
+    for m in matches:
+        if run and m.token_start < run[-1].token_start:
+            return sorted(_longest_first(matches), key=_TOKEN_START)  # not in token order: chosen all at once
+        if run and m.token_start >= run_end:
+            _settle(run, kept, crowded)
+            run = []
+        run.append(m)
+        run_end = max(run_end, m.token_end)
+    _settle(run, kept, crowded)
+    return sorted(kept + _longest_first(crowded), key=_TOKEN_START) if crowded else kept
+
+
+def _settle(run: list[Match], kept: list[Match], crowded: list[Match]) -> None:
+    """A match alone in its run is kept, so is the better of two (the first of equals, as _longest_first
+    chooses); the matches of a longer run are left to be chosen among."""
+    if len(run) == 1:
+        kept.append(run[0])
+    elif len(run) == 2:
+        first, second = run
+        kept.append(second if _longest_first_order(second) < _longest_first_order(first) else first)
+    else:
+        crowded += run
+
+
+_TOKEN_START = attrgetter("token_start")
+
+
+def _longest_first(matches: list[Match]) -> list[Match]:
+    """The longest of overlapping matches chosen first (then the one covering more text, then the earliest)."""
     chosen: list[Match] = []
     taken = bytearray(max(m.token_end for m in matches))  # 1 at each token a chosen match covers
-    for m in sorted(matches, key=lambda m: (-(m.token_end - m.token_start), -(m.norm_end - m.norm_start), m.token_start)):
+    for m in sorted(matches, key=_longest_first_order):
         if taken.find(1, m.token_start, m.token_end) >= 0:
             continue
         taken[m.token_start:m.token_end] = b"\x01" * (m.token_end - m.token_start)
         chosen.append(m)
-    return sorted(chosen, key=lambda m: m.token_start)
+    return chosen
+
+
+def _longest_first_order(m: Match) -> tuple[int, int, int]:
+    return -(m.token_end - m.token_start), -(m.norm_end - m.norm_start), m.token_start
 
 
 def _in_order_without_overlap(matches: list[Match]) -> bool:

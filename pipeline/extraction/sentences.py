@@ -32,11 +32,22 @@ def load_sentence_rules(lexicon_dir: Path) -> SentenceRules:
     ends = "".join(re.escape(c) for c in data["sentence_end"])
     # a sentence ends at an end mark (possibly doubled, possibly followed by a comma) before a space or line end
     sentence_end = re.compile(rf"[{ends}]+(?:\s*[,،])?(?=\s|$)")
-    punct = "|".join(re.escape(p) for p in data["clause_punctuation"])
     openers = "|".join(sorted((re.escape(w) for w in data["clause_openers"]), key=len, reverse=True))
-    clause_split = re.compile(rf"(?:{punct})|(?<=\s)(?=(?:و\s*)?(?:{openers})(?:\s|$))")
+    clause_split = re.compile(_clause_split(data["clause_punctuation"], openers))
     return SentenceRules(sentence_end, clause_split, int(data.get("heading_max_words", 14)),
                          int(data.get("sentence_max_chars", 2000)))
+
+
+def _clause_split(punctuation: list[str], openers: str) -> str:
+    """A clause ends at a punctuation mark, or at the space before an opener word ("و" allowed before it).
+
+    Every match begins with a punctuation mark's first character or a space (the rest of the mark, or the
+    opener, is checked after it), so that the search skips from one such character to the next instead of
+    trying every position of the sentence. The space taken before an opener is trimmed from the clauses.
+    """
+    firsts = "".join(sorted({re.escape(p[0]) for p in punctuation}))
+    marks = "".join(f"(?<={re.escape(p[0])}){re.escape(p[1:])}|" for p in punctuation)
+    return rf"[{firsts}\s](?:{marks}(?<=\s)(?=(?:و\s*)?(?:{openers})(?:\s|$)))"
 
 
 def _pieces(line: str, a: int, b: int, limit: int):
@@ -120,4 +131,4 @@ def is_heading(sentence: Sentence, text: str, rules: SentenceRules) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.end)
     line = text[line_start:len(text) if line_end < 0 else line_end].strip()
-    return len(line.split()) <= rules.heading_max_words and not rules.sentence_end.search(line[-2:] + " ")
+    return not rules.sentence_end.search(line[-2:] + " ") and len(line.split()) <= rules.heading_max_words

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import yaml
@@ -33,6 +33,10 @@ class _Folding:
     """Code point -> replacement ("" removes the character)."""
     removed: re.Pattern
     """Any character the table removes."""
+    replacements: tuple[tuple[str, str], ...] | None
+    """The table as (character, replacement) pairs for str.replace, which scans a text many times faster than
+    str.translate looks up each of its characters; None when a replacement is itself replaced (the order of
+    the replacements would then matter, and str.translate is used)."""
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +52,14 @@ def _folding() -> _Folding:
     if any(len(rep) > 1 for rep in table.values()):
         raise ValueError(f"{FOLDING_FILE}: a character may fold to at most one character")
     removed = "".join(re.escape(chr(cp)) for cp, rep in table.items() if not rep)
-    return _Folding(table, re.compile(f"[{removed}]" if removed else r"(?!)"))
+    replacements = tuple((chr(cp), rep) for cp, rep in table.items())
+    chained = any(rep and ord(rep) in table for rep in table.values())
+    return _Folding(table, re.compile(f"[{removed}]" if removed else r"(?!)"), None if chained else replacements)
+
+
+_SHARED_OFFSETS = tuple(range(1 << 16))
+"""Offset maps are cut from this one tuple of ints, so that normalising a text makes no int per character (a text
+longer than it makes its own)."""
 
 
 @dataclass(frozen=True)
@@ -79,20 +90,26 @@ def normalise(text: str) -> NormalisedText:
     lowered = _folded_at_once(text, folding)
     if lowered is None:
         return _normalise_per_character(text, folding.table)
+    ints = _SHARED_OFFSETS if len(text) <= len(_SHARED_OFFSETS) else range(len(text))
     if len(lowered) == len(text):
-        return NormalisedText(text, lowered, tuple(range(len(text))))
+        return NormalisedText(text, lowered, tuple(ints[:len(text)]))
     offsets: list[int] = []
     pos = 0
     for m in folding.removed.finditer(text):
-        offsets.extend(range(pos, m.start()))
+        offsets.extend(ints[pos:m.start()])
         pos = m.end()
-    offsets.extend(range(pos, len(text)))
+    offsets.extend(ints[pos:len(text)])
     return NormalisedText(text, lowered, tuple(offsets))
 
 
 def _folded_at_once(text: str, folding: _Folding) -> str | None:
     """The whole text folded and lower-cased, or None when it must take the per-character way."""
-    folded = text.translate(folding.table)
+    if folding.replacements is None:
+        folded = text.translate(folding.table)
+    else:
+        folded = text
+        for character, replacement in folding.replacements:
+            folded = folded.replace(character, replacement)
     lowered = folded.lower()
     if len(lowered) != len(folded) or "\u03a3" in folded:
         return None
@@ -130,14 +147,23 @@ class Token(NamedTuple):
 
 
 def tokenize(norm: NormalisedText) -> list[Token]:
-    """Split normalised text into word tokens (runs of letters and digits).
+    """Split normalised text into word tokens (runs of letters and digits)."""
+    return tokenize_columns(norm)[0]
 
-    The tokens are built by C-level maps (tuple.__new__ makes a Token without its Python constructor):
-    an article has hundreds of them.
+
+def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list[int], list[int]]:
+    """The tokens, and their words, starts and ends as three columns (for look-ups, bisection and slicing).
+
+    Built by C-level maps: the text split into gaps and words, their offsets added up from their lengths, and
+    tuple.__new__ making each Token without its Python constructor (an article has hundreds).
     """
-    found = list(_TOKEN.finditer(norm.text))
-    fields = zip(map(re.Match.group, found), map(re.Match.start, found), map(re.Match.end, found))
-    return list(map(tuple.__new__, repeat(Token), fields))
+    pieces = _TOKEN_SPLIT.split(norm.text)  # gap, word, gap, word, ..., gap
+    bounds = list(accumulate(map(len, pieces)))  # where each piece ends
+    words, starts, ends = pieces[1::2], bounds[0:-1:2], bounds[1::2]
+    return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends))), words, starts, ends
+
+
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 def has_arabic(text: str, minimum: int = 20) -> bool:
