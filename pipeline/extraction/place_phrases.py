@@ -79,9 +79,10 @@ class _Doc:
 
     text: str
     norm: NormalisedText
-    words: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    """The document's token columns."""
     at: dict[int, _Phrase]
     """The phrase match starting at each token."""
     gaps: tuple[str, ...]
@@ -146,8 +147,7 @@ class _Doc:
         return m.payload.directions.get(usage, ()) if m else ()
 
 
-def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int, ...],
-                     ends: tuple[int, ...]) -> dict[int, _Phrase]:
+def _longest_phrases(hits: list[Hit], words: list[str], starts: list[int], ends: list[int]) -> dict[int, _Phrase]:
     """The phrase kept at each token: of overlapping hits the one with the most words, then the most letters,
     then the earliest (the choice of matcher.prefer_longest_match), made into _Phrases only once chosen.
 
@@ -293,9 +293,9 @@ class PlacePhraseParser:
     def _analyse(self, text: str, doc: Document) -> _Doc:
         """The article as the rules read it: its tokens and gaps, where the words of each window list are, and
         the longest place phrase at each token."""
-        norm, tokens = doc.norm, doc.tokens
-        words, starts, ends = zip(*tokens) if tokens else ((), (), ())
-        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
+        norm = doc.norm
+        words, starts, ends = doc.token_columns
+        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if words else ("",)
         memo = self._in_window_lists
         lists = list(map(memo.get, words))
         if None in lists:  # words not seen before
