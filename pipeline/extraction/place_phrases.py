@@ -30,6 +30,8 @@ from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Directio
 
 _ENCLOSES_SITE = "encloses the building before it"
 _kind = attrgetter("kind")
+_GAP_MEMO_LIMIT = 10_000
+"""Distinct gaps a memo keyed by gaps keeps: a gap can be a long stretch of text in another script, so few are kept."""
 
 
 _WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "road_words", "home_words",
@@ -226,13 +228,13 @@ class PlacePhraseParser:
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
         without_quotes = str.maketrans("", "", "".join(grammar.quotes))
-        self._unquoted_gaps = BoundedMemo(lambda gap: gap.translate(without_quotes).strip())
+        self._unquoted_gaps = BoundedMemo(lambda gap: gap.translate(without_quotes).strip(), _GAP_MEMO_LIMIT)
         """Gap -> the gap without its quote marks and spaces: a closing quote does not end a place phrase (مطعم "X"
         في حي Y)."""
         self._preposition_letters = "".join(clitics.prepositions)
         list_marks = grammar.list_separators | self._quote_marks
         self._ends_list = BoundedMemo(lambda gap: not gap.isspace() and any(not c.isspace() and c not in list_marks
-                                                                            for c in gap))
+                                                                            for c in gap), _GAP_MEMO_LIMIT)
         """Gap -> whether it ends a list: a mark other than a space, a list separator, a quote or a bracket."""
         phrases = [entries for found in self.matcher.by_first.values() for _, entries in found]
         self._heads = frozenset(entries for entries in phrases if self._may_head(entries))
