@@ -24,13 +24,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pipeline.view import charts
-
-from pipeline.view import maplayers
-
-from pipeline.view import aggregates, exports, filtering, retaking, tables
-
-from pipeline.view import reader
+from pipeline.view import aggregates, charts, exports, filtering, maplayers, reader, retaking, tables
 from pipeline.campaign import load_campaign
 from pipeline.config import DATA_DIR, PROJECT_ROOT, Settings
 from pipeline.errors import ConfigError, DataFileError

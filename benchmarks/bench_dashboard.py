@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_dashboard.py [--sizes 10000 100000] [--repeat 3] [--rounds 1] [--no-browser]
 
 Per size it prints: load_events (Parquet), a filter change through the query layer (filter, header totals and
-every aggregation the page draws), then in Chromium against `streamlit run dashboard.py -- --events DIR`:
+every aggregation the page draws), then in Chromium against `python -m pipeline.view.serve -- --events DIR` (the
+launcher of scripts/start.sh; `--plain` measures `streamlit run dashboard.py` instead):
 first render (page opened until the header, the five charts and the map canvas are drawn; the server's first
 script run with its cold cache included), a reload in a new tab (warm cache), and a filter change (an event type
 chosen in the sidebar until the header shows the new count, and until the whole page has finished its rerun).
@@ -59,12 +60,13 @@ def filter_change(events, filters):
             aggregates.area_level_counts(dated), aggregates.cumulative_statements(rows))
 
 
-def serve(out: Path) -> tuple[subprocess.Popen, str]:
+def serve(out: Path, plain: bool) -> tuple[subprocess.Popen, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    command = ["-m", "streamlit", "run", "dashboard.py"] if plain else ["-m", "pipeline.view.serve"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true", "--server.port",
+        [sys.executable, *command, "--server.headless", "true", "--server.port",
          str(port), "--server.address", "127.0.0.1", "--", "--events", str(out), "--campaign", CAMPAIGN.name],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -107,10 +109,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def browser_ms(out: Path, repeat: int) -> dict[str, float]:
+def browser_ms(out: Path, repeat: int, plain: bool) -> dict[str, float]:
     from playwright.sync_api import expect, sync_playwright
 
-    proc, url = serve(out)
+    proc, url = serve(out, plain)
     try:
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
             context = playwright.chromium.launch_persistent_context(
@@ -161,11 +163,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=1, help="browser measurements per size, a fresh server each")
     parser.add_argument("--no-browser", action="store_true", help="query-layer timings only")
+    parser.add_argument("--plain", action="store_true",
+                        help="serve with `streamlit run dashboard.py` (imports on the first visit), not the launcher")
     args = parser.parse_args()
     browser = not args.no_browser and os.path.exists(CHROMIUM)
     change = filtering.Filters(date_from=date(2017, 2, 19), date_to=date(2017, 7, 10), places=("old_city", "tayaran"),
                            event_types=("airstrike", "shelling", "clash"), min_confidence=0.2)
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; server: "
+          + ("streamlit run dashboard.py" if args.plain else "python -m pipeline.view.serve"))
     print(f"{'events':>8} {'load ms':>8} {'query change ms':>16}" + (
         f" {'loadavg':>8} {'shell ms':>9} {'header ms':>10} {'first render ms':>16} {'reload ms':>10}"
         f" {'filter->header ms':>18} {'filter->idle ms':>16} {'server cpu s':>13} {'reload cpu s':>13}"
@@ -183,7 +188,7 @@ def main() -> None:
                 print(line, flush=True)
             for _ in range(args.rounds if browser else 0):
                 loadavg = os.getloadavg()[0]
-                timings = browser_ms(out, args.repeat)
+                timings = browser_ms(out, args.repeat, args.plain)
                 print(line + f" {loadavg:>8.1f} {timings['shell']:>9.0f} {timings['first_header']:>10.0f}"
                       f" {timings['first']:>16.0f} {timings['reload']:>10.0f} {timings['header']:>18.0f}"
                       f" {timings['whole']:>16.0f} {timings['first_cpu']:>13.2f} {timings['reload_cpu']:>13.2f}",

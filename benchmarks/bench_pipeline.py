@@ -9,8 +9,10 @@ the given folder or JSONL file is measured instead (for example a dev set, by pa
 
 It prints, for the same files in the same run: the pipeline's wall and CPU time, a bare pass that only
 reads each file and runs re.findall(r"\\w+") on it, and the ratio of the two; the time of each stage
-(exclusive: a stage's time leaves out the stages it calls); peak RSS; and start-up (imports and
-lexicon loading) measured in a fresh interpreter.
+(exclusive: a stage's time leaves out the stages it calls) and of each part of the run outside extraction
+(reading, cache, encoding, duplicate merging, writing); for the parallel run, the main process's CPU by
+part and how busy it was, and the workers' CPU; peak RSS; and start-up (imports and lexicon loading)
+measured in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -101,6 +103,34 @@ def install_stage_clock() -> StageClock:
     return clock
 
 
+BOOKKEEPING = ("reading inputs (files, decoding, manifest)", "cache: key", "cache: look-up", "cache: entry encoding",
+               "cache: writing entries (SQLite, per batch)", "guarded extraction: collector pass",
+               "event rows and merge keys", "CSV lines and spill record", "article text line",
+               "duplicate merging", "writing texts, reports and the spill", "writing events.csv and events.parquet")
+"""Everything of a run outside extract_article, timed by the same clock (exclusive)."""
+LOADING = "start-up: loading the lexicons"
+
+
+def install_bookkeeping_clock(clock: StageClock) -> None:
+    """Time the per-article work around extraction (in the worker) and the main process's merging and writing."""
+    from pipeline.corpus import ingest, work
+    from pipeline.corpus.cache import ArticleCache
+    from pipeline.corpus.dedup import DuplicateMerger
+    from pipeline.corpus.store import OutputWriter
+
+    reading, cache, worker, merging, writing, finishing = (BOOKKEEPING[0], BOOKKEEPING[1:5], BOOKKEEPING[5:9],
+                                                           BOOKKEEPING[9], BOOKKEEPING[10], BOOKKEEPING[11])
+    for owner, attr, name in ((ingest, "_folder_entry", reading), (ingest, "_jsonl_entry", reading),
+                              (ingest, "_with_metadata", reading),
+                              *((ArticleCache, a, n) for a, n in zip(("key", "get", "put", "close"), cache)),
+                              *((work, a, n) for a, n in zip(("guarded_extract", "encode_result", "encode_rows",
+                                                              "text_line"), worker)),
+                              (DuplicateMerger, "add_reports", merging), (DuplicateMerger, "end_article", merging),
+                              (OutputWriter, "add_article", writing), (OutputWriter, "add_report", writing),
+                              (OutputWriter, "finish", finishing), (work, "load_resources", LOADING)):
+        setattr(owner, attr, clock.wrap(name, getattr(owner, attr)))
+
+
 def startup_seconds() -> dict[str, float]:
     """Import and lexicon-load time of a run, in a fresh interpreter (nothing imported or loaded yet)."""
     code = ("import time; t0 = time.perf_counter()\n"
@@ -144,6 +174,7 @@ def main(argv: list[str] | None = None) -> None:
         bare_s, chars, words = bare_pass(articles)
 
         clock = install_stage_clock()
+        install_bookkeeping_clock(clock)
         one = Settings(progress=False, cache=False, workers=1)
         cpu, wall = time.process_time(), time.perf_counter()
         summary = run_pipeline(articles, manifest, work / "out-1", one)
@@ -151,12 +182,19 @@ def main(argv: list[str] | None = None) -> None:
         timings = json.loads((work / "out-1" / "run.json").read_text(encoding="utf-8"))["timings"]
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+        one_worker_seconds = dict(clock.seconds)
         parallel = None
         if args.workers != 1:
             many = Settings(progress=False, cache=False, workers=args.workers)
-            t = time.perf_counter()
+            clock.seconds.clear()
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t, main_cpu = time.perf_counter(), time.process_time()
             run_pipeline(articles, manifest, work / "out-n", many)
-            parallel = (time.perf_counter() - t, json.loads((work / "out-n" / "run.json").read_text(encoding="utf-8")))
+            p_wall, main_cpu = time.perf_counter() - t, time.process_time() - main_cpu
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            workers_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+            parallel = (p_wall, json.loads((work / "out-n" / "run.json").read_text(encoding="utf-8")), main_cpu,
+                        workers_cpu, dict(clock.seconds))
             same = (work / "out-1" / "events.csv").read_bytes() == (work / "out-n" / "events.csv").read_bytes()
     n = sum(summary.articles_by_status.values())
 
@@ -166,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"one worker: {wall:.2f} s wall, {cpu:.2f} s CPU -> {n / wall:.0f} articles/s, {chars / wall / 1e3:.0f} k chars/s; "
           f"{n / cpu:.0f} articles and {chars / cpu / 1e3:.0f} k chars per CPU-second")
     if parallel is not None:
-        p_wall, p_info = parallel
+        p_wall, p_info, main_cpu, workers_cpu, main_stages = parallel
         print(f"{p_info['engine']['workers']} workers: {p_wall:.2f} s wall -> {n / p_wall:.0f} articles/s, "
               f"{chars / p_wall / 1e3:.0f} k chars/s; events.csv identical to one worker: {same}")
     print(f"bare read + re.findall(r'\\w+') over the same files: {bare_s:.3f} s -> one worker is {wall / bare_s:.0f}x "
@@ -180,9 +218,31 @@ def main(argv: list[str] | None = None) -> None:
     for key, seconds in timings.items():
         if key != "total_s":
             print(f"  {key.removesuffix('_s'):<58} {seconds:8.2f} s  {100 * seconds / wall:5.1f}%")
+    per_article = 1e3 / max(n, 1)
+    extraction = {k: v for k, v in one_worker_seconds.items() if k not in (*BOOKKEEPING, LOADING)}
     print("stages inside extraction (CPU, exclusive: a stage's time leaves out the stages it calls):")
-    for name, seconds in sorted(clock.seconds.items(), key=lambda x: -x[1]):
-        print(f"  {name:<58} {seconds:8.2f} s  {100 * seconds / cpu:5.1f}%  {1e3 * seconds / max(n, 1):6.2f} ms/article")
+    for name, seconds in sorted(extraction.items(), key=lambda x: -x[1]):
+        print(f"  {name:<58} {seconds:8.2f} s  {100 * seconds / cpu:5.1f}%  {seconds * per_article:6.2f} ms/article")
+    loading = one_worker_seconds.get(LOADING, 0.0)
+    outside = cpu - sum(extraction.values()) - loading
+    print(f"one-worker run outside extraction (CPU, exclusive; {loading:.2f} s of lexicon loading left out): "
+          f"{outside * per_article:.2f} ms/article")
+    for name in BOOKKEEPING:
+        seconds = one_worker_seconds.get(name, 0.0)
+        print(f"  {name:<58} {seconds:8.2f} s  {100 * seconds / cpu:5.1f}%  {seconds * per_article:6.2f} ms/article")
+    rest = outside - sum(one_worker_seconds.get(name, 0.0) for name in BOOKKEEPING)
+    print(f"  {'rest (the run loop, hashing inputs, report rows)':<58} {rest:8.2f} s  {100 * rest / cpu:5.1f}%  "
+          f"{rest * per_article:6.2f} ms/article")
+    if parallel is not None:
+        print(f"{p_info['engine']['workers']}-worker run: main process {main_cpu * per_article:.2f} ms/article CPU, busy "
+              f"{100 * main_cpu / p_wall:.0f}% of the wall time; workers {workers_cpu * per_article:.2f} ms/article CPU "
+              f"in all; main process by part:")
+        for name in (*BOOKKEEPING, LOADING):
+            if main_stages.get(name):
+                print(f"  {name:<58} {main_stages[name] * per_article:6.2f} ms/article")
+        rest = main_cpu - sum(main_stages.values())
+        print(f"  {'rest (starting workers, sending articles, receiving results, the loop)':<58} "
+              f"{rest * per_article:6.2f} ms/article")
 
 
 if __name__ == "__main__":

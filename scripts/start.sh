@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m pipeline run
-exec .venv/bin/streamlit run dashboard.py "$@"
+exec .venv/bin/python -m pipeline.view.serve "$@"

@@ -31,7 +31,8 @@ def test_benchmark_prints_throughput_ratio_memory_stages_and_start_up():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_pipeline.py"), "--n", "4", "--workers", "1"],
                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=True).stdout
     for words in ("articles/s", "k chars/s", "per CPU-second", "bare read", "peak RSS", "start-up", "imports",
-                  "lexicons", "document (normalise", "places", "event dates"):
+                  "lexicons", "document (normalise", "places", "event dates", "outside extraction", "cache: writing",
+                  "duplicate merging", "writing events.csv"):
         assert words in out, words
     assert "camel_tools imported: False" in out and "torch imported: False" in out
     assert not list((ROOT / "data").rglob("synthetic-benchmark-*"))

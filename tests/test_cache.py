@@ -1,13 +1,16 @@
 """The per-article cache: a data format, each entry checked against its key and checksum, damage never fatal."""
 
+import hashlib
 import json
 import os
 import pickle
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from pipeline.corpus.cache import ArticleCache
+from pipeline.corpus.cache import DATABASE_NAME, ArticleCache, CachedArticle
 from pipeline.cli import main
 
 OUTPUTS = ("events.csv", "events.parquet", "articles.csv", "article_texts.jsonl")
@@ -18,8 +21,18 @@ def run(corpus, out, *extra):
     return json.loads((out / "run.json").read_text("utf-8"))
 
 
-def entries(out):
-    return sorted(p for p in (out / ".cache").rglob("*.json") if p.parent.name != "geocoder")
+def database(out) -> Path:
+    return out / ".cache" / DATABASE_NAME
+
+
+def entries(out) -> dict[str, bytes]:
+    with closing(sqlite3.connect(database(out))) as db:
+        return dict(db.execute("SELECT key, entry FROM entries ORDER BY key"))
+
+
+def set_entry(out, key: str, value) -> None:
+    with closing(sqlite3.connect(database(out))) as db, db:
+        db.execute("UPDATE entries SET entry = ? WHERE key = ?", (value, key))
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +44,18 @@ def cached_run(tmp_path_factory, seed_corpus):
 
 def test_entries_are_json_with_key_and_checksum_never_pickle(cached_run):
     out, _ = cached_run
-    assert entries(out) and not list((out / ".cache").rglob("*.pkl"))
-    for path in entries(out):
-        header = json.loads(path.read_bytes().partition(b"\n")[0])
-        assert set(header) == {"format", "key", "sha256"} and header["key"] == path.stem
+    assert len(entries(out)) == 5 and not list((out / ".cache").rglob("*.pkl"))
+    for key, entry in entries(out).items():
+        header, _, payload = entry.partition(b"\n")
+        head = json.loads(header)
+        assert set(head) == {"format", "key", "sha256"} and head["key"] == key
+        assert set(json.loads(payload)) == {"published", "date_source", "date_evidence", "rows", "reports"}
+
+
+def test_the_database_holds_nothing_but_the_entries_table(cached_run):
+    out, _ = cached_run
+    with closing(sqlite3.connect(database(out))) as db:
+        assert db.execute("SELECT type, name FROM sqlite_master").fetchall() == [("table", "entries")]
 
 
 def test_a_cached_run_writes_the_same_bytes_as_a_fresh_one(cached_run, seed_corpus):
@@ -44,37 +65,81 @@ def test_a_cached_run_writes_the_same_bytes_as_a_fresh_one(cached_run, seed_corp
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == fresh
 
 
-def _damage(kind: str, path: Path, other: Path):
-    raw = path.read_bytes()
+def _resigned(header: bytes, payload: bytes) -> bytes:
+    head = json.loads(header)
+    head["sha256"] = hashlib.sha256(payload).hexdigest()
+    return json.dumps(head).encode() + b"\n" + payload
+
+
+def _damaged_entry(kind: str, raw: bytes, other: bytes):
     header, _, payload = raw.partition(b"\n")
+    data = json.loads(payload)
     if kind == "truncated":
-        path.write_bytes(raw[: len(raw) // 2])
+        return raw[: len(raw) // 2]
+    if kind == "empty":
+        return b""
+    if kind == "garbage":
+        return os.urandom(300)
+    if kind == "not_utf8":
+        return b"\xff\xfe\xfa" + raw
+    if kind == "edited_payload":
+        return header + b"\n" + payload.replace(b'"killed"', b'"wounded"', 1) + b" "
+    if kind == "old_format":
+        head = json.loads(header)
+        head["format"] = "article-cache/1"
+        return json.dumps(head).encode() + b"\n" + payload
+    if kind == "swapped":
+        return other
+    if kind == "wrong_shape":
+        return _resigned(header, b'{"article": 1}')
+    if kind == "cell_of_the_wrong_type":
+        data["rows"][0][0] = 7
+        return _resigned(header, json.dumps(data).encode())
+    if kind == "row_missing_from_its_reports":
+        data["reports"][0][3].pop()
+        return _resigned(header, json.dumps(data).encode())
+    if kind == "deep_nesting":
+        return _resigned(header, b"[" * 100000 + b"]" * 100000)
+    if kind == "pickle_payload":
+        return pickle.dumps(os.system)
+    if kind == "header_only":
+        return header
+    if kind == "text_not_bytes":
+        return raw.decode("utf-8")
+
+
+ENTRY_DAMAGE = ["truncated", "empty", "garbage", "not_utf8", "edited_payload", "old_format", "swapped",
+                "wrong_shape", "cell_of_the_wrong_type", "row_missing_from_its_reports", "deep_nesting",
+                "pickle_payload", "header_only", "text_not_bytes"]
+
+
+@pytest.mark.parametrize("kind", ENTRY_DAMAGE)
+def test_a_damaged_entry_is_recomputed_and_the_output_is_unchanged(kind, cached_run, seed_corpus, tmp_path):
+    source, fresh = cached_run
+    out = tmp_path / "out"
+    run(seed_corpus, out)
+    stored = entries(out)
+    target = next(k for k, v in stored.items() if json.loads(v.partition(b"\n")[2])["rows"])
+    other = next(v for k, v in stored.items() if k != target)
+    set_entry(out, target, _damaged_entry(kind, stored[target], other))
+    info = run(seed_corpus, out)
+    assert info["counts"]["cached_articles"] == 4
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == fresh
+    assert entries(out)[target] == stored[target]
+
+
+def _damage_database(kind: str, path: Path) -> None:
+    if kind == "truncated":
+        path.write_bytes(path.read_bytes()[:1500])
+    elif kind == "garbage":
+        path.write_bytes(os.urandom(5000))
     elif kind == "empty":
         path.write_bytes(b"")
-    elif kind == "garbage":
-        path.write_bytes(os.urandom(300))
-    elif kind == "not_utf8":
-        path.write_bytes(b"\xff\xfe\xfa" + raw)
-    elif kind == "edited_payload":
-        path.write_bytes(header + b"\n" + payload.replace(b'"killed"', b'"wounded"', 1) + b" ")
-    elif kind == "old_format":
-        head = json.loads(header)
-        head["format"] = "article-cache/0"
-        path.write_bytes(json.dumps(head).encode() + b"\n" + payload)
-    elif kind == "swapped":
-        path.write_bytes(other.read_bytes())
-    elif kind == "wrong_shape":
-        new = b'{"article": 1}'
-        head = json.loads(header)
-        head["sha256"] = __import__("hashlib").sha256(new).hexdigest()
-        path.write_bytes(json.dumps(head).encode() + b"\n" + new)
-    elif kind == "deep_nesting":
-        new = b"[" * 100000 + b"]" * 100000
-        head = json.loads(header)
-        head["sha256"] = __import__("hashlib").sha256(new).hexdigest()
-        path.write_bytes(json.dumps(head).encode() + b"\n" + new)
-    elif kind == "pickle_payload":
-        path.write_bytes(pickle.dumps(os.system))
+    elif kind == "foreign_schema":
+        path.unlink()
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID")
+            db.execute("CREATE VIEW other AS SELECT 1")
     elif kind == "directory":
         path.unlink()
         path.mkdir()
@@ -89,29 +154,32 @@ def _damage(kind: str, path: Path, other: Path):
         os.mkfifo(path)
     elif kind == "unreadable":
         path.chmod(0)
-    elif kind == "header_only":
-        path.write_bytes(header)
 
 
-DAMAGE = ["truncated", "empty", "garbage", "not_utf8", "edited_payload", "old_format", "swapped",
-          "wrong_shape", "deep_nesting", "pickle_payload", "directory", "symlink_to_dev_zero", "symlink_loop", "fifo",
-          "unreadable", "header_only"]
+DATABASE_DAMAGE = ["truncated", "garbage", "empty", "foreign_schema", "directory", "symlink_to_dev_zero",
+                   "symlink_loop", "fifo", "unreadable"]
 
 
-@pytest.mark.parametrize("kind", DAMAGE)
-def test_a_damaged_entry_is_recomputed_and_the_output_is_unchanged(kind, cached_run, seed_corpus, tmp_path):
+@pytest.mark.parametrize("kind", DATABASE_DAMAGE)
+def test_a_damaged_database_does_not_stop_the_run_or_change_the_output(kind, cached_run, seed_corpus, tmp_path):
     source, fresh = cached_run
     out = tmp_path / "out"
     run(seed_corpus, out)
-    paths = entries(out)
-    target = next(p for p in paths if json.loads(p.read_bytes().partition(b"\n")[2])["events"])
-    other = next(p for p in paths if p != target)
-    _damage(kind, target, other)
     if kind == "unreadable" and os.geteuid() == 0:
         pytest.skip("permissions do not stop root")
-    info = run(seed_corpus, out)
-    assert info["counts"]["cached_articles"] == 4
+    _damage_database(kind, database(out))
+    run(seed_corpus, out)
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == fresh
+
+
+@pytest.mark.parametrize("kind", ["garbage", "foreign_schema", "symlink_to_dev_zero", "fifo"])
+def test_a_database_that_is_not_the_caches_is_replaced_by_a_fresh_one(kind, seed_corpus, tmp_path):
+    out = tmp_path / "out"
+    run(seed_corpus, out)
+    _damage_database(kind, database(out))
+    assert run(seed_corpus, out)["counts"]["cached_articles"] == 0
+    assert database(out).is_file() and not database(out).is_symlink()
+    assert run(seed_corpus, out)["counts"]["cached_articles"] == 5
 
 
 def test_a_pickle_file_in_the_cache_is_never_loaded(seed_corpus, tmp_path):
@@ -141,11 +209,11 @@ def test_a_cache_folder_that_is_a_file_does_not_stop_the_run(seed_corpus, tmp_pa
 def test_no_cache_rewrites_every_entry(seed_corpus, tmp_path):
     out = tmp_path / "out"
     run(seed_corpus, out)
-    for path in entries(out):
-        path.write_bytes(b"damaged")
+    for key in entries(out):
+        set_entry(out, key, b"damaged")
     info = run(seed_corpus, out, "--no-cache")
     assert info["counts"]["cached_articles"] == 0
-    assert all(json.loads(p.read_bytes().partition(b"\n")[0])["key"] == p.stem for p in entries(out))
+    assert all(json.loads(entry.partition(b"\n")[0])["key"] == key for key, entry in entries(out).items())
 
 
 def test_the_key_covers_url_title_outlet_and_date_from_the_manifest(settings):
@@ -174,10 +242,15 @@ def test_a_corrected_manifest_title_reaches_the_output_of_a_cached_run(tmp_path)
 
 
 def test_a_result_the_format_cannot_hold_is_not_stored_and_the_run_goes_on(tmp_path):
-    from pipeline.extraction.extract import ArticleResult
-    from pipeline.records import Article
-
     cache = ArticleCache(tmp_path, "v")
-    article = Article("a", "نص", "a.txt", "0" * 64)
-    assert cache.put(article, ArticleResult(article, (), (object(),))) is False
-    assert cache.get(article) is None
+    assert cache.put("k", CachedArticle("", "unknown", [object()], [], [])) is False
+    cache.close()
+    assert cache.get("k") is None
+
+
+def test_entries_put_are_readable_once_the_cache_is_closed(tmp_path):
+    entry = CachedArticle("2017-01-08", "manifest", ["dateline"], [], [])
+    writer = ArticleCache(tmp_path, "v")
+    writer.put("k", entry)
+    writer.close()
+    assert ArticleCache(tmp_path, "v").get("k") == entry

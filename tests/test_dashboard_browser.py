@@ -48,10 +48,11 @@ def free_port() -> int:
 
 
 def serve(events_dir: Path, campaign_dir: Path):
-    """Start `streamlit run dashboard.py -- --events DIR` on a campaign folder and wait until it answers."""
+    """Start the dashboard's launcher (`streamlit run dashboard.py -- --events DIR`) on a campaign folder and wait
+    until it answers."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+        [sys.executable, "-m", "pipeline.view.serve", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--", "--events", str(events_dir)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,

@@ -118,3 +118,40 @@ def test_a_report_without_a_place_is_closed_with_its_article():
     merger = DuplicateMerger(HARM)
     [number] = merger.add_events([replace(event("1" * 16), place=None)])
     assert merger.end_article()[number].columns("1" * 16) == ("1" * 16, True, 1)
+
+
+def _monthly_reports(n):
+    """n reports of one kind at one place, each in its own month: no two are one event."""
+    import datetime as dt
+
+    first = dt.date(2016, 1, 15)
+    return [event(f"{i:016x}", article=f"a{i}", when=day((first + dt.timedelta(days=31 * i)).isoformat()))
+            for i in range(n)]
+
+
+def test_a_report_is_compared_with_the_leaders_of_its_weeks_not_every_earlier_one_at_its_place(monkeypatch):
+    from pipeline.corpus import dedup
+
+    merger = dedup.DuplicateMerger(HARM)
+    for report in _monthly_reports(120):
+        merger.add_events([report])
+        merger.end_article()
+    compared = []
+    real = dedup.same_event
+    monkeypatch.setattr(dedup, "same_event", lambda a, b, h: compared.append(a) or real(a, b, h))
+    merger.add_events([event("f" * 16, article="late", when=_monthly_reports(120)[60].date)])
+    assert 1 <= len(compared) <= 3
+
+
+def test_an_undated_report_is_still_compared_with_dated_leaders_at_its_place():
+    undated = event("2" * 16, article="b", when=DateWindow(None, None, DatePrecision.UNKNOWN))
+    c = clusters(_monthly_reports(30) + [undated])
+    assert c["2" * 16] == "0" * 16
+
+
+def test_a_leader_over_a_long_window_is_still_found_by_a_report_inside_it():
+    import datetime as dt
+
+    year = event("1" * 16, when=DateWindow(dt.date(2016, 1, 1), dt.date(2016, 12, 31), DatePrecision.RANGE))
+    later = event("2" * 16, article="b", when=day("2016-08-09"))
+    assert len(set(clusters([year, later]).values())) == 1

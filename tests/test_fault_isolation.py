@@ -90,3 +90,19 @@ def test_the_normaliser_records_one_offset_per_output_character(text):
     start = norm.text.index(normalise("غارة").text)
     a, b = norm.to_original(start, start + 4)
     assert text[a:b] == "غارة"
+
+
+def test_an_article_whose_rows_cannot_be_written_is_failed_and_the_run_goes_on(corpus, tmp_path, monkeypatch):
+    real = pipeline.corpus.work.event_values
+
+    def unwritable(event, article):
+        if article.article_id == "bad":
+            raise KeyError("no column for this figure kind")
+        return real(event, article)
+
+    monkeypatch.setattr(pipeline.corpus.work, "event_values", unwritable)
+    out = tmp_path / "out"
+    assert main(["run", "--articles", str(corpus), "--out", str(out), "--quiet", "--no-progress"]) == 0
+    rows = read_articles(out)
+    assert rows["bad"]["status"] == "failed" and "KeyError" in rows["bad"]["message"]
+    assert rows["good"]["status"] == "ok" and int(rows["good"]["n_events"]) > 0

@@ -59,6 +59,14 @@ def test_points_are_assigned_to_the_area_holding_them(tmp_path):
     assert list(found) == ["zahra", "tayaran", "", ""]
 
 
+def test_events_sharing_a_point_are_all_assigned_its_area(tmp_path):
+    campaign = load_campaign(write_campaign(tmp_path / "camp"))
+    layers = maplayers.load_map_layers(campaign, tables.places_frame(campaign))
+    found = maplayers.cell_of_points(layers.cells, np.array([36.318, 36.372, 36.318, np.nan, 36.318]),
+                                     np.array([43.117, 43.178, 43.117, 43.117, 43.117]))
+    assert list(found) == ["tayaran", "zahra", "tayaran", "", "tayaran"]
+
+
 def test_a_campaign_without_layers_gives_no_areas(tmp_path):
     campaign = load_campaign(write_campaign(tmp_path / "camp", layers=False))
     layers = maplayers.load_map_layers(campaign, tables.places_frame(campaign))

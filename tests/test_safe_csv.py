@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.corpus.safe_csv import csv_text, frame_csv_bytes, neutralise, neutralise_frame
+from pipeline.corpus.safe_csv import SafeWriter, csv_lines, csv_text, frame_csv_bytes, neutralise, neutralise_frame
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
@@ -51,3 +51,22 @@ def test_pandas_and_the_csv_module_read_back_the_same_neutralised_cells(rows):
     by_pandas = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
     assert by_csv == expected
     assert by_pandas.values.tolist() == expected
+
+
+PLAIN_CELLS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_infinity=False),
+                        st.text(alphabet="=+-@\t\r\n,\"' nazموصل0123", max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(PLAIN_CELLS, min_size=3, max_size=3), max_size=6))
+def test_rows_of_plain_values_are_written_as_cell_by_cell_writing_writes_them(rows):
+    one_by_one, at_once = io.StringIO(newline=""), io.StringIO(newline="")
+    reference = SafeWriter(one_by_one, ["a", "b", "c"])
+    for row in rows:
+        reference.write(row)
+    SafeWriter(at_once, ["a", "b", "c"]).write_rows(rows)
+    assert at_once.getvalue() == one_by_one.getvalue()
+
+
+def test_a_line_of_plain_values_is_neutralised_and_a_nan_left_empty():
+    assert csv_lines([["=1+1", float("nan"), -3, "a,b"]]) == ["'=1+1,,-3,\"a,b\"\r\n"]

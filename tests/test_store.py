@@ -3,7 +3,9 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.corpus.store import EVENT_COLUMNS, atomic_write, event_row, events_frame
+from pipeline.corpus.dedup import ClosedCluster
+from pipeline.corpus.store import (CLUSTER_COLUMNS, EVENT_COLUMNS, OutputWriter, atomic_write, columns_frame, encode_rows,
+                                   event_row, event_values, events_frame, events_table)
 
 from builders import event, figure
 
@@ -77,3 +79,46 @@ def test_spans_are_written_as_json_offsets():
 def test_frame_types_are_stable_for_parquet():
     df = events_frame([event("a" * 16, figures=[figure()]), event("b" * 16)], {})
     assert df["killed_low"].dtype == pd.Int64Dtype() and df["lat"].dtype == "float64" and df["vague"].dtype == bool
+
+
+def test_the_cluster_columns_follow_the_event_id():
+    assert EVENT_COLUMNS[:4] == ["event_id", *CLUSTER_COLUMNS]
+
+
+def test_the_arrow_table_built_by_columns_is_the_table_of_the_typed_frame():
+    import pyarrow as pa
+
+    rows = [event_values(event("a" * 16, figures=[figure()])), event_values(event("b" * 16))]
+    rows[1] = rows[1][:5] + (None,) + rows[1][6:]  # a missing text cell (outlet)
+    columns = list(zip(*rows))
+    assert events_table(columns).equals(pa.Table.from_pandas(columns_frame(columns), preserve_index=False),
+                                        check_metadata=True)
+
+
+def test_a_column_arrow_would_read_differently_goes_through_the_frame():
+    import pyarrow as pa
+
+    row = event_values(event("a" * 16))
+    columns = [(v,) for v in row[:5]] + [(17,)] + [(v,) for v in row[6:]]  # a number in a text column (outlet)
+    assert events_table(columns).column("outlet").to_pylist() == ["17"]
+    assert events_table(columns).equals(pa.Table.from_pandas(columns_frame(columns), preserve_index=False))
+
+
+def test_parquet_row_groups_hold_the_group_size_whatever_the_articles_sizes(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from pipeline.corpus import store
+
+    monkeypatch.setattr(store, "ROWS_PER_GROUP", 3)
+    writer = OutputWriter(tmp_path)
+    ids = [f"{i:016x}" for i in range(7)]
+    for article in (ids[:2], ids[2:7]):
+        rows = [event_values(event(i)) for i in article]
+        writer.add_article("{}\n", encode_rows(rows), [0] * len(rows), {0: ClosedCluster(article[0], article[-1], len(rows))})
+    writer.finish(lambda cluster, event_id: ("", False, 0))
+    parquet = pq.ParquetFile(tmp_path / "events.parquet")
+    assert [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)] == [3, 3, 1]
+    frame = pd.read_csv(tmp_path / "events.csv", dtype=str)
+    assert frame["event_id"].tolist() == ids == parquet.read().column("event_id").to_pylist()
+    assert frame["cluster_id"].tolist() == [ids[0]] * 2 + [ids[2]] * 5
+    assert frame["cluster_primary"].tolist() == ["False", "True", "False", "False", "False", "False", "True"]

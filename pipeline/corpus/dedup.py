@@ -8,8 +8,9 @@ report stays a row, and one row per cluster is marked primary so totals count th
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import replace
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from pipeline.records import Event, Figure
 from pipeline.schema import BROAD_KINDS
@@ -40,7 +41,7 @@ def figures_compatible(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> bool:
     return True
 
 
-def types_compatible(a: Event, b: Event, harm_types: frozenset[str]) -> bool:
+def types_compatible(a: _Head, b: _Head, harm_types: frozenset[str]) -> bool:
     """Same type, or a civilian-harm toll and a harmful type (the `harm:` flag of event_types.yaml) with figures."""
     if a.event_type == b.event_type:
         return True
@@ -49,7 +50,7 @@ def types_compatible(a: Event, b: Event, harm_types: frozenset[str]) -> bool:
             and bool(a.figures) and bool(b.figures))
 
 
-def victims_compatible(a: Event, b: Event) -> bool:
+def victims_compatible(a: _Head, b: _Head) -> bool:
     return a.victims == b.victims or "unknown" in (a.victims, b.victims) or "mixed" in (a.victims, b.victims)
 
 
@@ -57,17 +58,17 @@ SHORT_TOTAL_DAYS = 2
 """A running total over at most this many days ("in the past 24 hours") may be the same toll as a day's report."""
 
 
-def totals_compatible(a: Event, b: Event) -> bool:
-    """A total over a long period is never the same event as one incident inside it."""
+def totals_compatible(a: _Head, b: _Head) -> bool:
+    """A total over a long period is never the same event as one incident inside it (dates as day numbers)."""
     if a.cumulative == b.cumulative:
         return True
     total = a if a.cumulative else b
     if total.date.start is None or total.date.end is None:
         return True
-    return (total.date.end - total.date.start).days <= SHORT_TOTAL_DAYS
+    return total.date.end - total.date.start <= SHORT_TOTAL_DAYS
 
 
-def dates_overlap(a: Event, b: Event) -> bool:
+def dates_overlap(a: _Head, b: _Head) -> bool:
     if None in (a.date.start, a.date.end, b.date.start, b.date.end):
         return True
     return a.date.start <= b.date.end and b.date.start <= a.date.end
@@ -108,18 +109,44 @@ _NONE: frozenset[str] = frozenset()
 """One shared empty set: most reports have no broad places (or no precise ones)."""
 
 
+def _day(day) -> int | None:
+    return day.toordinal() if day is not None else None
+
+
+def report_keys(events: list[Event] | tuple[Event, ...]) -> list[list]:
+    """What the merger needs of one article's rows, as plain data a worker sends back and the cache keeps.
+
+    Rows sharing an initial cluster_id are one report (one event at several places). Per report: the
+    values the rule compares of its first row (dates as day numbers), its precise and its broad places, and
+    per row its position, event_id, figure weight and confidence (which choose the cluster's primary row).
+    """
+    groups: dict[str, list[int]] = {}
+    for i, e in enumerate(events):
+        groups.setdefault(e.cluster_id, []).append(i)
+    keys = []
+    for rows in groups.values():
+        e = events[rows[0]]
+        head = [e.event_type, _day(e.date.start), _day(e.date.end),
+                [[f.kind, f.low, f.high, f.vague] for f in e.figures], e.victims, e.cumulative, e.article_id]
+        members = [events[i] for i in rows]
+        precise = sorted({_place_key(m) for m in members if _precise(m)})
+        broad = sorted({_place_key(m) for m in members if _place_key(m) and not _precise(m)})
+        keys.append([head, precise, broad,
+                     [[i, events[i].event_id, _figure_weight(events[i]), events[i].confidence] for i in rows]])
+    return keys
+
+
 class _Report:
-    """One reported event: the rows that share an initial cluster_id (one row per place), compacted."""
+    """One reported event, compacted: what the rule compares, and its places."""
 
     __slots__ = ("head", "precise", "broad")
 
-    def __init__(self, rows: list[Event]):
-        e = rows[0]
-        self.head = _Head(e.event_type, _When(e.date.start, e.date.end),
-                          tuple(_Fig(f.kind, f.low, f.high, f.vague) for f in e.figures), e.victims, e.cumulative,
-                          e.article_id)
-        self.precise = frozenset(_place_key(e) for e in rows if _precise(e)) or _NONE
-        self.broad = frozenset(_place_key(e) for e in rows if _place_key(e) and not _precise(e)) or _NONE
+    def __init__(self, head: list, precise: list[str], broad: list[str]):
+        event_type, start, end, figures, victims, cumulative, article_id = head
+        self.head = _Head(event_type, _When(start, end), tuple(_Fig(*f) for f in figures), victims, cumulative,
+                          article_id)
+        self.precise = frozenset(precise) or _NONE
+        self.broad = frozenset(broad) or _NONE
 
 
 def same_event(a: _Report, b: _Report, harm_types: frozenset[str]) -> bool:
@@ -151,12 +178,12 @@ class _Cluster:
     def __init__(self):
         self.cluster_id, self.size, self.best, self.primary = "", 0, None, ""
 
-    def add(self, e: Event) -> None:
-        self.cluster_id = min(self.cluster_id, e.event_id) if self.cluster_id else e.event_id
+    def add(self, event_id: str, weight: int, confidence: float) -> None:
+        self.cluster_id = min(self.cluster_id, event_id) if self.cluster_id else event_id
         self.size += 1
-        key = (_figure_weight(e), e.confidence, -int(e.event_id, 16))
+        key = (weight, confidence, -int(event_id, 16))
         if self.best is None or key > self.best:
-            self.best, self.primary = key, e.event_id
+            self.best, self.primary = key, event_id
 
     def final(self) -> ClosedCluster:
         return ClosedCluster(self.cluster_id, self.primary, self.size)
@@ -174,19 +201,66 @@ class ClosedCluster(NamedTuple):
         return self.cluster_id, self.primary == event_id, self.size
 
 
+BLOCK_DAYS = 32
+"""The leaders at a place are also filed by the spans of this many days their date window meets, so that a
+report is compared with the leaders of its own weeks rather than with every earlier one at its place."""
+WIDE_SPANS = 12
+"""A window meeting more spans than this (a total over a year), an open or a missing one is compared always."""
+
+
+def _spans(start: int | None, end: int | None) -> range | None:
+    """The spans a date window (day numbers) meets, or None when it is to be compared with every leader."""
+    if start is None or end is None or start > end:
+        return None
+    first, last = start // BLOCK_DAYS, end // BLOCK_DAYS
+    return range(first, last + 1) if last - first < WIDE_SPANS else None
+
+
+class _Block:
+    """The leaders at one place, in the order they were made, and by the spans of their date windows."""
+
+    __slots__ = ("leaders", "always", "by_span")
+
+    def __init__(self):
+        self.leaders: list[int] = []
+        self.always: list[int] = []
+        self.by_span: dict[int, list[int]] = {}
+
+    def add(self, leader: int, date: _When) -> None:
+        self.leaders.append(leader)
+        spans = _spans(date.start, date.end)
+        if spans is None:
+            self.always.append(leader)
+        else:
+            for span in spans:
+                self.by_span.setdefault(span, []).append(leader)
+
+    def candidates(self, date: _When) -> Iterable[int]:
+        """The leaders whose date window may overlap this one, in the order they were made (some repeated):
+        the others fail `dates_overlap`, so leaving them out changes no match."""
+        spans = _spans(date.start, date.end)
+        if spans is None:
+            return self.leaders
+        lists = [self.by_span[s] for s in spans if s in self.by_span]
+        if self.always:
+            lists.append(self.always)
+        return lists[0] if len(lists) == 1 else heapq.merge(*lists)
+
+
 class DuplicateMerger:
     """Leader clustering fed one report at a time, holding a few values per cluster rather than the events.
 
     A report joins the first earlier cluster whose first report it matches, so a chain of partial overlaps
-    never grows into one big cluster. Candidates come from blocks: the leaders at each precise place, and
-    for reports placed only at city level the leaders of the same article, dropped when the article ends.
+    never grows into one big cluster. Candidates come from blocks: the leaders at each precise place whose
+    dates may overlap, and for reports placed only at city level the leaders of the same article, dropped
+    when the article ends.
     `harm_types` are the event types flagged `harm: true` in event_types.yaml (EventLexicon.harm_types).
     """
 
     def __init__(self, harm_types: frozenset[str]):
         self._harm_types = harm_types
         self._leaders: dict[int, _Report] = {}
-        self._by_key: dict[str, list[int]] = {}
+        self._by_key: dict[str, _Block] = {}
         self._article_keys: list[str] = []
         self._article_clusters: list[int] = []
         self._clusters: dict[int, _Cluster] = {}
@@ -195,20 +269,19 @@ class DuplicateMerger:
         self._n_closed = 0
 
     def add_events(self, events: list[Event] | tuple[Event, ...]) -> list[int]:
-        """Rows in output order; rows sharing an initial cluster_id are one report (one event at several places).
+        """Rows in output order; returns each row's cluster number, for `cluster_of` once every row has been added."""
+        return self.add_reports(report_keys(events), len(events))
 
-        Returns each row's cluster number, for `cluster_of` once every row has been added.
-        """
-        groups: dict[str, list[Event]] = {}
-        for e in events:
-            groups.setdefault(e.cluster_id, []).append(e)
-        leader_of = {}
-        for rows in groups.values():
-            leader = self._assign(_Report(rows))
-            for e in rows:
-                self._clusters[leader].add(e)
-                leader_of[e.event_id] = leader
-        return [leader_of[e.event_id] for e in events]
+    def add_reports(self, keys: list[list], n_rows: int) -> list[int]:
+        """The same from one article's `report_keys` (as a worker or the cache hands them over)."""
+        leader_of = [0] * n_rows
+        for head, precise, broad, members in keys:
+            leader = self._assign(_Report(head, precise, broad))
+            cluster = self._clusters[leader]
+            for row, event_id, weight, confidence in members:
+                cluster.add(event_id, weight, confidence)
+                leader_of[row] = leader
+        return leader_of
 
     def _assign(self, r: _Report) -> int:
         i = self._n
@@ -216,7 +289,8 @@ class DuplicateMerger:
         keys = sorted(r.precise) if r.precise else [f"{r.head.article_id}|{k}" for k in sorted(r.broad)]
         seen: set[int] = set()
         for key in keys:
-            for candidate in self._by_key.get(key, ()):
+            block = self._by_key.get(key)
+            for candidate in block.candidates(r.head.date) if block is not None else ():
                 if candidate not in seen:
                     seen.add(candidate)
                     if same_event(self._leaders[candidate], r, self._harm_types):
@@ -227,7 +301,10 @@ class DuplicateMerger:
             self._leaders[i] = r
         self._clusters[i] = _Cluster()
         for key in keys:
-            self._by_key.setdefault(key, []).append(i)
+            block = self._by_key.get(key)
+            if block is None:
+                block = self._by_key[key] = _Block()
+            block.add(i, r.head.date)
         if not r.precise:
             self._article_keys += keys
             self._article_clusters.append(i)
@@ -253,7 +330,8 @@ class DuplicateMerger:
 
     def cluster_of(self, cluster: int, event_id: str) -> tuple[str, bool, int]:
         """cluster_id, primary flag and cluster size of a row, from the cluster number add_events gave it."""
-        return self._clusters[cluster].final().columns(event_id)
+        found = self._clusters[cluster]
+        return found.cluster_id, found.primary == event_id, found.size
 
 
 def merge_duplicate_events(events: list[Event], harm_types: frozenset[str]) -> list[Event]:

@@ -128,14 +128,12 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
                 results = iter(outcomes)
                 for report, article in held.popleft():
                     if article is not None:
-                        outcome = next(results)
-                        report = _final_report(report, outcome)
-                        result = outcome.result
-                        cached += outcome.cached
-                        clusters = merger.add_events(result.events)
-                        writer.add_article(result.article, result.date_evidence, result.events, clusters,
-                                           merger.end_article())
-                        types.update(e.event_type for e in result.events)
+                        output = next(results)
+                        report = _final_report(report, output)
+                        cached += output.cached
+                        clusters = merger.add_reports(output.reports, len(output.event_types))
+                        writer.add_article(output.text_line, output.rows, clusters, merger.end_article())
+                        types.update(output.event_types)
                     statuses[report.status] += 1
                     writer.add_report(report)
                 bar.update(len(outcomes))
@@ -165,16 +163,14 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
     return replace(summary, seconds=total)
 
 
-def _final_report(report: InputReport, outcome) -> InputReport:
-    """The report row of a readable article once extracted: its events, its date, or why it failed."""
-    result = outcome.result
-    pub = result.article.published
-    report = replace(report, n_events=len(result.events), published=pub.isoformat() if pub else "",
-                     date_source=result.article.date_source)
-    if outcome.failure:
-        report = replace(report, status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
-                         message="; ".join(m for m in (outcome.failure, report.message) if m))
-    return report
+def _final_report(report: InputReport, output) -> InputReport:
+    """The report row of a readable article once extracted (a work.ArticleOutput): its events, its date, or why
+    it failed."""
+    if output.failure:
+        return replace(report, n_events=0, published=output.published, date_source=output.date_source,
+                       status=Status.FAILED, reason=Reason.EXTRACTION_ERROR,
+                       message="; ".join(m for m in (output.failure, report.message) if m))
+    return replace(report, n_events=len(output.event_types), published=output.published, date_source=output.date_source)
 
 
 def _manifest_used(articles: Path, manifest: Path | None) -> Path | None:

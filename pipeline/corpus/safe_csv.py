@@ -13,13 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
-from typing import Iterable, Mapping
+from types import SimpleNamespace
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters a spreadsheet may read as the start of a formula."""
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 PREFIX = "'"
 LINE_END = "\r\n"
 
@@ -54,6 +57,7 @@ class SafeWriter:
 
     def __init__(self, stream, columns: list[str]):
         self.columns = list(columns)
+        self._stream = stream
         self._writer = csv.writer(stream, lineterminator=LINE_END)
         self._writer.writerow([neutralise(c) for c in self.columns])
 
@@ -61,9 +65,39 @@ class SafeWriter:
         cells = map(row.get, self.columns) if isinstance(row, Mapping) else row
         self._writer.writerow(list(map(_cell, cells)))
 
+    def write_rows(self, rows: Sequence[Sequence]) -> None:
+        """Rows of plain values (str, int, float, bool, None) in column order: the bytes of `write`, faster."""
+        self._stream.write("".join(csv_lines(rows)))
+
     def write_all(self, rows: Iterable[Mapping | list]) -> None:
         for row in rows:
             self.write(row)
+
+
+_MAY_NEED_A_CELL_CHANGED = re.compile(r',"?(?:[=+\-@\t\r]|nan(?:,|\r\n$))')
+"""In a comma and a line of raw cells, where one may start with a formula character or be a NaN (both changed
+by `_cell`). Its leading comma lets the search skip from comma to comma."""
+
+
+def csv_lines(rows: Sequence[Sequence]) -> list[str]:
+    """Each row of plain values (str, int, float, bool, None) as its safe CSV line, ending with LINE_END.
+
+    The rows are written as they are and only the few lines where a cell may need neutralising (or a NaN
+    emptying) are written again cell by cell: the same text, without a Python step for every cell."""
+    lines: list[str] = []
+    csv.writer(SimpleNamespace(write=lines.append), lineterminator=LINE_END).writerows(rows)
+    for i, line in enumerate(lines):
+        if _MAY_NEED_A_CELL_CHANGED.search("," + line):
+            lines[i] = csv_line(rows[i])
+    return lines
+
+
+def csv_line(row: Sequence) -> str:
+    """One row of plain values as its safe CSV line, each cell neutralised."""
+    lines: list[str] = []
+    csv.writer(SimpleNamespace(write=lines.append), lineterminator=LINE_END).writerow(
+        [(PREFIX + v if v[:1] in _FORMULA_FIRST else v) if isinstance(v, str) else ("" if v != v else v) for v in row])
+    return lines[0]
 
 
 def csv_text(rows: Iterable[Mapping | list], columns: list[str]) -> str:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 import marshal
+import operator
 import os
 import tempfile
-from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
 from pipeline import schema
-from pipeline.records import Article, Event, InputReport
+from pipeline.records import Article, Event, InputReport, PlaceMention
 from pipeline.corpus.dedup import ClosedCluster
 from pipeline.corpus.output_set import SPILL_NAME
-from pipeline.corpus.safe_csv import SafeWriter
+from pipeline.corpus.safe_csv import SafeWriter, csv_lines
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -25,14 +26,27 @@ FLOAT_COLUMNS = list(schema.names(schema.FLOAT))
 ARTICLE_COLUMNS = ["article_id", "source_path", "status", "reason", "message", "published", "date_source",
                    "n_events", "chars", "sha256", "encoding"]
 FIGURE_KIND_COLUMN = {kind: kind for kind in schema.FIGURE_KINDS}
+CLUSTER_COLUMNS = ("cluster_id", "cluster_primary", "cluster_size")
+"""The columns duplicate merging fills in once every article is in: the table's second to fourth."""
+_ROW_VALUES = operator.itemgetter(*EVENT_COLUMNS)
+_REPORT_VALUES = operator.attrgetter(*ARTICLE_COLUMNS)
 
 
 def _span_json(span) -> str:
-    return json.dumps([span.start, span.end]) if span is not None else ""
+    """`[start, end]` as JSON writes it (offsets are ints): a format string, at a tenth of json.dumps's cost."""
+    return f"[{span.start:d}, {span.end:d}]" if span is not None else ""
+
+
+_NO_FIGURES = {**{f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")},
+               "displaced_unit": "", "vague": False, "vague_figures": "", "figure_text": "", "figure_spans": "",
+               "figure_rules": ""}
+_NO_GAZETTEER_PLACE = {"place_id": "", "place_ar": "", "place_en": "", "place_kind": ""}
+_NO_PLACE = {"place_text": "", **_NO_GAZETTEER_PLACE, "place_role": "", "relation": "", "bank": "", "lat": None,
+             "lon": None, "geo_precision": None, "place_span": ""}
 
 
 def _figure_columns(event: Event) -> dict:
-    """Figures of one event by kind, in the columns' units.
+    """Figures of one event by kind, in the columns' units, with the words and rules they come from.
 
     Figures of one kind add up only when the text joins them with "and" and they count the same group
     in the same unit ("قتل 4 مدنيين و6 آخرين"); otherwise (parts of a total, civilians and fighters,
@@ -41,8 +55,11 @@ def _figure_columns(event: Event) -> dict:
     numbers come from vague words (and `vague` is true) only when it has no stated figure; the vague
     figures are always named in `vague_figures`.
     """
-    stated = [f for f in event.figures if not f.vague]
-    chosen = stated or list(event.figures)
+    figures = event.figures
+    if not figures:
+        return _NO_FIGURES
+    stated = [f for f in figures if not f.vague]
+    chosen = stated or list(figures)
     by_column: dict[str, list] = {}
     for fig in chosen:
         by_column.setdefault(FIGURE_KIND_COLUMN[fig.kind], []).append(fig)
@@ -54,9 +71,12 @@ def _figure_columns(event: Event) -> dict:
         out[f"{col}_high"] = None if any(f.high is None for f in same) else sum(f.high for f in same)
     displaced = by_column.get("displaced")
     out["displaced_unit"] = displaced[0].unit if displaced else ""
-    out["vague"] = bool(event.figures) and not stated
+    out["vague"] = not stated
     out["vague_figures"] = "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»"
-                                     for f in event.figures if f.vague)
+                                     for f in figures if f.vague)
+    out["figure_text"] = " | ".join(f.span.text for f in figures)
+    out["figure_spans"] = json.dumps([[f.span.start, f.span.end, f.kind] for f in figures])
+    out["figure_rules"] = " | ".join(f"{f.kind}:{f.rule}" for f in figures if f.rule)
     return out
 
 
@@ -64,11 +84,24 @@ def _bank(bank: str) -> str:
     return bank if bank in schema.RIVER_BANKS else ""
 
 
+def _place_columns(p: PlaceMention | None) -> dict:
+    if p is None:
+        return _NO_PLACE
+    span, place = p.span, p.place
+    out = {"place_text": span.text, "place_role": p.role, "relation": p.relation, "bank": _bank(p.bank),
+           "lat": p.lat, "lon": p.lon, "geo_precision": p.geo_precision,
+           "place_span": _span_json(span) if span.end > span.start else ""}
+    if place is None:
+        out.update(_NO_GAZETTEER_PLACE)
+    else:
+        out.update(place_id=place.place_id, place_ar=place.name_ar, place_en=place.name_en, place_kind=place.kind)
+    return out
+
+
 def event_row(e: Event, article: Article | None = None) -> dict:
     """One events.csv row."""
-    p = e.place
-    place = p.place if p is not None else None
     date = e.date
+    start, end, day = date.start, date.end, date.event_date
     row = {
         "event_id": e.event_id, "cluster_id": e.cluster_id,
         "cluster_primary": e.cluster_primary, "cluster_size": e.cluster_size,
@@ -78,34 +111,43 @@ def event_row(e: Event, article: Article | None = None) -> dict:
         "quote_start": e.quote_start, "quote_end": e.quote_end,
         "event_type": e.event_type, "acled_event_type": e.acled_event_type, "acled_sub_event_type": e.acled_sub_event_type,
         "actors": "; ".join(e.actors),
-        "event_date": date.event_date.isoformat() if date.event_date else "",
-        "date_start": date.start.isoformat() if date.start else "", "date_end": date.end.isoformat() if date.end else "",
+        "event_date": day.isoformat() if day else "",
+        "date_start": start.isoformat() if start else "", "date_end": end.isoformat() if end else "",
         "date_precision": date.precision.value, "date_text": date.text, "date_span": _span_json(date.span),
-        "place_text": p.span.text if p else "", "place_id": place.place_id if place else "",
-        "place_ar": place.name_ar if place else "", "place_en": place.name_en if place else "",
-        "place_kind": place.kind if place else "", "place_role": p.role if p else "",
-        "place_source": e.place_source, "relation": p.relation if p else "",
-        "bank": _bank(p.bank) if p else "",
-        "lat": p.lat if p else None, "lon": p.lon if p else None, "geo_precision": p.geo_precision if p else None,
-        "place_span": _span_json(p.span) if p and p.span.end > p.span.start else "",
+        "place_source": e.place_source,
         "trigger_text": e.trigger.span.text, "trigger_span": _span_json(e.trigger.span),
         "victims": e.victims, "cumulative": e.cumulative,
-        "figure_text": " | ".join(f.span.text for f in e.figures),
-        "figure_spans": json.dumps([[f.span.start, f.span.end, f.kind] for f in e.figures]) if e.figures else "",
-        "figure_rules": " | ".join(f"{f.kind}:{f.rule}" for f in e.figures if f.rule),
-        "confidence": e.confidence, "undated": date.start is None,
+        "confidence": e.confidence, "undated": start is None,
     }
+    row.update(_place_columns(e.place))
     row.update(_figure_columns(e))
     return row
 
 
+def event_values(e: Event, article: Article | None = None) -> tuple:
+    """One events.csv row as its values in EVENT_COLUMNS order: what workers send back, the cache and the spill hold."""
+    return _ROW_VALUES(event_row(e, article))
+
+
+def encode_rows(rows: Sequence[Sequence]) -> bytes:
+    """An article's rows (values in EVENT_COLUMNS order) as the spill keeps them: the values, for Parquet, and
+    each row's CSV text after its cluster columns, for events.csv (made where the article was extracted, so
+    that writing the events files only puts the merged clusters in front)."""
+    return marshal.dumps((list(rows), csv_lines([row[4:] for row in rows])))
+
+
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
-    return rows_frame([event_row(e, articles.get(e.article_id)) for e in events])
+    return rows_frame([event_values(e, articles.get(e.article_id)) for e in events])
 
 
-def rows_frame(rows: list[dict]) -> pd.DataFrame:
-    """events.csv rows as a typed frame (nullable integers, floats, booleans, text)."""
-    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+def rows_frame(rows: Sequence[Sequence]) -> pd.DataFrame:
+    """events.csv rows (values in EVENT_COLUMNS order) as a typed frame (nullable integers, floats, booleans, text)."""
+    return columns_frame(list(zip(*rows)) if rows else [()] * len(EVENT_COLUMNS))
+
+
+def columns_frame(columns: Sequence[Sequence]) -> pd.DataFrame:
+    """The same from the table's columns (a frame of row records costs pandas a look-up per cell)."""
+    df = pd.DataFrame({name: list(values) for name, values in zip(EVENT_COLUMNS, columns)}, columns=EVENT_COLUMNS)
     for col in INT_COLUMNS:
         df[col] = pd.array(df[col], dtype="Int64")
     for col in FLOAT_COLUMNS:
@@ -115,6 +157,35 @@ def rows_frame(rows: list[dict]) -> pd.DataFrame:
     for col in set(EVENT_COLUMNS) - set(INT_COLUMNS) - set(FLOAT_COLUMNS) - set(BOOL_COLUMNS):
         df[col] = df[col].fillna("").astype(str)
     return df
+
+
+@lru_cache(maxsize=1)
+def _events_schema():
+    """The Arrow schema of events.parquet, pandas metadata included: the frame's, whatever its rows."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(rows_frame([]), preserve_index=False).schema
+
+
+def events_table(columns: Sequence[Sequence]):
+    """The table's columns as the Arrow table events.parquet holds, the table `columns_frame` makes.
+
+    Built column by column (missing text as empty, missing booleans false, as the frame has them); through
+    the frame only when a column holds a value Arrow would not take as its type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    schema = _events_schema()
+    try:
+        arrays = []
+        for field, values in zip(schema, columns):
+            array = pa.array(values, type=field.type, from_pandas=True)
+            if array.null_count and field.type in (pa.large_string(), pa.bool_()):
+                array = pc.fill_null(array, "" if field.type == pa.large_string() else False)
+            arrays.append(array)
+        return pa.Table.from_arrays(arrays, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return pa.Table.from_pandas(columns_frame(columns), preserve_index=False)
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -135,14 +206,12 @@ def _write_text(text: str) -> Callable[[Path], None]:
     return lambda tmp: tmp.write_text(text, encoding="utf-8", newline="")
 
 
-def text_record(article: Article, date_evidence: tuple[str, ...] = ()) -> dict:
-    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found."""
-    return {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
-            "title": article.title, "published": article.published.isoformat() if article.published else "",
-            "date_source": article.date_source, "date_evidence": list(date_evidence)}
-
-
-def _json_line(record: dict) -> str:
+def text_line(article: Article, published: str, date_source: str, date_evidence: Sequence[str]) -> str:
+    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found
+    (`published`, ISO or empty, and `date_source` as extraction settled them)."""
+    record = {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
+              "title": article.title, "published": published, "date_source": date_source,
+              "date_evidence": list(date_evidence)}
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
@@ -166,24 +235,22 @@ class OutputWriter:
         self.n_rows = 0
 
     def add_report(self, report: InputReport) -> None:
-        self._articles.write(asdict(report))
+        self._articles.write_rows([_REPORT_VALUES(report)])
 
-    def add_article(self, article: Article, date_evidence: tuple[str, ...], events: tuple[Event, ...],
-                    clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
-        """The article's text line, and its event rows each with the cluster number the merger gave it
-        (`closed`: the clusters already final, whose rows are written complete)."""
-        self._texts.write(_json_line(text_record(article, date_evidence)))
-        for e, cluster in zip(events, clusters):
-            row = event_row(e, article)
-            if cluster in closed:  # its cluster is final: the row is too, and waits with no number
-                row["cluster_id"], row["cluster_primary"], row["cluster_size"] = closed[cluster].columns(e.event_id)
-                cluster = None
-            marshal.dump((cluster, tuple(row[c] for c in EVENT_COLUMNS)), self._spill)
-            self.n_rows += 1
+    def add_article(self, text_line: str, rows: bytes, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
+        """The article's text line, and its rows (`encode_rows`) with the cluster number the merger gave each
+        (`closed`: the clusters already final, whose values the rows keep at once)."""
+        self._texts.write(text_line)
+        refs = [tuple(closed[c]) if c in closed else c for c in clusters]
+        record = marshal.dumps((refs, rows))
+        self._spill.write(len(record).to_bytes(8, "little") + record)
+        self.n_rows += len(clusters)
 
     def finish(self, cluster_of: Callable[[int, str], tuple[str, bool, int]]) -> None:
-        """Write events.csv and events.parquet with each row's merged cluster, then drop the spill."""
-        import pyarrow as pa
+        """Write events.csv and events.parquet with each row's merged cluster, then drop the spill.
+
+        A row's CSV line is its event_id and cluster values (hex digits, a boolean and a count, which CSV
+        writes as they are) in front of the text made with the row."""
         import pyarrow.parquet as pq
 
         for fh in (self._articles_fh, self._texts, self._spill):
@@ -191,40 +258,47 @@ class OutputWriter:
         spill = self.folder / SPILL_NAME
         parquet = None
 
-        def write_group(rows: list[dict]):
-            table = pa.Table.from_pandas(rows_frame(rows), preserve_index=False)
+        def write_group(values: list[Sequence], clusters: list[tuple]):
+            columns = list(zip(*values)) if values else [()] * len(EVENT_COLUMNS)
+            columns[1:4] = zip(*clusters) if clusters else [(), (), ()]
+            table = events_table(columns)
             writer = parquet or pq.ParquetWriter(self.folder / "events.parquet", table.schema)
             writer.write_table(table.cast(writer.schema))
             return writer
 
         with open(spill, "rb") as rows_in, \
                 open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
-            events_csv = SafeWriter(csv_out, EVENT_COLUMNS)
-            chunk: list[dict] = []
-            for cluster, row in _spilled_rows(rows_in):
-                if cluster is not None:
-                    row["cluster_id"], row["cluster_primary"], row["cluster_size"] = cluster_of(cluster, row["event_id"])
-                events_csv.write(row)
-                chunk.append(row)
-                if len(chunk) >= ROWS_PER_GROUP:
-                    parquet, chunk = write_group(chunk), []
-            if chunk or parquet is None:
-                parquet = write_group(chunk)
+            SafeWriter(csv_out, EVENT_COLUMNS)
+            values: list[Sequence] = []
+            clusters: list[tuple] = []
+            for refs, encoded in _spilled_articles(rows_in):
+                rows, tails = marshal.loads(encoded)
+                lines = []
+                for ref, row, tail in zip(refs, rows, tails):
+                    event_id = row[0]
+                    cluster = cluster_of(ref, event_id) if type(ref) is int else ClosedCluster(*ref).columns(event_id)
+                    lines.append(f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},{tail}")
+                    clusters.append(cluster)
+                csv_out.write("".join(lines))
+                values += rows
+                while len(values) >= ROWS_PER_GROUP:
+                    parquet = write_group(values[:ROWS_PER_GROUP], clusters[:ROWS_PER_GROUP])
+                    values, clusters = values[ROWS_PER_GROUP:], clusters[ROWS_PER_GROUP:]
+            if values or parquet is None:
+                parquet = write_group(values, clusters)
         parquet.close()
         spill.unlink()
 
 
-def _spilled_rows(stream) -> Iterator[tuple[int, dict]]:
-    """The spill file's (cluster number, row) records in the order they were written.
+def _spilled_articles(stream) -> Iterator[tuple[list, bytes]]:
+    """The spill file's records, one per article in the order written: (cluster number or final cluster per
+    row, the article's `encode_rows`).
 
-    The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values);
-    it never outlives the run and nothing else reads it."""
-    while True:
-        try:
-            cluster, values = marshal.load(stream)
-        except EOFError:
-            return
-        yield cluster, dict(zip(EVENT_COLUMNS, values))
+    The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values;
+    each record after its length, as marshal.load reads a large record from a file slowly); it never outlives
+    the run and nothing else reads it."""
+    while size := stream.read(8):
+        yield marshal.loads(stream.read(int.from_bytes(size, "little")))
 
 
 def write_run_info(out_dir: Path, run_info: dict) -> None:

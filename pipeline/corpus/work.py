@@ -10,13 +10,17 @@ import gc
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from pipeline.corpus.cache import ArticleCache
+from pipeline.corpus.cache import ArticleCache, CachedArticle
+from pipeline.corpus.dedup import report_keys
+from pipeline.corpus.store import EVENT_COLUMNS, encode_rows, event_values, text_line
 from pipeline.config import Settings
 from pipeline.extraction.extract import ArticleResult, Resources, extract_article, load_resources
 from pipeline.records import Article
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+EVENT_TYPE = EVENT_COLUMNS.index("event_type")
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,32 @@ class ArticleOutcome:
     """Its events (none when it failed) and its publication date."""
     failure: str = ""
     """Why extraction failed (exception type, place, message), empty when it did not."""
+
+
+class ArticleOutput(NamedTuple):
+    """One article as the outputs hold it, encoded where it was extracted: the main process only writes it
+    (and a worker sends back plain values, cheap to pickle, rather than the records)."""
+
+    published: str
+    """ISO, or empty."""
+    date_source: str
+    text_line: str
+    """Its article_texts.jsonl line."""
+    event_types: list
+    """The event type of each of its rows."""
+    reports: list
+    """dedup.report_keys of those rows."""
+    rows: bytes
+    """Its events.csv rows before duplicates are merged, as store.encode_rows writes them."""
+    failure: str = ""
     cached: bool = False
+
+
+def encode_result(result: ArticleResult) -> CachedArticle:
+    """An extraction's result in the outputs' plain values, as the cache keeps it."""
+    pub = result.article.published
+    return CachedArticle(pub.isoformat() if pub else "", result.article.date_source, list(result.date_evidence),
+                         [event_values(e, result.article) for e in result.events], report_keys(result.events))
 
 
 def describe_failure(err: BaseException) -> str:
@@ -90,19 +119,34 @@ def context(spec: WorkSpec) -> tuple[Resources, ArticleCache]:
     return _CONTEXTS[spec]
 
 
-def process_article(article: Article, resources: Resources, cache: ArticleCache, read_cache: bool) -> ArticleOutcome:
-    """The cached result, or a guarded extraction stored for next time (failures are not stored)."""
-    if read_cache:
-        hit = cache.get(article)
-        if hit is not None:
-            return ArticleOutcome(hit, cached=True)
+def _extracted(article: Article, resources: Resources) -> tuple[CachedArticle, str]:
+    """The guarded extraction, encoded, and its failure (empty when none): a result that cannot be encoded
+    fails its article too, and the run goes on."""
     outcome = guarded_extract(article, resources)
-    if not outcome.failure:
-        cache.put(article, outcome.result)
-    return outcome
+    try:
+        return encode_result(outcome.result), outcome.failure
+    except Exception as err:  # noqa: BLE001 - one article must never stop the run
+        return encode_result(ArticleResult(article, ())), describe_failure(err)
 
 
-def process_batch(articles: list[Article], spec: WorkSpec) -> list[ArticleOutcome]:
+def process_article(article: Article, resources: Resources, cache: ArticleCache, read_cache: bool) -> ArticleOutput:
+    """The cached result, or a guarded extraction stored for next time (failures are not stored)."""
+    key = cache.key(article)
+    entry = cache.get(key) if read_cache else None
+    cached, failure = entry is not None, ""
+    if not cached:
+        entry, failure = _extracted(article, resources)
+        if not failure:
+            cache.put(key, entry)
+    return ArticleOutput(entry.published, entry.date_source,
+                         text_line(article, entry.published, entry.date_source, entry.date_evidence),
+                         [row[EVENT_TYPE] for row in entry.rows], entry.reports, encode_rows(entry.rows), failure, cached)
+
+
+def process_batch(articles: list[Article], spec: WorkSpec) -> list[ArticleOutput]:
     """The unit every engine runs: a batch of articles, in order."""
     resources, cache = context(spec)
-    return [process_article(a, resources, cache, spec.read_cache) for a in articles]
+    try:
+        return [process_article(a, resources, cache, spec.read_cache) for a in articles]
+    finally:
+        cache.close()

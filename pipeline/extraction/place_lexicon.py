@@ -23,9 +23,10 @@ LOCAL_KINDS = frozenset(PLACE_KINDS) - frozenset(COARSE_KINDS)
 """Kinds of places an event can be put at (a city, district or region is only a coarse location)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PlaceType:
-    """What a place word names (حي -> neighbourhood)."""
+    """What a place word names (حي -> neighbourhood). One per type name in a grammar, compared by identity (the
+    parser keys its memos by it)."""
 
     name: str
     kinds: frozenset[str]

@@ -12,13 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pipeline.extraction.matcher import PhraseMatcher
-from pipeline.extraction.place_lexicon import Alias, Cue, PlaceGrammar, Tag, WorldPlace, spelling_variants
+from pipeline.extraction.place_lexicon import (Alias, Cue, DirectionWord, PlaceGrammar, Tag, WorldPlace,
+                                               spelling_variants)
 from pipeline.extraction.textnorm import normalise_phrase
 from pipeline.gazetteer import Gazetteer
 from pipeline.records import Place
 
 _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", "town", "subdistrict", "district"})
 """Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
+
+
+_NONE: dict = {}
+"""The tags or directions of a phrase that has none (shared, never written)."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -30,16 +35,24 @@ class PhraseEntries:
     by_type: dict[type, tuple]
     tags: dict[str, tuple[Tag, ...]]
     """Tag name (locator, ordinal, demonstrative, bank) -> the phrase's tags of that name."""
+    directions: dict[str, tuple[DirectionWord, ...]]
+    """Usage (form, adjective, pronoun) -> the phrase's direction words of that usage."""
 
     @classmethod
     def of(cls, items: list) -> PhraseEntries:
+        if len(items) == 1 and type(items[0]) not in (Tag, DirectionWord):  # most phrases: one name or word
+            return cls(tuple(items), {type(items[0]): tuple(items)}, _NONE, _NONE)
         by_type: dict[type, list] = {}
         for item in items:
             by_type.setdefault(type(item), []).append(item)
         tags: dict[str, list[Tag]] = {}
         for tag in by_type.get(Tag, ()):
             tags.setdefault(tag.name, []).append(tag)
-        return cls(tuple(items), {k: tuple(v) for k, v in by_type.items()}, {k: tuple(v) for k, v in tags.items()})
+        directions: dict[str, list[DirectionWord]] = {}
+        for word in by_type.get(DirectionWord, ()):
+            directions.setdefault(word.usage, []).append(word)
+        return cls(tuple(items), {k: tuple(v) for k, v in by_type.items()}, {k: tuple(v) for k, v in tags.items()},
+                   {k: tuple(v) for k, v in directions.items()})
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,21 +13,23 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from itertools import compress
+from operator import attrgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, BoundedMemo, Match, word_forms
+from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, BoundedMemo, Hit, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 from pipeline.extraction.place_phrase_bank import PhraseEntries, bare_name, build_phrase_bank
 from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Direction, DirectionWord, PlaceGrammar,
-                                               PlaceWord, Tag, WorldPlace)
+                                               PlaceType, PlaceWord, Tag, WorldPlace)
 
 _ENCLOSES_SITE = "encloses the building before it"
+_kind = attrgetter("kind")
 
 
 _WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "road_words", "home_words",
@@ -57,6 +59,20 @@ class Draft(NamedTuple):
     (والثانية) names another part of the same places."""
 
 
+class _Phrase(NamedTuple):
+    """A phrase of the bank kept at a token (the longest of those overlapping there): only the parts the rules
+    read, made straight from the document's hits (its span is doc.span(token_start, token_end), made when asked)."""
+
+    norm_start: int
+    """Normalised offset of the phrase without its attached prefix."""
+    token_start: int
+    token_end: int
+    phrase: str
+    prefix: str
+    """The clitic letters stripped from the first word (e.g. "و", "ب"), empty when none."""
+    payload: PhraseEntries
+
+
 @dataclass(frozen=True)
 class _Doc:
     """The article tokenised and matched once, with what the rules ask of every word and gap precomputed."""
@@ -66,7 +82,7 @@ class _Doc:
     words: tuple[str, ...]
     starts: tuple[int, ...]
     ends: tuple[int, ...]
-    at: dict[int, Match]
+    at: dict[int, _Phrase]
     """The phrase match starting at each token."""
     gaps: tuple[str, ...]
     """gaps[i]: normalised text between token i-1 and token i ("" before the first token and after the last)."""
@@ -87,7 +103,11 @@ class _Doc:
 
     def has_stem_in(self, stems: str, lo: int, hi: int) -> bool:
         """Whether a token in [lo, hi) belongs to the grammar word list `stems`."""
-        return stems in self.stem_positions and self.last_with(stems, lo, hi) >= 0
+        positions = self.stem_positions.get(stems)
+        if not positions:
+            return False
+        k = bisect_left(positions, lo)
+        return k < len(positions) and positions[k] < hi
 
     def gaps_with(self, marks: frozenset[str]) -> list[int]:
         """The tokens whose gap before them holds one of the characters of `marks`, in text order."""
@@ -105,7 +125,10 @@ class _Doc:
     def span(self, first: int, last: int) -> Span:
         """Original-text span of tokens first..last-1, without the attached clitics of the first word."""
         m = self.at.get(first)
-        s, e = self.norm.to_original(m.norm_start if m else self.starts[first], self.ends[last - 1])
+        n_start, n_end = m.norm_start if m else self.starts[first], self.ends[last - 1]
+        offsets = self.norm.offsets  # as NormalisedText.to_original maps a stretch of whole tokens
+        s = offsets[n_start]
+        e = offsets[n_end - 1] + 1 if n_end > n_start else s
         return Span(s, e, self.text[s:e])
 
     def entries(self, i: int, cls) -> tuple:
@@ -116,6 +139,52 @@ class _Doc:
     def tags(self, i: int, name: str) -> tuple[Tag, ...]:
         m = self.at.get(i)
         return m.payload.tags.get(name, ()) if m else ()
+
+    def directions(self, i: int, usage: str) -> tuple[DirectionWord, ...]:
+        """The direction words of one usage (form, adjective, pronoun) the phrase matched at token i can be."""
+        m = self.at.get(i)
+        return m.payload.directions.get(usage, ()) if m else ()
+
+
+def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int, ...],
+                     ends: tuple[int, ...]) -> dict[int, _Phrase]:
+    """The phrase kept at each token: of overlapping hits the one with the most words, then the most letters,
+    then the earliest (the choice of matcher.prefer_longest_match), made into _Phrases only once chosen.
+
+    The hits are in token order, so they fall into runs that overlap among themselves and with no other: a run
+    of one hit (most of them) is kept as it is, and only the others are ranked.
+    """
+    at: dict[int, _Phrase] = {}
+    run: list[Hit] = []
+    run_end = -1
+    for hit in (*hits, (len(words), 0, None)):  # the last, empty hit closes the last run
+        i = hit[0]
+        if i < run_end:
+            run.append(hit)
+            run_end = max(run_end, i + hit[2][3])
+            continue
+        if run and run[-1][0] == run[0][0]:  # one token's hits (most runs): the longest, the fewest clitic letters
+            best = run[0]
+            for other in run[1:]:
+                n, best_n = other[2][3], best[2][3]
+                if n > best_n or (n == best_n and other[1] < best[1]):
+                    best = other
+            first, consumed, entry = best
+            at[first] = _Phrase(starts[first] + consumed, first, first + entry[3], entry[5], words[first][:consumed],
+                                entry[6])
+        elif run:
+            taken: set[int] = set()  # the tokens a kept phrase covers
+            for *_, k in sorted([(-entry[3], starts[first] + consumed - ends[first + entry[3] - 1], first, k)
+                                 for k, (first, consumed, entry) in enumerate(run)]):
+                first, consumed, entry = run[k]
+                end = first + entry[3]
+                if taken.isdisjoint(range(first, end)):
+                    taken.update(range(first, end))
+                    at[first] = _Phrase(starts[first] + consumed, first, end, entry[5], words[first][:consumed],
+                                        entry[6])
+        if hit[2] is not None:
+            run, run_end = [hit], i + hit[2][3]
+    return at
 
 
 class _ListContext(NamedTuple):
@@ -145,12 +214,25 @@ class PlacePhraseParser:
         """word -> the window lists it belongs to: the same words come back in every article."""
         self._in_word_lists = BoundedMemo(lambda word: self._lists_containing(word, self._word_lists))
         """word -> the word lists it belongs to."""
+        self._names = BoundedMemo(lambda key: self._named_places(*key))
+        """(phrase, its entries, the type of the place word before it or None, licensed) -> _named_places: the most
+        frequent question, asked of the same phrases in every article."""
+        self._ordinal_ending = BoundedMemo(self._ending_ordinal)
+        """Phrase -> the number of the ordinal it ends in, else None."""
+        self._sectors = BoundedMemo(lambda key: self._sector(*key))
+        """(direction, wording) -> the sector of the city it names: the same few recur in every article."""
         self._points: dict[tuple, tuple[float | None, float | None]] = {}
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
-        self._without_quotes = str.maketrans("", "", "".join(grammar.quotes))
+        without_quotes = str.maketrans("", "", "".join(grammar.quotes))
+        self._unquoted_gaps = BoundedMemo(lambda gap: gap.translate(without_quotes).strip())
+        """Gap -> the gap without its quote marks and spaces: a closing quote does not end a place phrase (مطعم "X"
+        في حي Y)."""
         self._preposition_letters = "".join(clitics.prepositions)
-        self._list_marks = grammar.list_separators | self._quote_marks
+        list_marks = grammar.list_separators | self._quote_marks
+        self._ends_list = BoundedMemo(lambda gap: not gap.isspace() and any(not c.isspace() and c not in list_marks
+                                                                            for c in gap))
+        """Gap -> whether it ends a list: a mark other than a space, a list separator, a quote or a bracket."""
         phrases = [entries for found in self.matcher.by_first.values() for _, entries in found]
         self._heads = frozenset(entries for entries in phrases if self._may_head(entries))
         """The bank's phrases the first place of a phrase (_head) can start at: a third of an article's matches
@@ -158,12 +240,15 @@ class PlacePhraseParser:
         self._leads = frozenset(entries for entries in phrases
                                 if Cue in entries.by_type or "demonstrative" in entries.tags)
         """The bank's phrases that start a place phrase when one of the others follows (من، هذه)."""
+        self._definite_singulars = frozenset(entries for entries in phrases if any(
+            w.definite and not w.many for w in entries.by_type.get(PlaceWord, ())))
+        """The bank's phrases that can be a definite singular place word (الناحية), as after a demonstrative."""
 
     def _may_head(self, entries: PhraseEntries) -> bool:
         """Whether _head can find a place at this phrase whatever follows: a place word, a direction before a
         place, or a name _known_name takes without a place word before it."""
         return PlaceWord in entries.by_type or WorldPlace in entries.by_type or "bank" in entries.tags \
-            or any(d.usage == "form" for d in entries.by_type.get(DirectionWord, ())) \
+            or "form" in entries.directions \
             or any(not a.needs_context for a in entries.by_type.get(Alias, ()))
 
     def _may_head_at(self, doc: _Doc, t: int) -> bool:
@@ -175,14 +260,16 @@ class PlacePhraseParser:
         if m.payload in self._heads:
             return True
         after = doc.at.get(m.token_end) if "demonstrative" in m.payload.tags else None
-        return after is not None and any(w.definite and not w.many for w in after.payload.by_type.get(PlaceWord, ()))
+        return after is not None and after.payload in self._definite_singulars
 
-    def _may_start(self, doc: _Doc, t: int) -> bool:
-        """Whether a place phrase (outside a colon list) can start at token t: where _head can find a place, or
-        at a role cue right before such a token."""
-        if self._may_head_at(doc, t):
+    def _may_lead(self, doc: _Doc, m: _Phrase) -> bool:
+        """Whether a place phrase (outside a colon list) can start at a lead m (see _leads): a demonstrative
+        before a definite place word (هذه الناحية), or a role cue right before a token _head can find a place at."""
+        after = doc.at.get(m.token_end)
+        if after is None:
+            return False
+        if "demonstrative" in m.payload.tags and after.payload in self._definite_singulars:
             return True
-        m = doc.at[t]
         return Cue in m.payload.by_type and self._may_head_at(doc, m.token_end)
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
@@ -190,7 +277,7 @@ class PlacePhraseParser:
         doc = self._analyse(text, doc)
         heads, leads = self._heads, self._leads
         starts = sorted({i for i, m in doc.at.items()
-                         if m.payload in heads or m.payload in leads and self._may_start(doc, i)}
+                         if m.payload in heads or m.payload in leads and self._may_lead(doc, m)}
                         | set(doc.gaps_with(self.grammar.colons)))
         drafts: list[Draft] = []
         t = 0
@@ -205,8 +292,7 @@ class PlacePhraseParser:
     def _analyse(self, text: str, doc: Document) -> _Doc:
         """The article as the rules read it: its tokens and gaps, where the words of each window list are, and
         the longest place phrase at each token."""
-        view = doc.view()
-        norm, tokens = view.norm, view.tokens
+        norm, tokens = doc.norm, doc.tokens
         words, starts, ends = zip(*tokens) if tokens else ((), (), ())
         gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
         memo = self._in_window_lists
@@ -223,8 +309,8 @@ class PlacePhraseParser:
         for i in compress(range(len(words)), lists):
             for name in lists[i]:
                 positions.setdefault(name, []).append(i)
-        return _Doc(text, norm, words, starts, ends, {m.token_start: m for m in view.find(self.matcher)}, gaps,
-                    positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
+        at = _longest_phrases(doc.matches.hits[doc.index.family(self.matcher)], words, starts, ends)
+        return _Doc(text, norm, words, starts, ends, at, gaps, positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
 
     def _lists_containing(self, word: str, lists: tuple[tuple[str, frozenset[str]], ...]) -> tuple[str, ...]:
         """The names of the grammar word lists the word belongs to by any of its clitic readings."""
@@ -233,19 +319,13 @@ class PlacePhraseParser:
 
     def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
-        role, note = "location", ""
-        cues = doc.entries(t, Cue)
-        if not cues and doc.has_stem_in("description_words", t - 1, t):
-            role, note = "reference", "described"
-        if not cues and self._between_road_ends(doc, t):
-            role, note = "reference", "end of a road"
-        if self._victims_home(doc, t):
-            role, note = "home", "where victims came from"
-        if not cues and doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(self.grammar.phrase_ends, t - 3, t):
-            role, note = "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
+        m = doc.at.get(t)
+        cues = m.payload.by_type.get(Cue) if m is not None else None
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
-            t = doc.at[t].token_end
+            t = m.token_end
+        else:
+            role, note = self._role_before(doc, t)
         opener = self._colon_list_word(doc, t) if not cues and ":" in doc.gaps[t] else None
         if opener is not None:
             draft, t_end = self._name(doc, t, opener, licensed=True, role=role, in_list=True)
@@ -297,6 +377,19 @@ class PlacePhraseParser:
         if previous.role not in ("location", "origin") or self._rank(head[0], None) <= self._rank(previous, None):
             return head
         return [head[0]._replace(role="reference", relation="", notes=("locator",))]
+
+    def _role_before(self, doc: _Doc, t: int) -> tuple[str, str]:
+        """The role the words before a phrase without a cue give it, and a note saying why (the first rule that
+        applies, in order of precedence)."""
+        if doc.has_stem_in("approach_words", max(0, t - 4), t) and not doc.marked(self.grammar.phrase_ends, t - 3, t):
+            return "reference", "approach"  # "تقترب من السيطرة على جامع النوري": not taken yet
+        if self._victims_home(doc, t):
+            return "home", "where victims came from"
+        if self._between_road_ends(doc, t):
+            return "reference", "end of a road"
+        if doc.has_stem_in("description_words", t - 1, t):
+            return "reference", "described"
+        return "location", ""
 
     def _victims_home(self, doc: _Doc, t: int) -> bool:
         """"القتلى هم من سكان قرى … بما فيها بلدة الزاوية": the victims' home, not where they were killed."""
@@ -385,18 +478,19 @@ class PlacePhraseParser:
 
     def _head(self, doc: _Doc, t: int, before: list[Draft], role: str):
         """The first place of a phrase: a relative place, a place word with its name, or a bare name."""
-        for d in doc.entries(t, DirectionWord):
-            if d.usage == "form":
+        m = doc.at.get(t)
+        if m is not None:
+            for d in m.payload.directions.get("form", ()):
                 found = self._relative(doc, t, d, before, role)
                 if found:
                     return found
-        words = doc.entries(t, PlaceWord)
-        if words:
-            return self._after_place_word(doc, t, words[0], before, role)
-        if doc.tags(t, "demonstrative"):
-            ref = self._back_reference(doc, t, doc.at[t].token_end, before, role)
-            if ref[0]:
-                return ref
+            words = m.payload.by_type.get(PlaceWord)
+            if words:
+                return self._after_place_word(doc, t, words[0], before, role)
+            if "demonstrative" in m.payload.tags:
+                ref = self._back_reference(doc, t, m.token_end, before, role)
+                if ref[0]:
+                    return ref
         draft, t_end = self._name(doc, t, None, licensed=False, role=role)
         if draft is None:
             return [], t, None
@@ -404,7 +498,7 @@ class PlacePhraseParser:
 
     def _context(self, draft: Draft, role: str) -> _ListContext:
         """What a list opened by a bare name accepts: ordinary-word names only after a local place."""
-        local = any(p.kind in LOCAL_KINDS for p in draft.candidates)
+        local = not LOCAL_KINDS.isdisjoint(map(_kind, draft.candidates))
         return _ListContext(role, local, self._rank(draft, None))
 
     def _rank(self, draft: Draft, word: PlaceWord | None) -> int:
@@ -412,15 +506,19 @@ class PlacePhraseParser:
             return word.type.rank
         if draft.word_type in self.grammar.types:  # "محلة ابن الهيثم" is smaller than its quarter
             return self.grammar.types[draft.word_type].rank
+        ranks = self.grammar.kind_ranks
+        if len(draft.candidates) == 1:
+            return ranks.get(draft.candidates[0].kind, 1)
         kinds = [p.kind for p in draft.candidates] or (["district"] if draft.sector else ["neighbourhood"])
-        return max(self.grammar.kind_ranks.get(k, 1) for k in kinds)
+        return max(ranks.get(k, 1) for k in kinds)
 
     def _item(self, doc: _Doc, u: int, ctx: _ListContext, before: list[Draft]):
         """A further item of a list: [place word] name, or a bare ordinal (الهرمات الأولى والثانية)."""
-        words = doc.entries(u, PlaceWord)
+        m = doc.at.get(u)
+        words = m.payload.by_type.get(PlaceWord, ()) if m else ()
         if words and not words[0].definite:
             return self._after_place_word(doc, u, words[0], before, ctx.role)
-        ordinals = doc.tags(u, "ordinal")
+        ordinals = m.payload.tags.get("ordinal", ()) if m else ()
         if ordinals and before and before[-1].parts:
             previous = before[-1]
             span = doc.span(u, u + 1)
@@ -446,7 +544,8 @@ class PlacePhraseParser:
             return [], t, None
         draft, t_end = self._name(doc, n, word, licensed=True, role=role)
         if draft is not None and word.type.head_in_name:  # "تلة الزعتر": the head is part of the name
-            draft = draft._replace(span=Span(m.span.start, draft.span.end, doc.text[m.span.start:draft.span.end]))
+            start = doc.norm.offsets[m.norm_start]
+            draft = draft._replace(span=Span(start, draft.span.end, doc.text[start:draft.span.end]))
         if draft is None:
             return [], t, None
         # only a plural or a dual announces more names than the gazetteer knows (قرية اليرموك وأضحت: no list)
@@ -462,7 +561,7 @@ class PlacePhraseParser:
     def _definite_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
         """المحور الشرقي (a sector), المدينة (the city), المنطقة (the place just named)."""
         n = doc.at[t].token_end
-        adjectives = [d for d in doc.entries(n, DirectionWord) if d.usage == "adjective"]
+        adjectives = doc.directions(n, "adjective")
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
             sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
@@ -537,24 +636,30 @@ class PlacePhraseParser:
             draft, t_end = self._unknown_name(doc, t, word, role, in_list=in_list)
         if draft is None:
             return None, t
+        after = doc.at.get(t_end)  # the phrase right after the name, if any
+        if after is not None and doc.gaps[t_end].strip():
+            after = None
         if draft.candidates and not draft.sector and not draft.parts:
-            number = self._ordinal_ending(m) if m is not None and t_end == m.token_end else None
+            number = self._ordinal_ending[m.phrase] if m is not None and t_end == m.token_end else None
             if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
                                           for p in draft.candidates):
                 number = None  # "الجسر الخامس" is the name itself, not a part of a place
-            ordinals = doc.tags(t_end, "ordinal") if doc.gaps[t_end].strip() == "" else []
+            ordinals = after.payload.tags.get("ordinal") if after is not None else None
             if ordinals:
-                number, t_end = int(ordinals[0].value), doc.at[t_end].token_end
+                number, t_end = int(ordinals[0].value), after.token_end
                 draft = draft._replace(span=self._extended(doc, draft.span, t_end))
+                after = doc.at.get(t_end)
+                if after is not None and doc.gaps[t_end].strip():
+                    after = None
             if number is not None:
                 draft = draft._replace(parts=draft.candidates, notes=draft.notes + (f"part {number}",),
                                        candidates=tuple(self._sub_area(p, number, draft.span.text)
                                                         for p in draft.candidates))
-        adjectives = [d for d in doc.entries(t_end, DirectionWord) if d.usage == "adjective"] \
-            if doc.gaps[t_end].strip() == "" and not draft.sector and draft.world is None else []
+        adjectives = after.payload.directions.get("adjective") \
+            if after is not None and not draft.sector and draft.world is None else None
         if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
             relation = adjectives[0].direction.relation
-            t_end = doc.at[t_end].token_end
+            t_end = after.token_end
             draft = draft._replace(span=self._extended(doc, draft.span, t_end), relation=relation if draft.candidates
                                    else "", notes=draft.notes + (f"{relation} part",))
         return draft, t_end
@@ -564,9 +669,9 @@ class PlacePhraseParser:
         _, end = doc.norm.to_original(doc.starts[t_end - 1], doc.ends[t_end - 1])
         return Span(span.start, end, doc.text[span.start:end])
 
-    def _ordinal_ending(self, m: Match) -> int | None:
-        """The number of an alias that ends in an ordinal (القادسية الثانية), else None."""
-        before, _, last = m.phrase.rpartition(" ")  # phrases are words joined by single spaces
+    def _ending_ordinal(self, phrase: str) -> int | None:
+        """The number of a phrase of several words that ends in an ordinal (القادسية الثانية), else None."""
+        before, _, last = phrase.rpartition(" ")  # phrases are words joined by single spaces
         return self.bank.ordinal_of.get(last) if before else None
 
     def _sub_area(self, parent: Place, number: int, written: str) -> Place:
@@ -578,23 +683,30 @@ class PlacePhraseParser:
                        precision=max(2, parent.precision),
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
-    def _known_name(self, doc: _Doc, m: Match, word: PlaceWord | None, licensed: bool, role: str):
-        aliases = m.payload.by_type.get(Alias, ())
-        if word is not None:
-            fitting = [a for a in aliases if a.place.kind in word.type.kinds]
-            aliases = fitting if fitting or word.type.strict_kinds else aliases
-        usable = [a.place for a in aliases if licensed or not a.needs_context]
-        if usable:
-            word_type = word.type.name if word else self._head_word_type(m.phrase)
-            draft = Draft(self._unquoted(doc, m), tuple(dict.fromkeys(usable)), role=role, word_type=word_type)
-            return self._with_bank_tail(doc, m, draft) if is_bank_district(draft, self.city) else (draft, m.token_end)
+    def _known_name(self, doc: _Doc, m: _Phrase, word: PlaceWord | None, licensed: bool, role: str):
+        places, word_type, bank_district = self._names[m.phrase, m.payload, word and word.type, licensed]
+        if places:
+            draft = Draft(self._unquoted(doc, m), places, role=role, word_type=word_type)
+            return self._with_bank_tail(doc, m, draft) if bank_district else (draft, m.token_end)
         world = m.payload.by_type.get(WorldPlace, ())
         if world:
-            return Draft(m.span, role="out_of_area", world=world[0], notes=("out of area",)), m.token_end
+            return Draft(doc.span(m.token_start, m.token_end), role="out_of_area", world=world[0],
+                         notes=("out of area",)), m.token_end
         banks = m.payload.tags.get("bank", ())
         if banks:
-            return self._with_bank_tail(doc, m, self._bank_draft(m.span, banks[0].value, role))
+            return self._with_bank_tail(doc, m, self._bank_draft(doc.span(m.token_start, m.token_end), banks[0].value, role))
         return None, m.token_start
+
+    def _named_places(self, phrase: str, entries: PhraseEntries, word_type: PlaceType | None, licensed: bool):
+        """The gazetteer places a phrase can name after a place word of this type (or with none), whether they are
+        the city's bank districts, and the type of the place word they were introduced by."""
+        aliases = entries.by_type.get(Alias, ())
+        if word_type is not None:
+            fitting = [a for a in aliases if a.place.kind in word_type.kinds]
+            aliases = fitting if fitting or word_type.strict_kinds else aliases
+        places = tuple(dict.fromkeys([a.place for a in aliases if licensed or not a.needs_context]))
+        word_type = word_type.name if word_type else self._head_word_type(phrase)
+        return places, word_type, bool(places) and is_bank_district(Draft(None, places), self.city)
 
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
@@ -610,7 +722,7 @@ class PlacePhraseParser:
                          and "-" not in d.direction.relation)
         return self._sector_draft(direction, span, role)
 
-    def _with_bank_tail(self, doc: _Doc, m: Match, draft: Draft) -> tuple[Draft, int]:
+    def _with_bank_tail(self, doc: _Doc, m: _Phrase, draft: Draft) -> tuple[Draft, int]:
         """الجانب الغربي [من مدينة الموصل | للموصل]: the city after a bank phrase belongs to it."""
         t_end = self._city_tail(doc, m.token_end)
         if t_end == m.token_end:
@@ -634,12 +746,12 @@ class PlacePhraseParser:
             return m.token_end
         return n
 
-    def _unquoted(self, doc: _Doc, m: Match) -> Span:
+    def _unquoted(self, doc: _Doc, m: _Phrase) -> Span:
         """The span of an alias match without a place word cut off by a quote (ناحية "بادوش" -> بادوش)."""
         for i in range(m.token_end - 1, m.token_start, -1):
             if not self._quote_marks.isdisjoint(doc.gaps[i]):
                 return doc.span(i, m.token_end)
-        return m.span
+        return doc.span(m.token_start, m.token_end)
 
     def _unknown_name(self, doc: _Doc, t: int, word: PlaceWord, role: str, *, in_list: bool = False):
         """One to three words after a place word (or a quoted name) that the gazetteer does not know.
@@ -693,7 +805,7 @@ class PlacePhraseParser:
         s, e = doc.norm.to_original(m.norm_start, doc.ends[last - 1])
         return Span(s, e, doc.text[s:e])
 
-    def _world_only(self, m: Match | None) -> bool:
+    def _world_only(self, m: _Phrase | None) -> bool:
         """A match that is only an out-of-area name (الجزائر), which a local place word overrides."""
         return m is not None and len(m.payload.by_type.get(WorldPlace, ())) == len(m.payload.items)
 
@@ -751,18 +863,20 @@ class PlacePhraseParser:
 
     def _sector_draft(self, direction: Direction, span: Span, role: str) -> Draft:
         """A compass sector of the campaign city (North-west Mosul) as a synthetic district."""
+        return Draft(span, role=role, relation=direction.relation, sector=self._sectors[direction, span.text])
+
+    def _sector(self, direction: Direction, written: str) -> Place:
         city = self.city
         lat, lon = self.offset(city, direction.bearing)
-        place = Place(f"{city.place_id}_{direction.relation.replace('-', '_')}", span.text,
-                      f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
-                      "offset from the city point", city.license)
-        return Draft(span, role=role, relation=direction.relation, sector=place)
+        return Place(f"{city.place_id}_{direction.relation.replace('-', '_')}", written,
+                     f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
+                     "offset from the city point", city.license)
 
     def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[Draft]):
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[Draft] = []
         while ctx is not None and t < len(doc.words):
-            gap = self._unquoted_gap(doc.gaps[t])
+            gap = self._unquoted_gaps[doc.gaps[t]]
             if gap not in ("", "(", "[", "،", ","):
                 break
             if gap in ("،", ","):
@@ -780,11 +894,13 @@ class PlacePhraseParser:
                 found += [d._replace(role="reference") for d in item]
                 t = t_end
                 continue
-            directions = doc.entries(t, DirectionWord)
-            if any(d.usage == "pronoun" for d in directions):
-                t = doc.at[t].token_end
+            m = doc.at.get(t)
+            if m is None:
+                break  # a word of no phrase neither locates nor points from the place before it
+            if "pronoun" in m.payload.directions:
+                t = m.token_end
                 continue
-            forms = [d for d in directions if d.usage == "form"]
+            forms = m.payload.directions.get("form")
             if forms:
                 anchor = self._relative(doc, t, forms[0], before + found, "reference")
                 if not anchor:
@@ -793,15 +909,15 @@ class PlacePhraseParser:
                           d._replace(role="reference", relation="", notes=("locator",)) for d in anchor[0]]
                 t = anchor[1]
                 continue
-            locators = doc.tags(t, "locator")
-            start = doc.at[t].token_end if locators else t
+            locators = m.payload.tags.get("locator", ())
+            start = m.token_end if locators else t
             if not locators and not self._has_attached_locator(doc, t):
                 break
             if locators and locators[0].value.endswith(" ل") and not self._has_attached_locator(doc, start):
                 break  # "التابعة" needs its ل on the next word: "التابعة لبلدة الشورة"
             item, t_end, _ = self._head_without_direction(doc, start, before + found, "reference")
             if not item:
-                direction = [d for d in doc.entries(start, DirectionWord) if d.usage == "form"]
+                direction = doc.directions(start, "form")
                 relative = self._relative(doc, start, direction[0], before + found, "reference") if direction else None
                 item, t_end = (relative[0], relative[1]) if relative else ([], t)
             if not item:
@@ -831,10 +947,6 @@ class PlacePhraseParser:
             return [], t
         return [d._replace(role="reference", notes=("locator",)) for d in item], t_end
 
-    def _unquoted_gap(self, gap: str) -> str:
-        """A gap without its quote marks: a closing quote does not end a place phrase (مطعم "X" في حي Y)."""
-        return gap.translate(self._without_quotes).strip()
-
     def _unknown_site_in(self, before: list[Draft], item: Draft) -> bool:
         """An unresolved building (a quoted name after مطعم، فندق ...) followed by a known local place."""
         return bool(before) and not before[-1].candidates and before[-1].word_type in ("site", "building") and \
@@ -857,7 +969,7 @@ class PlacePhraseParser:
         if t >= len(doc.words):
             return None
         gap = doc.gaps[t]
-        if not gap.isspace() and any(not c.isspace() and c not in self._list_marks for c in gap):
+        if self._ends_list[gap]:
             return None
         if doc.words[t] in self.grammar.list_conjunctions and t + 1 < len(doc.words) \
                 and self._only_quotes_between(doc.gaps[t + 1]):
@@ -865,7 +977,8 @@ class PlacePhraseParser:
         m = doc.at.get(t)
         if m and self._starts_with_conjunction(m.prefix):
             return t
-        if m is None and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
+        if m is None and self._starts_with_conjunction(doc.words[t]) \
+                and self._without_conjunction(doc.words[t]) != doc.words[t] and not gap.strip():
             return t  # "والزيتون": an item the gazetteer does not know, taken only if the list's word allows it
         if not self.grammar.list_separators.isdisjoint(gap):  # "، " and the dash of "سنجار - تلعفر"
             return t

@@ -108,17 +108,20 @@ def neighbourhood_cells(places: pd.DataFrame, banks: dict[str, object], kinds=("
 
 
 def cell_of_points(cells: pd.DataFrame, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """The place_id of the cell holding each point ("" outside every cell); vectorised for 100k points."""
+    """The place_id of the cell holding each point ("" outside every cell).
+
+    Events share their places' coordinates, so each distinct point is looked up once (100k events have a few
+    hundred)."""
     found = np.full(len(lat), "", dtype=object)
     if cells.empty or not len(lat):
         return found
     ok = ~(np.isnan(lat) | np.isnan(lon))
-    points = shapely.points(lon[ok], lat[ok])
+    back, distinct = pd.factorize(lon[ok] + 1j * lat[ok])  # a point as one complex number: hashed, not sorted
     tree = shapely.STRtree(list(cells["geometry"]))
-    point_index, cell_index = tree.query(points, predicate="intersects")
-    hits = np.full(ok.sum(), "", dtype=object)
+    point_index, cell_index = tree.query(shapely.points(distinct.real, distinct.imag), predicate="intersects")
+    hits = np.full(len(distinct), "", dtype=object)
     hits[point_index] = cells["place_id"].to_numpy()[cell_index]
-    found[ok] = hits
+    found[ok] = hits[back]
     return found
 
 
