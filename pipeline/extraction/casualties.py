@@ -7,14 +7,16 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from pipeline.extraction.document import Document, TextView, document_for, token_stretch
+from pipeline.extraction.article_matches import ArticleMatches
+from pipeline.extraction.document import Document, document_for
 from pipeline.errors import DataFileError
-from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher, prefer_longest_match
+from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
-from pipeline.extraction.textnorm import NormalisedText, Token, normalise_phrase
+from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 
 BETWEEN_NUMBERS_MEMO_LIMIT = 10_000
 """Distinct texts between two numbers a CasualtyLexicon keeps normalised; past it the memo starts again."""
@@ -140,9 +142,9 @@ def load_casualty_lexicon(lexicon_dir: Path) -> CasualtyLexicon:
                            weak, clitics)
 
 
-@dataclass(frozen=True)
-class _Quantity:
-    """A number (or range) with its qualifiers, as token indices of the sentence."""
+class _Quantity(NamedTuple):
+    """A number (or range) with its qualifiers, as token indices of the sentence (a named tuple: internal, and
+    made for every number of a sentence that may hold figures)."""
 
     low: int
     high: int | None
@@ -160,8 +162,7 @@ class _Quantity:
     """Sentence offsets of the same stretch, without attached prefixes."""
 
 
-@dataclass(frozen=True)
-class _Governor:
+class _Governor(NamedTuple):
     """The cue that says what happened to a number's people, and the rule that linked them."""
 
     cue: Match
@@ -176,36 +177,14 @@ _FIGURE_OPENERS = ("cue", "dual_verb", "one_noun")
 """Families every figure rule starts from: a sentence without their words holds no figure."""
 
 
-class _Article:
+class _Article(ArticleMatches):
     """What the sentences of one text share, worked out once for all of them: where each casualty and
     number-word family matches, and where the words that open a figure are."""
 
-    def __init__(self, norm: NormalisedText, tokens: list[Token], matches: dict[str, list[Match]], offset: int = 0):
-        self.norm = norm
-        self.tokens = tokens
-        self.offset = offset
-        """Article offset of the text (not 0 for a stretch read on its own)."""
-        self.token_starts = [t.start for t in tokens]
-        self.token_ends = [t.end for t in tokens]
-        self._matches = matches
-        self.openers = sorted((m.token_start, m.token_end) for family in _FIGURE_OPENERS for m in matches[family])
+    def __init__(self, doc: Document, families: dict[str, PhraseMatcher], offset: int = 0):
+        super().__init__(doc, families, offset)
+        self.openers = sorted((hit[0], hit[0] + hit[2][3]) for family in _FIGURE_OPENERS for hit in self.hits(family)[0])
         """Token ranges of the words of the figure-opening families, in text order."""
-
-    @cached_property
-    def families(self) -> dict[str, tuple[list[Match], list[int]]]:
-        """Family -> its matches in token order (overlapping ones included) and their first tokens; worked out
-        when a first sentence may hold figures."""
-        return {family: (ms, [m.token_start for m in ms]) for family, ms in self._matches.items() if ms}
-
-    @classmethod
-    def of_document(cls, doc: Document, lexicon: CasualtyLexicon) -> _Article:
-        families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
-        return cls(doc.norm, doc.tokens, {f: doc.matches[doc.index.family(m)] for f, m in families.items()})
-
-    @classmethod
-    def of_view(cls, view: TextView, lexicon: CasualtyLexicon) -> _Article:
-        families = {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
-        return cls(view.norm, view.tokens, {f: view.find_all(m) for f, m in families.items()}, view.start)
 
     def may_hold_figures(self, first: int, last: int) -> bool:
         """Whether a word of a figure-opening family lies inside tokens [first, last)."""
@@ -216,30 +195,40 @@ class _Article:
             k += 1
         return False
 
-    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """Tokens [first, last) of the original-text stretch [start, end), or None when its edges cut a word
-        (such a stretch is read on its own, as Document.view does)."""
-        stretch = token_stretch(self.norm.offsets, self.token_starts, self.token_ends, start, end)
-        return stretch[:2] if stretch else None
+
+
+    @cached_property
+    def present(self) -> list[tuple[str, list[int]]]:
+        """The families with a word in the text and the first tokens of their words (worked out when a first
+        sentence may hold figures)."""
+        return [(family, starts) for family in self.names for starts in [self.hits(family)[1]] if starts]
 
     def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
-        """Each family's matches inside tokens [first, last), overlaps settled, as TextView.find gives them."""
-        found = dict(_NO_MATCHES)
-        for family, (matches, starts) in self.families.items():
+        """Family -> its matches inside tokens [first, last), overlaps settled (as TextView.find gives them); the
+        matches of a family with a word there are made when a rule first reads them (most sentences need a few)."""
+        found = _Within(self, first, last)
+        found.update(_NO_MATCHES)
+        for family, starts in self.present:
             lo = bisect_left(starts, first)
-            if lo == len(starts) or starts[lo] >= last:
-                continue
-            inside = [m for m in matches[lo:bisect_left(starts, last, lo)] if m.token_end <= last]
-            if inside:
-                found[family] = _settled(inside)
+            if lo < len(starts) and starts[lo] < last:
+                del found[family]
         return found
 
 
-def _settled(matches: list[Match]) -> list[Match]:
-    """One family's matches in token order with overlaps settled (as TextView.find); most lists have none."""
-    if len(matches) == 1 or all(a.token_end <= b.token_start for a, b in zip(matches, matches[1:])):
-        return matches
-    return prefer_longest_match(matches)
+class _Within(dict):
+    """A sentence's matches by family (see _Article.matches_within)."""
+
+    def __init__(self, article: _Article, first: int, last: int):
+        super().__init__()
+        self.article, self.first, self.last = article, first, last
+
+    def __missing__(self, family: str) -> list[Match]:
+        found = self[family] = self.article.settled(family, self.first, self.last)
+        return found
+
+
+def _families(lexicon: CasualtyLexicon) -> dict[str, PhraseMatcher]:
+    return {_NUMBER_WORDS: lexicon.numbers.matcher, **lexicon.matchers}
 
 
 class _Sentence:
@@ -259,7 +248,7 @@ class _Sentence:
         self.norm_end = bisect_left(self.norm.offsets, end)
         self.lexicon = lexicon
         self.matches = article.matches_within(first, last)
-        self.starting = {f: {x.token_start: x for x in ms} for f, ms in self.matches.items() if ms}
+        self._starting: dict[str, dict[int, Match]] = {}
         self.clause, self.parenthesised, clause_firsts = self._clauses()
         self.asides = {c for c, i in enumerate(clause_firsts)
                        if self.at("aside", i) is not None or c in self.parenthesised}
@@ -307,8 +296,10 @@ class _Sentence:
         return first, last
 
     def at(self, family: str, index: int) -> Match | None:
-        starting = self.starting.get(family)
-        return starting.get(index) if starting is not None else None
+        starting = self._starting.get(family)
+        if starting is None:
+            starting = self._starting[family] = {x.token_start: x for x in self.matches[family]}
+        return starting.get(index)
 
     def ending_at(self, family: str, index: int) -> Match | None:
         for m in self.matches[family]:
@@ -843,11 +834,11 @@ def _locate(text: str, lexicon: CasualtyLexicon, start: int, end: int | None,
     """
     end = len(text) if end is None else end
     doc = doc or document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
-    article = doc.derived(("casualties", id(lexicon)), lambda: _Article.of_document(doc, lexicon))
+    article = doc.derived(("casualties", id(lexicon)), lambda: _Article(doc, _families(lexicon)))
     tokens = article.token_range(start, end)
     if tokens is None:
-        view = doc.view(start, end)
-        return _Article.of_view(view, lexicon), 0, len(view.tokens), len(view.norm.original)
+        stretch = _Article.of_stretch(doc, _families(lexicon), start, end)
+        return stretch, 0, len(stretch.tokens), len(stretch.norm.original)
     return article, *tokens, end
 
 

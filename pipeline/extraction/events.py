@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.campaign import Campaign
+from pipeline.extraction.article_matches import ArticleMatches
 from pipeline.extraction.document import Document, document_for
 from pipeline.extraction.matcher import Clitics, PhraseMatcher
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
@@ -81,6 +82,14 @@ class EventLexicon:
     """Words of arriving somewhere: a displacement reported by its arrival happens at the destination."""
 
     @property
+    def families(self) -> dict[str, PhraseMatcher]:
+        """The phrase families a sentence's events are read from, by name."""
+        found = {"triggers": self.triggers, "modality": self.modality, "actors": self.actors}
+        if self.arrivals is not None:
+            found["arrivals"] = self.arrivals
+        return found
+
+    @property
     def harm_types(self) -> frozenset[str]:
         """Types that kill and wound (`harm: true` in event_types.yaml)."""
         return harm_types(self.taxonomy)
@@ -89,6 +98,8 @@ class EventLexicon:
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 DROPPING_MARKERS = {"irrealis", "expected", "intent", "habitual", "background", "described", "negation", "anaphora",
                     "temporal", "temporal_after"}
+_DROPPING_ANY_WORD = tuple(DROPPING_MARKERS - {"anaphora"})
+"""The markers that drop every event word they reach (anaphora drops definite words only)."""
 
 
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
@@ -189,36 +200,39 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     by the forces is an advance. `doc` is the article analysed once (see pipeline.extraction.document); without it
     the text is analysed here.
     """
-    view = (doc or document_for(text, lexicon.triggers, lexicon.modality, lexicon.actors)).view(start, end)
+    article, first, last = _event_matches(text, lexicon, start, end, doc)
+    matches = [m for m in article.settled("triggers", first, last) if m.payload is not None]
+    if not matches:
+        return []
+    tokens = article.tokens
     reach: dict[str, set[int]] = {}
-    for m in view.find(lexicon.modality):
+    for m in article.settled("modality", first, last):
         window = lexicon.windows.get(m.payload)
         if window is None:
-            cells = range(len(view.tokens))  # the view's tokens are cut only when read
+            cells = range(first, last)
         elif window < 0:
-            cells = range(max(0, m.token_start + window), m.token_start)
+            cells = range(max(first, m.token_start + window), m.token_start)
         else:
             cells = range(m.token_end, m.token_end + window)
         reach.setdefault(m.payload, set()).update(cells)
         if m.payload == "launch":  # the battle may be named before its launch verb
-            reach.setdefault("launched", set()).update(range(max(0, m.token_start - lexicon.windows["launched"]),
+            reach.setdefault("launched", set()).update(range(max(first, m.token_start - lexicon.windows["launched"]),
                                                              m.token_start))
-    matches = [m for m in view.find(lexicon.triggers) if m.payload is not None]
     agents = [m.token_start for m in matches if m.payload[0] == "airstrike" and m.payload[1] != "generic"]
-    actors = view.find(lexicon.actors) if matches else []
+    actors = article.settled("actors", first, last)
     shot_down = bool(reach.get("shoot_down"))
     found = []
     amid = reach.get("amid", set())
     main = any(m.token_start not in amid and m.payload[1] != "weak" for m in matches)
+    dropping = [(reach[kind], lexicon.marker_types.get(kind)) for kind in _DROPPING_ANY_WORD if kind in reach]
     for m in matches:
         etype, strength = m.payload
         at = m.token_start
         if at in amid and main:  # the circumstance of the sentence's event, not one of its own
             continue
-        if any(at in reach.get(kind, ()) and etype in lexicon.marker_types.get(kind, (etype,))
-               for kind in DROPPING_MARKERS - {"anaphora"}):
+        if any(at in cells and (types is None or etype in types) for cells, types in dropping):
             continue
-        if at in reach.get("anaphora", ()) and lexicon.triggers.clitics.is_definite(view.tokens[at].text):
+        if at in reach.get("anaphora", ()) and lexicon.triggers.clitics.is_definite(tokens[at].text):
             continue
         if at in reach.get("relative", ()) and m.phrase in lexicon.imperfect:
             continue
@@ -247,9 +261,28 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             continue
         if etype == "displacement" and _fighters_flee(at, actors, lexicon.fighter_flight):
             continue
-        span = Span(m.span.start + start, m.span.end + start, m.span.text)
-        found.append((Trigger(etype, span), strength))
+        found.append((Trigger(etype, _in_article(m.span, article.offset)), strength))
     return found
+
+
+def _event_matches(text: str, lexicon: EventLexicon, start: int, end: int | None,
+                   doc: Document | None) -> tuple[ArticleMatches, int, int]:
+    """The event families' matches of the text, made once per document, and the tokens [first, last) of
+    text[start:end] in them (a stretch whose edges cut a word is read on its own, as Document.view does)."""
+    end = len(text) if end is None else end
+    families = lexicon.families
+    doc = doc or document_for(text, *families.values())
+    article = doc.derived(("events", id(lexicon)), lambda: ArticleMatches(doc, families))
+    tokens = article.token_range(start, end)
+    if tokens is None:
+        stretch = ArticleMatches.of_stretch(doc, families, start, end)
+        return stretch, 0, len(stretch.tokens)
+    return article, *tokens
+
+
+def _in_article(span: Span, offset: int) -> Span:
+    """A span of a text that starts at article offset `offset`, in article offsets."""
+    return span if not offset else Span(span.start + offset, span.end + offset, span.text)
 
 
 def _has_prefix(attached: str, prefix: str) -> bool:
@@ -275,9 +308,8 @@ def _fighters_flee(at: int, actors, flight: tuple) -> bool:
 
 def find_actors(text: str, lexicon: EventLexicon, start: int = 0, end: int | None = None, *,
                 doc: Document | None = None) -> list[ActorMention]:
-    view = (doc or document_for(text, lexicon.actors)).view(start, end)
-    return [ActorMention(m.payload, Span(m.span.start + start, m.span.end + start, m.span.text))
-            for m in view.find(lexicon.actors)]
+    article, first, last = _event_matches(text, lexicon, start, end, doc)
+    return [ActorMention(m.payload, _in_article(m.span, article.offset)) for m in article.settled("actors", first, last)]
 
 
 @dataclass
@@ -366,7 +398,8 @@ def _anchors(facts: SentenceFacts, taxonomy: dict, clitics: Clitics) -> list[_An
     """
     s = facts.sentence
     triggers = [(t, strength) for t, strength in facts.triggers
-                if not any(d.start <= t.span.start and t.span.end <= d.end for d in facts.dates)]
+                if not any(d.start <= t.span.start and t.span.end <= d.end for d in facts.dates)] \
+        if facts.dates else list(facts.triggers)
     if any(strength != "weak" for _, strength in triggers):
         triggers = [(t, strength) for t, strength in triggers if strength != "weak"]
     anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength)
@@ -527,12 +560,16 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
     return kept
 
 
+_ANCHOR_SCORES = {"strong": 0.2, "figure": 0.15, "generic": 0.1, "weak": 0.0}
+_PLACE_SOURCE_SCORES = {"clause": 0.15, "sentence": 0.1, "previous_sentence": -0.05, "city": -0.15}
+
+
 def confidence(anchor_strength: str, place_source: str, place: PlaceMention | None, date: DateWindow,
                heading: bool) -> float:
     """Documented score in [0, 1]: how much of the event rests on explicit words of its own sentence."""
     score = 0.5
-    score += {"strong": 0.2, "figure": 0.15, "generic": 0.1, "weak": 0.0}[anchor_strength]
-    score += {"clause": 0.15, "sentence": 0.1, "previous_sentence": -0.05, "city": -0.15}.get(place_source, -0.2)
+    score += _ANCHOR_SCORES[anchor_strength]
+    score += _PLACE_SOURCE_SCORES.get(place_source, -0.2)
     if place is not None and place.geo_precision == 1:
         score += 0.05
     if date.span is not None:
@@ -554,7 +591,7 @@ def _victims(figures: list[Figure], actors: list[str]) -> str:
 
 
 def _event_id(*parts) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
 def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence: Sentence, clause: Span,
@@ -581,13 +618,18 @@ def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence:
     return (dt.date.fromisoformat(published[:10]) - date.end).days > lexicon.recap_days and same_clause(date.span.start)
 
 
-def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon) -> frozenset:
+def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon, doc: Document | None) -> frozenset:
     """Clauses of the sentence with a word of arriving, when it names a destination at all."""
     if lexicon.arrivals is None or not any(p.role == "destination" for p in facts.places):
         return frozenset()
     s = facts.sentence
-    view = document_for(s.text, lexicon.arrivals).view()
-    return frozenset(_clause_of(s, s.start + m.span.start) for m in view.find(lexicon.arrivals))
+    if doc is None:  # the sentence read on its own: its offsets count from its start
+        article, first, last = _event_matches(s.text, lexicon, 0, None, None)
+        shift = s.start + article.offset
+    else:
+        article, first, last = _event_matches(doc.text, lexicon, s.start, s.end, doc)
+        shift = article.offset
+    return frozenset(_clause_of(s, shift + m.span.start) for m in article.settled("arrivals", first, last))
 
 
 def _ongoing(sentence: Sentence, span: Span, lexicon: EventLexicon) -> bool:
@@ -603,17 +645,18 @@ def _ongoing(sentence: Sentence, span: Span, lexicon: EventLexicon) -> bool:
 
 def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha: str, outlet: str, published: str,
                           lexicon: EventLexicon, date_of, previous_places: tuple[PlaceMention, ...],
-                          city: PlaceMention | None) -> list[Event]:
+                          city: PlaceMention | None, doc: Document | None = None) -> list[Event]:
     """Events of one sentence, one Event per event and place.
 
     `date_of(clause: Span, cumulative: bool | None)` returns the DateWindow governing a clause of this
-    sentence; `cumulative` says whether the event is a running total (None: unknown).
+    sentence; `cumulative` says whether the event is a running total (None: unknown). `doc` is the article
+    analysed once; without it the sentence is analysed here when its words are needed.
     """
     clitics = lexicon.triggers.clitics
     anchors = _assign_places(_anchors(facts, lexicon.taxonomy, clitics), facts, previous_places, city, lexicon.countries,
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")),
-                             _arrival_clauses(facts, lexicon), lambda span: _ongoing(facts.sentence, span, lexicon),
+                             _arrival_clauses(facts, lexicon, doc), lambda span: _ongoing(facts.sentence, span, lexicon),
                              lambda span: _definite_word(facts.sentence, span, clitics))
     events = []
     for a in anchors:
@@ -625,6 +668,7 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
             continue
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)
+        figures, trigger, victims = tuple(a.figures), Trigger(a.event_type, a.span), _victims(a.figures, list(actors))
         for place in a.places or [None]:
             events.append(Event(
                 event_id=_event_id(group_id, place.span.start if place else "", place.place.place_id if place and place.place else ""),
@@ -634,10 +678,9 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
                 event_type=a.event_type,
                 acled_event_type=acled.get("acled_event_type", ""),
                 acled_sub_event_type=acled.get("acled_sub_event_type", ""),
-                actors=actors, date=date, place=place, figures=tuple(a.figures),
-                trigger=Trigger(a.event_type, a.span),
+                actors=actors, date=date, place=place, figures=figures, trigger=trigger,
                 confidence=confidence(a.strength, a.place_source, place, date, facts.is_heading),
-                cumulative=cumulative, victims=_victims(a.figures, list(actors)),
+                cumulative=cumulative, victims=victims,
                 place_source=a.place_source, anchor=a.strength, quote_start=facts.sentence.start,
                 quote_end=facts.sentence.end,
             ))

@@ -22,12 +22,14 @@ from pipeline.extraction.events import (COUNTED_DATE_KINDS, EventLexicon, Senten
 from pipeline.extraction.matcher import PhraseIndex, PhraseMatcher
 from pipeline.extraction.toponyms import PlaceExtras, enrich_mentions, load_place_extras
 from pipeline.extraction.places import PlaceResolver, load_place_resolver
-from pipeline.records import Article, Event, PlaceMention, Span
+from pipeline.records import Article, Event, PlaceMention, Sentence, Span
 from pipeline.schema import WIDE_KINDS
 from pipeline.extraction.sentences import SentenceRules, is_heading, load_sentence_rules
 
 INHERIT_SENTENCES = 2
 """How many sentences back "the area" may refer to a place named before."""
+_NOT_CARRIED = frozenset(WIDE_KINDS + ("out_of_area",))
+"""Kinds of place "the area" never refers back to."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,11 @@ def phrase_index(res: Resources) -> PhraseIndex:
                 "triggers": res.events.triggers, "actors": res.events.actors, "modality": res.events.modality,
                 "casualty_numbers": res.casualties.numbers.matcher}
     families.update({f"casualties.{name}": m for name, m in res.casualties.matchers.items()})
+    families["arrivals"] = res.events.arrivals
     unique: dict[int, tuple[str, PhraseMatcher]] = {}
     for name, matcher in families.items():
-        unique.setdefault(id(matcher), (name, matcher))
+        if matcher is not None:
+            unique.setdefault(id(matcher), (name, matcher))
     return PhraseIndex(dict(unique.values()))
 
 
@@ -106,42 +110,42 @@ def extract_article(article: Article, res: Resources) -> ArticleResult:
         mentions = {i: enrich_mentions(text, s.start, s.end, mentions[i], res.extras)
                     for i, s in zip(mentions, sentences)}
     city = next((c for s in sentences if (c := _city_mention(mentions[s.index], res.city_id))), None)
-    leads: dict[int, Span] = {}
-    for s in sentences:
-        leads.setdefault(s.paragraph, Span(s.start, s.end, s.text))
-
     figures = {s.index: extract_figures(text, res.casualties, start=s.start, end=s.end, doc=doc) for s in sentences}
     in_lead = {sentences[0].index} if sentences else set()
     summaries = summary_figures([f for i in in_lead for f in figures[i]],
                                 [f for i, fs in figures.items() if i not in in_lead for f in fs])
-
     events: list[Event] = []
+    counted_dates: list[Span] | None = None
+    leads: dict[int, Sentence] = {}
     previous: tuple[PlaceMention, ...] = ()
     age = 0
     for s in sentences:
-        heading = is_heading(s, text, res.sentences)
-        facts = SentenceFacts(
-            sentence=s,
-            triggers=tuple(find_triggers(text, res.events, s.start, s.end, doc=doc)),
-            figures=tuple(f for f in figures[s.index] if f not in summaries),
-            places=tuple(mentions[s.index]),
-            actors=tuple(find_actors(text, res.events, s.start, s.end, doc=doc)),
-            is_heading=heading,
-            dates=tuple(e.span for e in find_temporal_expressions(text, res.dates, published=published,
-                                                                  start=s.start, end=s.end, doc=doc)
-                        if e.kind in COUNTED_DATE_KINDS),
-        )
-        sentence_span = Span(s.start, s.end, s.text)
+        lead = leads.setdefault(s.paragraph, s)
+        if lead is s:  # a paragraph is one line: a heading or not as a whole
+            heading = is_heading(s, text, res.sentences)
+        triggers = find_triggers(text, res.events, s.start, s.end, doc=doc)
+        own_figures = [f for f in figures[s.index] if f not in summaries] if summaries else figures[s.index]
+        if triggers or own_figures:  # else the sentence holds no event: only its places are read on
+            if counted_dates is None:
+                counted_dates = [e.span for e in find_temporal_expressions(text, res.dates, published=published,
+                                                                           doc=doc) if e.kind in COUNTED_DATE_KINDS]
+            facts = SentenceFacts(
+                sentence=s, triggers=tuple(triggers), figures=tuple(own_figures), places=tuple(mentions[s.index]),
+                actors=tuple(find_actors(text, res.events, s.start, s.end, doc=doc)), is_heading=heading,
+                dates=tuple(d for d in counted_dates if d.start >= s.start and d.end <= s.end) if counted_dates else ())
+            sentence_span = Span(s.start, s.end, s.text)
 
-        def date_of(clause: Span, cumulative: bool | None, _s=sentence_span, _lead=leads[s.paragraph]):
-            return resolve_event_date(text, res.dates, published=published, clause=clause, sentence=_s,
-                                      paragraph_lead=_lead if _lead != _s else None, cumulative=cumulative, doc=doc)
+            def date_of(clause: Span, cumulative: bool | None, _s=sentence_span,
+                        _lead=None if lead is s else Span(lead.start, lead.end, lead.text)):
+                return resolve_event_date(text, res.dates, published=published, clause=clause, sentence=_s,
+                                          paragraph_lead=_lead, cumulative=cumulative, doc=doc)
 
-        events += build_sentence_events(facts, article_id=article.article_id, article_sha=article.sha256,
-                                        outlet=article.outlet, published=published_iso, lexicon=res.events,
-                                        date_of=date_of, previous_places=() if heading else previous, city=city)
-        named = tuple(m for m in facts.places if m.role == "location" and m.place is not None
-                      and m.place.kind not in WIDE_KINDS + ("out_of_area",))
+            events += build_sentence_events(facts, article_id=article.article_id, article_sha=article.sha256,
+                                            outlet=article.outlet, published=published_iso, lexicon=res.events,
+                                            date_of=date_of, previous_places=() if heading else previous, city=city,
+                                            doc=doc)
+        named = tuple(m for m in mentions[s.index] if m.role == "location" and m.place is not None
+                      and m.place.kind not in _NOT_CARRIED)
         if heading:
             previous, age = (), 0
         elif named:

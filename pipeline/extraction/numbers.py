@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.errors import DataFileError
 from pipeline.extraction.matcher import Match, PhraseMatcher
@@ -99,9 +100,8 @@ def load_number_lexicon(lexicon_dir: Path) -> NumberLexicon:
     return NumberLexicon(matcher, percent_signs, frozenset(prefixes), and_prefixes)
 
 
-@dataclass(frozen=True)
-class _Atom:
-    """One number word or digit run, in normalised offsets."""
+class _Atom(NamedTuple):
+    """One number word or digit run, in normalised offsets (a named tuple: internal, one per number word)."""
 
     start: int
     end: int
@@ -109,6 +109,10 @@ class _Atom:
     word: NumberWord
     text: str
     digits: bool = False
+
+
+_DIGITS_WORD = NumberWord()
+"""What a run of digits means beyond its digits: nothing (no scale, not vague)."""
 
 
 def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match],
@@ -143,7 +147,7 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, wo
                 end, i = nxt.end, i + 1
             text = _digit_run(groups, separators)
             if text is not None:
-                atoms.append(_Atom(start, end, digits["prefix"], NumberWord(), text, digits=True))
+                atoms.append(_Atom(start, end, digits["prefix"], _DIGITS_WORD, text, digits=True))
         i += 1
     return atoms
 
