@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 from geopy.distance import geodesic
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from pipeline.errors import DataFileError
 from builders import campaign_folder
 from pipeline.campaign import load_campaign
 from pipeline.extraction.place_lexicon import LOCAL_KINDS, load_place_grammar
+from pipeline.extraction.matcher import prefer_longest_match
 from pipeline.extraction.places import load_place_resolver
 from pipeline.extraction.sentences import load_sentence_rules, split_sentences
 from pipeline.extraction.textnorm import normalise_phrase
@@ -174,6 +177,24 @@ def test_seventeenth_of_tammuz_after_a_place_word_is_the_neighbourhood(resolver)
 
 def test_longest_name_wins(resolver):
     assert rows(resolver, "قصف على الموصل الجديدة") == [("الموصل الجديدة", "jadida", "right", "location")]
+
+
+_OVERLAPPING = ["الموصل", "الجديدة", "بالموصل", "والموصل", "حي", "الحي", "أحياء", "الصحة", "الثانية", "المنطقة",
+                "الصناعية", "في", "شمال", "غرب", "الجانب", "الغربي", "من", "مدينة", "قرية", "تل", "السمن", "17", "تموز",
+                "قرب", "للموصل", "،", ":", "\"", "و"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_OVERLAPPING), min_size=1, max_size=14))
+@example(["قرب", "مدينة", "الموصل", "الجديدة"])  # two phrases of two words overlap: the one of more letters is kept
+def test_phrase_kept_at_each_token_is_the_matchers_longest_match(resolver, words):
+    """The parser chooses among overlapping phrases straight from the article's hits: as prefer_longest_match."""
+    text = " ".join(words)
+    doc = resolver.document(text)
+    kept = resolver.parser._analyse(text, doc).at
+    expected = prefer_longest_match(doc.matches["places"])
+    assert [(p.token_start, p.token_end, p.norm_start, p.phrase, p.prefix, p.payload) for _, p in sorted(kept.items())] == \
+        [(m.token_start, m.token_end, m.norm_start, m.phrase, m.prefix, m.payload) for m in expected]
 
 
 # ---------------------------------------------------------------- ordinary words

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.extraction.textnorm import _folding, _normalise_per_character, normalise, tokenize
+from pipeline.extraction.textnorm import _folding, _normalise_per_character, normalise, tokenize, tokenize_columns
 
 
 def test_folding_table_agrees_with_camel_tools_normalisers():
@@ -63,3 +63,15 @@ def test_tokens_are_runs_of_letters_and_digits_in_normalised_offsets():
 def test_up_to_three_letters_stay_with_the_digits_after_them_and_a_longer_word_is_its_own_token():
     norm = normalise("و17 ال22 بال24 الموصل400 450عائلة")
     assert [t.text for t in tokenize(norm)] == ["و17", "ال22", "بال24", "الموصل", "400", "450", "عائله"]
+
+
+def test_a_text_longer_than_the_shared_offset_map_is_normalised_the_same_way():
+    text = "قتَل ٣ مدنيين، " * 5000
+    fast, slow = normalise(text), _normalise_per_character(text, _folding().table)
+    assert (fast.text, fast.offsets) == (slow.text, slow.offsets)
+
+
+def test_token_columns_hold_each_token_word_start_and_end():
+    tokens, words, starts, ends = tokenize_columns(normalise("قتل 5، وجرح ال22"))
+    assert tokens == tokenize(normalise("قتل 5، وجرح ال22"))
+    assert list(zip(words, starts, ends)) == [tuple(t) for t in tokens]

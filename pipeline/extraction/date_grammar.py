@@ -224,14 +224,14 @@ def _calendar_date(doc: PreparedText, i: int, lexicon: DateLexicon) -> Mention |
     ordinal = doc.match(i, "ordinal")
     day_end = None
     if tok.text.isdigit():
-        if len(tok.text) > 2 or not 1 <= int(tok.text) <= 31 or doc.ends_before("name_head", i):
+        if len(tok.text) > 2 or not 1 <= int(tok.text) <= 31:
             return None
         j = i + 1
         second = _range_end(doc, i)
         if second is not None:
             day_end, j = second
         found = _month_at(doc, j) if doc.tight(j - 1, j) else None
-        if found is None or found[3].prefix:
+        if found is None or found[3].prefix or doc.ends_before("name_head", i):
             return None
         day, first, skip = int(tok.text), i, 0
         if day_end is not None and not day < day_end <= 31:

@@ -30,6 +30,8 @@ from pipeline.extraction.place_lexicon import (LOCAL_KINDS, Alias, Cue, Directio
 
 _ENCLOSES_SITE = "encloses the building before it"
 _kind = attrgetter("kind")
+_GAP_MEMO_LIMIT = 10_000
+"""Distinct gaps a memo keyed by gaps keeps: a gap can be a long stretch of text in another script, so few are kept."""
 
 
 _WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "road_words", "home_words",
@@ -79,9 +81,10 @@ class _Doc:
 
     text: str
     norm: NormalisedText
-    words: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    """The document's token columns."""
     at: dict[int, _Phrase]
     """The phrase match starting at each token."""
     gaps: tuple[str, ...]
@@ -146,14 +149,14 @@ class _Doc:
         return m.payload.directions.get(usage, ()) if m else ()
 
 
-def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int, ...],
-                     ends: tuple[int, ...]) -> dict[int, _Phrase]:
+def _longest_phrases(hits: list[Hit], words: list[str], starts: list[int], ends: list[int]) -> dict[int, _Phrase]:
     """The phrase kept at each token: of overlapping hits the one with the most words, then the most letters,
     then the earliest (the choice of matcher.prefer_longest_match), made into _Phrases only once chosen.
 
     The hits are in token order, so they fall into runs that overlap among themselves and with no other: a run
     of one hit (most of them) is kept as it is, and only the others are ranked.
     """
+    make = tuple.__new__  # a _Phrase made without its Python constructor: an article keeps a hundred
     at: dict[int, _Phrase] = {}
     run: list[Hit] = []
     run_end = -1
@@ -170,8 +173,8 @@ def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int,
                 if n > best_n or (n == best_n and other[1] < best[1]):
                     best = other
             first, consumed, entry = best
-            at[first] = _Phrase(starts[first] + consumed, first, first + entry[3], entry[5], words[first][:consumed],
-                                entry[6])
+            at[first] = make(_Phrase, (starts[first] + consumed, first, first + entry[3], entry[5],
+                                       words[first][:consumed], entry[6]))
         elif run:
             taken: set[int] = set()  # the tokens a kept phrase covers
             for *_, k in sorted([(-entry[3], starts[first] + consumed - ends[first + entry[3] - 1], first, k)
@@ -180,8 +183,8 @@ def _longest_phrases(hits: list[Hit], words: tuple[str, ...], starts: tuple[int,
                 end = first + entry[3]
                 if taken.isdisjoint(range(first, end)):
                     taken.update(range(first, end))
-                    at[first] = _Phrase(starts[first] + consumed, first, end, entry[5], words[first][:consumed],
-                                        entry[6])
+                    at[first] = make(_Phrase, (starts[first] + consumed, first, end, entry[5],
+                                               words[first][:consumed], entry[6]))
         if hit[2] is not None:
             run, run_end = [hit], i + hit[2][3]
     return at
@@ -225,13 +228,13 @@ class PlacePhraseParser:
         """(lat, lon, kind, bearing) -> offset point: the same sectors and "south of X" recur in every run."""
         self._quote_marks = grammar.quotes | grammar.brackets
         without_quotes = str.maketrans("", "", "".join(grammar.quotes))
-        self._unquoted_gaps = BoundedMemo(lambda gap: gap.translate(without_quotes).strip())
+        self._unquoted_gaps = BoundedMemo(lambda gap: gap.translate(without_quotes).strip(), _GAP_MEMO_LIMIT)
         """Gap -> the gap without its quote marks and spaces: a closing quote does not end a place phrase (مطعم "X"
         في حي Y)."""
         self._preposition_letters = "".join(clitics.prepositions)
         list_marks = grammar.list_separators | self._quote_marks
         self._ends_list = BoundedMemo(lambda gap: not gap.isspace() and any(not c.isspace() and c not in list_marks
-                                                                            for c in gap))
+                                                                            for c in gap), _GAP_MEMO_LIMIT)
         """Gap -> whether it ends a list: a mark other than a space, a list separator, a quote or a bracket."""
         phrases = [entries for found in self.matcher.by_first.values() for _, entries in found]
         self._heads = frozenset(entries for entries in phrases if self._may_head(entries))
@@ -292,9 +295,9 @@ class PlacePhraseParser:
     def _analyse(self, text: str, doc: Document) -> _Doc:
         """The article as the rules read it: its tokens and gaps, where the words of each window list are, and
         the longest place phrase at each token."""
-        norm, tokens = doc.norm, doc.tokens
-        words, starts, ends = zip(*tokens) if tokens else ((), (), ())
-        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if tokens else ("",)
+        norm = doc.norm
+        words, starts, ends = doc.token_columns
+        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if words else ("",)
         memo = self._in_window_lists
         lists = list(map(memo.get, words))
         if None in lists:  # words not seen before
