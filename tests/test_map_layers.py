@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, Point, Polygon, box
 
 from factories import write_campaign
 from pipeline.campaign import load_campaign
@@ -65,6 +65,13 @@ def test_events_sharing_a_point_are_all_assigned_its_area(tmp_path):
     found = maplayers.cell_of_points(layers.cells, np.array([36.318, 36.372, 36.318, np.nan, 36.318]),
                                      np.array([43.117, 43.178, 43.117, 43.117, 43.117]))
     assert list(found) == ["tayaran", "zahra", "tayaran", "", "tayaran"]
+
+
+def test_a_point_on_the_edge_two_areas_share_goes_to_the_later_area():
+    cells = pd.DataFrame({"place_id": ["west", "east"],
+                          "geometry": [box(43.0, 36.0, 43.1, 36.1), box(43.1, 36.0, 43.2, 36.1)]})
+    found = maplayers.cell_of_points(cells, np.array([36.05, 36.05, 36.05]), np.array([43.05, 43.1, 43.15]))
+    assert list(found) == ["west", "east", "east"]
 
 
 def test_a_campaign_without_layers_gives_no_areas(tmp_path):
