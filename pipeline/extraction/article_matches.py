@@ -7,8 +7,6 @@ article's token indices and offsets, made only for the sentences a stage reads, 
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from pipeline.extraction.document import Document, analyse, token_stretch
 from pipeline.extraction.matcher import Hit, Match, PhraseMatcher, matches_of, prefer_longest_match
 
@@ -26,9 +24,10 @@ class ArticleMatches:
         _, self.token_starts, self.token_ends = self.columns
         self.names = tuple(families)
         """The families' names."""
-        # the document's hits and index, not the document: kept in doc.derived, this makes no reference cycle
-        self._source = (doc.matches.hits, doc.index, families)
-        self._families: dict[str, tuple[list[Hit], list[int]]] = {}
+        # the document's matches, not the document: kept in doc.derived, this makes no reference cycle
+        self._matches = doc.matches
+        self._family = {name: doc.index.family(matcher) for name, matcher in families.items()}
+        """Each family's name in the document's index."""
         self._settled: dict[tuple[str, int, int], list[Match]] = {}
 
     @classmethod
@@ -38,12 +37,8 @@ class ArticleMatches:
 
     def hits(self, name: str) -> tuple[list[Hit], list[int]]:
         """The family's hits in token order and their first tokens."""
-        found = self._families.get(name)
-        if found is None:
-            hits, index, families = self._source
-            every = hits[index.family(families[name])]
-            found = self._families[name] = (every, [hit[0] for hit in every])
-        return found
+        family = self._family[name]
+        return self._matches.hits[family], self._matches.first_tokens(family)
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Tokens [first, last) of the original-text stretch [start, end), or None when its edges cut a word
@@ -53,12 +48,8 @@ class ArticleMatches:
 
     def every(self, name: str, first: int, last: int) -> list[Match]:
         """The family's matches lying wholly within tokens [first, last), overlapping ones included."""
-        hits, starts = self.hits(name)
-        lo = bisect_left(starts, first)
-        if lo == len(starts) or starts[lo] >= last:
-            return []
-        inside = [hit for hit in hits[lo:bisect_left(starts, last, lo)] if hit[0] + hit[2][3] <= last]
-        return matches_of(inside, self.norm, *self.columns)
+        inside = self._matches.hits_within(self._family[name], first, last)
+        return matches_of(inside, self.norm, *self.columns) if inside else []
 
     def settled(self, name: str, first: int, last: int) -> list[Match]:
         """The family's matches within tokens [first, last) with overlaps settled, as TextView.find gives them

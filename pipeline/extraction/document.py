@@ -96,24 +96,30 @@ class FamilyMatches(Mapping):
     def __len__(self) -> int:
         return len(self.hits)
 
-    def within(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
-        """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a
-        view starting at article offset `start` (normalised offset `n_start`).
+    def first_tokens(self, family: str) -> list[int]:
+        """The first token of each of the family's hits, in their (token) order."""
+        firsts = self._first_tokens.get(family)
+        if firsts is None:
+            firsts = self._first_tokens[family] = [hit[0] for hit in self.hits[family]]
+        return firsts
+
+    def hits_within(self, family: str, first: int, last: int) -> list[Hit]:
+        """The family's hits lying wholly within tokens [first, last), in its own order.
 
         A family's hits are in token order, so the hits starting in a token range are one slice of its list.
         """
-        hits = self.hits[family]
-        if not hits:
-            return []
-        firsts = self._first_tokens.get(family)
-        if firsts is None:
-            firsts = self._first_tokens[family] = [hit[0] for hit in hits]
+        firsts = self.first_tokens(family)
         lo = bisect_left(firsts, first)
         hi = bisect_left(firsts, last, lo)
         if lo == hi:
             return []
-        inside = [hit for hit in hits[lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
-        return matches_of(inside, self.norm, *self.columns, start, n_start, first)
+        return [hit for hit in self.hits[family][lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
+
+    def within(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
+        """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a
+        view starting at article offset `start` (normalised offset `n_start`)."""
+        inside = self.hits_within(family, first, last)
+        return matches_of(inside, self.norm, *self.columns, start, n_start, first) if inside else []
 
     def cut_norm(self, start: int, end: int, n_start: int, n_end: int) -> NormalisedText:
         """The normalised text of the stretch [start, end) (normalised offsets [n_start, n_end)), its offset map
