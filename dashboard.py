@@ -332,7 +332,7 @@ def timeline_section(dated, milestones, bounds, labels, lang) -> None:
 
 def control_section(control, layers, places, milestones, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
-    st.subheader(t("control_section"))
+    st.caption(t("control_section"))
     if control.empty:
         st.info(t("no_control"))
         return
@@ -373,7 +373,6 @@ def control_section(control, layers, places, milestones, labels, lang) -> None:
 
 def casualty_section(filtered, bounds, labels, lang) -> None:
     t = partial(labels.text, lang=lang)
-    st.subheader(t("casualties_section"))
     over_time, by_victims, top = st.columns([3, 2, 2])
     step = st.session_state["step"]
     with over_time:
@@ -463,7 +462,6 @@ def downloads(filtered, filters, layers, campaign_name: str, labels, lang) -> No
 def table_section(dated, selected_ids, labels, lang):
     """Sortable events table (narrowed by the map selection); returns the rows shown."""
     t = partial(labels.text, lang=lang)
-    st.subheader(t("table"))
     shown = ~dated["cumulative"].to_numpy() & filtering.selection_mask(dated, selected_ids)
     numbers = aggregates.totals(dated, shown)
     if selected_ids:
@@ -484,8 +482,9 @@ def table_section(dated, selected_ids, labels, lang):
 def undated_section(filtered, labels, lang) -> pd.DataFrame:
     rows = filtering.undated_events(filtered)
     if not st.session_state["include_undated"] or rows.empty:
+        st.info(labels.text("no_undated", lang))
         return rows.iloc[0:0]
-    st.subheader(labels.text("undated_section", lang))
+    st.caption(labels.text("undated_section", lang))
     st.caption(labels.text("undated_rows", lang, n=len(rows)))
     st.dataframe(display_table(rows.head(TABLE_ROWS), labels, lang), key="undated_table", hide_index=True)
     return rows
@@ -522,6 +521,20 @@ def reader_section(rows, events, articles, texts, labels, lang) -> None:
             st.html(reader.article_html(record["text"], article_rows, focus=row))
         else:
             st.info(t("no_article_text"))
+
+
+DETAIL_TABS = ("events", "casualties", "control", "undated")
+
+
+def detail_tabs(labels, lang) -> dict[str, object]:
+    """The sections below the timeline as tabs of which only the open one is drawn: a first page builds one
+    section, not four (most of what a browser spent on it). The open tab survives a change of language."""
+    names = {code: [labels.text(f"tab_{section}", code) for section in DETAIL_TABS] for code in labels.languages}
+    chosen = st.session_state.get("details")
+    for other in names.values():
+        if chosen in other:
+            st.session_state["details"] = names[lang][other.index(chosen)]
+    return dict(zip(DETAIL_TABS, st.tabs(names[lang], key="details", on_change="rerun")))
 
 
 def events_folder(args, labels, lang) -> Path | None:
@@ -576,14 +589,22 @@ def main() -> None:
         filtered, retaking.load_control_words(campaign.lexicon_dir)) if len(filtered) != len(events) else control,
         bounds, labels, lang)
     timeline_section(dated, milestones, bounds, labels, lang)
-    control_section(control, layers, places, milestones, labels, lang)
-    casualty_section(filtered, bounds, labels, lang)
-    rows = table_section(dated, map_selection(dated), labels, lang)
-    undated = undated_section(filtered, labels, lang)
     downloads(filtered, filters, layers, campaign.name, labels, lang)
-    readable = rows if len(rows) else undated
-    if len(readable):
-        reader_section(readable, events, articles, texts, labels, lang)
+
+    def read(rows: pd.DataFrame) -> None:
+        if len(rows):
+            reader_section(rows, events, articles, texts, labels, lang)
+
+    sections = {
+        "events": lambda: read(table_section(dated, map_selection(dated), labels, lang)),
+        "casualties": lambda: casualty_section(filtered, bounds, labels, lang),
+        "control": lambda: control_section(control, layers, places, milestones, labels, lang),
+        "undated": lambda: read(undated_section(filtered, labels, lang)),
+    }
+    for name, tab in detail_tabs(labels, lang).items():
+        if tab.open:
+            with tab:
+                sections[name]()
 
 
 main()

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from factories import event_row, sample_rows, write_campaign, write_output
 from pipeline.view import aggregates, charts, filtering, tables
+from pipeline.view.i18n import load_labels
 from pipeline.view.filtering import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +48,22 @@ def expected_metrics(out: Path, filters: Filters) -> dict[str, str]:
 
 def spec(app, key) -> dict:
     return json.loads(app.get_by_key(key).proto.spec)
+
+
+def open_tab(app, section: str, lang: str = "en") -> AppTest:
+    """Open one of the detail tabs below the timeline (only the open one is drawn)."""
+    app.session_state["details"] = load_labels().text(f"tab_{section}", lang)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _shown(app, key) -> bool:
+    try:
+        app.get_by_key(key)
+    except KeyError:
+        return False
+    return True
 
 
 def test_opens_on_the_whole_output_with_header_figures_from_the_query_module(folders):
@@ -139,6 +156,7 @@ def test_undated_events_are_never_on_the_map_or_timeline_but_listed_apart(folder
     app = run_app()
     assert "e6" not in map_event_ids(app)
     assert "e6" not in json.dumps(spec(app, "timeline"))
+    open_tab(app, "undated")
     undated = [d.value for d in app.dataframe if "Hammam al-Alil" in set(d.value.get("Place", []))]
     assert len(undated) == 1 and list(undated[0]["Date"]) == ["undated"]
     app.checkbox(key="include_undated").uncheck().run()
@@ -178,7 +196,7 @@ def test_control_table_gives_the_first_reported_retaken_date_with_its_evidence(t
                       date_start="2017-01-10", date_end="2017-01-10", outlet="Outlet B", article_id="a2")]
     monkeypatch.setenv("EVENT_MAP_EVENTS_DIR", str(write_output(tmp_path / "out", rows)))
     monkeypatch.setenv("EVENT_MAP_CAMPAIGN_DIR", str(write_campaign(tmp_path / "campaign")))
-    table = frame_with(run_app(), "First reported retaken")
+    table = frame_with(open_tab(run_app(), "control"), "First reported retaken")
     zahra = table[table["Area"] == "al-Zahra"].iloc[0]
     assert zahra["First reported retaken"] == "2016-12-20" and zahra["Outlet"] == "Outlet A"
     assert zahra["Conflict"] == "yes" and zahra["Articles"] == 2
@@ -207,9 +225,24 @@ def test_arabic_interface_leaves_no_english_label(folders):
     app = run_app()
     app.radio(key="lang").set_value("ar").run()
     labels = ([w.label for w in app.sidebar.get("multiselect")] + [m.label for m in app.metric]
-              + [h.value for h in app.subheader] + list(app.get_by_key("table").value.columns))
+              + [h.value for h in app.subheader] + [tab.label for tab in app.tabs]
+              + list(app.get_by_key("table").value.columns))
     english = [text for text in labels if any("a" <= ch.lower() <= "z" for ch in text.replace("ACLED", ""))]
     assert english == []
+
+
+def test_only_the_open_detail_tab_is_drawn(folders):
+    app = run_app()
+    assert _shown(app, "table") and not _shown(app, "casualties_time")
+    open_tab(app, "casualties")
+    assert _shown(app, "casualties_time") and not _shown(app, "table") and _shown(app, "map")
+
+
+def test_the_open_tab_survives_a_change_of_language(folders):
+    app = open_tab(run_app(), "casualties")
+    app.radio(key="lang").set_value("ar").run()
+    assert app.session_state["details"] == load_labels().text("tab_casualties", "ar")
+    assert _shown(app, "casualties_time")
 
 
 def test_street_tiles_are_an_opt_in(folders):
