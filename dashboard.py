@@ -11,8 +11,6 @@ The NLP pipeline runs in a subprocess, so this process never imports torch or ca
 
 from __future__ import annotations
 
-import argparse
-import os
 import subprocess
 import sys
 import time
@@ -24,15 +22,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pipeline.view import aggregates, charts, exports, filtering, maplayers, reader, retaking, tables
-from pipeline.campaign import load_campaign
-from pipeline.config import DATA_DIR, PROJECT_ROOT, Settings
+from pipeline.view import aggregates, charts, exports, filtering, page_data, reader, retaking, tables
+from pipeline.config import PROJECT_ROOT, Settings
 from pipeline.errors import ConfigError, DataFileError
 from pipeline.corpus.fingerprint import output_is_current
 from pipeline.view.i18n import load_labels
 
-EVENTS_ENV = "EVENT_MAP_EVENTS_DIR"
-CAMPAIGN_ENV = "EVENT_MAP_CAMPAIGN_DIR"
 TABLE_ROWS = 2000
 MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
@@ -47,15 +42,6 @@ RTL_CSS = """<style>
 [data-testid="stWidgetLabel"], h1, h2, h3 { direction: rtl; text-align: right; }
 .js-plotly-plot, [data-testid="stDataFrame"] { direction: ltr; }
 </style>"""
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="dashboard.py", allow_abbrev=False)
-    parser.add_argument("--events", type=Path, help="an output folder of `python -m pipeline run` (no rebuild)")
-    parser.add_argument("--campaign", metavar="NAME",
-                        help="campaign folder under DATA_DIR/campaigns/ (default: the one DATA_DIR/campaigns/DEFAULT names)")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder holding lexicon/ and campaigns/")
-    return parser.parse_known_args(argv)[0]
 
 
 def build_default_output(settings: Settings, labels, lang: str) -> None:
@@ -76,38 +62,6 @@ def build_default_output(settings: Settings, labels, lang: str) -> None:
                 st.stop()
             st.warning(labels.text("stale", lang))
     st.session_state["_output_checked"] = True
-
-
-def output_stamp(out_dir: Path) -> tuple:
-    """Modification times of the output files: a rebuilt output invalidates the cache."""
-    names = ("events.parquet", "events.csv", "articles.csv", "article_texts.jsonl", "run.json")
-    return tuple((out_dir / n).stat().st_mtime_ns if (out_dir / n).exists() else 0 for n in names)
-
-
-@st.cache_resource(show_spinner=False)
-def load_campaign_data(campaign_dir: str, data_dir: str):
-    """The Campaign, with its calendar, gazetteer and map layers as the views need them."""
-    campaign = load_campaign(Path(campaign_dir), Path(data_dir))
-    places = tables.places_frame(campaign)
-    return campaign, tables.milestones_frame(campaign), places, maplayers.load_map_layers(campaign, places)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def load_output(out_dir: str, stamp: tuple, campaign_dir: str, data_dir: str):
-    """The run's tables, events joined to the gazetteer and the neighbourhood areas, the control table and what
-    the filter widgets offer (read once per output, not on every rerun).
-
-    Cached as a resource (shared, not copied per rerun: copying 100k rows cost more than filtering them);
-    nothing downstream modifies these tables in place."""
-    folder = Path(out_dir)
-    campaign, _milestones, places, layers = load_campaign_data(campaign_dir, data_dir)
-    lexicon_dir = campaign.lexicon_dir
-    events = tables.with_places(tables.load_events(folder), places, maplayers.placeholder_places(places), layers.cells)
-    control = retaking.control_table(events, retaking.load_control_words(lexicon_dir))
-    choices = {"places": aggregates.place_options(events, places),
-               "event_types": filtering.value_options(events, "event_type"), "actors": filtering.actor_options(events),
-               "victims": filtering.value_options(events, "victims"), "outlets": filtering.value_options(events, "outlet")}
-    return events, tables.load_articles(folder), tables.load_article_texts(folder), control, choices
 
 
 def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -> None:
@@ -537,21 +491,18 @@ def detail_tabs(labels, lang) -> dict[str, object]:
     return dict(zip(DETAIL_TABS, st.tabs(names[lang], key="details", on_change="rerun")))
 
 
-def events_folder(args, labels, lang) -> Path | None:
-    """The folder named by --events (or the environment); a clear error when it holds no events file."""
-    explicit = args.events or (Path(os.environ[EVENTS_ENV]) if os.environ.get(EVENTS_ENV) else None)
-    if explicit is not None and not ((explicit / "events.parquet").is_file() or (explicit / "events.csv").is_file()):
-        st.error(labels.text("missing_events", lang, name=explicit.name or str(explicit)))
+def check_events_folder(sources: page_data.PageSources, labels, lang) -> None:
+    """A clear error when the folder named by --events (or the environment) holds no events file."""
+    if sources.events_dir is not None and not page_data.has_events(sources.events_dir):
+        st.error(labels.text("missing_events", lang, name=sources.events_dir.name or str(sources.events_dir)))
         st.stop()
-    return explicit
 
 
 def main() -> None:
-    args = parse_args(sys.argv[1:])
     try:
-        settings = Settings(data_dir=args.data_dir, campaign=args.campaign, cache=False)
-        campaign_dir = Path(os.environ.get(CAMPAIGN_ENV) or settings.campaign_dir)
-        campaign, milestones, places, layers = load_campaign_data(str(campaign_dir), str(settings.data_dir))
+        sources = page_data.page_sources(sys.argv[1:])
+        campaign, milestones, places, layers = page_data.load_campaign_data(str(sources.campaign_dir),
+                                                                            str(sources.settings.data_dir))
     except (ConfigError, DataFileError) as err:
         st.error(str(err))
         st.stop()
@@ -564,12 +515,11 @@ def main() -> None:
                      format_func=labels.languages.get)
     lang = st.session_state["lang"]
     st.html(BASE_CSS + (RTL_CSS if lang == "ar" else ""))
-    explicit = events_folder(args, labels, lang)
-    if explicit is None:
-        build_default_output(settings, labels, lang)
-    out_dir = explicit or settings.default_out
-    events, articles, texts, control, options = load_output(str(out_dir), output_stamp(out_dir), str(campaign_dir),
-                                                   str(settings.data_dir))
+    check_events_folder(sources, labels, lang)
+    if sources.events_dir is None:
+        build_default_output(sources.settings, labels, lang)
+    out_dir = sources.out_dir
+    events, articles, texts, control, options = page_data.page_tables(sources)
     if events.empty:
         header(events, articles, out_dir, campaign, labels, lang)
         st.info(labels.text("no_events_corpus", lang, articles=len(articles)))

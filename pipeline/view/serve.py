@@ -2,10 +2,12 @@
 
     python -m pipeline.view.serve [streamlit options] [-- dashboard options]
 
-Streamlit imports a script's libraries on the first visit, so the first visitor of a fresh server also waited for
-pandas, pyarrow, shapely, plotly and Streamlit's chart modules (about half a second of a 2-core machine's time,
-before any data is read). Imported here before the server starts listening, they are ready when the first page
-asks. What the page computes is not done ahead: its caches start cold as with `streamlit run`.
+Streamlit imports a script's libraries on the first visit and the page reads the run's tables on its first run, so
+the first visitor of a fresh server waited for pandas, pyarrow, shapely, plotly and Streamlit's chart modules
+(about half a second of a 2-core machine's time) and then for the campaign and the events to be read and joined
+(about as long again at 100k events). Here both are done before the server starts listening: the libraries are
+imported and the output the page will show is read into the page's caches (`page_data.warm`), so a server that
+answers is ready. What the page draws is still computed per visit.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
 PRELOADED = ("pandas", "pyarrow.parquet", "shapely", "yaml", "plotly.graph_objects", "plotly.io",
              "streamlit.elements.plotly_chart", "streamlit.emojis", "pipeline.view.aggregates", "pipeline.view.charts",
              "pipeline.view.exports", "pipeline.view.filtering", "pipeline.view.maplayers", "pipeline.view.reader",
-             "pipeline.view.retaking", "pipeline.view.tables")
+             "pipeline.view.page_data", "pipeline.view.retaking", "pipeline.view.tables")
 """What the page imports on a first visit (streamlit.emojis: set_page_config's icon check)."""
 FIGURE_CLASSES = ("Figure", "Bar", "Scatter", "Scattermap", "Choroplethmap")
 """plotly.graph_objects loads each figure class's module when it is first named."""
@@ -37,11 +39,20 @@ def streamlit_argv(args: list[str]) -> list[str]:
     return ["streamlit", "run", str(DASHBOARD), *args]
 
 
+def dashboard_options(args: list[str]) -> list[str]:
+    """The options after `--`: the page's own (--events, --campaign, --data-dir)."""
+    return args[args.index("--") + 1:] if "--" in args else []
+
+
 def main(args: list[str] | None = None) -> None:
     from streamlit.web import cli
 
+    from pipeline.view import page_data
+
+    args = sys.argv[1:] if args is None else args
     preload()
-    sys.argv = streamlit_argv(sys.argv[1:] if args is None else args)
+    page_data.warm(dashboard_options(args))
+    sys.argv = streamlit_argv(args)
     cli.main()
 
 
