@@ -28,9 +28,8 @@ _VOCALISED_DUAL = re.compile(f"[\u0621-\u064A]{{3}}{_DUAL_VOWEL}[\u064A\u0649]\u
 _token_end = attrgetter("end")
 
 
-@dataclass(frozen=True)
-class NumberMention:
-    """A number found in a text.
+class NumberMention(NamedTuple):
+    """A number found in a text (a named tuple: the dates and the figures of every article read dozens).
 
     `value` is the number (the low bound for a vague word); `low`/`high` are its range, equal for an
     exact number, `high` None when the word has no upper bound ("عدد كبير من").
