@@ -143,4 +143,5 @@ def is_heading(sentence: Sentence, text: str, rules: SentenceRules) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.end)
     line = text[line_start:len(text) if line_end < 0 else line_end].strip()
-    return not rules.sentence_end.search(line[-2:] + " ") and len(line.split()) <= rules.heading_max_words
+    limit = rules.heading_max_words  # a line of more words is split no further than one past the limit
+    return not rules.sentence_end.search(line[-2:] + " ") and len(line.split(None, limit)) <= limit
