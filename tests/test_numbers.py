@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import DataFileError
-from pipeline.extraction.numbers import find_numbers, load_number_lexicon
+from pipeline.extraction.numbers import find_numbers, load_number_lexicon, tokens_ending_in_digits
 from pipeline.extraction.textnorm import normalise, tokenize
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "ar"
@@ -89,6 +89,23 @@ def test_a_stretch_reads_its_tokens_only_and_no_percent_sign_past_its_end():
     found = find_numbers(norm, load_number_lexicon(LEXICON_DIR), tokens, first=0, last=2, end=norm.text.index("\n"))
     assert [(m.value, m.span.text) for m in found] == [(5, "5")]
     assert numbers_in("قتل 5\n% من السكان") == []
+
+
+def test_the_tokens_ending_in_digits_are_those_a_number_of_digits_can_end_at():
+    norm = normalise("قتل 1,200 و17 من ال22 ومن الموصل400 اليوم")
+    tokens = tokenize(norm)
+    assert [tokens[k].text for k in tokens_ending_in_digits(norm, tokens)] == ["1", "200", "و17", "ال22", "400"]
+    assert [tokens[k].text for k in tokens_ending_in_digits(norm, tokens, 2, 5)] == ["200", "و17"]
+
+
+def test_a_stretch_reads_the_same_numbers_with_the_whole_text_s_digit_tokens():
+    norm = normalise("قتل 5 مدنيين\nوأصيب 1,200 و17 آخرون")
+    tokens = tokenize(norm)
+    lexicon = load_number_lexicon(LEXICON_DIR)
+    shared = find_numbers(norm, lexicon, tokens, first=3, last=len(tokens),
+                          digit_tokens=tokens_ending_in_digits(norm, tokens))
+    assert shared == find_numbers(norm, lexicon, tokens, first=3, last=len(tokens))
+    assert [m.value for m in shared] == [1200, 17]
 
 
 @pytest.mark.parametrize("text", ["30 في المئة من المنازل", "25% من السكان", "نسبة 40 بالمئة"])

@@ -49,3 +49,15 @@ def test_a_short_line_without_a_full_stop_is_a_heading(rules):
     text = "فرار المئات\nوقالت مصادر إن مئات المدنيين فروا من المدينة أمس بعد أن استعادت القوات حيا جديدا."
     first, second = split_sentences(text, rules)
     assert is_heading(first, text, rules) and not is_heading(second, text, rules)
+
+
+def test_a_line_without_a_full_stop_is_a_heading_up_to_the_most_words_a_heading_has(rules):
+    longest = " ".join(["كلمة"] * rules.heading_max_words)
+    for text, heading in [(longest, True), (longest + "  كلمة", False), ("  " + longest + "\t", True)]:
+        assert is_heading(split_sentences(text, rules)[0], text, rules) is heading
+
+
+def test_a_clause_opener_after_and_or_a_dash_starts_a_clause_and_a_word_that_only_begins_like_one_does_not(rules):
+    text = "قصفت الطائرات الحي وحيث فرت العائلات - وسط المعارك حيثما كانت"
+    clauses = split_sentences(text, rules)[0].clauses
+    assert [c.text for c in clauses] == ["قصفت الطائرات الحي", "وحيث فرت العائلات", "وسط المعارك حيثما كانت"]

@@ -72,6 +72,13 @@ def test_a_text_longer_than_the_shared_offset_map_is_normalised_the_same_way():
 
 
 def test_token_columns_hold_each_token_word_start_and_end():
-    tokens, words, starts, ends = tokenize_columns(normalise("قتل 5، وجرح ال22"))
+    tokens, words, starts, ends, _ = tokenize_columns(normalise("قتل 5، وجرح ال22"))
     assert tokens == tokenize(normalise("قتل 5، وجرح ال22"))
     assert list(zip(words, starts, ends)) == [tuple(t) for t in tokens]
+
+
+def test_gaps_are_the_text_before_each_token_and_after_the_last():
+    norm = normalise(" «قتل» 5، وجرح")
+    _, _, starts, ends, gaps = tokenize_columns(norm)
+    assert gaps == [" «", "» ", "، ", ""]
+    assert gaps[1:-1] == [norm.text[a:b] for a, b in zip(ends, starts[1:])]

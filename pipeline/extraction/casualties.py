@@ -13,7 +13,7 @@ from pipeline.extraction.article_matches import ArticleMatches
 from pipeline.extraction.document import Document, document_for
 from pipeline.errors import DataFileError
 from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher
-from pipeline.extraction.numbers import NumberLexicon, NumberMention, find_numbers, load_number_lexicon
+from pipeline.extraction.numbers import NumberLexicon, NumberMention, digit_tokens_of, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
@@ -183,6 +183,8 @@ class _Article(ArticleMatches):
 
     def __init__(self, doc: Document, families: dict[str, PhraseMatcher], offset: int = 0):
         super().__init__(doc, families, offset)
+        self.digit_tokens = digit_tokens_of(doc)
+        """The text's tokens that end in a digit."""
         self.openers = sorted((hit[0], hit[0] + hit[2][3]) for family in _FIGURE_OPENERS for hit in self.hits(family)[0])
         """Token ranges of the words of the figure-opening families, in text order."""
 
@@ -350,7 +352,7 @@ def _quantities(s: _Sentence, notes: dict[str, str] | None = None) -> list[_Quan
     `notes`, when given, receives why each number left out was left out."""
     mentions = [(m, *s.token_range(m.span))
                 for m in find_numbers(s.norm, s.lexicon.numbers, s.tokens, words=s.matches[_NUMBER_WORDS],
-                                      first=s.first, last=s.last, end=s.norm_end)]
+                                      first=s.first, last=s.last, end=s.norm_end, digit_tokens=s.article.digit_tokens)]
     taken = {i for _, a, b in mentions for i in range(a, b)}
     for dual in s.matches["dual_people"]:
         if dual.token_start in taken:

@@ -12,14 +12,12 @@ import calendar
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
 from typing import Callable, NamedTuple
 
 from pipeline.extraction.date_lexicon import DateLexicon, RelativeRule, Unit
 from pipeline.extraction.document import Document, document_for
 from pipeline.extraction.matcher import Clitics, Hit, Match, matches_of
-from pipeline.extraction.numbers import find_numbers
+from pipeline.extraction.numbers import digit_tokens_of, find_numbers
 from pipeline.extraction.textnorm import NormalisedText, Token
 from pipeline.records import Span
 
@@ -165,11 +163,13 @@ def _prepare_once(analysed: Document, lexicon: DateLexicon) -> PreparedText:
     token_at = analysed.token_at
     article = lexicon.matcher.clitics.article
     number_at: dict[int, tuple[int, int]] = {}
-    for i in compress(range(len(words)), map(str.isdigit, map(itemgetter(-1), words))):
-        number = _digits(words[i], article, i)  # only a word ending in a digit can be one of digits
+    digits = digit_tokens_of(analysed)
+    for i in digits:  # only a word ending in a digit can be one of digits
+        number = _digits(words[i], article, i)
         if number is not None:
             number_at[i] = number
-    for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher)):
+    for mention in find_numbers(norm, lexicon.numbers, tokens, words=view.find(lexicon.numbers.matcher),
+                                digit_tokens=digits):
         if mention.vague or token_at(mention.span.start) is None:
             continue
         first, last = token_at(mention.span.start), token_at(mention.span.end - 1)

@@ -143,6 +143,8 @@ class Document:
     text: str
     norm: NormalisedText
     tokens: list[Token]
+    gaps: list[str]
+    """gaps[i]: the normalised text before token i; gaps[-1]: the text after the last token."""
     sentences: tuple[Sentence, ...]
     matches: FamilyMatches
     """Family name (as in the index) -> every match in the article, in token order."""
@@ -212,7 +214,7 @@ def token_stretch(offsets: Sequence[int], token_starts: Sequence[int], token_end
 def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
     """A stretch whose edges cut a word of the article: analysed on its own, as a stage would have done."""
     norm = normalise(text)
-    tokens, words, starts, ends = tokenize_columns(norm)
+    tokens, words, starts, ends, _ = tokenize_columns(norm)
     matches = FamilyMatches(index.hits(words), norm, tokens, words, starts, ends)
     return TextView(start, index, matches.__getitem__, lambda: norm, lambda: tokens)
 
@@ -220,10 +222,10 @@ def _standalone_view(text: str, start: int, index: PhraseIndex) -> TextView:
 def analyse(text: str, index: PhraseIndex, sentence_rules=None) -> Document:
     """Normalise, tokenise, split (when sentence rules are given) and match an article, once."""
     norm = normalise(text)
-    tokens, words, starts, ends = tokenize_columns(norm)
+    tokens, words, starts, ends, gaps = tokenize_columns(norm)
     sentences = tuple(split_sentences(text, sentence_rules, norm)) if sentence_rules is not None else ()
     matches = FamilyMatches(index.hits(words), norm, tokens, words, starts, ends)
-    return Document(text, norm, tokens, sentences, matches, index)
+    return Document(text, norm, tokens, gaps, sentences, matches, index)
 
 
 def document_for(text: str, *matchers: PhraseMatcher, sentence_rules=None) -> Document:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.errors import DataFileError
+from pipeline.extraction.document import Document
 from pipeline.extraction.matcher import Match, PhraseMatcher
 from pipeline.records import Span
 from pipeline.resources import load_clitics, load_yaml
@@ -27,9 +28,8 @@ _VOCALISED_DUAL = re.compile(f"[\u0621-\u064A]{{3}}{_DUAL_VOWEL}[\u064A\u0649]\u
 _token_end = attrgetter("end")
 
 
-@dataclass(frozen=True)
-class NumberMention:
-    """A number found in a text.
+class NumberMention(NamedTuple):
+    """A number found in a text (a named tuple: the dates and the figures of every article read dozens).
 
     `value` is the number (the low bound for a vague word); `low`/`high` are its range, equal for an
     exact number, `high` None when the word has no upper bound ("عدد كبير من").
@@ -116,13 +116,17 @@ _DIGITS_WORD = NumberWord()
 
 
 def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match],
-           first: int, last: int) -> list[_Atom]:
+           first: int, last: int, digit_tokens: list[int] | None) -> list[_Atom]:
     """Digit runs and number words of tokens[first:last] in text order (thousands separators and decimals joined).
 
     Only the tokens a number word starts at and those ending in a digit are looked at: no other can begin a number.
     """
     by_start: dict[int, Match] = {m.token_start: m for m in words}
-    candidates = sorted(_ending_in_digits(norm, tokens, first, last).union(k for k in by_start if first <= k < last))
+    if digit_tokens is None:
+        ending = tokens_ending_in_digits(norm, tokens, first, last)
+    else:
+        ending = digit_tokens[bisect_left(digit_tokens, first):bisect_left(digit_tokens, last)]
+    candidates = sorted(set(ending).union(k for k in by_start if first <= k < last))
     atoms: list[_Atom] = []
     i = first
     for k in candidates:
@@ -152,18 +156,26 @@ def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, wo
     return atoms
 
 
-def _ending_in_digits(norm: NormalisedText, tokens: list[Token], first: int, last: int) -> set[int]:
-    """Tokens of tokens[first:last] that end in a digit: those at whose end a run of digits of the text ends
-    (a token holds every digit that follows one of its own)."""
-    found: set[int] = set()
+def tokens_ending_in_digits(norm: NormalisedText, tokens: list[Token], first: int = 0,
+                            last: int | None = None) -> list[int]:
+    """Tokens of tokens[first:last] that end in a digit, in order: those at whose end a run of digits of the text
+    ends (a token holds every digit that follows one of its own)."""
+    last = len(tokens) if last is None else last
+    found: list[int] = []
     if first == last:
         return found
     k = first
     for run in _DIGIT_RUN.finditer(norm.text, tokens[first].start, tokens[last - 1].end):
         k = bisect_left(tokens, run.end(), k, last, key=_token_end)
         if tokens[k].end == run.end():
-            found.add(k)
+            found.append(k)
     return found
+
+
+def digit_tokens_of(doc: Document) -> list[int]:
+    """The article's tokens that end in a digit, worked out once for the stages that read its numbers (the dates
+    and the figures): only such a token can hold digits."""
+    return doc.derived("tokens ending in digits", lambda: tokens_ending_in_digits(doc.norm, doc.tokens))
 
 
 def _digit_run(groups: list[str], separators: list[str]) -> str | None:
@@ -280,19 +292,20 @@ def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: set[int],
 
 def find_numbers(norm: NormalisedText, lexicon: NumberLexicon, tokens: list[Token] | None = None, *,
                  words: list[Match] | None = None, first: int = 0, last: int | None = None,
-                 end: int | None = None) -> list[NumberMention]:
+                 end: int | None = None, digit_tokens: list[int] | None = None) -> list[NumberMention]:
     """Every number in the text, in text order, with spans in the original text.
 
     Percentages and decimals that are not followed by a scale ("2.5") are left out: they never count
     people or days. `words` are the number-word matches of an analysed document (TextView.find);
     without them the text is matched here. Only tokens[first:last] are read, and nothing of the
     normalised text from offset `end` on: a sentence of an analysed article reads as it would alone.
+    `digit_tokens`, the text's tokens that end in a digit (see digit_tokens_of), are found here when not given.
     """
     tokens = tokenize(norm) if tokens is None else tokens
     last = len(tokens) if last is None else last
     end = len(norm.text) if end is None else end
     words = lexicon.matcher.find(norm, tokens) if words is None else words
-    atoms = _atoms(norm, tokens, lexicon, words, first, last)
+    atoms = _atoms(norm, tokens, lexicon, words, first, last, digit_tokens)
     found: list[NumberMention] = []
     taken: set[int] = set()  # normalised start of every number read, its attached prefix included
     k = 0

@@ -297,7 +297,7 @@ class PlacePhraseParser:
         the longest place phrase at each token."""
         norm = doc.norm
         words, starts, ends = doc.token_columns
-        gaps = ("",) + tuple(map(norm.text.__getitem__, map(slice, ends, starts[1:]))) + ("",) if words else ("",)
+        gaps = ("", *doc.gaps[1:-1], "") if words else ("",)
         memo = self._in_window_lists
         lists = list(map(memo.get, words))
         if None in lists:  # words not seen before
@@ -367,7 +367,7 @@ class PlacePhraseParser:
         if doc.has_stem_in("proximity_before", t - 1, t):
             # "(2 كم شمال غرب قضاء الحضر)": a distance and a direction describe where something else lies
             return [head[0]._replace(role="reference", relation="", notes=("distance from it",))]
-        if t > 0 and doc.entries(t - 1, PlaceWord) and not doc.gaps[t].strip():
+        if t > 0 and doc.entries(t - 1, PlaceWord) and t not in doc.punctuated:
             # "تسع قرى شمال بلدة بعشيقة": the direction locates the unnamed places of the word before it
             return [head[0]._replace(role="reference", relation="", notes=("locator",))]
         if not before:
@@ -568,7 +568,7 @@ class PlacePhraseParser:
         if word.type.sector and adjectives:
             t_end = self._city_tail(doc, doc.at[n].token_end)
             sector = [self._sector_draft(adjectives[0].direction, doc.span(t, t_end), role)]
-            if word.type.name == "axis" and t_end < len(doc.words) and not doc.gaps[t_end].strip() \
+            if word.type.name == "axis" and t_end < len(doc.words) and t_end not in doc.punctuated \
                     and not doc.entries(t_end, PlaceWord) and not doc.entries(t_end, Cue):
                 named, named_end = self._name(doc, t_end, None, licensed=False, role="reference")
                 if named is not None and named.candidates:  # "المحور الشمالي سد الموصل": the front's name
@@ -583,7 +583,7 @@ class PlacePhraseParser:
 
     def _followed_by_definite_word(self, doc: _Doc, n: int) -> bool:
         """المنطقة الخضراء is a name of its own, not "the area" just mentioned."""
-        if n >= len(doc.words) or doc.gaps[n].strip():
+        if n >= len(doc.words) or n in doc.punctuated:
             return False
         word = doc.words[n]
         return word.startswith(self.clitics.article) and word not in self.grammar.name_stops
@@ -640,7 +640,7 @@ class PlacePhraseParser:
         if draft is None:
             return None, t
         after = doc.at.get(t_end)  # the phrase right after the name, if any
-        if after is not None and doc.gaps[t_end].strip():
+        if after is not None and t_end in doc.punctuated:
             after = None
         if draft.candidates and not draft.sector and not draft.parts:
             number = self._ordinal_ending[m.phrase] if m is not None and t_end == m.token_end else None
@@ -652,7 +652,7 @@ class PlacePhraseParser:
                 number, t_end = int(ordinals[0].value), after.token_end
                 draft = draft._replace(span=self._extended(doc, draft.span, t_end))
                 after = doc.at.get(t_end)
-                if after is not None and doc.gaps[t_end].strip():
+                if after is not None and t_end in doc.punctuated:
                     after = None
             if number is not None:
                 draft = draft._replace(parts=draft.candidates, notes=draft.notes + (f"part {number}",),
@@ -773,13 +773,13 @@ class PlacePhraseParser:
         bounded = not trusted and not closed and (in_list or (word.dual and definite))
         if not trusted and not bounded:
             return None, t
-        if bounded and doc.gaps[t].strip() and self._without_conjunction(doc.words[t]) != doc.words[t]:
+        if bounded and t in doc.punctuated and self._without_conjunction(doc.words[t]) != doc.words[t]:
             return None, t  # "، وسيطروا": a comma and و start a clause, not another unknown item
         limit = 5 if quoted else 3
         last, ended = t, False
         while last < len(doc.words) and last - t < limit:
             w = doc.words[last]
-            if last > t and (doc.gaps[last].strip() or w in self.grammar.list_conjunctions or doc.at.get(last)):
+            if last > t and (last in doc.punctuated or w in self.grammar.list_conjunctions or doc.at.get(last)):
                 ended = True
                 break  # punctuation, a closing quote, a conjunction or a known word ends the name
             known = doc.at.get(last) if last > t or not self._world_only(doc.at.get(last)) else None
@@ -790,7 +790,7 @@ class PlacePhraseParser:
                 ended = True
                 break  # "بث حي ومباشر", "قرية صغيرة": not names
             last += 1
-        ended = ended or last == len(doc.words) or bool(doc.gaps[last].strip()) or self._ends_name(doc, last)
+        ended = ended or last == len(doc.words) or last in doc.punctuated or self._ends_name(doc, last)
         if last == t or (bounded and not ended):
             return None, t
         span = doc.span(t, last) if doc.at.get(t) is None else self._plain_span(doc, t, last)
@@ -845,7 +845,7 @@ class PlacePhraseParser:
     def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[Draft], role: str):
         """جنوب حي الصحة (offset from a place), غرب الموصل / شمال غرب المدينة (a sector of the city)."""
         n = doc.at[t].token_end
-        if n >= len(doc.words) or doc.gaps[n].strip():
+        if n >= len(doc.words) or n in doc.punctuated:
             return None
         anchor, t_end, _ = self._head_without_direction(doc, n, before, role)
         if not anchor:

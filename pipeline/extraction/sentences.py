@@ -32,22 +32,34 @@ def load_sentence_rules(lexicon_dir: Path) -> SentenceRules:
     ends = "".join(re.escape(c) for c in data["sentence_end"])
     # a sentence ends at an end mark (possibly doubled, possibly followed by a comma) before a space or line end
     sentence_end = re.compile(rf"[{ends}]+(?:\s*[,،])?(?=\s|$)")
-    openers = "|".join(sorted((re.escape(w) for w in data["clause_openers"]), key=len, reverse=True))
-    clause_split = re.compile(_clause_split(data["clause_punctuation"], openers))
+    clause_split = re.compile(_clause_split(data["clause_punctuation"], data["clause_openers"]))
     return SentenceRules(sentence_end, clause_split, int(data.get("heading_max_words", 14)),
                          int(data.get("sentence_max_chars", 2000)))
 
 
-def _clause_split(punctuation: list[str], openers: str) -> str:
+def _clause_split(punctuation: list[str], openers: list[str]) -> str:
     """A clause ends at a punctuation mark, or at the space before an opener word ("و" allowed before it).
 
     Every match begins with a punctuation mark's first character or a space (the rest of the mark, or the
     opener, is checked after it), so that the search skips from one such character to the next instead of
     trying every position of the sentence. The space taken before an opener is trimmed from the clauses.
+    Marks with the same rest are one branch and openers are grouped by their first letter: most spaces
+    are followed by no mark and no opener, and they are rejected after a few comparisons.
     """
     firsts = "".join(sorted({re.escape(p[0]) for p in punctuation}))
-    marks = "".join(f"(?<={re.escape(p[0])}){re.escape(p[1:])}|" for p in punctuation)
-    return rf"[{firsts}\s](?:{marks}(?<=\s)(?=(?:و\s*)?(?:{openers})(?:\s|$)))"
+    by_rest: dict[str, set[str]] = {}
+    for p in punctuation:
+        by_rest.setdefault(p[1:], set()).add(re.escape(p[0]))
+    marks = "".join(f"(?<=[{''.join(sorted(chars))}]){re.escape(rest)}|" for rest, chars in by_rest.items())
+    return rf"[{firsts}\s](?:{marks}(?<=\s)(?=(?:و\s*)?{_by_first_letter(openers)}(?:\s|$)))"
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """The words as one alternation grouped by first letter, longest first: (?:ب(?:ينما|عد أن)|...)."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "(?:" + "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
 
 
 def _pieces(line: str, a: int, b: int, limit: int):
@@ -131,4 +143,5 @@ def is_heading(sentence: Sentence, text: str, rules: SentenceRules) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.end)
     line = text[line_start:len(text) if line_end < 0 else line_end].strip()
-    return not rules.sentence_end.search(line[-2:] + " ") and len(line.split()) <= rules.heading_max_words
+    limit = rules.heading_max_words  # a line of more words is split no further than one past the limit
+    return not rules.sentence_end.search(line[-2:] + " ") and len(line.split(None, limit)) <= limit

@@ -151,8 +151,9 @@ def tokenize(norm: NormalisedText) -> list[Token]:
     return tokenize_columns(norm)[0]
 
 
-def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list[int], list[int]]:
-    """The tokens, and their words, starts and ends as three columns (for look-ups, bisection and slicing).
+def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list[int], list[int], list[str]]:
+    """The tokens, and their words, starts and ends as three columns (for look-ups, bisection and slicing), and the
+    gaps: gaps[i] is the normalised text before token i, gaps[-1] the text after the last.
 
     Built by C-level maps: the text split into gaps and words, their offsets added up from their lengths, and
     tuple.__new__ making each Token without its Python constructor (an article has hundreds).
@@ -160,7 +161,7 @@ def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list
     pieces = _TOKEN_SPLIT.split(norm.text)  # gap, word, gap, word, ..., gap
     bounds = list(accumulate(map(len, pieces)))  # where each piece ends
     words, starts, ends = pieces[1::2], bounds[0:-1:2], bounds[1::2]
-    return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends))), words, starts, ends
+    return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends))), words, starts, ends, pieces[0::2]
 
 
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
