@@ -215,6 +215,9 @@ REPORTING_FORMS = [
     ("إن امرأة وطفلها قتلا بسقوط قذيفة", [("killed", 2, 2)]),
     ("عثرت القوات على جثتي مزارعين قتلا في الحقل", [("killed", 2, 2)]),
     ("أسفرت الغارة عن مقتل قيادي في التنظيم وسائقه", [("killed", 2, 2)]),
+    # one person joined by "and" to a counted group is one more victim, before the number or after its noun
+    ("استشهد ضابط و4 من منتسبي الشرطة بالهجوم", [("killed", 4, 4), ("killed", 1, 1)]),
+    ("أصيب 6 مدنيين وطفل بقذيفة هاون", [("wounded", 6, 6), ("wounded", 1, 1)]),
     # one person by a singular casualty noun; "one killed, N others wounded"
     ("وسقط أحد المسعفين بعد ظهر اليوم قتيلاً", [("killed", 1, 1)]),
     ("إن شرطياً قُتل وأصيب ثلاثة آخرون بانفجار عبوة", [("killed", 1, 1), ("wounded", 3, 3)]),

@@ -732,6 +732,24 @@ def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: boo
     return figures, used_cues
 
 
+def _joined_to_counted(s: _Sentence, cue: Match, quantities: list[_Quantity]) -> list[Match]:
+    """Singular person nouns joined by "and" to a number the cue counts, before it ("قتل ضابط و3 جنود") or
+    after its noun ("قتل 3 جنود وضابط"): each is one more victim of the cue."""
+    and_word = s.lexicon.numbers.and_prefixes[0]
+    joined = []
+    for q in quantities:
+        if q.first < cue.token_end or _not_people(s, q) or not s.same_clause(cue.token_start, q.first):
+            continue
+        before = s.ending_at("singular_people", q.span_first)
+        if (before is not None and before.token_start >= cue.token_end and not s.is_adjective(before)
+                and s.tokens[q.span_first].text.startswith(and_word)):
+            joined.append(before)
+        after = s.at("singular_people", _head(s, q) + 1)
+        if after is not None and after.prefix.startswith(and_word):
+            joined.append(after)
+    return joined
+
+
 def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: set[int],
                         cumulative: bool) -> list[Figure]:
     """Killings and woundings of one person: "لقي حتفه", a verb cue with a singular person noun after it,
@@ -749,6 +767,12 @@ def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: se
                 victims = _victims(s, person.token_start, person.token_end, "unknown", head=person.token_start)
                 figures.append(_figure(s, s.lexicon.compound_others[1], 1, 1, [person.span, cue.span],
                                        victims=victims, cumulative=cumulative, rule="person_before_compound_verb"))
+            continue
+        if cue.token_start in used_cues and kind in s.lexicon.one_person_kinds and role != "nouns":
+            for person in _joined_to_counted(s, cue, quantities):
+                victims = _victims(s, person.token_start, person.token_end, "unknown", head=person.token_start)
+                figures.append(_figure(s, kind, 1, 1, [cue.span, person.span], victims=victims,
+                                       cumulative=cumulative, rule="person_joined_to_number"))
             continue
         if cue.token_start in used_cues or kind not in s.lexicon.one_person_kinds or role == "nouns":
             continue
