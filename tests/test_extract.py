@@ -42,6 +42,12 @@ def test_security_force_deaths_in_a_car_bomb(resources):
     assert e.place.bank == "right"
 
 
+def test_an_officer_joined_to_counted_soldiers_adds_one_to_the_toll(resources):
+    e = only(events_of("استشهد ضابط و3 جنود بانفجار سيارة مفخخة في حي اليرموك.", resources))
+    assert figures(e) == {("killed", 3, 3), ("killed", 1, 1)}
+    assert {f.rule for f in e.figures} == {"verb_before_number", "coordinated"}
+
+
 def test_execution_is_abuse_of_civilians(resources):
     e = only(events_of("أعدم تنظيم داعش 15 شخصاً في حي الزنجيلي بتهمة التعاون مع القوات العراقية.", resources))
     assert e.event_type == "abuse" and figures(e) == {("killed", 15, 15)} and e.victims == "civilians"

@@ -772,7 +772,7 @@ def _one_person_figures(s: _Sentence, quantities: list[_Quantity], used_cues: se
             for person in _joined_to_counted(s, cue, quantities):
                 victims = _victims(s, person.token_start, person.token_end, "unknown", head=person.token_start)
                 figures.append(_figure(s, kind, 1, 1, [cue.span, person.span], victims=victims,
-                                       cumulative=cumulative, rule="person_joined_to_number"))
+                                       cumulative=cumulative, rule="coordinated"))
             continue
         if cue.token_start in used_cues or kind not in s.lexicon.one_person_kinds or role == "nouns":
             continue
