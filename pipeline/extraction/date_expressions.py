@@ -13,7 +13,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from pipeline.extraction.date_grammar import SENTENCE_STOP, TODAY, Mention, date_document, scan, valid_date
+from pipeline.extraction.date_grammar import SENTENCE_STOP, Mention, date_document, scan, valid_date
 from pipeline.extraction.date_lexicon import DateLexicon, Unit
 from pipeline.extraction.document import Document
 from pipeline.extraction.textnorm import normalise
@@ -174,7 +174,8 @@ def _expression(m: Mention, window: tuple, published: dt.date | None) -> Tempora
                               m.reported)
 
 
-def _report_day(text: str, mentions: tuple[Mention, ...], published: dt.date | None) -> dt.date | None:
+def _report_day(text: str, mentions: tuple[Mention, ...], published: dt.date | None,
+                today_words: tuple[str, ...]) -> dt.date | None:
     """The day the report was written: the publication day, unless its lead names the day before as its
     own ("اليوم السبت" or "ذكر مصدر، السبت، أن" on a page dated Sunday); relative days count from it."""
     if published is None:
@@ -188,7 +189,7 @@ def _report_day(text: str, mentions: tuple[Mention, ...], published: dt.date | N
         if k > 0 and in_lead[k - 1].kind != "today" and not text[in_lead[k - 1].span.end:m.span.start].strip():
             continue  # "أمس الأحد" names the day before, not the report's
         written = text[max(0, m.span.start - 2):m.span.start] + m.span.text  # the article stripped from "اليوم"
-        today = normalise(written).text.startswith(TODAY) or normalise(m.span.text).text.startswith(TODAY) or (
+        today = normalise(written).text.startswith(today_words) or normalise(m.span.text).text.startswith(today_words) or (
             k > 0 and in_lead[k - 1].kind == "today" and not text[in_lead[k - 1].span.end:m.span.start].strip(" ،,"))
         if (today or m.statement) and (published.weekday() - m.weekday) % 7 == 1:
             return published - dt.timedelta(days=1)
@@ -221,7 +222,7 @@ def _resolve_all(text: str, analysed: Document, lexicon: DateLexicon,
     resolved: list[tuple[Mention, DateWindow]] = []
     found: list[TemporalExpression] = []
     mentions = scan(analysed, lexicon)
-    reference = _report_day(text, mentions, published)
+    reference = _report_day(text, mentions, published, lexicon.report_day_words)
     for m in mentions:
         until = _until(text, m, resolved) if m.kind == "since" else None
         if m.kind == "next_day":

@@ -27,8 +27,6 @@ SENTENCE_STOP = re.compile(r"\.(?!\s?\d)|(?<![\d\s])\.|[!?؟\n]")
 mark, a line break."""
 _DATE_JOINERS = set(" /-()\u200f\u200e")
 _YEAR = re.compile(r"(19|20)\d\d")
-TODAY = "اليوم"
-"""A weekday written after it ("اليوم السبت") names the report's own day."""
 _NUMERIC_DATES = (
     (re.compile(r"(\d(?<![\d.]\d)\d?) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{4})(?![\d.])"), (4, 3, 1)),
     (re.compile(r"(\d(?<![\d.]\d)\d{3}) ?([/.\-]) ?(\d{1,2}) ?\2 ?(\d{1,2})(?![\d.])"), (1, 3, 4)),
@@ -239,7 +237,7 @@ def _calendar_date(doc: PreparedText, i: int, lexicon: DateLexicon) -> Mention |
     elif ordinal is not None and ordinal.token_end < len(doc.tokens):
         # "الخامس والعشرين من نيسان", "التاسع من مايو"
         j = ordinal.token_end
-        if doc.tokens[j].text == "من" and doc.plain(j - 1, j):
+        if doc.tokens[j].text in lexicon.day_month_links and doc.plain(j - 1, j):
             j += 1
         found = _month_at(doc, j) if j < len(doc.tokens) and doc.plain(j - 1, j) else None
         if found is None or found[3].prefix or j == ordinal.token_end:

@@ -60,6 +60,10 @@ class DateLexicon:
     recalled_milestones: tuple[str, ...] = ()
     """Milestones whose day reports recall as background: their date anchors no publication date."""
     capture_reach: int = 0
+    report_day_words: tuple[str, ...] = ()
+    """Words that make a weekday or date of the lead the report's own day ("اليوم السبت"), normalised."""
+    day_month_links: frozenset[str] = frozenset()
+    """Words between an ordinal day and its month ("الخامس من نيسان"), normalised."""
 
 
 def _phrases(path: Path, value, what: str) -> list[str]:
@@ -141,6 +145,8 @@ def load_date_lexicon(campaign: Campaign) -> DateLexicon:
         entries = _lexicon_entries(words_path, words, clitics.article) + _day_count_entries(words_path, words)
         reach = int(words["since_reach"]), int(words["report_reach"])
         ambiguous = frozenset(normalise(w).text for w in _phrases(words_path, words["ambiguous_months"], "ambiguous_months"))
+        report_day = tuple(normalise(w).text for w in _phrases(words_path, words["report_day_words"], "report_day_words"))
+        links = frozenset(normalise(w).text for w in _phrases(words_path, words["day_month_links"], "day_month_links"))
     except (KeyError, TypeError, AttributeError, ValueError) as err:
         raise DataFileError(words_path, f"missing or malformed entry: {err}") from err
     entries += _calendar_entries(campaign.calendar_phrases, milestones)
@@ -148,4 +154,5 @@ def load_date_lexicon(campaign: Campaign) -> DateLexicon:
     recalled = tuple(campaign.calendar_phrases.get("recalled_milestones") or ())
     asides = tuple(_phrases(words_path, words["trailing_asides"], "trailing_asides"))
     return DateLexicon(PhraseMatcher(entries, clitics), load_number_lexicon(lexicon_dir), milestones, starts,
-                       ambiguous, campaign.window, *reach, asides, recalled, int(words["capture_reach"]))
+                       ambiguous, campaign.window, *reach, asides, recalled, int(words["capture_reach"]), report_day,
+                       links)

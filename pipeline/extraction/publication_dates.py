@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pipeline.extraction.date_expressions import calendar_window, same_sentence, shift, window_around
-from pipeline.extraction.date_grammar import (CLAUSE_STOP, SENTENCE_STOP, TODAY, Mention, PreparedText, amount_at,
+from pipeline.extraction.date_grammar import (CLAUSE_STOP, SENTENCE_STOP, Mention, PreparedText, amount_at,
                                               date_document, prepare, scan, valid_date)
 from pipeline.extraction.date_lexicon import DateLexicon
 from pipeline.extraction.document import Document
@@ -91,7 +91,7 @@ def _dateline(text: str, mentions: tuple[Mention, ...], lexicon: DateLexicon) ->
         before = mentions[k - 1] if k else None
         weekday = before.weekday if before is not None and before.kind == "weekday" and \
             not text[before.span.end:m.span.start].strip(" ،,()-") else None
-        today = normalise(text[max(0, m.span.start - 12):m.span.start]).text.rstrip(" ،,(").endswith(TODAY)
+        today = normalise(text[max(0, m.span.start - 12):m.span.start]).text.rstrip(" ،,(").endswith(lexicon.report_day_words)
         years = [m.year] if m.year else [y for y in range(lo.year, hi.year + 1)]
         days = [dt.date(y, m.month, m.day) for y in years if valid_date(y, m.month, m.day)]
         days = [d for d in days if lo <= d <= hi and (weekday is None or d.weekday() == weekday)]
