@@ -33,6 +33,7 @@ MAP_POINTS = 2000
 WINDOW_DAYS = (1, 3, 7, 14, 30, 60)
 PLAY_SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.3}  # seconds between playback steps
 MAP_MODES = ("points", "areas", "control")
+DETAIL_TABS = ("events", "casualties", "control", "undated")
 BASE_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 1.7rem; }
 </style>"""
@@ -72,6 +73,7 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
     filters = filtering.filters_from_params(params)
     clamp = lambda d, fallback: min(max(d, bounds[0]), bounds[1]) if d else fallback  # noqa: E731
     mode = (params.get("map") or ["points"])[-1]
+    tab = (params.get("tab") or [DETAIL_TABS[0]])[-1]
     st.session_state.update(
         dates=(clamp(filters.date_from, bounds[0]), clamp(filters.date_to, bounds[1])),
         places=[p for p in filters.places if p in choices["places"]],
@@ -84,7 +86,8 @@ def restore_from_url(bounds: tuple[date, date], choices: dict[str, list[str]]) -
         min_confidence=filters.min_confidence,
         street_tiles=(params.get("tiles") or ["0"])[-1] == "1",
         map_mode=mode if mode in MAP_MODES else "points",
-        step="W" if (params.get("step") or ["D"])[-1] == "W" else "D")
+        step="W" if (params.get("step") or ["D"])[-1] == "W" else "D",
+        _url_tab=tab if tab in DETAIL_TABS else DETAIL_TABS[0])
     st.session_state["_restored"] = True
 
 
@@ -137,11 +140,12 @@ def sidebar_filters(options, phases, bounds, labels, lang) -> filtering.Filters:
         min_confidence=float(state["min_confidence"]))
 
 
-def write_url(filters: filtering.Filters, lang: str) -> None:
+def write_url(filters: filtering.Filters, labels, lang: str) -> None:
     params = filtering.filters_to_params(filters)
     extras = {"lang": lang != "en" and lang, "tiles": st.session_state["street_tiles"] and "1",
               "step": st.session_state["step"] == "W" and "W",
-              "map": st.session_state.get("map_mode", "points") != "points" and st.session_state.get("map_mode")}
+              "map": st.session_state.get("map_mode", "points") != "points" and st.session_state.get("map_mode"),
+              "tab": open_section(labels) != DETAIL_TABS[0] and open_section(labels)}
     params |= {name: [value] for name, value in extras.items() if value}
     if {k: st.query_params.get_all(k) for k in st.query_params} != params:
         st.query_params.from_dict(params)
@@ -477,18 +481,24 @@ def reader_section(rows, events, articles, texts, labels, lang) -> None:
             st.info(t("no_article_text"))
 
 
-DETAIL_TABS = ("events", "casualties", "control", "undated")
+def tab_names(labels, lang) -> list[str]:
+    return [labels.text(f"tab_{section}", lang) for section in DETAIL_TABS]
+
+
+def open_section(labels) -> str:
+    """The open tab's section, whatever the language of its label; on a first visit, the URL's."""
+    chosen = st.session_state.get("details")
+    for code in labels.languages:
+        if chosen in (names := tab_names(labels, code)):
+            return DETAIL_TABS[names.index(chosen)]
+    return st.session_state.get("_url_tab", DETAIL_TABS[0])
 
 
 def detail_tabs(labels, lang) -> dict[str, object]:
     """The sections below the timeline as tabs of which only the open one is drawn: a first page builds one
     section, not four (most of what a browser spent on it). The open tab survives a change of language."""
-    names = {code: [labels.text(f"tab_{section}", code) for section in DETAIL_TABS] for code in labels.languages}
-    chosen = st.session_state.get("details")
-    for other in names.values():
-        if chosen in other:
-            st.session_state["details"] = names[lang][other.index(chosen)]
-    return dict(zip(DETAIL_TABS, st.tabs(names[lang], key="details", on_change="rerun")))
+    st.session_state["details"] = tab_names(labels, lang)[DETAIL_TABS.index(open_section(labels))]
+    return dict(zip(DETAIL_TABS, st.tabs(tab_names(labels, lang), key="details", on_change="rerun")))
 
 
 def check_events_folder(sources: page_data.PageSources, labels, lang) -> None:
@@ -527,7 +537,7 @@ def main() -> None:
     bounds = filtering.date_bounds(events, campaign.window)
     phases = tables.campaign_phases(campaign)
     filters = sidebar_filters(options, phases, bounds, labels, lang)
-    write_url(filters, lang)
+    write_url(filters, labels, lang)
     filtered = filtering.filter_events(events, filters)
     header(filtered, articles, out_dir, campaign, labels, lang)
     if filtered.empty:

@@ -245,6 +245,14 @@ def test_the_open_tab_survives_a_change_of_language(folders):
     assert _shown(app, "casualties_time")
 
 
+def test_the_open_tab_is_written_to_the_url_and_a_shared_link_reopens_it(folders):
+    app = open_tab(run_app(), "control")
+    assert app.query_params["tab"] in ("control", ["control"])
+    reopened = run_app({"tab": "control"})
+    assert reopened.session_state["details"] == load_labels().text("tab_control", "en")
+    assert any(c.value.startswith("Control of the city: first reported") for c in reopened.caption)
+
+
 def test_street_tiles_are_an_opt_in(folders):
     app = run_app()
     app.toggle(key="street_tiles").set_value(True).run()
