@@ -25,10 +25,8 @@ BOOL_COLUMNS = list(schema.names(schema.BOOL))
 FLOAT_COLUMNS = list(schema.names(schema.FLOAT))
 ARTICLE_COLUMNS = ["article_id", "source_path", "status", "reason", "message", "published", "date_source",
                    "n_events", "chars", "sha256", "encoding"]
-FIGURE_KIND_COLUMN = {kind: kind for kind in schema.FIGURE_KINDS}
 CLUSTER_COLUMNS = ("cluster_id", "cluster_primary", "cluster_size")
 """The columns duplicate merging fills in once every article is in: the table's second to fourth."""
-_ROW_VALUES = operator.itemgetter(*EVENT_COLUMNS)
 _REPORT_VALUES = operator.attrgetter(*ARTICLE_COLUMNS)
 
 
@@ -37,16 +35,15 @@ def _span_json(span) -> str:
     return f"[{span.start:d}, {span.end:d}]" if span is not None else ""
 
 
-_NO_FIGURES = {**{f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")},
-               "displaced_unit": "", "vague": False, "vague_figures": "", "figure_text": "", "figure_spans": "",
-               "figure_rules": ""}
-_NO_GAZETTEER_PLACE = {"place_id": "", "place_ar": "", "place_en": "", "place_kind": ""}
-_NO_PLACE = {"place_text": "", **_NO_GAZETTEER_PLACE, "place_role": "", "relation": "", "bank": "", "lat": None,
-             "lon": None, "geo_precision": None, "place_span": ""}
+_NO_FIGURES = (None,) * (2 * len(schema.FIGURE_KINDS)) + ("", False, "", "", "", "")
+_FIGURE_COLUMN = {kind: i for i, kind in enumerate(schema.FIGURE_KINDS)}
+_NO_GAZETTEER_PLACE = ("", "", "", "")
+_NO_PLACE = ("", *_NO_GAZETTEER_PLACE, "", "", "", None, None, None, "")
 
 
-def _figure_columns(event: Event) -> dict:
-    """Figures of one event by kind, in the columns' units, with the words and rules they come from.
+def _figure_values(event: Event) -> tuple:
+    """Figures of one event by kind, in the columns' units, with the words and rules they come from: the values
+    of killed_low .. displaced_high, displaced_unit, vague, vague_figures, figure_text, figure_spans, figure_rules.
 
     Figures of one kind add up only when the text joins them with "and" and they count the same group
     in the same unit ("قتل 4 مدنيين و6 آخرين"); otherwise (parts of a total, civilians and fighters,
@@ -59,74 +56,67 @@ def _figure_columns(event: Event) -> dict:
     if not figures:
         return _NO_FIGURES
     stated = [f for f in figures if not f.vague]
-    chosen = stated or list(figures)
-    by_column: dict[str, list] = {}
-    for fig in chosen:
-        by_column.setdefault(FIGURE_KIND_COLUMN[fig.kind], []).append(fig)
-    out: dict = {f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")}
-    for col, figs in by_column.items():
+    by_kind: dict[str, list] = {}
+    for fig in stated or figures:
+        by_kind.setdefault(fig.kind, []).append(fig)
+    bounds: list = [None] * (2 * len(schema.FIGURE_KINDS))
+    for kind, figs in by_kind.items():
         first = figs[0]
         same = [first] + [f for f in figs[1:] if f.rule == "coordinated" and (f.victims, f.unit) == (first.victims, first.unit)]
-        out[f"{col}_low"] = sum(f.low for f in same)
-        out[f"{col}_high"] = None if any(f.high is None for f in same) else sum(f.high for f in same)
-    displaced = by_column.get("displaced")
-    out["displaced_unit"] = displaced[0].unit if displaced else ""
-    out["vague"] = not stated
-    out["vague_figures"] = "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»"
-                                     for f in figures if f.vague)
-    out["figure_text"] = " | ".join(f.span.text for f in figures)
-    out["figure_spans"] = json.dumps([[f.span.start, f.span.end, f.kind] for f in figures])
-    out["figure_rules"] = " | ".join(f"{f.kind}:{f.rule}" for f in figures if f.rule)
-    return out
+        at = 2 * _FIGURE_COLUMN[kind]
+        bounds[at] = sum(f.low for f in same)
+        bounds[at + 1] = None if any(f.high is None for f in same) else sum(f.high for f in same)
+    displaced = by_kind.get("displaced")
+    return (*bounds, displaced[0].unit if displaced else "", not stated,
+            "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»" for f in figures if f.vague),
+            " | ".join(f.span.text for f in figures),
+            json.dumps([[f.span.start, f.span.end, f.kind] for f in figures]),
+            " | ".join(f"{f.kind}:{f.rule}" for f in figures if f.rule))
 
 
 def _bank(bank: str) -> str:
     return bank if bank in schema.RIVER_BANKS else ""
 
 
-def _place_columns(p: PlaceMention | None) -> dict:
+def _place_values(p: PlaceMention | None) -> tuple:
+    """place_text, place_id, place_ar, place_en, place_kind, place_role, relation, bank, lat, lon, geo_precision,
+    place_span (place_source, between place_role and relation in the table, is the event's)."""
     if p is None:
         return _NO_PLACE
     span, place = p.span, p.place
-    out = {"place_text": span.text, "place_role": p.role, "relation": p.relation, "bank": _bank(p.bank),
-           "lat": p.lat, "lon": p.lon, "geo_precision": p.geo_precision,
-           "place_span": _span_json(span) if span.end > span.start else ""}
-    if place is None:
-        out.update(_NO_GAZETTEER_PLACE)
-    else:
-        out.update(place_id=place.place_id, place_ar=place.name_ar, place_en=place.name_en, place_kind=place.kind)
-    return out
-
-
-def event_row(e: Event, article: Article | None = None) -> dict:
-    """One events.csv row."""
-    date = e.date
-    start, end, day = date.start, date.end, date.event_date
-    row = {
-        "event_id": e.event_id, "cluster_id": e.cluster_id,
-        "cluster_primary": e.cluster_primary, "cluster_size": e.cluster_size,
-        "article_id": e.article_id, "outlet": e.outlet, "published": e.published,
-        "url": article.url if article else "", "title": article.title if article else "",
-        "sentence_index": e.sentence_index, "quote": e.quote,
-        "quote_start": e.quote_start, "quote_end": e.quote_end,
-        "event_type": e.event_type, "acled_event_type": e.acled_event_type, "acled_sub_event_type": e.acled_sub_event_type,
-        "actors": "; ".join(e.actors),
-        "event_date": day.isoformat() if day else "",
-        "date_start": start.isoformat() if start else "", "date_end": end.isoformat() if end else "",
-        "date_precision": date.precision.value, "date_text": date.text, "date_span": _span_json(date.span),
-        "place_source": e.place_source,
-        "trigger_text": e.trigger.span.text, "trigger_span": _span_json(e.trigger.span),
-        "victims": e.victims, "cumulative": e.cumulative,
-        "confidence": e.confidence, "undated": start is None,
-    }
-    row.update(_place_columns(e.place))
-    row.update(_figure_columns(e))
-    return row
+    gazetteer = _NO_GAZETTEER_PLACE if place is None else (place.place_id, place.name_ar, place.name_en, place.kind)
+    return (span.text, *gazetteer, p.role, p.relation, _bank(p.bank), p.lat, p.lon, p.geo_precision,
+            _span_json(span) if span.end > span.start else "")
 
 
 def event_values(e: Event, article: Article | None = None) -> tuple:
-    """One events.csv row as its values in EVENT_COLUMNS order: what workers send back, the cache and the spill hold."""
-    return _ROW_VALUES(event_row(e, article))
+    """One events.csv row as its values in EVENT_COLUMNS order: what workers send back, the cache and the spill hold.
+
+    A tuple made at once (a row of named cells cost a dictionary per event and a look-up per cell)."""
+    date = e.date
+    start, end, day = date.start, date.end, date.event_date
+    place_text, place_id, place_ar, place_en, place_kind, place_role, relation, bank, lat, lon, geo_precision, \
+        place_span = _place_values(e.place)
+    killed_low, killed_high, wounded_low, wounded_high, casualties_low, casualties_high, displaced_low, \
+        displaced_high, displaced_unit, vague, vague_figures, figure_text, figure_spans, figure_rules = _figure_values(e)
+    return (
+        e.event_id, e.cluster_id, e.cluster_primary, e.cluster_size, e.article_id, e.outlet, e.published,
+        article.url if article else "", article.title if article else "",
+        e.sentence_index, e.quote, e.quote_start, e.quote_end,
+        e.event_type, e.acled_event_type, e.acled_sub_event_type, "; ".join(e.actors),
+        day.isoformat() if day else "", start.isoformat() if start else "", end.isoformat() if end else "",
+        date.precision.value, date.text, _span_json(date.span),
+        place_text, place_id, place_ar, place_en, place_kind, place_role, e.place_source, relation, bank, lat, lon,
+        geo_precision, place_span, e.trigger.span.text, _span_json(e.trigger.span),
+        killed_low, killed_high, wounded_low, wounded_high, casualties_low, casualties_high, displaced_low,
+        displaced_high, displaced_unit, vague, vague_figures, e.victims, e.cumulative, figure_text, figure_spans,
+        figure_rules, e.confidence, start is None,
+    )
+
+
+def event_row(e: Event, article: Article | None = None) -> dict:
+    """One events.csv row, by column name."""
+    return dict(zip(EVENT_COLUMNS, event_values(e, article), strict=True))
 
 
 def encode_rows(rows: Sequence[Sequence]) -> bytes:
