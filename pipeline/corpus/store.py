@@ -9,7 +9,7 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import pandas as pd
 
@@ -119,13 +119,6 @@ def event_row(e: Event, article: Article | None = None) -> dict:
     return dict(zip(EVENT_COLUMNS, event_values(e, article), strict=True))
 
 
-def encode_rows(rows: Sequence[Sequence]) -> bytes:
-    """An article's rows (values in EVENT_COLUMNS order) as the spill keeps them: the values, for Parquet, and
-    each row's CSV text after its cluster columns, for events.csv (made where the article was extracted, so
-    that writing the events files only puts the merged clusters in front)."""
-    return marshal.dumps((list(rows), csv_lines([row[4:] for row in rows])))
-
-
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
     return rows_frame([event_values(e, articles.get(e.article_id)) for e in events])
 
@@ -178,6 +171,25 @@ def events_table(columns: Sequence[Sequence]):
         return pa.Table.from_pandas(columns_frame(columns), preserve_index=False)
 
 
+class EncodedRows(NamedTuple):
+    """A batch's events.csv rows (values in EVENT_COLUMNS order) as the spill keeps them, encoded where the
+    articles were extracted, so that writing the events files only puts the merged clusters in."""
+
+    event_ids: list
+    tails: list
+    """Each row's CSV text after its cluster columns, for events.csv."""
+    table: bytes
+    """The rows as a serialised Arrow record batch of events.parquet's schema (empty when there are none)."""
+
+
+def encode_rows(rows: Sequence[Sequence]) -> EncodedRows:
+    """The rows' CSV text and Arrow columns."""
+    if not rows:
+        return EncodedRows([], [], b"")
+    table = events_table(list(zip(*rows))).cast(_events_schema()).combine_chunks()
+    return EncodedRows([row[0] for row in rows], csv_lines([row[4:] for row in rows]), table.to_batches()[0].serialize().to_pybytes())
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary file in the same folder, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -223,70 +235,81 @@ class OutputWriter:
         self._texts = open(self.folder / "article_texts.jsonl", "w", encoding="utf-8", newline="")
         self._spill = open(self.folder / SPILL_NAME, "wb")
         self.n_rows = 0
+        self._refs: list = []
 
     def add_report(self, report: InputReport) -> None:
         self._articles.write_rows([_REPORT_VALUES(report)])
 
-    def add_article(self, text_line: str, rows: bytes, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
-        """The article's text line, and its rows (`encode_rows`) with the cluster number the merger gave each
-        (`closed`: the clusters already final, whose values the rows keep at once)."""
+    def add_article(self, text_line: str, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
+        """The article's text line, and the cluster number the merger gave each of its rows (`closed`: the clusters
+        already final, whose values the rows keep at once); its rows come with its batch's (`add_rows`)."""
         self._texts.write(text_line)
-        refs = [tuple(closed[c]) if c in closed else c for c in clusters]
-        record = marshal.dumps((refs, rows))
+        self._refs += [tuple(closed[c]) if c in closed else c for c in clusters]
+
+    def add_rows(self, rows: EncodedRows) -> None:
+        """The rows of the articles added since the last batch, in their order, as one spill record."""
+        record = marshal.dumps((self._refs, *rows))
         self._spill.write(len(record).to_bytes(8, "little") + record)
-        self.n_rows += len(clusters)
+        self.n_rows += len(self._refs)
+        self._refs = []
 
     def finish(self, cluster_of: Callable[[int, str], tuple[str, bool, int]]) -> None:
         """Write events.csv and events.parquet with each row's merged cluster, then drop the spill.
 
         A row's CSV line is its event_id and cluster values (hex digits, a boolean and a count, which CSV
-        writes as they are) in front of the text made with the row."""
+        writes as they are) in front of the text made with the row; a row group is its batches' columns with
+        the cluster columns put in."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         for fh in (self._articles_fh, self._texts, self._spill):
             fh.close()
         spill = self.folder / SPILL_NAME
-        parquet = None
+        schema = _events_schema()
+        parquet = pq.ParquetWriter(self.folder / "events.parquet", schema)
 
-        def write_group(values: list[Sequence], clusters: list[tuple]):
-            columns = list(zip(*values)) if values else [()] * len(EVENT_COLUMNS)
-            columns[1:4] = zip(*clusters) if clusters else [(), (), ()]
-            table = events_table(columns)
-            writer = parquet or pq.ParquetWriter(self.folder / "events.parquet", table.schema)
-            writer.write_table(table.cast(writer.schema))
-            return writer
+        def write_group(batches: list, clusters: list[tuple]) -> None:
+            if batches:
+                table = pa.Table.from_batches(batches, schema).combine_chunks()
+            else:
+                table = events_table([()] * len(EVENT_COLUMNS))
+            for i, values in enumerate(zip(*clusters) if clusters else [(), (), ()], start=1):
+                table = table.set_column(i, schema.field(i), pa.array(values, type=schema.field(i).type))
+            parquet.write_table(table)
 
         with open(spill, "rb") as rows_in, \
                 open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
             SafeWriter(csv_out, EVENT_COLUMNS)
-            values: list[Sequence] = []
+            batches: list = []
             clusters: list[tuple] = []
-            for refs, encoded in _spilled_articles(rows_in):
-                rows, tails = marshal.loads(encoded)
+            written = False
+            for refs, event_ids, tails, table in _spilled_batches(rows_in):
                 lines = []
-                for ref, row, tail in zip(refs, rows, tails):
-                    event_id = row[0]
+                for ref, event_id, tail in zip(refs, event_ids, tails):
                     cluster = cluster_of(ref, event_id) if type(ref) is int else ClosedCluster(*ref).columns(event_id)
                     lines.append(f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},{tail}")
                     clusters.append(cluster)
                 csv_out.write("".join(lines))
-                values += rows
-                while len(values) >= ROWS_PER_GROUP:
-                    parquet = write_group(values[:ROWS_PER_GROUP], clusters[:ROWS_PER_GROUP])
-                    values, clusters = values[ROWS_PER_GROUP:], clusters[ROWS_PER_GROUP:]
-            if values or parquet is None:
-                parquet = write_group(values, clusters)
+                if table:
+                    batches.append(pa.ipc.read_record_batch(pa.py_buffer(table), schema))
+                while len(clusters) >= ROWS_PER_GROUP:
+                    pending = pa.Table.from_batches(batches, schema)
+                    write_group(pending.slice(0, ROWS_PER_GROUP).to_batches(), clusters[:ROWS_PER_GROUP])
+                    batches, clusters = pending.slice(ROWS_PER_GROUP).to_batches(), clusters[ROWS_PER_GROUP:]
+                    written = True
+            if clusters or not written:
+                write_group(batches, clusters)
         parquet.close()
         spill.unlink()
 
 
-def _spilled_articles(stream) -> Iterator[tuple[list, bytes]]:
-    """The spill file's records, one per article in the order written: (cluster number or final cluster per
-    row, the article's `encode_rows`).
+def _spilled_batches(stream) -> Iterator[tuple[list, list, list, bytes]]:
+    """The spill file's records, one per batch in the order written: (cluster number or final cluster per row,
+    the rows' `encode_rows`).
 
-    The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values;
-    each record after its length, as marshal.load reads a large record from a file slowly); it never outlives
-    the run and nothing else reads it."""
+    The spill is this run's own scratch file (marshal: three times faster than JSON; each record after its
+    length, as marshal.load reads a large record from a file slowly); it never outlives the run and nothing
+    else reads it."""
     while size := stream.read(8):
         yield marshal.loads(stream.read(int.from_bytes(size, "little")))
 

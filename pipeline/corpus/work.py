@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from pipeline.corpus.cache import ArticleCache, CachedArticle
 from pipeline.corpus.dedup import report_keys
-from pipeline.corpus.store import EVENT_COLUMNS, encode_rows, event_values, text_line
+from pipeline.corpus.store import EVENT_COLUMNS, EncodedRows, encode_rows, event_values, text_line
 from pipeline.config import Settings
 from pipeline.extraction.extract import ArticleResult, Resources, extract_article, load_resources
 from pipeline.records import Article
@@ -35,7 +35,8 @@ class ArticleOutcome:
 
 class ArticleOutput(NamedTuple):
     """One article as the outputs hold it, encoded where it was extracted: the main process only writes it
-    (and a worker sends back plain values, cheap to pickle, rather than the records)."""
+    (and a worker sends back plain values, cheap to pickle, rather than the records). Its event rows come
+    with its batch's (`BatchOutput`)."""
 
     published: str
     """ISO, or empty."""
@@ -46,10 +47,15 @@ class ArticleOutput(NamedTuple):
     """The event type of each of its rows."""
     reports: list
     """dedup.report_keys of those rows."""
-    rows: bytes
-    """Its events.csv rows before duplicates are merged, as store.encode_rows writes them."""
     failure: str = ""
     cached: bool = False
+
+
+class BatchOutput(NamedTuple):
+    """A batch's articles, and the events.csv rows of them all before duplicates are merged, encoded at once."""
+
+    articles: list[ArticleOutput]
+    rows: EncodedRows
 
 
 def encode_result(result: ArticleResult) -> CachedArticle:
@@ -129,8 +135,10 @@ def _extracted(article: Article, resources: Resources) -> tuple[CachedArticle, s
         return encode_result(ArticleResult(article, ())), describe_failure(err)
 
 
-def process_article(article: Article, resources: Resources, cache: ArticleCache, read_cache: bool) -> ArticleOutput:
-    """The cached result, or a guarded extraction stored for next time (failures are not stored)."""
+def process_article(article: Article, resources: Resources, cache: ArticleCache,
+                    read_cache: bool) -> tuple[ArticleOutput, list]:
+    """The article's output and its event rows: the cached result, or a guarded extraction stored for next
+    time (failures are not stored)."""
     key = cache.key(article)
     entry = cache.get(key) if read_cache else None
     cached, failure = entry is not None, ""
@@ -138,15 +146,21 @@ def process_article(article: Article, resources: Resources, cache: ArticleCache,
         entry, failure = _extracted(article, resources)
         if not failure:
             cache.put(key, entry)
-    return ArticleOutput(entry.published, entry.date_source,
-                         text_line(article, entry.published, entry.date_source, entry.date_evidence),
-                         [row[EVENT_TYPE] for row in entry.rows], entry.reports, encode_rows(entry.rows), failure, cached)
+    output = ArticleOutput(entry.published, entry.date_source,
+                           text_line(article, entry.published, entry.date_source, entry.date_evidence),
+                           [row[EVENT_TYPE] for row in entry.rows], entry.reports, failure, cached)
+    return output, entry.rows
 
 
-def process_batch(articles: list[Article], spec: WorkSpec) -> list[ArticleOutput]:
+def process_batch(articles: list[Article], spec: WorkSpec) -> BatchOutput:
     """The unit every engine runs: a batch of articles, in order."""
     resources, cache = context(spec)
+    outputs, rows = [], []
     try:
-        return [process_article(a, resources, cache, spec.read_cache) for a in articles]
+        for article in articles:
+            output, article_rows = process_article(article, resources, cache, spec.read_cache)
+            outputs.append(output)
+            rows += article_rows
     finally:
         cache.close()
+    return BatchOutput(outputs, encode_rows(rows))
