@@ -114,7 +114,7 @@ def test_parquet_row_groups_hold_the_group_size_whatever_the_articles_sizes(tmp_
     ids = [f"{i:016x}" for i in range(7)]
     for article in (ids[:2], ids[2:7]):
         rows = [event_values(event(i)) for i in article]
-        writer.add_article("{}\n", [0] * len(rows), {0: ClosedCluster(article[0], article[-1], len(rows))})
+        writer.add_article(b"{}\n", [0] * len(rows), {0: ClosedCluster(article[0], article[-1], len(rows))})
         writer.add_rows(encode_rows(rows))
     writer.finish(lambda cluster, event_id: ("", False, 0))
     parquet = pq.ParquetFile(tmp_path / "events.parquet")

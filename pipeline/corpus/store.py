@@ -17,7 +17,7 @@ from pipeline import schema
 from pipeline.records import Article, Event, InputReport, PlaceMention
 from pipeline.corpus.dedup import ClosedCluster
 from pipeline.corpus.output_set import SPILL_NAME
-from pipeline.corpus.safe_csv import SafeWriter, csv_lines
+from pipeline.corpus.safe_csv import SafeWriter, csv_line, csv_lines
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -173,11 +173,12 @@ def events_table(columns: Sequence[Sequence]):
 
 class EncodedRows(NamedTuple):
     """A batch's events.csv rows (values in EVENT_COLUMNS order) as the spill keeps them, encoded where the
-    articles were extracted, so that writing the events files only puts the merged clusters in."""
+    articles were extracted, so that writing the events files only puts the merged clusters in (text as the
+    files' UTF-8 bytes: the main process neither decodes nor encodes it)."""
 
     event_ids: list
     tails: list
-    """Each row's CSV text after its cluster columns, for events.csv."""
+    """Each row's CSV line after its cluster columns, for events.csv."""
     table: bytes
     """The rows as a serialised Arrow record batch of events.parquet's schema (empty when there are none)."""
 
@@ -187,7 +188,8 @@ def encode_rows(rows: Sequence[Sequence]) -> EncodedRows:
     if not rows:
         return EncodedRows([], [], b"")
     table = events_table(list(zip(*rows))).cast(_events_schema()).combine_chunks()
-    return EncodedRows([row[0] for row in rows], csv_lines([row[4:] for row in rows]), table.to_batches()[0].serialize().to_pybytes())
+    tails = [line.encode("utf-8") for line in csv_lines([row[4:] for row in rows])]
+    return EncodedRows([row[0] for row in rows], tails, table.to_batches()[0].serialize().to_pybytes())
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -208,13 +210,13 @@ def _write_text(text: str) -> Callable[[Path], None]:
     return lambda tmp: tmp.write_text(text, encoding="utf-8", newline="")
 
 
-def text_line(article: Article, published: str, date_source: str, date_evidence: Sequence[str]) -> str:
-    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found
+def text_line(article: Article, published: str, date_source: str, date_evidence: Sequence[str]) -> bytes:
+    """One article_texts.jsonl line, UTF-8: the text every span refers to, its metadata and how its date was found
     (`published`, ISO or empty, and `date_source` as extraction settled them)."""
     record = {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
               "title": article.title, "published": published, "date_source": date_source,
               "date_evidence": list(date_evidence)}
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 ROWS_PER_GROUP = 5_000
@@ -232,7 +234,7 @@ class OutputWriter:
         self.folder = Path(folder)
         self._articles_fh = open(self.folder / "articles.csv", "w", encoding="utf-8", newline="")
         self._articles = SafeWriter(self._articles_fh, ARTICLE_COLUMNS)
-        self._texts = open(self.folder / "article_texts.jsonl", "w", encoding="utf-8", newline="")
+        self._texts = open(self.folder / "article_texts.jsonl", "wb")
         self._spill = open(self.folder / SPILL_NAME, "wb")
         self.n_rows = 0
         self._refs: list = []
@@ -240,7 +242,7 @@ class OutputWriter:
     def add_report(self, report: InputReport) -> None:
         self._articles.write_rows([_REPORT_VALUES(report)])
 
-    def add_article(self, text_line: str, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
+    def add_article(self, text_line: bytes, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
         """The article's text line, and the cluster number the merger gave each of its rows (`closed`: the clusters
         already final, whose values the rows keep at once); its rows come with its batch's (`add_rows`)."""
         self._texts.write(text_line)
@@ -278,8 +280,8 @@ class OutputWriter:
             parquet.write_table(table)
 
         with open(spill, "rb") as rows_in, \
-                open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
-            SafeWriter(csv_out, EVENT_COLUMNS)
+                open(self.folder / "events.csv", "wb") as csv_out:
+            csv_out.write(csv_line(EVENT_COLUMNS).encode("utf-8"))
             batches: list = []
             clusters: list[tuple] = []
             written = False
@@ -287,9 +289,9 @@ class OutputWriter:
                 lines = []
                 for ref, event_id, tail in zip(refs, event_ids, tails):
                     cluster = cluster_of(ref, event_id) if type(ref) is int else ClosedCluster(*ref).columns(event_id)
-                    lines.append(f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},{tail}")
+                    lines += f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},".encode(), tail
                     clusters.append(cluster)
-                csv_out.write("".join(lines))
+                csv_out.write(b"".join(lines))
                 if table:
                     batches.append(pa.ipc.read_record_batch(pa.py_buffer(table), schema))
                 while len(clusters) >= ROWS_PER_GROUP:

@@ -42,8 +42,8 @@ class ArticleOutput(NamedTuple):
     published: str
     """ISO, or empty."""
     date_source: str
-    text_line: str
-    """Its article_texts.jsonl line."""
+    text_line: bytes
+    """Its article_texts.jsonl line, UTF-8."""
     event_types: list
     """The event type of each of its rows."""
     reports: list
@@ -96,20 +96,11 @@ def collector_held():
 
 
 def guarded_extract(article: Article, resources: Resources) -> ArticleOutcome:
-    """extract_article, with any exception turned into a failed outcome that keeps the article.
-
-    An article's analysis makes tens of thousands of objects that live until it is done; the collector's
-    automatic passes kept walking them while they were still in use (a third of the CPU). So it is held off
-    while one article is extracted and run once over the youngest objects afterwards, when they are garbage.
-    """
-    with collector_held() as held:
-        try:
-            outcome = ArticleOutcome(extract_article(article, resources))
-        except Exception as err:  # noqa: BLE001 - one article must never stop the run
-            outcome = ArticleOutcome(ArticleResult(article, ()), describe_failure(err))
-    if held:
-        gc.collect(0)
-    return outcome
+    """extract_article, with any exception turned into a failed outcome that keeps the article."""
+    try:
+        return ArticleOutcome(extract_article(article, resources))
+    except Exception as err:  # noqa: BLE001 - one article must never stop the run
+        return ArticleOutcome(ArticleResult(article, ()), describe_failure(err))
 
 
 @dataclass(frozen=True)
@@ -141,12 +132,23 @@ def context(spec: WorkSpec) -> tuple[Resources, ArticleCache]:
 
 def _extracted(article: Article, resources: Resources) -> tuple[CachedArticle, str]:
     """The guarded extraction, encoded, and its failure (empty when none): a result that cannot be encoded
-    fails its article too, and the run goes on."""
-    outcome = guarded_extract(article, resources)
-    try:
-        return encode_result(outcome.result), outcome.failure
-    except Exception as err:  # noqa: BLE001 - one article must never stop the run
-        return encode_result(ArticleResult(article, ())), describe_failure(err)
+    fails its article too, and the run goes on.
+
+    An article's analysis makes tens of thousands of objects that live until it is encoded; the collector's
+    automatic passes kept walking them while they were still in use (a third of the CPU). So it is held off
+    while one article is extracted and encoded, and run once over the youngest objects afterwards, when the
+    analysis is gone (most of it freed already, a pass over it while it was still held cost 2-3 times more).
+    """
+    with collector_held() as held:
+        outcome = guarded_extract(article, resources)
+        try:
+            encoded = encode_result(outcome.result), outcome.failure
+        except Exception as err:  # noqa: BLE001 - one article must never stop the run
+            encoded = encode_result(ArticleResult(article, ())), describe_failure(err)
+        del outcome
+    if held:
+        gc.collect(0)
+    return encoded
 
 
 def process_article(article: Article, resources: Resources, cache: ArticleCache,
