@@ -179,4 +179,5 @@ def process_batch(articles: list[Article], spec: WorkSpec) -> BatchOutput:
             rows += article_rows
     finally:
         cache.close()
-    return BatchOutput(outputs, encode_rows(rows))
+    with collector_held():  # the batch's columns and lines live a moment: no pass needs to walk its rows for them
+        return BatchOutput(outputs, encode_rows(rows))
