@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.corpus.cache import DATABASE_NAME, ArticleCache, CachedArticle
+from pipeline.corpus.cache import DATABASE_NAME, ArticleCache, CachedArticle, row_id
 from pipeline.cli import main
 
 OUTPUTS = ("events.csv", "events.parquet", "articles.csv", "article_texts.jsonl")
@@ -26,13 +26,17 @@ def database(out) -> Path:
 
 
 def entries(out) -> dict[str, bytes]:
+    """The entries by the key their header names."""
     with closing(sqlite3.connect(database(out))) as db:
-        return dict(db.execute("SELECT key, entry FROM entries ORDER BY key"))
+        rows = db.execute("SELECT id, entry FROM entries ORDER BY id").fetchall()
+    found = {json.loads(entry.partition(b"\n")[0])["key"]: entry for _, entry in rows}
+    assert [row_id(key) for key in found] == [i for i, _ in rows]
+    return found
 
 
 def set_entry(out, key: str, value) -> None:
     with closing(sqlite3.connect(database(out))) as db, db:
-        db.execute("UPDATE entries SET entry = ? WHERE key = ?", (value, key))
+        db.execute("UPDATE entries SET entry = ? WHERE id = ?", (value, row_id(key)))
 
 
 @pytest.fixture(scope="module")

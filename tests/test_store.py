@@ -104,21 +104,26 @@ def test_a_column_arrow_would_read_differently_goes_through_the_frame():
     assert events_table(columns).equals(pa.Table.from_pandas(columns_frame(columns), preserve_index=False))
 
 
-def test_parquet_row_groups_hold_the_group_size_whatever_the_articles_sizes(tmp_path, monkeypatch):
+def test_parquet_row_groups_hold_the_group_size_whatever_the_articles_and_batches_sizes(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
     from pipeline.corpus import store
 
     monkeypatch.setattr(store, "ROWS_PER_GROUP", 3)
     writer = OutputWriter(tmp_path)
-    ids = [f"{i:016x}" for i in range(7)]
-    for article in (ids[:2], ids[2:7]):
-        rows = [event_values(event(i)) for i in article]
-        writer.add_article("{}\n", encode_rows(rows), [0] * len(rows), {0: ClosedCluster(article[0], article[-1], len(rows))})
+    ids = [f"{i:016x}" for i in range(8)]
+    for batch in ([ids[:2], ids[2:7]], [ids[7:]]):
+        rows = []
+        for article in batch:
+            rows += [event_values(event(i)) for i in article]
+            writer.add_article(b"{}\n", [0] * len(article), {0: ClosedCluster(article[0], article[-1], len(article))})
+        writer.add_rows(encode_rows(rows))
     writer.finish(lambda cluster, event_id: ("", False, 0))
     parquet = pq.ParquetFile(tmp_path / "events.parquet")
-    assert [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)] == [3, 3, 1]
+    assert [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)] == [3, 3, 2]
     frame = pd.read_csv(tmp_path / "events.csv", dtype=str)
-    assert frame["event_id"].tolist() == ids == parquet.read().column("event_id").to_pylist()
-    assert frame["cluster_id"].tolist() == [ids[0]] * 2 + [ids[2]] * 5
-    assert frame["cluster_primary"].tolist() == ["False", "True", "False", "False", "False", "False", "True"]
+    table = parquet.read()
+    assert frame["event_id"].tolist() == ids == table.column("event_id").to_pylist()
+    assert frame["cluster_id"].tolist() == [ids[0]] * 2 + [ids[2]] * 5 + [ids[7]] == table.column("cluster_id").to_pylist()
+    assert frame["cluster_primary"].tolist() == ["False", "True", "False", "False", "False", "False", "True", "True"]
+    assert table.column("cluster_size").to_pylist() == [2, 2, 5, 5, 5, 5, 5, 1]

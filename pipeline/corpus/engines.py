@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from pipeline.errors import ConfigError
 from pipeline.records import Article
-from pipeline.corpus.work import ArticleOutput, WorkSpec, context, process_batch
+from pipeline.corpus.work import BatchOutput, WorkSpec, context, process_batch
 
 ENGINES = ("local", "dask")
 
@@ -32,7 +32,7 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _in_order(submit, batches: Iterable[list[Article]], window: int) -> Iterator[list[ArticleOutput]]:
+def _in_order(submit, batches: Iterable[list[Article]], window: int) -> Iterator[BatchOutput]:
     """Submit batches keeping at most `window` in flight; yield their results in submission order."""
     pending: deque = deque()
     for batch in batches:
@@ -50,7 +50,7 @@ class SerialEngine:
         self.spec = spec
         context(spec)
 
-    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleOutput]]:
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[BatchOutput]:
         for batch in batches:
             yield process_batch(batch, self.spec)
 
@@ -73,7 +73,7 @@ class ProcessEngine:
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(spec,))
 
-    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleOutput]]:
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[BatchOutput]:
         return _in_order(lambda b: self.pool.submit(process_batch, b, self.spec), batches, 2 * self.workers)
 
     def close(self) -> None:
@@ -142,7 +142,7 @@ class DaskEngine:
             raise ConfigError(f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {err}") from err
         self.window = 2 * max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
-    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleOutput]]:
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[BatchOutput]:
         return _in_order(lambda b: self.client.submit(process_batch, b, self.spec, pure=False), batches, self.window)
 
     def close(self) -> None:

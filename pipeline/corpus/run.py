@@ -124,19 +124,20 @@ def run_pipeline(articles: Path, manifest: Path | None, out_dir: Path, settings:
 
         bar = tqdm(desc="articles", unit="article", disable=not _show_progress(settings), file=sys.stderr)
         try:
-            for outcomes in engine.map(article_lists()):
-                results = iter(outcomes)
+            for batch in engine.map(article_lists()):
+                results = iter(batch.articles)
                 for report, article in held.popleft():
                     if article is not None:
                         output = next(results)
                         report = _final_report(report, output)
                         cached += output.cached
                         clusters = merger.add_reports(output.reports, len(output.event_types))
-                        writer.add_article(output.text_line, output.rows, clusters, merger.end_article())
+                        writer.add_article(output.text_line, clusters, merger.end_article())
                         types.update(output.event_types)
                     statuses[report.status] += 1
                     writer.add_report(report)
-                bar.update(len(outcomes))
+                writer.add_rows(batch.rows)
+                bar.update(len(batch.articles))
         finally:
             bar.close()
             engine.close()

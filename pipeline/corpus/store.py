@@ -9,7 +9,7 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import pandas as pd
 
@@ -17,7 +17,7 @@ from pipeline import schema
 from pipeline.records import Article, Event, InputReport, PlaceMention
 from pipeline.corpus.dedup import ClosedCluster
 from pipeline.corpus.output_set import SPILL_NAME
-from pipeline.corpus.safe_csv import SafeWriter, csv_lines
+from pipeline.corpus.safe_csv import SafeWriter, csv_line, csv_lines
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -25,10 +25,8 @@ BOOL_COLUMNS = list(schema.names(schema.BOOL))
 FLOAT_COLUMNS = list(schema.names(schema.FLOAT))
 ARTICLE_COLUMNS = ["article_id", "source_path", "status", "reason", "message", "published", "date_source",
                    "n_events", "chars", "sha256", "encoding"]
-FIGURE_KIND_COLUMN = {kind: kind for kind in schema.FIGURE_KINDS}
 CLUSTER_COLUMNS = ("cluster_id", "cluster_primary", "cluster_size")
 """The columns duplicate merging fills in once every article is in: the table's second to fourth."""
-_ROW_VALUES = operator.itemgetter(*EVENT_COLUMNS)
 _REPORT_VALUES = operator.attrgetter(*ARTICLE_COLUMNS)
 
 
@@ -37,16 +35,15 @@ def _span_json(span) -> str:
     return f"[{span.start:d}, {span.end:d}]" if span is not None else ""
 
 
-_NO_FIGURES = {**{f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")},
-               "displaced_unit": "", "vague": False, "vague_figures": "", "figure_text": "", "figure_spans": "",
-               "figure_rules": ""}
-_NO_GAZETTEER_PLACE = {"place_id": "", "place_ar": "", "place_en": "", "place_kind": ""}
-_NO_PLACE = {"place_text": "", **_NO_GAZETTEER_PLACE, "place_role": "", "relation": "", "bank": "", "lat": None,
-             "lon": None, "geo_precision": None, "place_span": ""}
+_NO_FIGURES = (None,) * (2 * len(schema.FIGURE_KINDS)) + ("", False, "", "", "", "")
+_FIGURE_COLUMN = {kind: i for i, kind in enumerate(schema.FIGURE_KINDS)}
+_NO_GAZETTEER_PLACE = ("", "", "", "")
+_NO_PLACE = ("", *_NO_GAZETTEER_PLACE, "", "", "", None, None, None, "")
 
 
-def _figure_columns(event: Event) -> dict:
-    """Figures of one event by kind, in the columns' units, with the words and rules they come from.
+def _figure_values(event: Event) -> tuple:
+    """Figures of one event by kind, in the columns' units, with the words and rules they come from: the values
+    of killed_low .. displaced_high, displaced_unit, vague, vague_figures, figure_text, figure_spans, figure_rules.
 
     Figures of one kind add up only when the text joins them with "and" and they count the same group
     in the same unit ("قتل 4 مدنيين و6 آخرين"); otherwise (parts of a total, civilians and fighters,
@@ -59,81 +56,67 @@ def _figure_columns(event: Event) -> dict:
     if not figures:
         return _NO_FIGURES
     stated = [f for f in figures if not f.vague]
-    chosen = stated or list(figures)
-    by_column: dict[str, list] = {}
-    for fig in chosen:
-        by_column.setdefault(FIGURE_KIND_COLUMN[fig.kind], []).append(fig)
-    out: dict = {f"{col}_{end}": None for col in FIGURE_KIND_COLUMN.values() for end in ("low", "high")}
-    for col, figs in by_column.items():
+    by_kind: dict[str, list] = {}
+    for fig in stated or figures:
+        by_kind.setdefault(fig.kind, []).append(fig)
+    bounds: list = [None] * (2 * len(schema.FIGURE_KINDS))
+    for kind, figs in by_kind.items():
         first = figs[0]
         same = [first] + [f for f in figs[1:] if f.rule == "coordinated" and (f.victims, f.unit) == (first.victims, first.unit)]
-        out[f"{col}_low"] = sum(f.low for f in same)
-        out[f"{col}_high"] = None if any(f.high is None for f in same) else sum(f.high for f in same)
-    displaced = by_column.get("displaced")
-    out["displaced_unit"] = displaced[0].unit if displaced else ""
-    out["vague"] = not stated
-    out["vague_figures"] = "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»"
-                                     for f in figures if f.vague)
-    out["figure_text"] = " | ".join(f.span.text for f in figures)
-    out["figure_spans"] = json.dumps([[f.span.start, f.span.end, f.kind] for f in figures])
-    out["figure_rules"] = " | ".join(f"{f.kind}:{f.rule}" for f in figures if f.rule)
-    return out
+        at = 2 * _FIGURE_COLUMN[kind]
+        bounds[at] = sum(f.low for f in same)
+        bounds[at + 1] = None if any(f.high is None for f in same) else sum(f.high for f in same)
+    displaced = by_kind.get("displaced")
+    return (*bounds, displaced[0].unit if displaced else "", not stated,
+            "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»" for f in figures if f.vague),
+            " | ".join(f.span.text for f in figures),
+            json.dumps([[f.span.start, f.span.end, f.kind] for f in figures]),
+            " | ".join(f"{f.kind}:{f.rule}" for f in figures if f.rule))
 
 
 def _bank(bank: str) -> str:
     return bank if bank in schema.RIVER_BANKS else ""
 
 
-def _place_columns(p: PlaceMention | None) -> dict:
+def _place_values(p: PlaceMention | None) -> tuple:
+    """place_text, place_id, place_ar, place_en, place_kind, place_role, relation, bank, lat, lon, geo_precision,
+    place_span (place_source, between place_role and relation in the table, is the event's)."""
     if p is None:
         return _NO_PLACE
     span, place = p.span, p.place
-    out = {"place_text": span.text, "place_role": p.role, "relation": p.relation, "bank": _bank(p.bank),
-           "lat": p.lat, "lon": p.lon, "geo_precision": p.geo_precision,
-           "place_span": _span_json(span) if span.end > span.start else ""}
-    if place is None:
-        out.update(_NO_GAZETTEER_PLACE)
-    else:
-        out.update(place_id=place.place_id, place_ar=place.name_ar, place_en=place.name_en, place_kind=place.kind)
-    return out
-
-
-def event_row(e: Event, article: Article | None = None) -> dict:
-    """One events.csv row."""
-    date = e.date
-    start, end, day = date.start, date.end, date.event_date
-    row = {
-        "event_id": e.event_id, "cluster_id": e.cluster_id,
-        "cluster_primary": e.cluster_primary, "cluster_size": e.cluster_size,
-        "article_id": e.article_id, "outlet": e.outlet, "published": e.published,
-        "url": article.url if article else "", "title": article.title if article else "",
-        "sentence_index": e.sentence_index, "quote": e.quote,
-        "quote_start": e.quote_start, "quote_end": e.quote_end,
-        "event_type": e.event_type, "acled_event_type": e.acled_event_type, "acled_sub_event_type": e.acled_sub_event_type,
-        "actors": "; ".join(e.actors),
-        "event_date": day.isoformat() if day else "",
-        "date_start": start.isoformat() if start else "", "date_end": end.isoformat() if end else "",
-        "date_precision": date.precision.value, "date_text": date.text, "date_span": _span_json(date.span),
-        "place_source": e.place_source,
-        "trigger_text": e.trigger.span.text, "trigger_span": _span_json(e.trigger.span),
-        "victims": e.victims, "cumulative": e.cumulative,
-        "confidence": e.confidence, "undated": start is None,
-    }
-    row.update(_place_columns(e.place))
-    row.update(_figure_columns(e))
-    return row
+    gazetteer = _NO_GAZETTEER_PLACE if place is None else (place.place_id, place.name_ar, place.name_en, place.kind)
+    return (span.text, *gazetteer, p.role, p.relation, _bank(p.bank), p.lat, p.lon, p.geo_precision,
+            _span_json(span) if span.end > span.start else "")
 
 
 def event_values(e: Event, article: Article | None = None) -> tuple:
-    """One events.csv row as its values in EVENT_COLUMNS order: what workers send back, the cache and the spill hold."""
-    return _ROW_VALUES(event_row(e, article))
+    """One events.csv row as its values in EVENT_COLUMNS order: what workers send back, the cache and the spill hold.
+
+    A tuple made at once (a row of named cells cost a dictionary per event and a look-up per cell)."""
+    date = e.date
+    start, end, day = date.start, date.end, date.event_date
+    place_text, place_id, place_ar, place_en, place_kind, place_role, relation, bank, lat, lon, geo_precision, \
+        place_span = _place_values(e.place)
+    killed_low, killed_high, wounded_low, wounded_high, casualties_low, casualties_high, displaced_low, \
+        displaced_high, displaced_unit, vague, vague_figures, figure_text, figure_spans, figure_rules = _figure_values(e)
+    return (
+        e.event_id, e.cluster_id, e.cluster_primary, e.cluster_size, e.article_id, e.outlet, e.published,
+        article.url if article else "", article.title if article else "",
+        e.sentence_index, e.quote, e.quote_start, e.quote_end,
+        e.event_type, e.acled_event_type, e.acled_sub_event_type, "; ".join(e.actors),
+        day.isoformat() if day else "", start.isoformat() if start else "", end.isoformat() if end else "",
+        date.precision.value, date.text, _span_json(date.span),
+        place_text, place_id, place_ar, place_en, place_kind, place_role, e.place_source, relation, bank, lat, lon,
+        geo_precision, place_span, e.trigger.span.text, _span_json(e.trigger.span),
+        killed_low, killed_high, wounded_low, wounded_high, casualties_low, casualties_high, displaced_low,
+        displaced_high, displaced_unit, vague, vague_figures, e.victims, e.cumulative, figure_text, figure_spans,
+        figure_rules, e.confidence, start is None,
+    )
 
 
-def encode_rows(rows: Sequence[Sequence]) -> bytes:
-    """An article's rows (values in EVENT_COLUMNS order) as the spill keeps them: the values, for Parquet, and
-    each row's CSV text after its cluster columns, for events.csv (made where the article was extracted, so
-    that writing the events files only puts the merged clusters in front)."""
-    return marshal.dumps((list(rows), csv_lines([row[4:] for row in rows])))
+def event_row(e: Event, article: Article | None = None) -> dict:
+    """One events.csv row, by column name."""
+    return dict(zip(EVENT_COLUMNS, event_values(e, article), strict=True))
 
 
 def events_frame(events: list[Event], articles: dict[str, Article]) -> pd.DataFrame:
@@ -188,6 +171,27 @@ def events_table(columns: Sequence[Sequence]):
         return pa.Table.from_pandas(columns_frame(columns), preserve_index=False)
 
 
+class EncodedRows(NamedTuple):
+    """A batch's events.csv rows (values in EVENT_COLUMNS order) as the spill keeps them, encoded where the
+    articles were extracted, so that writing the events files only puts the merged clusters in (text as the
+    files' UTF-8 bytes: the main process neither decodes nor encodes it)."""
+
+    event_ids: list
+    tails: list
+    """Each row's CSV line after its cluster columns, for events.csv."""
+    table: bytes
+    """The rows as a serialised Arrow record batch of events.parquet's schema (empty when there are none)."""
+
+
+def encode_rows(rows: Sequence[Sequence]) -> EncodedRows:
+    """The rows' CSV text and Arrow columns."""
+    if not rows:
+        return EncodedRows([], [], b"")
+    table = events_table(list(zip(*rows))).cast(_events_schema()).combine_chunks()
+    tails = [line.encode("utf-8") for line in csv_lines([row[4:] for row in rows])]
+    return EncodedRows([row[0] for row in rows], tails, table.to_batches()[0].serialize().to_pybytes())
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary file in the same folder, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,13 +210,13 @@ def _write_text(text: str) -> Callable[[Path], None]:
     return lambda tmp: tmp.write_text(text, encoding="utf-8", newline="")
 
 
-def text_line(article: Article, published: str, date_source: str, date_evidence: Sequence[str]) -> str:
-    """One article_texts.jsonl line: the text every span refers to, its metadata and how its date was found
+def text_line(article: Article, published: str, date_source: str, date_evidence: Sequence[str]) -> bytes:
+    """One article_texts.jsonl line, UTF-8: the text every span refers to, its metadata and how its date was found
     (`published`, ISO or empty, and `date_source` as extraction settled them)."""
     record = {"article_id": article.article_id, "text": article.text, "outlet": article.outlet, "url": article.url,
               "title": article.title, "published": published, "date_source": date_source,
               "date_evidence": list(date_evidence)}
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 ROWS_PER_GROUP = 5_000
@@ -230,73 +234,84 @@ class OutputWriter:
         self.folder = Path(folder)
         self._articles_fh = open(self.folder / "articles.csv", "w", encoding="utf-8", newline="")
         self._articles = SafeWriter(self._articles_fh, ARTICLE_COLUMNS)
-        self._texts = open(self.folder / "article_texts.jsonl", "w", encoding="utf-8", newline="")
+        self._texts = open(self.folder / "article_texts.jsonl", "wb")
         self._spill = open(self.folder / SPILL_NAME, "wb")
         self.n_rows = 0
+        self._refs: list = []
 
     def add_report(self, report: InputReport) -> None:
         self._articles.write_rows([_REPORT_VALUES(report)])
 
-    def add_article(self, text_line: str, rows: bytes, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
-        """The article's text line, and its rows (`encode_rows`) with the cluster number the merger gave each
-        (`closed`: the clusters already final, whose values the rows keep at once)."""
+    def add_article(self, text_line: bytes, clusters: list[int], closed: Mapping[int, ClosedCluster]) -> None:
+        """The article's text line, and the cluster number the merger gave each of its rows (`closed`: the clusters
+        already final, whose values the rows keep at once); its rows come with its batch's (`add_rows`)."""
         self._texts.write(text_line)
-        refs = [tuple(closed[c]) if c in closed else c for c in clusters]
-        record = marshal.dumps((refs, rows))
+        self._refs += [tuple(closed[c]) if c in closed else c for c in clusters]
+
+    def add_rows(self, rows: EncodedRows) -> None:
+        """The rows of the articles added since the last batch, in their order, as one spill record."""
+        record = marshal.dumps((self._refs, *rows))
         self._spill.write(len(record).to_bytes(8, "little") + record)
-        self.n_rows += len(clusters)
+        self.n_rows += len(self._refs)
+        self._refs = []
 
     def finish(self, cluster_of: Callable[[int, str], tuple[str, bool, int]]) -> None:
         """Write events.csv and events.parquet with each row's merged cluster, then drop the spill.
 
         A row's CSV line is its event_id and cluster values (hex digits, a boolean and a count, which CSV
-        writes as they are) in front of the text made with the row."""
+        writes as they are) in front of the text made with the row; a row group is its batches' columns with
+        the cluster columns put in."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         for fh in (self._articles_fh, self._texts, self._spill):
             fh.close()
         spill = self.folder / SPILL_NAME
-        parquet = None
+        schema = _events_schema()
+        parquet = pq.ParquetWriter(self.folder / "events.parquet", schema)
 
-        def write_group(values: list[Sequence], clusters: list[tuple]):
-            columns = list(zip(*values)) if values else [()] * len(EVENT_COLUMNS)
-            columns[1:4] = zip(*clusters) if clusters else [(), (), ()]
-            table = events_table(columns)
-            writer = parquet or pq.ParquetWriter(self.folder / "events.parquet", table.schema)
-            writer.write_table(table.cast(writer.schema))
-            return writer
+        def write_group(batches: list, clusters: list[tuple]) -> None:
+            if batches:
+                table = pa.Table.from_batches(batches, schema).combine_chunks()
+            else:
+                table = events_table([()] * len(EVENT_COLUMNS))
+            for i, values in enumerate(zip(*clusters) if clusters else [(), (), ()], start=1):
+                table = table.set_column(i, schema.field(i), pa.array(values, type=schema.field(i).type))
+            parquet.write_table(table)
 
         with open(spill, "rb") as rows_in, \
-                open(self.folder / "events.csv", "w", encoding="utf-8", newline="") as csv_out:
-            SafeWriter(csv_out, EVENT_COLUMNS)
-            values: list[Sequence] = []
+                open(self.folder / "events.csv", "wb") as csv_out:
+            csv_out.write(csv_line(EVENT_COLUMNS).encode("utf-8"))
+            batches: list = []
             clusters: list[tuple] = []
-            for refs, encoded in _spilled_articles(rows_in):
-                rows, tails = marshal.loads(encoded)
+            written = False
+            for refs, event_ids, tails, table in _spilled_batches(rows_in):
                 lines = []
-                for ref, row, tail in zip(refs, rows, tails):
-                    event_id = row[0]
+                for ref, event_id, tail in zip(refs, event_ids, tails):
                     cluster = cluster_of(ref, event_id) if type(ref) is int else ClosedCluster(*ref).columns(event_id)
-                    lines.append(f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},{tail}")
+                    lines += f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},".encode(), tail
                     clusters.append(cluster)
-                csv_out.write("".join(lines))
-                values += rows
-                while len(values) >= ROWS_PER_GROUP:
-                    parquet = write_group(values[:ROWS_PER_GROUP], clusters[:ROWS_PER_GROUP])
-                    values, clusters = values[ROWS_PER_GROUP:], clusters[ROWS_PER_GROUP:]
-            if values or parquet is None:
-                parquet = write_group(values, clusters)
+                csv_out.write(b"".join(lines))
+                if table:
+                    batches.append(pa.ipc.read_record_batch(pa.py_buffer(table), schema))
+                while len(clusters) >= ROWS_PER_GROUP:
+                    pending = pa.Table.from_batches(batches, schema)
+                    write_group(pending.slice(0, ROWS_PER_GROUP).to_batches(), clusters[:ROWS_PER_GROUP])
+                    batches, clusters = pending.slice(ROWS_PER_GROUP).to_batches(), clusters[ROWS_PER_GROUP:]
+                    written = True
+            if clusters or not written:
+                write_group(batches, clusters)
         parquet.close()
         spill.unlink()
 
 
-def _spilled_articles(stream) -> Iterator[tuple[list, bytes]]:
-    """The spill file's records, one per article in the order written: (cluster number or final cluster per
-    row, the article's `encode_rows`).
+def _spilled_batches(stream) -> Iterator[tuple[list, list, list, bytes]]:
+    """The spill file's records, one per batch in the order written: (cluster number or final cluster per row,
+    the rows' `encode_rows`).
 
-    The spill is this run's own scratch file (marshal: three times faster than JSON for rows of plain values;
-    each record after its length, as marshal.load reads a large record from a file slowly); it never outlives
-    the run and nothing else reads it."""
+    The spill is this run's own scratch file (marshal: three times faster than JSON; each record after its
+    length, as marshal.load reads a large record from a file slowly); it never outlives the run and nothing
+    else reads it."""
     while size := stream.read(8):
         yield marshal.loads(stream.read(int.from_bytes(size, "little")))
 
