@@ -142,10 +142,11 @@ def sidebar_filters(options, phases, bounds, labels, lang) -> filtering.Filters:
 
 def write_url(filters: filtering.Filters, labels, lang: str) -> None:
     params = filtering.filters_to_params(filters)
+    section = open_section(labels)
     extras = {"lang": lang != "en" and lang, "tiles": st.session_state["street_tiles"] and "1",
               "step": st.session_state["step"] == "W" and "W",
               "map": st.session_state.get("map_mode", "points") != "points" and st.session_state.get("map_mode"),
-              "tab": open_section(labels) != DETAIL_TABS[0] and open_section(labels)}
+              "tab": section != DETAIL_TABS[0] and section}
     params |= {name: [value] for name, value in extras.items() if value}
     if {k: st.query_params.get_all(k) for k in st.query_params} != params:
         st.query_params.from_dict(params)
@@ -497,8 +498,9 @@ def open_section(labels) -> str:
 def detail_tabs(labels, lang) -> dict[str, object]:
     """The sections below the timeline as tabs of which only the open one is drawn: a first page builds one
     section, not four (most of what a browser spent on it). The open tab survives a change of language."""
-    st.session_state["details"] = tab_names(labels, lang)[DETAIL_TABS.index(open_section(labels))]
-    return dict(zip(DETAIL_TABS, st.tabs(tab_names(labels, lang), key="details", on_change="rerun")))
+    names = tab_names(labels, lang)
+    st.session_state["details"] = names[DETAIL_TABS.index(open_section(labels))]
+    return dict(zip(DETAIL_TABS, st.tabs(names, key="details", on_change="rerun")))
 
 
 def check_events_folder(sources: page_data.PageSources, labels, lang) -> None:

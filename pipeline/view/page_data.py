@@ -17,11 +17,11 @@ import streamlit as st
 
 from pipeline.campaign import load_campaign
 from pipeline.config import DATA_DIR, Settings
+from pipeline.corpus.output_set import OUTPUT_FILES
 from pipeline.view import aggregates, filtering, maplayers, retaking, tables
 
 EVENTS_ENV = "EVENT_MAP_EVENTS_DIR"
 CAMPAIGN_ENV = "EVENT_MAP_CAMPAIGN_DIR"
-OUTPUT_FILES = ("events.parquet", "events.csv", "articles.csv", "article_texts.jsonl", "run.json")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
