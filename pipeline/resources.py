@@ -47,12 +47,14 @@ def load_csv(path: Path, required: tuple[str, ...] = ()) -> tuple[dict[str, str]
 @lru_cache(maxsize=None)
 def load_clitics(lexicon_dir: Path) -> Clitics:
     from pipeline.extraction.matcher import Clitics  # the file readers above stay free of the NLP stack (campaign, dashboard)
+    from pipeline.extraction.textnorm import normalise_phrase
 
     path = lexicon_dir / "clitics.yaml"
     data = load_yaml(path)
     try:
         return Clitics(tuple(data["conjunctions"]), tuple(data["prepositions"]), data["article"],
                        data.get("lam_article", ""), int(data.get("min_stem", 2)),
-                       tuple(data.get("suffixes", ())))
-    except (KeyError, TypeError) as err:
+                       tuple(data.get("suffixes", ())),
+                       tuple((normalise_phrase(bound), normalise_phrase(free)) for bound, free in data.get("suffix_endings") or ()))
+    except (KeyError, TypeError, ValueError) as err:
         raise DataFileError(path, f"expected keys conjunctions, prepositions, article: {err}") from err

@@ -98,3 +98,11 @@ def test_the_longest_of_overlapping_matches_wins_and_the_others_are_kept_in_text
 def test_matches_that_do_not_overlap_are_all_kept_in_text_order(families):
     found = families["places"].find(normalise("قرب البكر والزهور"))
     assert [(m.phrase, m.prefix) for m in found] == [("البكر", ""), ("الزهور", "و")]
+
+
+def test_a_stem_left_by_a_stripped_suffix_is_also_read_with_the_ending_the_language_data_gives(clitics):
+    forms = [stem for stem, _ in word_forms("سيطرتها", clitics, suffixes=True)]
+    assert "سيطرت" in forms and "سيطره" in forms
+    bare = Clitics(clitics.conjunctions, clitics.prepositions, clitics.article, clitics.lam_article,
+                   clitics.min_stem, clitics.suffixes)
+    assert "سيطره" not in [stem for stem, _ in word_forms("سيطرتها", bare, suffixes=True)]

@@ -69,6 +69,8 @@ class EventLexicon:
     recap_years: int | None = None
     relative_pronouns: frozenset = frozenset()
     purpose_prefix: str = ""
+    article: str = ""
+    """The definite article as a clitic (clitics.yaml): attached letters ending in it are no purpose prefix."""
     purpose_types: frozenset = frozenset()
     demolishing: frozenset = frozenset()
     """Forms of the words that blow up or destroy (a building after them makes a demolition)."""
@@ -167,6 +169,7 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
         recap_years=triggers.get("recap_years"),
         relative_pronouns=frozenset(normalise_phrase(w) for w in triggers.get("relative_pronouns", ())),
         purpose_prefix=normalise_phrase(triggers.get("purpose_prefix", "")),
+        article=clitics.article,
         purpose_types=frozenset(triggers.get("purpose_types", ())),
         demolishing=demolishing,
         imperfect=imperfect,
@@ -242,7 +245,7 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
             strength = "strong"
         if etype == "advance" and at in reach.get("attempt", ()):
             etype, strength = "clash", "strong"
-        elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix)
+        elif (etype in lexicon.purpose_types and _has_prefix(m.prefix, lexicon.purpose_prefix, lexicon.article)
                 and at not in reach.get("launch", ())):
             continue
         if etype == "clash" and m.phrase in lexicon.battles and (at in reach.get("launched", ()) or (
@@ -285,10 +288,11 @@ def _in_article(span: Span, offset: int) -> Span:
     return span if not offset else Span(span.start + offset, span.end + offset, span.text)
 
 
-def _has_prefix(attached: str, prefix: str) -> bool:
-    """The letters attached in front of a word end with `prefix` (the article aside: "لل" and "ل" count, "ال" not)."""
-    if attached.endswith("ال"):
-        attached = attached[:-2]
+def _has_prefix(attached: str, prefix: str, article: str) -> bool:
+    """The letters attached in front of a word end with `prefix`, the article aside (with ل: "لل" and "ل"
+    count, "ال" does not)."""
+    if article and attached.endswith(article):
+        attached = attached[:-len(article)]
     return bool(prefix) and attached.endswith(prefix)
 
 

@@ -44,6 +44,9 @@ class Clitics:
     lam_article: str
     min_stem: int = 2
     suffixes: tuple[str, ...] = ()
+    suffix_endings: tuple[tuple[str, str], ...] = ()
+    """(ending, its other form): a stem left ending in the first after a suffix is stripped is tried with the
+    second too (ت -> ة)."""
     _forms: BoundedMemo = field(init=False, compare=False, hash=False, repr=False)
     """word -> (readings with pronoun suffixes removed too, the prefix-only readings that lead them)."""
 
@@ -143,8 +146,9 @@ def _word_forms(word: str, clitics: Clitics, suffixes: bool) -> tuple[tuple[str,
                 rest = stem[:-len(suffix)]
                 if stem.endswith(suffix) and len(rest) >= 3:
                     add(rest, used)
-                    if rest.endswith("ت"):
-                        add(rest[:-1] + "ه", used)
+                    for bound, free in clitics.suffix_endings:
+                        if rest.endswith(bound):
+                            add(rest[:-len(bound)] + free, used)
     return tuple(forms)
 
 

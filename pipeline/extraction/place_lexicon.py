@@ -129,6 +129,8 @@ class PlaceGrammar:
     departure_words: frozenset[str]
     description_words: frozenset[str]
     road_words: frozenset[str]
+    between_words: frozenset[str]
+    """The word before the two ends of a road (بين)."""
     home_words: frozenset[str]
     approach_words: frozenset[str]
     victim_words: frozenset[str]
@@ -139,11 +141,16 @@ class PlaceGrammar:
     fire_words: frozenset[str]
     fire_window: int
     source_speakers: frozenset[str]
+    in_words: frozenset[str]
+    in_prefixes: tuple[str, ...]
+    """The preposition "in" as a word (في) and as an attached letter (ب): a source speaks in a facility."""
     residence_words: frozenset[str]
     colon_list_window: int
     locator_reach: int
     """How many words may stand between a place and a direction phrase that locates it."""
     locators: tuple[str, ...]
+    detached_prepositions: frozenset[str]
+    """Letters a locator ends with, written apart, that are attached to the next word (التابعة ل)."""
     proximity_locators: frozenset[str]
     """Locators after which the next place is only near the one before (الملاصقة لحي الفاروق)."""
     enclosing_locators: frozenset[str]
@@ -288,6 +295,7 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         departure_words=norm_set("departure_words"),
         description_words=norm_set("description_words"),
         road_words=norm_set("road_words"),
+        between_words=norm_set("between_words"),
         home_words=norm_set("home_words"),
         approach_words=norm_set("approach_words"),
         victim_words=norm_set("victim_words"),
@@ -295,10 +303,13 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         fire_words=norm_set("fire_words"),
         fire_window=int(words.get("fire_window", 5)),
         source_speakers=norm_set("source_speakers"),
+        in_words=norm_set("in_words"),
+        in_prefixes=tuple(normalise_phrase(w) for w in words.get("in_prefixes") or ()),
         residence_words=norm_set("residence_words"),
         colon_list_window=int(words.get("colon_list_window", 12)),
         locator_reach=int(words.get("locator_reach", 5)),
         locators=tuple(_require(words_path, words, "locators")),
+        detached_prepositions=frozenset(words.get("detached_prepositions") or ()),
         proximity_locators=frozenset(words.get("proximity_locators") or ()),
         name_separators=tuple(words.get("name_separators") or ()),
         enclosing_locators=frozenset(words.get("enclosing_locators") or ()),

@@ -124,8 +124,9 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
     for phrase, role in grammar.cues:
         add(phrase, Cue(role))
     for phrase in grammar.locators:
-        # a locator written with a detached ل (التابعة ل) is matched without it; the ل is on the next word
-        add(phrase[:-2] if phrase.endswith(" ل") else phrase, Tag("locator", phrase))
+        # a locator ending in a detached preposition (التابعة ل) is matched without it: it is on the next word
+        head, _, last = phrase.rpartition(" ")
+        add(head if head and last in grammar.detached_prepositions else phrase, Tag("locator", phrase))
     for phrase, number in grammar.ordinals:
         add(phrase, Tag("ordinal", str(number)))
     for phrase in grammar.demonstratives:

@@ -402,7 +402,7 @@ class PlacePhraseParser:
 
     def _between_road_ends(self, doc: _Doc, t: int) -> bool:
         """"قطع طريق المسلحين بين قرية عين طلاوي وتلال سينو": the places a road runs between."""
-        if t <= 0 or doc.words[t - 1] != "بين":
+        if t <= 0 or doc.words[t - 1] not in self.grammar.between_words:
             return False
         return doc.has_stem_in("road_words", t - 6, t - 1)
 
@@ -459,9 +459,9 @@ class PlacePhraseParser:
         m = doc.at.get(t)
         i = t - 1
         construct = doc.words[t] in self.bank.place_word_forms and not (m and m.prefix)  # "مدير مخيم حسن شام"
-        if doc.words[i] == "في":
+        if doc.words[i] in self.grammar.in_words:
             i -= 1
-        elif not (m and m.prefix and m.prefix[-1] in "ب") and not construct:
+        elif not (m and m.prefix and m.prefix.endswith(self.grammar.in_prefixes)) and not construct:
             return found
         head = found[0]
         kinds = {p.kind for p in head.candidates}
