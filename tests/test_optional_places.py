@@ -99,6 +99,35 @@ def test_geocoder_caches_empty_answers_too(server, tmp_path, no_sleep):
     assert len(requests) == 1
 
 
+@pytest.mark.parametrize("damaged", ['{"query": "بعشيقة", "answ'.encode(), b'{"answers": 3}', b"[1, 2]", b"\xff\xfe"])
+def test_geocoder_asks_again_for_a_name_whose_cache_entry_is_unreadable_and_rewrites_it(server, tmp_path, no_sleep,
+                                                                                         damaged):
+    _, requests = server
+    resolver = _resolver(server, tmp_path, min_delay_seconds=0)
+    resolver.resolve("بعشيقة")
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    entry.write_bytes(damaged)
+    assert resolver.resolve("بعشيقة").lat == 36.4547
+    assert len(requests) == 2 and json.loads(entry.read_text(encoding="utf-8"))["answers"]
+
+
+def test_geocoder_passes_over_a_cached_answer_without_a_usable_coordinate(server, tmp_path, no_sleep):
+    resolver = _resolver(server, tmp_path, min_delay_seconds=0)
+    resolver.resolve("بعشيقة")
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    entry.write_text(json.dumps({"query": "بعشيقة", "answers": [{"lat": "", "lon": "43.3"}, {"display_name": "x"},
+                                                                 {"lat": "36.0", "lon": "43.33", "display_name": "y"}]}),
+                     encoding="utf-8")
+    assert resolver.resolve("بعشيقة").display_name == "y"
+
+
+def test_geocoder_leaves_no_temporary_file_beside_its_entries(server, tmp_path, no_sleep):
+    resolver = _resolver(server, tmp_path, min_delay_seconds=0)
+    for name in ("بعشيقة", "باريس", "لا مكان"):
+        resolver.resolve(name)
+    assert sorted(p.suffix for p in (tmp_path / "cache").iterdir()) == [".json"] * 3
+
+
 def test_geocoder_waits_between_requests(server, tmp_path):
     clock = iter([0.0, 0.2, 1.0])
     with patch.object(RateLimiter, "_clock", side_effect=lambda: next(clock)), \

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,9 @@ class NominatimResolver:
     """Looks names up on a Nominatim server, at most one request per `min_delay_seconds`.
 
     Answers are cached on disk (one JSON file per query), so a name is asked for once; only answers
-    inside `viewbox` are returned, so a namesake abroad never reaches the map.
+    inside `viewbox` are returned, so a namesake abroad never reaches the map. An unreadable cache entry (cut
+    short, edited by hand) is asked again and rewritten; entries are written whole (a temporary file of the
+    writer's own, then renamed), so worker processes asking for the same name never see half a file.
     """
 
     def __init__(self, user_agent: str, *, domain: str = "nominatim.openstreetmap.org", scheme: str = "https",
@@ -48,7 +52,10 @@ class NominatimResolver:
     def resolve(self, query: str) -> GeocodedPlace | None:
         """The first answer for `query` inside the viewbox, or None."""
         for raw in self._answers(query):
-            place = GeocodedPlace(query, float(raw["lat"]), float(raw["lon"]), raw.get("display_name", ""), raw)
+            try:
+                place = GeocodedPlace(query, float(raw["lat"]), float(raw["lon"]), str(raw.get("display_name", "")), raw)
+            except (KeyError, TypeError, ValueError):
+                continue  # an answer without a usable coordinate
             if self.contains(place.lat, place.lon):
                 return place
         return None
@@ -59,14 +66,31 @@ class NominatimResolver:
 
     def _answers(self, query: str) -> list[dict]:
         path = self.cache_dir / f"{hashlib.sha256(query.encode('utf-8')).hexdigest()[:32]}.json"
-        if path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))["answers"]
+        cached = _cached_answers(path)
+        if cached is not None:
+            return cached
         lo_lat, lo_lon, hi_lat, hi_lon = self.viewbox
         found = self._geocode(query, exactly_one=False, viewbox=[Point(lo_lat, lo_lon), Point(hi_lat, hi_lon)],
                               bounded=self.bounded) or []
         answers = [location.raw for location in found]
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"query": query, "answers": answers}, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        handle, tmp = tempfile.mkstemp(dir=self.cache_dir, prefix=path.stem, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"query": query, "answers": answers}, out, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return answers
+
+
+def _cached_answers(path: Path) -> list[dict] | None:
+    """The answers a cache entry holds, or None when there is none or it cannot be read as one."""
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+        return None
+    return answers
