@@ -36,7 +36,12 @@ MAP_MODES = ("points", "areas", "control")
 DETAIL_TABS = ("events", "casualties", "control", "undated")
 BASE_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 1.7rem; }
+[data-testid="stSkeleton"] { animation: none !important; }
+[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) { display: none; }
 </style>"""
+"""The placeholders shown while an element's code loads stay still: their endless pulse made the browser redraw
+the page about 60 times a second during the first render (a second of CPU on a 2-core machine). The element
+that holds the style takes no room."""
 RTL_CSS = """<style>
 .stApp, [data-testid="stSidebar"] { direction: rtl; }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stMetric"],
@@ -523,10 +528,11 @@ def main() -> None:
     lang = st.session_state.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang")
                                             in labels.languages else "en")
     st.session_state["lang"] = lang
+    # the page's style comes first, as markdown: its code is loaded at once for the widget labels, where an
+    # st.html element waits for code of its own, and the placeholders pulse until the style is in
+    st.markdown(BASE_CSS + (RTL_CSS if lang == "ar" else ""), unsafe_allow_html=True)
     st.sidebar.radio(labels.text("language", lang), list(labels.languages), key="lang", horizontal=True,
                      format_func=labels.languages.get)
-    lang = st.session_state["lang"]
-    st.html(BASE_CSS + (RTL_CSS if lang == "ar" else ""))
     check_events_folder(sources, labels, lang)
     if sources.events_dir is None:
         build_default_output(sources.settings, labels, lang)

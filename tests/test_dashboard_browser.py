@@ -135,6 +135,23 @@ def test_page_draws_map_and_charts_without_console_errors(loaded):
     assert not errors, errors
 
 
+MOVING_PLACEHOLDERS = """() => [...document.querySelectorAll("style")].some(s => s.textContent.includes("stSkeleton"))
+    ? document.getAnimations().filter(a => a.playState === "running" && a.effect && a.effect.target
+                                           && a.effect.target.closest('[data-testid="stSkeleton"]')).length : 0"""
+
+
+def test_placeholders_stay_still_once_the_page_style_is_in(browser, server):
+    """(Before the script's first element the app's own loading placeholder is beyond the page's reach.)"""
+    page = browser.new_page()
+    page.goto(server)
+    moving, deadline = 0, time.time() + STARTUP_SECONDS
+    while page.locator('[data-testid="stPlotlyChart"]').count() < 2 and time.time() < deadline:
+        moving = max(moving, page.evaluate(MOVING_PLACEHOLDERS))
+        page.wait_for_timeout(50)
+    page.close()
+    assert moving == 0
+
+
 def test_two_downloads_in_a_row_both_arrive(loaded, tmp_path):
     page, errors = loaded
     files = []
