@@ -278,3 +278,22 @@ def test_a_database_another_process_holds_too_long_is_skipped_not_set_aside(tmp_
         reader.close()
         holder.execute("COMMIT")
     assert ArticleCache(tmp_path, "v").get("k") == entry
+
+
+def test_the_former_caches_entry_files_are_removed_when_the_database_is_made(tmp_path):
+    key = "ab" + "0" * 62
+    legacy = tmp_path / "ab" / f"{key}.json"
+    legacy.parent.mkdir()
+    legacy.write_bytes(b'{"format": "article-cache/1", "key": "' + key.encode() + b'", "sha256": "x"}\n[]')
+    ArticleCache(tmp_path, "v").get("k")
+    assert not legacy.parent.exists() and (tmp_path / DATABASE_NAME).is_file()
+
+
+def test_files_beside_the_cache_that_are_not_former_entries_are_left_alone(tmp_path):
+    (tmp_path / "geocoder").mkdir()
+    kept = [tmp_path / "geocoder" / "ab12.json", tmp_path / "ab" / "notes.json", tmp_path / "cd" / "cd34.json"]
+    for path, text in zip(kept, ['{"query": "x", "answers": []}', '{"format": "article-cache/1"}', '{"mine": 1}']):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    ArticleCache(tmp_path, "v").get("k")
+    assert all(path.exists() for path in kept)

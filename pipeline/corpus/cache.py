@@ -28,6 +28,8 @@ from pipeline import schema
 from pipeline.records import Article
 
 CACHE_FORMAT = "article-cache/2"
+LEGACY_ENTRY = b'{"format": "article-cache/1"'
+"""How an entry of the former cache began: one JSON file per article, in folders named by two hex digits."""
 DATABASE_NAME = "articles.sqlite"
 TABLE = "CREATE TABLE entries (id INTEGER PRIMARY KEY, entry BLOB NOT NULL)"
 """The database's only object: anything else in the file means it is not this cache's. An entry's row id is
@@ -215,6 +217,7 @@ class ArticleCache:
                 db.execute(f"PRAGMA page_size = {PAGE_BYTES}")
                 db.execute(TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
                 found = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+                self._remove_legacy_entries()
             if found != [("table", "entries", TABLE)]:
                 raise ValueError("the database is not this cache's")
             # A cache needs no durability: its rollback journal stays in memory and nothing waits for the disk.
@@ -225,6 +228,25 @@ class ArticleCache:
         except BaseException:
             db.close()
             raise
+
+    def _remove_legacy_entries(self) -> None:
+        """Delete the former cache's entry files (never read again) when the database is first made: only files
+        named like its entries whose first bytes are its header, and then their folders if that emptied them."""
+        for folder in self.folder.glob("[0-9a-f][0-9a-f]"):
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            for entry in folder.glob("*.json"):
+                try:
+                    with entry.open("rb") as handle:
+                        legacy = handle.read(len(LEGACY_ENTRY)) == LEGACY_ENTRY
+                    if legacy and entry.stem.startswith(folder.name) and not entry.is_symlink():
+                        entry.unlink()
+                except OSError:
+                    pass
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty: something else lives there
 
     def _delete(self, key: str) -> None:
         try:
