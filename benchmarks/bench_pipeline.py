@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +77,15 @@ class StageClock:
                 if self._stack:
                     self._stack[-1][2] += spent
         return timed
+
+
+def compiled_extraction() -> list[str]:
+    """The extraction modules imported from a compiled build (scripts/compile.sh) rather than from their .py files."""
+    import pipeline.extraction.extract  # noqa: F401  (it imports every stage)
+
+    return sorted(name.rsplit(".", 1)[1] for name, module in sys.modules.items()
+                  if name.startswith("pipeline.extraction.") and not name.endswith("__mypyc")
+                  and (getattr(module, "__file__", None) or "").endswith(tuple(EXTENSION_SUFFIXES)))
 
 
 def install_stage_clock() -> StageClock:
@@ -173,6 +183,7 @@ def main(argv: list[str] | None = None) -> None:
             manifest = articles / "manifest.csv"
         bare_s, chars, words = bare_pass(articles)
 
+        compiled = compiled_extraction()
         clock = install_stage_clock()
         install_bookkeeping_clock(clock)
         one = Settings(progress=False, cache=False, workers=1)
@@ -199,6 +210,8 @@ def main(argv: list[str] | None = None) -> None:
     n = sum(summary.articles_by_status.values())
 
     print(f"machine: {machine()}; load average before the run {os.getloadavg()[0]:.1f}")
+    print(f"extraction: compiled with mypyc ({', '.join(compiled)})" if compiled else
+          "extraction: plain Python (not compiled)")
     print(f"corpus: {n} articles, {chars:,} characters, {words:,} words "
           f"({'synthetic' if not args.articles else articles}); {summary.n_events} event rows")
     print(f"one worker: {wall:.2f} s wall, {cpu:.2f} s CPU -> {n / wall:.0f} articles/s, {chars / wall / 1e3:.0f} k chars/s; "
@@ -221,6 +234,9 @@ def main(argv: list[str] | None = None) -> None:
     per_article = 1e3 / max(n, 1)
     extraction = {k: v for k, v in one_worker_seconds.items() if k not in (*BOOKKEEPING, LOADING)}
     print("stages inside extraction (CPU, exclusive: a stage's time leaves out the stages it calls):")
+    if compiled:
+        print("  (compiled modules call each other directly, past the clock: a compiled stage counts in its caller's "
+              "time; scripts/compile.sh --clean for every stage)")
     for name, seconds in sorted(extraction.items(), key=lambda x: -x[1]):
         print(f"  {name:<58} {seconds:8.2f} s  {100 * seconds / cpu:5.1f}%  {seconds * per_article:6.2f} ms/article")
     loading = one_worker_seconds.get(LOADING, 0.0)

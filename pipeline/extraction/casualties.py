@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from pipeline.extraction.article_matches import ArticleMatches
 from pipeline.extraction.document import Document, document_for
@@ -185,6 +185,7 @@ class _Article(ArticleMatches):
         super().__init__(doc, families, offset)
         self.digit_tokens = digit_tokens_of(doc)
         """The text's tokens that end in a digit."""
+        self._present: list[tuple[str, list[int]]] | None = None
         self.openers = sorted((hit[0], hit[0] + hit[2][3]) for family in _FIGURE_OPENERS for hit in self.hits(family)[0])
         """Token ranges of the words of the figure-opening families, in text order."""
 
@@ -199,11 +200,13 @@ class _Article(ArticleMatches):
 
 
 
-    @cached_property
+    @property
     def present(self) -> list[tuple[str, list[int]]]:
         """The families with a word in the text and the first tokens of their words (worked out when a first
         sentence may hold figures)."""
-        return [(family, starts) for family in self.names for starts in [self.hits(family)[1]] if starts]
+        if self._present is None:
+            self._present = [(family, starts) for family in self.names for starts in [self.hits(family)[1]] if starts]
+        return self._present
 
     def matches_within(self, first: int, last: int) -> dict[str, list[Match] | tuple]:
         """Family -> its matches inside tokens [first, last), overlaps settled (as TextView.find gives them); the
@@ -402,10 +405,10 @@ def _quantities(s: _Sentence, notes: dict[str, str] | None = None) -> list[_Quan
                 low, high = 1, mention.value
             else:
                 approximate = True
-        for after in s.within("qualifier_after", last, last + s.lexicon.windows.qualifier_after):
-            if not s.same_clause(first, after.token_start):
+        for following in s.within("qualifier_after", last, last + s.lexicon.windows.qualifier_after):
+            if not s.same_clause(first, following.token_start):
                 continue
-            if after.payload[1] == "at_least":
+            if following.payload[1] == "at_least":
                 high = None
             else:
                 approximate = True
@@ -458,7 +461,7 @@ def _counts_people(s: _Sentence, q: _Quantity) -> bool:
     inside = s.within("dual_people", q.first, q.last)
     return bool(inside) or (head < s.last and s.same_clause(q.first, head)
                             and (s.at("people", head) is not None or s.at("cue", head) is not None
-                                 and s.at("cue", head).payload[0] == "nouns"))
+                                 and s.at("cue", head).payload[0] == "nouns"))  # type: ignore[union-attr]
 
 
 def _counts_families(s: _Sentence, q: _Quantity) -> bool:
@@ -502,7 +505,7 @@ def _total_predicate(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> Mat
     """"عدد النازحين ... يبلغ N": the casualty noun before a total verb that the number completes."""
     index = q.span_first - 1
     while index >= s.first and s.ending_at("total_filler", index + 1) is not None:
-        index = s.ending_at("total_filler", index + 1).token_start - 1
+        index = s.ending_at("total_filler", index + 1).token_start - 1  # type: ignore[union-attr]
     verb = s.ending_at("total_verb", index + 1) if index >= s.first else None
     if verb is None:
         # "بلغ عدد النازحين [...] 50": the verb and its noun open the sentence, the number ends it
@@ -538,6 +541,7 @@ def _verb_cue(s: _Sentence, q: _Quantity, others: list[_Quantity], *, kinds: tup
     """The nearest verb cue before the number (within a few words) or after its noun (across asides)."""
     w = s.lexicon.windows
     candidates = []
+    between: range | list[int]
     blocked = {i for o in others if o is not q for i in range(o.span_first, o.span_last)}
     for cue in s.matches["cue"]:
         if kinds is not None and (cue.payload[1] not in kinds or cue.payload[0] == "nouns"):
@@ -565,6 +569,7 @@ def _verb_cue(s: _Sentence, q: _Quantity, others: list[_Quantity], *, kinds: tup
 def _governor(s: _Sentence, q: _Quantity, others: list[_Quantity]) -> _Governor | None:
     """What the counted people suffered, or None when no cue reaches the number."""
     own = _noun_cue_after(s, q)
+    cue: Match | None
     if own is not None:
         cue, rule = own
     elif (cue := _total_predicate(s, q, others)) is not None:
@@ -683,7 +688,7 @@ def _numbered_figures(s: _Sentence, quantities: list[_Quantity], cumulative: boo
         if q.first in consumed:
             continue
         if _not_people(s, q):
-            note(q, f"counts things («{s.at('not_people', q.last).span.text}»)")
+            note(q, f"counts things («{s.at('not_people', q.last).span.text}»)")  # type: ignore[union-attr]
             continue
         governor = _governor(s, q, quantities)
         parts = [Span(q.start, q.end, "")]
@@ -863,7 +868,7 @@ def _locate(text: str, lexicon: CasualtyLexicon, start: int, end: int | None,
     article = doc.derived(("casualties", id(lexicon)), lambda: _Article(doc, _families(lexicon)))
     tokens = article.token_range(start, end)
     if tokens is None:
-        stretch = _Article.of_stretch(doc, _families(lexicon), start, end)
+        stretch = cast(_Article, _Article.of_stretch(doc, _families(lexicon), start, end))
         return stretch, 0, len(stretch.tokens), len(stretch.norm.original)
     return article, *tokens, end
 

@@ -99,7 +99,7 @@ class PreparedText:
                 if hit[2][6][0] == category and (longest is None or hit[2][3] > longest[2][3]):
                     longest = hit
             found = self._longest[key] = None if longest is None else self._match(longest)
-        return found
+        return found  # type: ignore[return-value]  # a Match or None once the sentinel is replaced
 
     def ending_at(self, category: str, i: int, reach: int) -> Match | None:
         """The first word of the category that ends right before token i, starting at most `reach` tokens before."""
@@ -172,7 +172,7 @@ def _prepare_once(analysed: Document, lexicon: DateLexicon) -> PreparedText:
             continue
         first, last = token_at(mention.span.start), token_at(mention.span.end - 1)
         if last is not None:
-            number_at[first] = (mention.value, last + 1)
+            number_at[first] = (mention.value, last + 1)  # type: ignore[index]  # first is a token (checked above)
     hits = analysed.matches.hits[analysed.index.family(lexicon.matcher)]
     return PreparedText(norm, tokens, analysed.token_columns, hits, number_at, lexicon.matcher.clitics,
                         lexicon.capture_reach)
@@ -344,7 +344,7 @@ def _past_period(doc: PreparedText, i: int) -> Mention | None:
             return None
         amount, found_unit, stop, first, skip = period[0], period[1], period[2], i, 0
     marker = doc.match(stop, "past_marker")
-    end = marker.token_end
+    end = marker.token_end  # type: ignore[union-attr]  # a past marker is at stop in both branches
     return Mention(f"past_{found_unit.name}s", doc.span(first, end, skip), (first, end), amount=amount, unit=found_unit)
 
 
@@ -405,8 +405,8 @@ def _campaign_day(doc: PreparedText, i: int) -> Mention | None:
     ordinal = doc.match(k, "ordinal")
     if ordinal is not None:
         n, k = ordinal.payload[1], ordinal.token_end
-    elif doc.number(k):
-        n, k = doc.number(k)
+    elif (number := doc.number(k)) is not None:
+        n, k = number
     else:
         return None
     link = doc.match(k, "day_of_link") if k < len(doc.tokens) else None
@@ -440,7 +440,7 @@ def _since_anchor(doc: PreparedText, i: int, lexicon: DateLexicon) -> Mention | 
             break
     if milestone is None and date is None:
         return None
-    end = date.tokens[1] if date is not None else milestone.token_end
+    end = date.tokens[1] if date is not None else milestone.token_end  # type: ignore[union-attr]  # one is found
     return Mention("since", doc.span(i, end, len(word.prefix)), (i, end),
                     milestone=milestone.payload[1] if milestone is not None else None,
                     day=date.day if date else None, month=date.month if date else None,
@@ -482,7 +482,7 @@ def _blocker(doc: PreparedText, i: int) -> Mention | None:
 
 def _numeric_dates(doc: PreparedText) -> list[Mention]:
     """"29/3/2017" and "2017-03-29"."""
-    found = []
+    found: list[Mention] = []
     if not _DIGITS_JOINED.search(doc.norm.text):
         return found  # one search for what both patterns need, instead of both
     for pattern, (y, m, d) in _NUMERIC_DATES:
@@ -541,14 +541,14 @@ def _scan_once(analysed: Document, lexicon: DateLexicon) -> tuple[Mention, ...]:
     for m in sorted(candidates, key=lambda m: (-(m.span.end - m.span.start), m.span.start)):
         if all(m.span.end <= c.span.start or m.span.start >= c.span.end for c in chosen):
             chosen.append(m)
-    found = []
+    kept: list[Mention] = []
     for m in sorted(chosen, key=lambda m: m.span.start):
         if m.kind == "blocked":
             continue
         reported = _reported(doc, m, lexicon)
         statement = m.kind == "weekday" and _reported(doc, m, lexicon, SENTENCE_STOP)
-        found.append(m._replace(reported=reported, statement=statement) if reported or statement else m)
-    return tuple(found)
+        kept.append(m._replace(reported=reported, statement=statement) if reported or statement else m)
+    return tuple(kept)
 
 
 @lru_cache(maxsize=None)

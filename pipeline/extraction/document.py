@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from itertools import repeat
 from operator import sub
 from typing import Any, Callable, Sequence
@@ -41,14 +41,22 @@ class TextView:
         """Matcher -> its family's matches in the view, overlapping ones included (made on first use)."""
         self._longest: dict[PhraseMatcher, list[Match]] = {}
         """Matcher -> its family's non-overlapping matches (made on first use)."""
+        # cut on first use, kept in plain attributes (functools.cached_property needs an instance __dict__, which a
+        # compiled class has not)
+        self._norm: NormalisedText | None = None
+        self._tokens: list[Token] | None = None
 
-    @cached_property
+    @property
     def norm(self) -> NormalisedText:
-        return self._cut_norm()
+        if self._norm is None:
+            self._norm = self._cut_norm()
+        return self._norm
 
-    @cached_property
+    @property
     def tokens(self) -> list[Token]:
-        return self._cut_tokens()
+        if self._tokens is None:
+            self._tokens = self._cut_tokens()
+        return self._tokens
 
     def find_all(self, matcher: PhraseMatcher) -> list[Match]:
         """Every match of the matcher's family, overlapping ones included (as PhraseMatcher.find_all)."""

@@ -139,8 +139,8 @@ class _ArticleDates:
     def _names_a_day(self, start: int) -> bool:
         """The first sentence of the paragraph starting there names a day."""
         if start not in self._day_named_at:
-            first_end = SENTENCE_STOP.search(self.text, start)
-            first_end = first_end.start() if first_end else len(self.text)
+            stop = SENTENCE_STOP.search(self.text, start)
+            first_end = stop.start() if stop else len(self.text)
             self._day_named_at[start] = any(start <= e.span.start < first_end
                                             and e.window.precision == DatePrecision.DAY for e in self.expressions)
         return self._day_named_at[start]

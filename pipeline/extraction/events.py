@@ -107,7 +107,7 @@ _DROPPING_ANY_WORD = tuple(DROPPING_MARKERS - {"anaphora"})
 def _trigger_phrases(triggers: dict, rules) -> list[tuple[str, tuple[str, str] | None]]:
     """Every form of every trigger word: nouns with their endings, verbs in their persons and tenses."""
     excluded = {normalise_phrase(w) for w in triggers.get("excluded_forms") or ()}
-    phrases = []
+    phrases: list[tuple[str, tuple[str, str] | None]] = []
     for etype, words in triggers["types"].items():
         for strength in ("strong", "weak", "generic"):
             for w in words.get(strength) or ():
@@ -127,7 +127,9 @@ def load_event_lexicon(campaign: Campaign) -> EventLexicon:
     clitics = load_clitics(lexicon_dir)
     triggers = campaign.lexicon_file("event_triggers.yaml")
     actors = campaign.lexicon_file("actors.yaml")
-    markers, windows, marker_types = [], {}, {}
+    markers: list[tuple[str, str]] = []
+    windows: dict[str, int | None] = {}
+    marker_types: dict[str, frozenset] = {}
     for kind, spec in triggers["modality"].items():
         markers += [(w, kind) for w in spec["words"]]
         windows[kind] = int(spec.get("window", 3))
@@ -475,11 +477,19 @@ def _fighting_of_event(anchor: _Anchor, borrowed: list[PlaceMention], placed: li
         set(map(id, m.places)) & set(map(id, borrowed)) for m in placed)
 
 
+def _always(_: object) -> bool:
+    return True
+
+
+def _never(_: object) -> bool:
+    return False
+
+
 def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
                    city: PlaceMention | None, countries: frozenset = frozenset(),
-                   taxonomy_origin=lambda etype: True, harmful=lambda etype: True,
-                   arrivals: frozenset = frozenset(), ongoing=lambda span: True,
-                   definite=lambda span: False) -> list[_Anchor]:
+                   taxonomy_origin=_always, harmful=_always,
+                   arrivals: frozenset = frozenset(), ongoing=_always,
+                   definite=_never) -> list[_Anchor]:
     """Give each anchor its places; anchors left with only borrowed places join a same-type anchor that has its own.
 
     An anchor with no place of its own in a clause that names a place outside the area and none inside
@@ -557,7 +567,7 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             a.places = [p for p in a.places if p.role == "destination"] or a.places
         if not (taxonomy_origin(a.event_type) or harmful(a.event_type)):  # where troops set out from
             a.places = [p for p in a.places if p.role != "origin"] or ([city] if city is not None else [])
-        unique = {}
+        unique: dict[str, PlaceMention] = {}
         for p in sorted(a.places, key=lambda p: p.span.start):
             unique.setdefault(p.place.place_id if p.place is not None else f"@{p.span.start}", p)
         a.places = list(unique.values())
@@ -673,7 +683,8 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
         acled = lexicon.taxonomy.get(a.event_type, {})
         group_id = _event_id(article_sha, facts.sentence.index, a.span.start, a.event_type)
         figures, trigger, victims = tuple(a.figures), Trigger(a.event_type, a.span), _victims(a.figures, list(actors))
-        for place in a.places or [None]:
+        places: list[PlaceMention | None] = [*a.places] or [None]
+        for place in places:
             events.append(Event(
                 event_id=_event_id(group_id, place.span.start if place else "", place.place.place_id if place and place.place else ""),
                 cluster_id=group_id,

@@ -54,9 +54,10 @@ class Resources:
 
 def phrase_index(res: Resources) -> PhraseIndex:
     """One table of every lexicon family's phrases, so that an article is matched in one pass."""
-    families = {"places": res.places.matcher, "dates": res.dates.matcher, "numbers": res.dates.numbers.matcher,
-                "triggers": res.events.triggers, "actors": res.events.actors, "modality": res.events.modality,
-                "casualty_numbers": res.casualties.numbers.matcher}
+    families: dict[str, PhraseMatcher | None] = {
+        "places": res.places.matcher, "dates": res.dates.matcher, "numbers": res.dates.numbers.matcher,
+        "triggers": res.events.triggers, "actors": res.events.actors, "modality": res.events.modality,
+        "casualty_numbers": res.casualties.numbers.matcher}
     families.update({f"casualties.{name}": m for name, m in res.casualties.matchers.items()})
     families["arrivals"] = res.events.arrivals
     unique: dict[int, tuple[str, PhraseMatcher]] = {}
@@ -100,7 +101,7 @@ def _city_mention(mentions: list[PlaceMention], city_id: str) -> PlaceMention | 
 
 def extract_article(article: Article, res: Resources) -> ArticleResult:
     """All events of one article, before duplicates across articles are merged."""
-    doc = analyse(article.text, res.index, res.sentences)
+    doc = analyse(article.text, res.index, res.sentences)  # type: ignore[arg-type]  # set by __post_init__
     article, evidence = _publication_date(article, res, doc)
     text, published = article.text, article.published
     published_iso = published.isoformat() if isinstance(published, dt.date) else ""

@@ -288,7 +288,7 @@ class PhraseIndex:
         def begun(following: str | None) -> tuple[tuple, ...]:
             found = []
             for consumed, singles, by_second in readings:
-                longer = by_second.get(following)
+                longer = by_second.get(following) if following is not None else None
                 entries = sorted(singles + longer) if singles and longer else longer or singles
                 found += [(entry[1], consumed, entry) for entry in entries]
             return tuple(found)

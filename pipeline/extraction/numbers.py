@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from pipeline.errors import DataFileError
 from pipeline.extraction.document import Document
@@ -115,7 +115,7 @@ _DIGITS_WORD = NumberWord()
 """What a run of digits means beyond its digits: nothing (no scale, not vague)."""
 
 
-def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: list[Match],
+def _atoms(norm: NormalisedText, tokens: list[Token], lexicon: NumberLexicon, words: Sequence[Match],
            first: int, last: int, digit_tokens: list[int] | None) -> list[_Atom]:
     """Digit runs and number words of tokens[first:last] in text order (thousands separators and decimals joined).
 
@@ -291,7 +291,7 @@ def _vocalised_duals(norm: NormalisedText, tokens: list[Token], taken: set[int],
 
 
 def find_numbers(norm: NormalisedText, lexicon: NumberLexicon, tokens: list[Token] | None = None, *,
-                 words: list[Match] | None = None, first: int = 0, last: int | None = None,
+                 words: Sequence[Match] | None = None, first: int = 0, last: int | None = None,
                  end: int | None = None, digit_tokens: list[int] | None = None) -> list[NumberMention]:
     """Every number in the text, in text order, with spans in the original text.
 

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from itertools import compress
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
 
@@ -160,7 +160,8 @@ def _longest_phrases(hits: list[Hit], words: list[str], starts: list[int], ends:
     at: dict[int, _Phrase] = {}
     run: list[Hit] = []
     run_end = -1
-    for hit in (*hits, (len(words), 0, None)):  # the last, empty hit closes the last run
+    closing: tuple[int, int, Any] = (len(words), 0, None)  # the last, empty hit closes the last run
+    for hit in (*hits, closing):
         i = hit[0]
         if i < run_end:
             run.append(hit)
@@ -198,6 +199,10 @@ class _ListContext(NamedTuple):
     rank: int
     word: PlaceWord | None = None
     """The place word that opened the list: later items it does not know are still names of its type."""
+
+
+_Parsed = tuple[list[Draft], int, "_ListContext | None"]
+"""What a phrase rule read at a token: its drafts, the token after them, and the list they open (if any)."""
 
 
 class PlacePhraseParser:
@@ -277,17 +282,17 @@ class PlacePhraseParser:
 
     def parse(self, text: str, doc: Document) -> list[Draft]:
         """Every mention of the article, banks undecided."""
-        doc = self._analyse(text, doc)
+        analysed = self._analyse(text, doc)
         heads, leads = self._heads, self._leads
-        starts = sorted({i for i, m in doc.at.items()
-                         if m.payload in heads or m.payload in leads and self._may_lead(doc, m)}
-                        | set(doc.gaps_with(self.grammar.colons)))
+        starts = sorted({i for i, m in analysed.at.items()
+                         if m.payload in heads or m.payload in leads and self._may_lead(analysed, m)}
+                        | set(analysed.gaps_with(self.grammar.colons)))
         drafts: list[Draft] = []
         t = 0
         for start in starts:
             if start < t:
                 continue
-            found, t_next = self._phrase(doc, start, drafts)
+            found, t_next = self._phrase(analysed, start, drafts)
             drafts.extend(found)
             t = t_next if found else start + 1
         return drafts
@@ -310,7 +315,7 @@ class PlacePhraseParser:
             lists = list(map(memo.__getitem__, words))
         positions: dict[str, list[int]] = {}
         for i in compress(range(len(words)), lists):
-            for name in lists[i]:
+            for name in lists[i]:  # type: ignore[union-attr]  # compress keeps the words of some list
                 positions.setdefault(name, []).append(i)
         at = _longest_phrases(doc.matches.hits[doc.index.family(self.matcher)], words, starts, ends)
         return _Doc(text, norm, words, starts, ends, at, gaps, positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
@@ -326,7 +331,7 @@ class PlacePhraseParser:
         cues = m.payload.by_type.get(Cue) if m is not None else None
         if cues:
             role, note = self._cue_role(doc, t, cues[0].role)
-            t = m.token_end
+            t = m.token_end  # type: ignore[union-attr]  # cues come from m
         else:
             role, note = self._role_before(doc, t)
         opener = self._colon_list_word(doc, t) if not cues and ":" in doc.gaps[t] else None
@@ -350,7 +355,7 @@ class PlacePhraseParser:
             u = self._continuation(doc, t_end) if ctx is not None else None
             if u is None:
                 break
-            item, u_end, item_ctx = self._item(doc, u, ctx, before + found)
+            item, u_end, item_ctx = self._item(doc, u, ctx, before + found)  # type: ignore[arg-type]  # u needs ctx
             if not item:
                 break
             found += item
@@ -479,7 +484,7 @@ class PlacePhraseParser:
     def _is_partitive(self, word: str) -> bool:
         return self._has_stem(word, "not_origin_before")
 
-    def _head(self, doc: _Doc, t: int, before: list[Draft], role: str):
+    def _head(self, doc: _Doc, t: int, before: list[Draft], role: str) -> _Parsed:
         """The first place of a phrase: a relative place, a place word with its name, or a bare name."""
         m = doc.at.get(t)
         if m is not None:
@@ -515,7 +520,7 @@ class PlacePhraseParser:
         kinds = [p.kind for p in draft.candidates] or (["district"] if draft.sector else ["neighbourhood"])
         return max(ranks.get(k, 1) for k in kinds)
 
-    def _item(self, doc: _Doc, u: int, ctx: _ListContext, before: list[Draft]):
+    def _item(self, doc: _Doc, u: int, ctx: _ListContext, before: list[Draft]) -> _Parsed:
         """A further item of a list: [place word] name, or a bare ordinal (الهرمات الأولى والثانية)."""
         m = doc.at.get(u)
         words = m.payload.by_type.get(PlaceWord, ()) if m else ()
@@ -527,15 +532,15 @@ class PlacePhraseParser:
             span = doc.span(u, u + 1)
             parents = tuple(p for p in previous.parts)
             number = int(ordinals[0].value)
-            draft = previous._replace(span=span, notes=(f"part {number}",),
-                                      candidates=tuple(self._sub_area(p, number, span.text) for p in parents))
-            return [draft], u + 1, ctx
+            part = previous._replace(span=span, notes=(f"part {number}",),
+                                     candidates=tuple(self._sub_area(p, number, span.text) for p in parents))
+            return [part], u + 1, ctx
         draft, u_end = self._name(doc, u, ctx.word, licensed=ctx.licensed, role=ctx.role, in_list=True)
         if draft is None:
             return [], u, ctx
         return [draft], u_end, ctx._replace(rank=self._rank(draft, None))
 
-    def _after_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
+    def _after_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str) -> _Parsed:
         m = doc.at[t]
         n = m.token_end
         if word.definite:
@@ -561,7 +566,7 @@ class PlacePhraseParser:
         return bool(marks) and all(c in self.grammar.list_openers or c.isspace() or c in self.grammar.quotes
                                    or c in self.grammar.brackets for c in marks)
 
-    def _definite_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str):
+    def _definite_place_word(self, doc: _Doc, t: int, word: PlaceWord, before: list[Draft], role: str) -> _Parsed:
         """المحور الشرقي (a sector), المدينة (the city), المنطقة (the place just named)."""
         n = doc.at[t].token_end
         adjectives = doc.directions(n, "adjective")
@@ -588,7 +593,7 @@ class PlacePhraseParser:
         word = doc.words[n]
         return word.startswith(self.clitics.article) and word not in self.grammar.name_stops
 
-    def _back_reference(self, doc: _Doc, t: int, w: int, before: list[Draft], role: str):
+    def _back_reference(self, doc: _Doc, t: int, w: int, before: list[Draft], role: str) -> _Parsed:
         """هذه الناحية / مركز هذه الناحية / المنطقة: the latest earlier place of the word's type.
 
         t is where the phrase starts, w the index of the definite place word.
@@ -620,7 +625,8 @@ class PlacePhraseParser:
                 break
         return Draft(span, (self.city,), role=role, notes=("the city",), word_type="city")
 
-    def _name(self, doc: _Doc, t: int, word: PlaceWord | None, *, licensed: bool, role: str, in_list: bool = False):
+    def _name(self, doc: _Doc, t: int, word: PlaceWord | None, *, licensed: bool, role: str,
+              in_list: bool = False) -> tuple[Draft | None, int]:
         """A gazetteer name, an out-of-area name, a bank phrase or (after a place word) an unknown name.
 
         A name followed by an ordinal is a numbered sub-area (مشيرفة الثالثة); one followed by a direction
@@ -633,7 +639,7 @@ class PlacePhraseParser:
         if m is not None:
             draft, t_end = self._known_name(doc, m, word, licensed, role)
         local_word = word is not None and word.type.unknown_names and word.type.name not in ("city", "governorate")
-        if draft is not None and draft.world is not None and local_word and word.type.rank <= 1:
+        if draft is not None and draft.world is not None and local_word and word.type.rank <= 1:  # type: ignore[union-attr]
             draft = None  # "حي الجزائر" is a quarter, not Algeria
         if draft is None and word is not None and word.type.unknown_names:
             draft, t_end = self._unknown_name(doc, t, word, role, in_list=in_list)
@@ -644,12 +650,12 @@ class PlacePhraseParser:
             after = None
         if draft.candidates and not draft.sector and not draft.parts:
             number = self._ordinal_ending[m.phrase] if m is not None and t_end == m.token_end else None
-            if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]
+            if number is not None and any(normalise_phrase(p.name_ar).split()[-1] == m.phrase.split()[-1]  # type: ignore[union-attr]
                                           for p in draft.candidates):
                 number = None  # "الجسر الخامس" is the name itself, not a part of a place
             ordinals = after.payload.tags.get("ordinal") if after is not None else None
             if ordinals:
-                number, t_end = int(ordinals[0].value), after.token_end
+                number, t_end = int(ordinals[0].value), after.token_end  # type: ignore[union-attr]
                 draft = draft._replace(span=self._extended(doc, draft.span, t_end))
                 after = doc.at.get(t_end)
                 if after is not None and t_end in doc.punctuated:
@@ -662,7 +668,7 @@ class PlacePhraseParser:
             if after is not None and not draft.sector and draft.world is None else None
         if adjectives and all(p.kind in LOCAL_KINDS for p in draft.candidates):
             relation = adjectives[0].direction.relation
-            t_end = after.token_end
+            t_end = after.token_end  # type: ignore[union-attr]
             draft = draft._replace(span=self._extended(doc, draft.span, t_end), relation=relation if draft.candidates
                                    else "", notes=draft.notes + (f"{relation} part",))
         return draft, t_end
@@ -686,7 +692,8 @@ class PlacePhraseParser:
                        precision=max(2, parent.precision),
                        source=f"estimate: the point of {parent.name_en} ({parent.place_id})")
 
-    def _known_name(self, doc: _Doc, m: _Phrase, word: PlaceWord | None, licensed: bool, role: str):
+    def _known_name(self, doc: _Doc, m: _Phrase, word: PlaceWord | None, licensed: bool,
+                    role: str) -> tuple[Draft | None, int]:
         places, word_type, bank_district = self._names[m.phrase, m.payload, word and word.type, licensed]
         if places:
             draft = Draft(self._unquoted(doc, m), places, role=role, word_type=word_type)
@@ -700,16 +707,18 @@ class PlacePhraseParser:
             return self._with_bank_tail(doc, m, self._bank_draft(doc.span(m.token_start, m.token_end), banks[0].value, role))
         return None, m.token_start
 
-    def _named_places(self, phrase: str, entries: PhraseEntries, word_type: PlaceType | None, licensed: bool):
+    def _named_places(self, phrase: str, entries: PhraseEntries, word_type: PlaceType | None,
+                      licensed: bool) -> tuple[tuple[Place, ...], str, bool]:
         """The gazetteer places a phrase can name after a place word of this type (or with none), whether they are
         the city's bank districts, and the type of the place word they were introduced by."""
-        aliases = entries.by_type.get(Alias, ())
+        aliases: Sequence[Alias] = entries.by_type.get(Alias, ())
         if word_type is not None:
             fitting = [a for a in aliases if a.place.kind in word_type.kinds]
             aliases = fitting if fitting or word_type.strict_kinds else aliases
         places = tuple(dict.fromkeys([a.place for a in aliases if licensed or not a.needs_context]))
-        word_type = word_type.name if word_type else self._head_word_type(phrase)
-        return places, word_type, bool(places) and is_bank_district(Draft(None, places), self.city)
+        type_name = word_type.name if word_type else self._head_word_type(phrase)
+        # a draft of the candidates alone: is_bank_district reads nothing else
+        return places, type_name, bool(places) and is_bank_district(Draft(None, places), self.city)  # type: ignore[arg-type]
 
     def _head_word_type(self, phrase: str) -> str:
         """The type of the place word an alias starts with (محلة ابن الهيثم -> mahalla), else ""."""
@@ -756,7 +765,8 @@ class PlacePhraseParser:
                 return doc.span(i, m.token_end)
         return doc.span(m.token_start, m.token_end)
 
-    def _unknown_name(self, doc: _Doc, t: int, word: PlaceWord, role: str, *, in_list: bool = False):
+    def _unknown_name(self, doc: _Doc, t: int, word: PlaceWord, role: str, *,
+                      in_list: bool = False) -> tuple[Draft | None, int]:
         """One to three words after a place word (or a quoted name) that the gazetteer does not know.
 
         After a plural only a quoted name is taken on trust ("مخيمات تؤوي"), but a later item of a list of
@@ -842,7 +852,7 @@ class PlacePhraseParser:
             or word.startswith(self.clitics.lam_article)
         return word.isdigit() or attached or self._has_stem(word, "name_stops")
 
-    def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[Draft], role: str):
+    def _relative(self, doc: _Doc, t: int, direction: DirectionWord, before: list[Draft], role: str) -> _Parsed | None:
         """جنوب حي الصحة (offset from a place), غرب الموصل / شمال غرب المدينة (a sector of the city)."""
         n = doc.at[t].token_end
         if n >= len(doc.words) or n in doc.punctuated:
@@ -857,7 +867,7 @@ class PlacePhraseParser:
         draft = draft._replace(relation=rel.relation, notes=draft.notes + (f"{rel.relation} of the place",))
         return [draft], t_end, self._context(draft, role)
 
-    def _head_without_direction(self, doc: _Doc, t: int, before: list[Draft], role: str):
+    def _head_without_direction(self, doc: _Doc, t: int, before: list[Draft], role: str) -> _Parsed:
         words = doc.entries(t, PlaceWord)
         if words:
             return self._after_place_word(doc, t, words[0], before, role)
@@ -875,7 +885,7 @@ class PlacePhraseParser:
                      f"{direction.en} {city.name_en}", "district", direction.bank, city.place_id, lat, lon, 3,
                      "offset from the city point", city.license)
 
-    def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[Draft]):
+    def _tails(self, doc: _Doc, t: int, ctx: _ListContext | None, before: list[Draft]) -> tuple[list[Draft], int]:
         """Places that only locate the place before them: شمالي القيارة، وسط قضاء الحمدانية، في الساحل الأيسر."""
         found: list[Draft] = []
         while ctx is not None and t < len(doc.words):

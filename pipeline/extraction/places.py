@@ -15,14 +15,14 @@ import gc
 import os
 from collections import Counter
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import attrgetter
 
 from pipeline.campaign import Campaign
 from pipeline.extraction.document import Document
 from pipeline.extraction.document import analyse as analyse_document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import PhraseIndex
+from pipeline.extraction.matcher import PhraseIndex, PhraseMatcher
 from pipeline.records import Place, PlaceMention
 from pipeline.resources import load_clitics
 from pipeline.schema import RIVER_BANKS, WIDE_KINDS
@@ -38,12 +38,24 @@ class PlaceResolver:
                  clitics, sentence_rules):
         self.sentence_rules = sentence_rules
         self.parser = PlacePhraseParser(grammar, gazetteer, world, clitics)
+        self._own_index: PhraseIndex | None = None
 
     # The parser owns the grammar, the gazetteer and the phrase matcher; the resolver reads them there.
-    grammar = property(lambda self: self.parser.grammar)
-    gazetteer = property(lambda self: self.parser.gazetteer)
-    city = property(lambda self: self.parser.city)
-    matcher = property(lambda self: self.parser.matcher)
+    @property
+    def grammar(self) -> PlaceGrammar:
+        return self.parser.grammar
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.parser.gazetteer
+
+    @property
+    def city(self) -> Place:
+        return self.parser.city
+
+    @property
+    def matcher(self) -> PhraseMatcher:
+        return self.parser.matcher
 
     # ------------------------------------------------------------ public API
 
@@ -64,10 +76,12 @@ class PlaceResolver:
         """A text analysed for this resolver alone (the run analyses each article once for all stages)."""
         return analyse_document(text, self._index, self.sentence_rules)
 
-    @cached_property
+    @property
     def _index(self) -> PhraseIndex:
         """Built on first use, once: a text analysed for places alone reuses it (a run never asks for it)."""
-        return PhraseIndex({"places": self.matcher})
+        if self._own_index is None:
+            self._own_index = PhraseIndex({"places": self.matcher})
+        return self._own_index
 
     def article_mentions(self, text: str, *, doc: Document | None = None) -> tuple[PlaceMention, ...]:
         """Every mention of an article, banks decided with the whole article as context."""
