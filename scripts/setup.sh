@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv from requirements.txt: lines marked "# no-deps" (camel-tools) are installed without their
-# dependencies, so the default install carries no torch. WITH_NER=1 adds the optional NER extra. The extraction
-# is then compiled with mypyc (scripts/compile.sh); COMPILE=0 leaves it plain Python, as does a failed compile.
+# dependencies, so the default install carries no torch. WITH_NER=1 adds the optional NER extra. COMPILE=1 then
+# compiles the extraction with mypyc (scripts/compile.sh); a failed compile leaves it plain Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -21,6 +21,6 @@ install --no-deps -r "$no_deps"
 if [ "${WITH_NER:-0}" = 1 ]; then
   install -r requirements-ner.txt
 fi
-if [ "${COMPILE:-1}" = 1 ]; then
-  bash scripts/compile.sh || echo "the extraction runs as plain Python (same outputs, about half the speed)"
+if [ "${COMPILE:-0}" = 1 ]; then
+  bash scripts/compile.sh || echo "the extraction runs as plain Python (same outputs, slower)"
 fi
