@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import marshal
 import operator
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, NamedTuple, Sequence
@@ -18,6 +16,7 @@ from pipeline.records import Article, Event, InputReport, PlaceMention
 from pipeline.corpus.dedup import ClosedCluster
 from pipeline.corpus.output_set import SPILL_NAME
 from pipeline.corpus.safe_csv import SafeWriter, csv_line, csv_lines
+from pipeline.files import atomic_write
 
 EVENT_COLUMNS = list(schema.names())
 INT_COLUMNS = list(schema.names(schema.INT))
@@ -190,20 +189,6 @@ def encode_rows(rows: Sequence[Sequence]) -> EncodedRows:
     table = events_table(list(zip(*rows))).cast(_events_schema()).combine_chunks()
     tails = [line.encode("utf-8") for line in csv_lines([row[4:] for row in rows])]
     return EncodedRows([row[0] for row in rows], tails, table.to_batches()[0].serialize().to_pybytes())
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)  # the temporary file is private (0600); outputs are for others to read too
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_text(text: str) -> Callable[[Path], None]:

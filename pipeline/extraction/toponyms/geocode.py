@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from geopy.geocoders import Nominatim
 from geopy.point import Point
 
 from pipeline.errors import ConfigError
+from pipeline.files import atomic_write
 
 @dataclass(frozen=True)
 class GeocodedPlace:
@@ -73,15 +72,8 @@ class NominatimResolver:
         found = self._geocode(query, exactly_one=False, viewbox=[Point(lo_lat, lo_lon), Point(hi_lat, hi_lon)],
                               bounded=self.bounded) or []
         answers = [location.raw for location in found]
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=self.cache_dir, prefix=path.stem, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"query": query, "answers": answers}, out, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        entry = json.dumps({"query": query, "answers": answers}, ensure_ascii=False)
+        atomic_write(path, lambda tmp: tmp.write_text(entry, encoding="utf-8"))
         return answers
 
 
