@@ -479,18 +479,15 @@ def test_seed_articles_have_no_ordinary_word_or_out_of_area_false_places(real_re
 
 
 def test_word_memos_renewed_when_full_change_no_mention(resolver, monkeypatch):
-    """The parser remembers which grammar word lists each word is in; a full memo is emptied between articles,
-    so memory stays bounded over a long run and the mentions stay the same."""
-    from pipeline.extraction import place_phrases
+    """The parser remembers which grammar word lists each word is in; a full memo is emptied, so memory stays
+    bounded over a long run, even in the middle of an article, and the mentions stay the same."""
     from pipeline.extraction.matcher import BoundedMemo
 
     texts = ["قال مصدر إن القتلى هم من سكان قرية الحود، وإن الجرحى نقلوا إلى مستشفى السلام",
              "أطلق التنظيم قذائف هاون على حي الكرامة ثم اقتربت القوات من حي التحرير",
              "تقع قرية اللزاكة غرب القيارة، وقطعت القوات الطريق بين الحود والشورة"]
     expected = [rows(resolver, text) for text in texts]
-    monkeypatch.setattr(place_phrases, "FORMS_MEMO_LIMIT", 5)
-    monkeypatch.setattr(resolver.parser, "_in_window_lists", {})
-    monkeypatch.setattr(resolver.parser, "_in_word_lists", BoundedMemo(resolver.parser._in_word_lists.make, 5))
+    for memo in ("_in_window_lists", "_in_word_lists"):
+        monkeypatch.setattr(resolver.parser, memo, BoundedMemo(getattr(resolver.parser, memo).make, 5))
     assert [rows(resolver, text) for text in texts] == expected
-    longest = max(len(text.split()) for text in texts)
-    assert len(resolver.parser._in_window_lists) <= longest and len(resolver.parser._in_word_lists) <= 5
+    assert len(resolver.parser._in_window_lists) <= 5 and len(resolver.parser._in_word_lists) <= 5

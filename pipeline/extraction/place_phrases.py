@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import FORMS_MEMO_LIMIT, BoundedMemo, Hit, word_forms
+from pipeline.extraction.matcher import BoundedMemo, Hit, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
@@ -40,6 +40,16 @@ _WINDOW_LISTS = ("proximity_before", "departure_words", "description_words", "ro
 article lists where their words are."""
 _WORD_LISTS = ("not_origin_before", "name_stops")
 """The grammar's word lists the rules ask of one word at a time."""
+
+
+def _lists_by_word(grammar: PlaceGrammar, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Word -> the names of the grammar word lists (of `names`) that hold it: a new word's lists are then found
+    with a look-up per reading of it, not by asking every list about every reading."""
+    by_word: dict[str, list[str]] = {}
+    for name in names:
+        for word in getattr(grammar, name):
+            by_word.setdefault(word, []).append(name)
+    return {word: tuple(found) for word, found in by_word.items()}
 
 
 class Draft(NamedTuple):
@@ -216,11 +226,10 @@ class PlacePhraseParser:
         self.clitics = clitics
         self.bank = build_phrase_bank(grammar, gazetteer, world, clitics)
         self.matcher = self.bank.matcher
-        self._window_lists = tuple((name, getattr(grammar, name)) for name in _WINDOW_LISTS)
-        self._word_lists = tuple((name, getattr(grammar, name)) for name in _WORD_LISTS)
-        self._in_window_lists: dict[str, tuple[str, ...]] = {}
+        window_lists, word_lists = _lists_by_word(grammar, _WINDOW_LISTS), _lists_by_word(grammar, _WORD_LISTS)
+        self._in_window_lists = BoundedMemo(lambda word: self._lists_containing(word, window_lists))
         """word -> the window lists it belongs to: the same words come back in every article."""
-        self._in_word_lists = BoundedMemo(lambda word: self._lists_containing(word, self._word_lists))
+        self._in_word_lists = BoundedMemo(lambda word: self._lists_containing(word, word_lists))
         """word -> the word lists it belongs to."""
         self._names = BoundedMemo(lambda key: self._named_places(*key))
         """(phrase, its entries, the type of the place word before it or None, licensed) -> _named_places: the most
@@ -303,27 +312,18 @@ class PlacePhraseParser:
         norm = doc.norm
         words, starts, ends = doc.token_columns
         gaps = ("", *doc.gaps[1:-1], "") if words else ("",)
-        memo = self._in_window_lists
-        lists = list(map(memo.get, words))
-        if None in lists:  # words not seen before
-            new = set(words).difference(memo)
-            if len(memo) + len(new) > FORMS_MEMO_LIMIT:  # renewed between articles: every word of this one stays
-                memo.clear()
-                new = set(words)
-            for word in new:
-                memo[word] = self._lists_containing(word, self._window_lists)
-            lists = list(map(memo.__getitem__, words))
+        lists = list(map(self._in_window_lists.__getitem__, words))
         positions: dict[str, list[int]] = {}
         for i in compress(range(len(words)), lists):
-            for name in lists[i]:  # type: ignore[union-attr]  # compress keeps the words of some list
+            for name in lists[i]:  # compress keeps the words of some list
                 positions.setdefault(name, []).append(i)
         at = _longest_phrases(doc.matches.hits[doc.index.family(self.matcher)], words, starts, ends)
         return _Doc(text, norm, words, starts, ends, at, gaps, positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
 
-    def _lists_containing(self, word: str, lists: tuple[tuple[str, frozenset[str]], ...]) -> tuple[str, ...]:
+    def _lists_containing(self, word: str, lists_by_word: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
         """The names of the grammar word lists the word belongs to by any of its clitic readings."""
-        stems = [stem for stem, _ in word_forms(word, self.clitics)]
-        return tuple(name for name, words in lists if any(stem in words for stem in stems))
+        return tuple(dict.fromkeys(name for stem, _ in word_forms(word, self.clitics)
+                                   for name in lists_by_word.get(stem, ())))
 
     def _phrase(self, doc: _Doc, t: int, before: list[Draft]) -> tuple[list[Draft], int]:
         """A place phrase at token t: [role cue] head [tails] [list continuation ...]."""
