@@ -161,7 +161,10 @@ def resolve_event_date(text: str, lexicon: DateLexicon, *, published: dt.date | 
     for scope in (clause, sentence, paragraph_lead):
         if scope is None:
             continue
-        chosen = _governing(text, dates.inside(scope), dates.expressions, clause, cumulative, lexicon.trailing_asides)
+        inside = dates.inside(scope)
+        if not inside:
+            continue
+        chosen = _governing(text, inside, dates.expressions, clause, cumulative, lexicon.trailing_asides)
         if chosen is None:
             continue
         broad = chosen.window.cumulative or chosen.window.precision in (DatePrecision.MONTH, DatePrecision.RANGE)

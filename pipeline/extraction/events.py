@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -83,13 +84,14 @@ class EventLexicon:
     arrivals: PhraseMatcher | None = None
     """Words of arriving somewhere: a displacement reported by its arrival happens at the destination."""
 
-    @property
-    def families(self) -> dict[str, PhraseMatcher]:
-        """The phrase families a sentence's events are read from, by name."""
+    families: dict[str, PhraseMatcher] = field(init=False, repr=False, compare=False)
+    """The phrase families a sentence's events are read from, by name (made once: every sentence asks for them)."""
+
+    def __post_init__(self):
         found = {"triggers": self.triggers, "modality": self.modality, "actors": self.actors}
         if self.arrivals is not None:
             found["arrivals"] = self.arrivals
-        return found
+        object.__setattr__(self, "families", found)
 
     @property
     def harm_types(self) -> frozenset[str]:
@@ -97,10 +99,21 @@ class EventLexicon:
         return harm_types(self.taxonomy)
 
 
-_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?![0-9])")
+"""A year, unless a digit comes before it (see _years)."""
+
+
+def _years(text: str):
+    """The years written in a text: four digits that are not part of a longer number.
+
+    The digit before is checked here rather than by a look-behind at the start of _YEAR: with one, the regex
+    engine tries the pattern at every character instead of skipping to the next 1 or 2.
+    """
+    return (m for m in _YEAR.finditer(text) if not (m.start() and "0" <= text[m.start() - 1] <= "9"))
+
 DROPPING_MARKERS = {"irrealis", "expected", "intent", "habitual", "background", "described", "negation", "anaphora",
                     "temporal", "temporal_after"}
-_DROPPING_ANY_WORD = tuple(DROPPING_MARKERS - {"anaphora"})
+_DROPPING_ANY_WORD = frozenset(DROPPING_MARKERS - {"anaphora"})
 """The markers that drop every event word they reach (anaphora drops definite words only)."""
 
 
@@ -229,13 +242,13 @@ def find_triggers(text: str, lexicon: EventLexicon, start: int = 0, end: int | N
     found = []
     amid = reach.get("amid", set())
     main = any(m.token_start not in amid and m.payload[1] != "weak" for m in matches)
-    dropping = [(reach[kind], lexicon.marker_types.get(kind)) for kind in _DROPPING_ANY_WORD if kind in reach]
+    dropping = [(cells, lexicon.marker_types.get(kind)) for kind, cells in reach.items() if kind in _DROPPING_ANY_WORD]
     for m in matches:
         etype, strength = m.payload
         at = m.token_start
         if at in amid and main:  # the circumstance of the sentence's event, not one of its own
             continue
-        if any(at in cells and (types is None or etype in types) for cells, types in dropping):
+        if dropping and any(at in cells and (types is None or etype in types) for cells, types in dropping):
             continue
         if at in reach.get("anaphora", ()) and lexicon.triggers.clitics.is_definite(tokens[at].text):
             continue
@@ -345,11 +358,20 @@ class SentenceFacts:
     """Spans of the sentence's date expressions counted from a milestone (COUNTED_DATE_KINDS)."""
 
 
-def _clause_of(sentence: Sentence, pos: int) -> Span:
-    for clause in sentence.clauses:
-        if clause.start <= pos < clause.end:
-            return clause
-    return Span(sentence.start, sentence.end, sentence.text)
+class _Clauses:
+    """The clauses of one sentence by position. They are in text order and do not overlap (split_sentences), so
+    the one holding a position is found by bisection; a position between them is in the whole sentence."""
+
+    def __init__(self, sentence: Sentence):
+        self.clauses = sentence.clauses
+        self.starts = [c.start for c in sentence.clauses]
+        self.whole = Span(sentence.start, sentence.end, sentence.text)
+
+    def of(self, pos: int) -> Span:
+        k = bisect_right(self.starts, pos) - 1
+        if k >= 0 and pos < self.clauses[k].end:
+            return self.clauses[k]
+        return self.whole
 
 
 def _figure_event_type(figure: Figure) -> str:
@@ -391,7 +413,7 @@ def _joinable(etype: str, anchors: list[_Anchor], taxonomy: dict) -> list[_Ancho
     return list(anchors)
 
 
-def _anchors(facts: SentenceFacts, taxonomy: dict, clitics: Clitics) -> list[_Anchor]:
+def _anchors(facts: SentenceFacts, clauses: _Clauses, taxonomy: dict, clitics: Clitics) -> list[_Anchor]:
     """Trigger words and ungoverned figures of a sentence, grouped into events: one happening, one event.
 
     Weak words (aircraft) count only in a sentence with no other event word. Generic words (attack,
@@ -408,17 +430,20 @@ def _anchors(facts: SentenceFacts, taxonomy: dict, clitics: Clitics) -> list[_An
         if facts.dates else list(facts.triggers)
     if any(strength != "weak" for _, strength in triggers):
         triggers = [(t, strength) for t, strength in triggers if strength != "weak"]
-    anchors = [_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength)
+    anchors = [_Anchor(t.event_type, t.span, clauses.of(t.span.start), strength)
                for t, strength in triggers if strength != "generic"]
-    order = list(taxonomy)
-    generic = sorted((t for t, strength in triggers if strength == "generic"),
-                     key=lambda t: (not taxonomy.get(t.event_type, {}).get("weapon"),
-                                    order.index(t.event_type) if t.event_type in order else len(order)))
-    tolled = {_clause_of(s, f.span.start) for f in facts.figures if f.kind in CASUALTY_KINDS}
+    generic = [t for t, strength in triggers if strength == "generic"]
+    if len(generic) > 1:
+        order = list(taxonomy)
+        generic.sort(key=lambda t: (not taxonomy.get(t.event_type, {}).get("weapon"),
+                                   order.index(t.event_type) if t.event_type in order else len(order)))
+    figure_clauses = [clauses.of(f.span.start) for f in facts.figures]
+    tolled = {c for f, c in zip(facts.figures, figure_clauses) if f.kind in CASUALTY_KINDS}
     for t in generic:
+        clause = clauses.of(t.span.start)
         pool = [a for a in _joinable(t.event_type, anchors, taxonomy)
                 if t.event_type != "displacement" or _words_apart(s, a.span, t.span) <= GENERIC_REACH]
-        if taxonomy.get(t.event_type, {}).get("harm") and _clause_of(s, t.span.start) in tolled:
+        if taxonomy.get(t.event_type, {}).get("harm") and clause in tolled:
             pool = [a for a in pool if taxonomy.get(a.event_type, {}).get("harm")]  # an attack with its own toll
         if pool:
             nearest = _nearest(pool, t.span.start)
@@ -427,9 +452,8 @@ def _anchors(facts: SentenceFacts, taxonomy: dict, clitics: Clitics) -> list[_An
         else:  # a weapon named on its own is an event; "the shelling", a toll or damage alone may be a follow-up
             fresh = taxonomy.get(t.event_type, {}).get("weapon") and not _definite_word(s, t.span, clitics)
             strength = "strong" if fresh else "generic"
-            anchors.append(_Anchor(t.event_type, t.span, _clause_of(s, t.span.start), strength))
-    for fig in facts.figures:
-        clause = _clause_of(s, fig.span.start)
+            anchors.append(_Anchor(t.event_type, t.span, clause, strength))
+    for fig, clause in zip(facts.figures, figure_clauses):
         fitting = [a for a in anchors if _fits(fig, a.event_type, taxonomy)]
         near = [a for a in fitting if a.clause == clause] or [a for a in fitting if fig.kind not in _kinds(a)]
         if near:
@@ -485,7 +509,7 @@ def _never(_: object) -> bool:
     return False
 
 
-def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple[PlaceMention, ...],
+def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, clauses: _Clauses, previous: tuple[PlaceMention, ...],
                    city: PlaceMention | None, countries: frozenset = frozenset(),
                    taxonomy_origin=_always, harmful=_always,
                    arrivals: frozenset = frozenset(), ongoing=_always,
@@ -504,8 +528,7 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
     """
     arrived = {a.clause for a in anchors if a.event_type == "displacement"} & arrivals
     pushing = {a.clause for a in anchors if a.event_type in TOWARD_TYPES}
-    def event_place(p: PlaceMention) -> bool:
-        clause = _clause_of(facts.sentence, p.span.start)
+    def event_place(p: PlaceMention, clause: Span) -> bool:
         if clause in arrived:  # people reaching a place: the arrival is what is reported, not where they left
             return p.role in ("destination", "location")
         if clause in pushing and p.role == "destination":  # forces pushing toward a place fight for it
@@ -514,10 +537,11 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
                                    for q in facts.places)
                        for a in anchors if a.clause == clause and a.event_type in TOWARD_TYPES)
         return p.role in EVENT_PLACE_ROLES
-    places = [p for p in facts.places if event_place(p)]
+    located = [(p, clauses.of(p.span.start)) for p in facts.places]
     by_clause: dict[Span, list[PlaceMention]] = {}
-    for p in places:
-        by_clause.setdefault(_clause_of(facts.sentence, p.span.start), []).append(p)
+    for p, clause in located:
+        if event_place(p, clause):
+            by_clause.setdefault(clause, []).append(p)
     for clause, mentions in by_clause.items():
         own = [a for a in anchors if a.clause == clause]
         if own:  # split the clause's places at each anchor's position
@@ -528,7 +552,7 @@ def _assign_places(anchors: list[_Anchor], facts: SentenceFacts, previous: tuple
             earlier = [a for a in anchors if a.span.start < clause.start]
             if earlier:
                 earlier[-1].places.extend(mentions)
-    away = {_clause_of(facts.sentence, p.span.start) for p in facts.places
+    away = {clause for p, clause in located
             if p.role == "out_of_area" and p.span.start - facts.sentence.start > DATELINE_CHARS
             and not (p.place is not None and p.place.place_id in countries)}
     placed = [a for a in anchors if a.places]
@@ -625,14 +649,14 @@ def _is_recap(date: DateWindow, published: str, lexicon: EventLexicon, sentence:
 
     year = int(published[:4])
     if lexicon.recap_years and any(year - int(m.group()) >= lexicon.recap_years and same_clause(clause.start + m.start())
-                                   for m in _YEAR.finditer(clause.text)):
+                                   for m in _years(clause.text)):
         return True
     if lexicon.recap_days is None or date.span is None or date.end is None:
         return False
     return (dt.date.fromisoformat(published[:10]) - date.end).days > lexicon.recap_days and same_clause(date.span.start)
 
 
-def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon, doc: Document | None) -> frozenset:
+def _arrival_clauses(facts: SentenceFacts, clauses: _Clauses, lexicon: EventLexicon, doc: Document | None) -> frozenset:
     """Clauses of the sentence with a word of arriving, when it names a destination at all."""
     if lexicon.arrivals is None or not any(p.role == "destination" for p in facts.places):
         return frozenset()
@@ -643,7 +667,7 @@ def _arrival_clauses(facts: SentenceFacts, lexicon: EventLexicon, doc: Document 
     else:
         article, first, last = _event_matches(doc.text, lexicon, s.start, s.end, doc)
         shift = article.offset
-    return frozenset(_clause_of(s, shift + m.span.start) for m in article.settled("arrivals", first, last))
+    return frozenset(clauses.of(shift + m.span.start) for m in article.settled("arrivals", first, last))
 
 
 def _ongoing(sentence: Sentence, span: Span, lexicon: EventLexicon) -> bool:
@@ -667,17 +691,22 @@ def build_sentence_events(facts: SentenceFacts, *, article_id: str, article_sha:
     analysed once; without it the sentence is analysed here when its words are needed.
     """
     clitics = lexicon.triggers.clitics
-    anchors = _assign_places(_anchors(facts, lexicon.taxonomy, clitics), facts, previous_places, city, lexicon.countries,
-                             lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
+    clauses = _Clauses(facts.sentence)
+    anchors = _assign_places(_anchors(facts, clauses, lexicon.taxonomy, clitics), facts, clauses, previous_places, city,
+                             lexicon.countries, lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("at_origin")),
                              lambda etype: bool(lexicon.taxonomy.get(etype, {}).get("harm")),
-                             _arrival_clauses(facts, lexicon, doc), lambda span: _ongoing(facts.sentence, span, lexicon),
+                             _arrival_clauses(facts, clauses, lexicon, doc),
+                             lambda span: _ongoing(facts.sentence, span, lexicon),
                              lambda span: _definite_word(facts.sentence, span, clitics))
     events = []
     for a in anchors:
-        clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]
-        actors = tuple(dict.fromkeys(clause_actors or [x.actor for x in facts.actors]))
-        date = date_of(a.clause, any(f.cumulative for f in a.figures) if a.figures else None)
-        cumulative = date.cumulative or any(f.cumulative for f in a.figures)
+        actors: tuple[str, ...] = ()
+        if facts.actors:
+            clause_actors = [x.actor for x in facts.actors if a.clause.start <= x.span.start < a.clause.end]
+            actors = tuple(dict.fromkeys(clause_actors or [x.actor for x in facts.actors]))
+        running_total = any(f.cumulative for f in a.figures)
+        date = date_of(a.clause, running_total if a.figures else None)
+        cumulative = date.cumulative or running_total
         if not cumulative and _is_recap(date, published, lexicon, facts.sentence, a.clause, a.span):
             continue
         acled = lexicon.taxonomy.get(a.event_type, {})
