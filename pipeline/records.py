@@ -3,8 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from enum import Enum
+from typing import dataclass_transform
+
+
+@dataclass_transform(frozen_default=True)
+def record(cls):
+    """A frozen dataclass whose __init__ stores the fields straight into the instance.
+
+    An article's analysis makes hundreds of records, and the frozen dataclass's own __init__ sets each field
+    through object.__setattr__: an Event took 2.3 µs to make, 0.65 µs with its fields stored directly. The
+    record stays frozen all the same (assignment raises FrozenInstanceError), and compares, hashes, pickles and
+    prints as before.
+    """
+    cls = dataclass(frozen=True, init=False)(cls)
+    names = [f.name for f in fields(cls)]
+    defaults = {f"_default_{f.name}": f.default for f in fields(cls) if f.default is not MISSING}
+    if any(f.default_factory is not MISSING for f in fields(cls)):
+        raise TypeError(f"{cls.__name__}: a record's defaults are values, not factories")
+    parameters = ", ".join(f"{n}=_default_{n}" if f"_default_{n}" in defaults else n for n in names)
+    stores = "".join(f"\n    own[{n!r}] = {n}" for n in names)
+    namespace = dict(defaults)
+    exec(f"def __init__(self, {parameters}):\n    own = self.__dict__{stores}", namespace)  # noqa: S102
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    return cls
 
 
 class DatePrecision(str, Enum):
@@ -17,7 +42,7 @@ class DatePrecision(str, Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, init=False)
+@record
 class Span:
     """A stretch of an article's original text."""
 
@@ -28,16 +53,8 @@ class Span:
     text: str
     """The original characters, so that article.text[start:end] == text."""
 
-    def __init__(self, start: int, end: int, text: str):
-        # an article makes hundreds: the fields are stored directly, twice as fast as the frozen dataclass's
-        # own __init__ (object.__setattr__ per field); the record stays frozen all the same
-        fields = self.__dict__
-        fields["start"] = start
-        fields["end"] = end
-        fields["text"] = text
 
-
-@dataclass(frozen=True)
+@record
 class Article:
     """One readable input article."""
 
@@ -60,7 +77,7 @@ class Article:
     """The encoding the bytes were decoded with."""
 
 
-@dataclass(frozen=True)
+@record
 class InputReport:
     """One row of articles.csv: what became of one input file or line."""
 
@@ -80,7 +97,7 @@ class InputReport:
     encoding: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Sentence:
     """A sentence of an article, with its clauses."""
 
@@ -95,7 +112,7 @@ class Sentence:
     """Clause spans inside the sentence (article offsets)."""
 
 
-@dataclass(frozen=True)
+@record
 class DateWindow:
     """When something happened: a window with its precision and the words it came from."""
 
@@ -113,7 +130,7 @@ class DateWindow:
         return self.start if self.start is not None and self.start == self.end else None
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     """A gazetteer entry."""
 
@@ -133,7 +150,7 @@ class Place:
     license: str
 
 
-@dataclass(frozen=True)
+@record
 class Alias:
     """One spelling of a gazetteer place."""
 
@@ -143,7 +160,7 @@ class Alias:
     """True for names that are ordinary words (السلام، الوحدة): places only after a place word or in a list of places."""
 
 
-@dataclass(frozen=True)
+@record
 class PlaceMention:
     """A place named in the text, resolved or not."""
 
@@ -166,7 +183,7 @@ class PlaceMention:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Figure:
     """A number of people killed, wounded, killed-or-wounded or displaced."""
 
@@ -190,7 +207,7 @@ class Figure:
     """The reading rule that made the number a figure (the `figure_rules` column), for diagnosis."""
 
 
-@dataclass(frozen=True)
+@record
 class Trigger:
     """A word that signals an event type."""
 
@@ -198,14 +215,14 @@ class Trigger:
     span: Span
 
 
-@dataclass(frozen=True)
+@record
 class ActorMention:
     actor: str
     """Canonical actor name."""
     span: Span
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     """One event at one place: a row of events.csv."""
 
