@@ -22,7 +22,7 @@ from pipeline.campaign import Campaign
 from pipeline.extraction.document import Document
 from pipeline.extraction.document import analyse as analyse_document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import PhraseIndex, PhraseMatcher
+from pipeline.extraction.matcher import PhraseIndex
 from pipeline.records import Place, PlaceMention
 from pipeline.resources import load_clitics
 from pipeline.schema import RIVER_BANKS, WIDE_KINDS
@@ -38,24 +38,10 @@ class PlaceResolver:
                  clitics, sentence_rules):
         self.sentence_rules = sentence_rules
         self.parser = PlacePhraseParser(grammar, gazetteer, world, clitics)
+        # the parser owns the grammar, the gazetteer and the phrase matcher; the resolver reads the same objects
+        parser = self.parser
+        self.grammar, self.gazetteer, self.city, self.matcher = parser.grammar, parser.gazetteer, parser.city, parser.matcher
         self._own_index: PhraseIndex | None = None
-
-    # The parser owns the grammar, the gazetteer and the phrase matcher; the resolver reads them there.
-    @property
-    def grammar(self) -> PlaceGrammar:
-        return self.parser.grammar
-
-    @property
-    def gazetteer(self) -> Gazetteer:
-        return self.parser.gazetteer
-
-    @property
-    def city(self) -> Place:
-        return self.parser.city
-
-    @property
-    def matcher(self) -> PhraseMatcher:
-        return self.parser.matcher
 
     # ------------------------------------------------------------ public API
 
