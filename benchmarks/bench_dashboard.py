@@ -12,6 +12,9 @@ chosen in the sidebar until the header shows the new count, and until the whole 
 server), one line per round with the load average when it started. The server's CPU time for the first page
 (cold caches) and for the new tab is printed too, and the CPU time all of Chromium's processes spent on the
 first page: they are steadier than wall time on a shared machine.
+`--floor` also measures, per round, the same first render of a bare Streamlit page written to a temporary folder
+(one metric, a plotly map with one point, a bar chart: what any Streamlit page with a plotly map costs this machine
+and browser), so that the dashboard's own share of a first render can be told from the machine's speed at the time.
 Goals on a 2-core machine at 100k events: first render <= 5 s, filter change <= 1.5 s.
 """
 
@@ -61,14 +64,31 @@ def filter_change(events, filters):
             aggregates.area_level_counts(dated), aggregates.cumulative_statements(rows))
 
 
+FLOOR_PAGE = """import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(layout="wide")
+st.metric("Events", "100,000")
+figure = go.Figure([go.Scattermap(lat=[36.34], lon=[43.13], mode="markers")])
+figure.update_layout(map=dict(style="white-bg", center=dict(lat=36.34, lon=43.13), zoom=11), height=600)
+st.plotly_chart(figure)
+st.plotly_chart(go.Figure([go.Bar(x=[1, 2], y=[3, 4])]))
+"""
+
+
 def serve(out: Path, plain: bool) -> tuple[subprocess.Popen, str]:
+    command = ["-m", "streamlit", "run", "dashboard.py"] if plain else ["-m", "pipeline.view.serve"]
+    return start_server([*command, "--server.headless", "true"],
+                        ["--", "--events", str(out), "--campaign", CAMPAIGN.name])
+
+
+def start_server(command: list[str], script_args: list[str]) -> tuple[subprocess.Popen, str]:
+    """A Streamlit server on a free port, once it answers its health check."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    command = ["-m", "streamlit", "run", "dashboard.py"] if plain else ["-m", "pipeline.view.serve"]
     proc = subprocess.Popen(
-        [sys.executable, *command, "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--", "--events", str(out), "--campaign", CAMPAIGN.name],
+        [sys.executable, *command, "--server.port", str(port), "--server.address", "127.0.0.1", *script_args],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
@@ -120,6 +140,33 @@ def browser_cpu_seconds(profile: str) -> float:
             times = proc.info["cpu_times"]
             total += times.user + times.system
     return total
+
+
+def floor_ms(folder: Path) -> tuple[float, float]:
+    """First render and the browser's CPU seconds for the bare page of FLOOR_PAGE, waited for as the dashboard is."""
+    from playwright.sync_api import expect, sync_playwright
+
+    page_file = folder / "floor_page.py"
+    page_file.write_text(FLOOR_PAGE, encoding="utf-8")
+    proc, url = start_server(["-m", "streamlit", "run", str(page_file), "--server.headless", "true",
+                              "--server.fileWatcherType", "none"], [])
+    try:
+        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+            context = playwright.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1400, "height": 2000})
+            page = context.new_page()
+            browser_cpu = browser_cpu_seconds(profile)
+            start = time.perf_counter()
+            page.goto(url)
+            rendered(page, expect)
+            first = (time.perf_counter() - start) * 1000
+            idle(page, expect)
+            browser_cpu = browser_cpu_seconds(profile) - browser_cpu
+            context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return first, browser_cpu
 
 
 def browser_ms(out: Path, repeat: int, plain: bool) -> dict[str, float]:
@@ -179,6 +226,8 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="query-layer timings only")
     parser.add_argument("--plain", action="store_true",
                         help="serve with `streamlit run dashboard.py` (imports on the first visit), not the launcher")
+    parser.add_argument("--floor", action="store_true",
+                        help="per round, also the first render of a bare page with one metric, map and bar chart")
     args = parser.parse_args()
     browser = not args.no_browser and os.path.exists(CHROMIUM)
     change = filtering.Filters(date_from=date(2017, 2, 19), date_to=date(2017, 7, 10), places=("old_city", "tayaran"),
@@ -188,7 +237,7 @@ def main() -> None:
     print(f"{'events':>8} {'load ms':>8} {'query change ms':>16}" + (
         f" {'loadavg':>8} {'shell ms':>9} {'header ms':>10} {'first render ms':>16} {'reload ms':>10}"
         f" {'filter->header ms':>18} {'filter->idle ms':>16} {'server cpu s':>13} {'browser cpu s':>14}"
-        f" {'reload cpu s':>13}"
+        f" {'reload cpu s':>13}" + (f" {'floor first ms':>15} {'floor cpu s':>12}" if args.floor else "")
         if browser else ""))
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
@@ -204,10 +253,11 @@ def main() -> None:
             for _ in range(args.rounds if browser else 0):
                 loadavg = os.getloadavg()[0]
                 timings = browser_ms(out, args.repeat, args.plain)
+                floor = (f" {{:>15.0f}} {{:>12.2f}}".format(*floor_ms(Path(tmp))) if args.floor else "")
                 print(line + f" {loadavg:>8.1f} {timings['shell']:>9.0f} {timings['first_header']:>10.0f}"
                       f" {timings['first']:>16.0f} {timings['reload']:>10.0f} {timings['header']:>18.0f}"
                       f" {timings['whole']:>16.0f} {timings['first_cpu']:>13.2f} {timings['browser_cpu']:>14.2f}"
-                      f" {timings['reload_cpu']:>13.2f}",
+                      f" {timings['reload_cpu']:>13.2f}" + floor,
                       flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
