@@ -21,6 +21,7 @@ Goals on a 2-core machine at 100k events: first render <= 5 s, filter change <= 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import statistics
@@ -142,59 +143,62 @@ def browser_cpu_seconds(profile: str) -> float:
     return total
 
 
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium with a fresh profile: the browser context and the profile folder (for its processes' CPU)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1400, "height": 2000})
+        try:
+            yield context, profile
+        finally:
+            context.close()
+
+
+def first_page(context, profile: str, url: str, server_pid: int):
+    """Open the page in a new tab until drawn and idle: the page and its marks (app shell, header, first render in
+    ms; the server's and the browser's CPU seconds)."""
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    marks = {}
+    cpu, browser_cpu = cpu_seconds(server_pid), browser_cpu_seconds(profile)
+    start = time.perf_counter()
+    page.goto(url)
+    rendered(page, expect, marks, start)
+    marks["first"] = (time.perf_counter() - start) * 1000
+    idle(page, expect)
+    marks["first_cpu"] = cpu_seconds(server_pid) - cpu
+    marks["browser_cpu"] = browser_cpu_seconds(profile) - browser_cpu
+    return page, marks
+
+
 def floor_ms(folder: Path) -> tuple[float, float]:
     """First render and the browser's CPU seconds for the bare page of FLOOR_PAGE, waited for as the dashboard is."""
-    from playwright.sync_api import expect, sync_playwright
-
     page_file = folder / "floor_page.py"
     page_file.write_text(FLOOR_PAGE, encoding="utf-8")
     proc, url = start_server(["-m", "streamlit", "run", str(page_file), "--server.headless", "true",
                               "--server.fileWatcherType", "none"], [])
     try:
-        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-            context = playwright.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1400, "height": 2000})
-            page = context.new_page()
-            browser_cpu = browser_cpu_seconds(profile)
-            start = time.perf_counter()
-            page.goto(url)
-            rendered(page, expect)
-            first = (time.perf_counter() - start) * 1000
-            idle(page, expect)
-            browser_cpu = browser_cpu_seconds(profile) - browser_cpu
-            context.close()
+        with chromium() as (context, profile):
+            _, marks = first_page(context, profile, url, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return first, browser_cpu
+    return marks["first"], marks["browser_cpu"]
 
 
 def browser_ms(out: Path, repeat: int, plain: bool) -> dict[str, float]:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     proc, url = serve(out, plain)
     try:
-        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-            context = playwright.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1400, "height": 2000})
-            page = context.new_page()
-            marks = {}
-            cpu, browser_cpu = cpu_seconds(proc.pid), browser_cpu_seconds(profile)
-            start = time.perf_counter()
-            page.goto(url)
-            rendered(page, expect, marks, start)
-            first = (time.perf_counter() - start) * 1000
-            idle(page, expect)
-            marks["first_cpu"] = cpu_seconds(proc.pid) - cpu
-            marks["browser_cpu"] = browser_cpu_seconds(profile) - browser_cpu
-            reload = context.new_page()
-            cpu = cpu_seconds(proc.pid)
-            start = time.perf_counter()
-            reload.goto(url)
-            rendered(reload, expect)
-            warm = (time.perf_counter() - start) * 1000
-            idle(reload, expect)
-            marks["reload_cpu"] = cpu_seconds(proc.pid) - cpu
+        with chromium() as (context, profile):
+            page, marks = first_page(context, profile, url, proc.pid)
+            reload, reload_marks = first_page(context, profile, url, proc.pid)
+            marks["reload"], marks["reload_cpu"] = reload_marks["first"], reload_marks["first_cpu"]
             reload.close()
             header, whole = [], []
             events = page.get_by_test_id("stMetric").first.get_by_test_id("stMetricValue")
@@ -210,12 +214,10 @@ def browser_ms(out: Path, repeat: int, plain: bool) -> dict[str, float]:
                 idle(page, expect)
                 whole.append((time.perf_counter() - start) * 1000)
                 page.keyboard.press("Escape")
-            context.close()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {"first": first, "reload": warm, "header": statistics.median(header), "whole": statistics.median(whole),
-            **marks}
+    return {"header": statistics.median(header), "whole": statistics.median(whole), **marks}
 
 
 def main() -> None:
@@ -253,7 +255,10 @@ def main() -> None:
             for _ in range(args.rounds if browser else 0):
                 loadavg = os.getloadavg()[0]
                 timings = browser_ms(out, args.repeat, args.plain)
-                floor = (f" {{:>15.0f}} {{:>12.2f}}".format(*floor_ms(Path(tmp))) if args.floor else "")
+                floor = ""
+                if args.floor:
+                    floor_first, floor_cpu = floor_ms(Path(tmp))
+                    floor = f" {floor_first:>15.0f} {floor_cpu:>12.2f}"
                 print(line + f" {loadavg:>8.1f} {timings['shell']:>9.0f} {timings['first_header']:>10.0f}"
                       f" {timings['first']:>16.0f} {timings['reload']:>10.0f} {timings['header']:>18.0f}"
                       f" {timings['whole']:>16.0f} {timings['first_cpu']:>13.2f} {timings['browser_cpu']:>14.2f}"
