@@ -2,14 +2,35 @@
 
 The modules are the hot path of extract_article; they are compiled as one group, whose shared library lives in
 pipeline/extraction beside them. Usage: python scripts/compile_extraction.py build_ext --inplace
+(`--up-to-date` instead exits 0 when every module's build is newer than its source, 1 when the group needs building).
 """
 
-from mypyc.build import mypycify
-from setuptools import setup
+import sys
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
 
 MODULES = ("textnorm", "matcher", "document", "article_matches", "sentences", "numbers", "casualties", "events",
            "place_phrases", "places", "date_grammar", "event_dates", "extract")
 """What mypyc compiles: pipeline/extraction/<name>.py. The lexicon loaders stay Python (they run once a run)."""
+FOLDER = Path(__file__).resolve().parents[1] / "pipeline" / "extraction"
+GROUP = "compiled__mypyc"
+"""The group's shared library, beside the modules."""
+
+
+def up_to_date() -> bool:
+    """Every module and the group library are built, each build newer than its source: the group is compiled as
+    one, so one edited source means building them all."""
+    suffix = EXTENSION_SUFFIXES[0]
+    builds = [FOLDER / f"{name}{suffix}" for name in (*MODULES, GROUP)]
+    return all(b.exists() for b in builds) and all(
+        builds[i].stat().st_mtime >= (FOLDER / f"{name}.py").stat().st_mtime for i, name in enumerate(MODULES))
+
+
+if sys.argv[1:] == ["--up-to-date"]:
+    sys.exit(0 if up_to_date() else 1)
+
+from mypyc.build import mypycify  # noqa: E402  (not needed to answer --up-to-date)
+from setuptools import setup  # noqa: E402
 
 setup(name="pipeline-extraction-compiled", packages=[], py_modules=[],
       ext_modules=mypycify(["--ignore-missing-imports", "--follow-imports=silent",

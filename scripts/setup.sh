@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv from requirements.txt: lines marked "# no-deps" (camel-tools) are installed without their
-# dependencies, so the default install carries no torch. WITH_NER=1 adds the optional NER extra. COMPILE=1 then
-# compiles the extraction with mypyc (scripts/compile.sh); a failed compile leaves it plain Python.
+# dependencies, so the default install carries no torch. WITH_NER=1 adds the optional NER extra. Then the extraction
+# is compiled with mypyc (scripts/compile.sh, only when a source changed since its build); COMPILE=0 leaves it plain
+# Python, and so does a failed compile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -21,6 +22,6 @@ install --no-deps -r "$no_deps"
 if [ "${WITH_NER:-0}" = 1 ]; then
   install -r requirements-ner.txt
 fi
-if [ "${COMPILE:-0}" = 1 ]; then
+if [ "${COMPILE:-1}" = 1 ]; then
   bash scripts/compile.sh || echo "the extraction runs as plain Python (same outputs, slower)"
 fi
