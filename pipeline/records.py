@@ -1,11 +1,12 @@
-"""Typed records passed between stages: frozen dataclasses, ranges as low/high, None for unknown."""
+"""Typed records passed between stages: frozen dataclasses (spans, made by the hundred, named tuples), ranges as
+low/high, None for unknown."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import MISSING, dataclass, fields
 from enum import Enum
-from typing import dataclass_transform
+from typing import NamedTuple, dataclass_transform
 
 
 @dataclass_transform(frozen_default=True)
@@ -42,9 +43,13 @@ class DatePrecision(str, Enum):
     UNKNOWN = "unknown"
 
 
-@record
-class Span:
-    """A stretch of an article's original text."""
+class Span(NamedTuple):
+    """A stretch of an article's original text.
+
+    A named tuple rather than a record: an article makes hundreds (one for each phrase match, most of them never
+    read), and a tuple is made, hashed and compared without a Python step. It hashes as the record did (the hash
+    of its three values), so sets and dicts of spans keep their order.
+    """
 
     start: int
     """Offset of the first character in the article text."""

@@ -173,7 +173,7 @@ def test_a_sentence_read_in_its_article_has_the_figures_it_has_alone():
     doc = document_for(text, lexicon.numbers.matcher, *lexicon.matchers.values())
     for sentence in ARTICLE_SENTENCES:
         start = text.index(sentence)
-        alone = [replace(f, span=replace(f.span, start=f.span.start + start, end=f.span.end + start))
+        alone = [replace(f, span=f.span._replace(start=f.span.start + start, end=f.span.end + start))
                  for f in extract_figures(sentence, lexicon)]
         assert alone and extract_figures(text, lexicon, start=start, end=start + len(sentence), doc=doc) == alone
 

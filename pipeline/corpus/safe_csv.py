@@ -74,21 +74,25 @@ class SafeWriter:
             self.write(row)
 
 
-_MAY_NEED_A_CELL_CHANGED = re.compile(r',"?(?:[=+\-@\t\r]|nan(?:,|\r\n$))')
-"""In a comma and a line of raw cells, where one may start with a formula character or be a NaN (both changed
-by `_cell`). Its leading comma lets the search skip from comma to comma."""
+_MAY_NEED_A_CELL_CHANGED = re.compile(r',"?(?:[=+\-@\t\r]|nan(?:,|$))')
+"""In a comma and a line of raw cells (without its line end), where one may start with a formula character or be
+a NaN (both changed by `_cell`). Its leading comma lets the search skip from comma to comma."""
 
 
 def csv_lines(rows: Sequence[Sequence]) -> list[str]:
     """Each row of plain values (str, int, float, bool, None) as its safe CSV line, ending with LINE_END.
 
     The rows are written as they are and only the few lines where a cell may need neutralising (or a NaN
-    emptying) are written again cell by cell: the same text, without a Python step for every cell."""
+    emptying) are written again cell by cell: the same text, without a Python step for every cell. They are
+    written with no line end, which the writer would otherwise look up for every character of every cell (to
+    quote a cell holding one of its characters): a line with a CR or an LF in a cell is written again with it."""
     lines: list[str] = []
-    csv.writer(SimpleNamespace(write=lines.append), lineterminator=LINE_END).writerows(rows)
+    csv.writer(SimpleNamespace(write=lines.append), lineterminator="").writerows(rows)
     for i, line in enumerate(lines):
-        if _MAY_NEED_A_CELL_CHANGED.search("," + line):
+        if "\n" in line or "\r" in line or _MAY_NEED_A_CELL_CHANGED.search("," + line):
             lines[i] = csv_line(rows[i])
+        else:
+            lines[i] = line + LINE_END
     return lines
 
 

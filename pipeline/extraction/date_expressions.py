@@ -159,9 +159,11 @@ def same_sentence(text: str, start: int, end: int) -> bool:
 
 def _until(text: str, m: Mention, resolved: list[tuple[Mention, DateWindow]]) -> dt.date | None:
     """The day a since-window ends: a day named earlier in its sentence ("قال في 28 آذار إن ... منذ ...")."""
-    before = [w for other, w in resolved if other.span.end <= m.span.start and w.event_date is not None
-              and same_sentence(text, other.span.end, m.span.start)]
-    return before[-1].event_date if before else None
+    for other, w in reversed(resolved):  # the last one that qualifies: the others need not be read
+        if other.span.end <= m.span.start and w.event_date is not None and same_sentence(text, other.span.end,
+                                                                                          m.span.start):
+            return w.event_date
+    return None
 
 
 def _expression(m: Mention, window: tuple, published: dt.date | None) -> TemporalExpression | None:

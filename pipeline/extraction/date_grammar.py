@@ -101,6 +101,11 @@ class PreparedText:
             found = self._longest[key] = None if longest is None else self._match(longest)
         return found  # type: ignore[return-value]  # a Match or None once the sentinel is replaced
 
+    def starting(self, categories: tuple[str, ...]) -> list[int]:
+        """The tokens where a date word of one of the categories starts, in text order (a rule that reads the
+        whole article then tries only those, not every date word)."""
+        return [i for i, here in self.hits_at.items() if any(hit[2][6][0] in categories for hit in here)]
+
     def ending_at(self, category: str, i: int, reach: int) -> Match | None:
         """The first word of the category that ends right before token i, starting at most `reach` tokens before."""
         for k in range(max(0, i - reach), i):

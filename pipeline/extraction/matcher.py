@@ -308,7 +308,7 @@ def matches_of(hits: list[Hit], norm: NormalisedText, words: Sequence[str], star
     from the article's hits."""
     offsets, original = norm.offsets, norm.original
     found = []
-    make = tuple.__new__  # a Match made without its Python constructor: an article makes hundreds
+    make = tuple.__new__  # a Match and its Span made without their Python constructors: an article makes hundreds
     last_i = last_consumed = last_n = -1  # the span made last: phrases over the same words share it
     for i, consumed, entry in hits:
         n = entry[3]
@@ -316,7 +316,7 @@ def matches_of(hits: list[Hit], norm: NormalisedText, words: Sequence[str], star
             last_i, last_consumed, last_n = i, consumed, n
             a, b = starts[i] + consumed, ends[i + n - 1]
             o_a, o_b = offsets[a], offsets[b - 1] + 1
-            span, prefix = Span(o_a - start, o_b - start, original[o_a:o_b]), words[i][:consumed]
+            span, prefix = make(Span, (o_a - start, o_b - start, original[o_a:o_b])), words[i][:consumed]
             a, b, t_a, t_b = a - n_start, b - n_start, i - first, i + n - first
         found.append(make(Match, (span, a, b, t_a, t_b, entry[5], prefix, entry[6])))
     return found

@@ -134,10 +134,8 @@ def _milestone_counts(text: str, doc: PreparedText, mentions: tuple[Mention, ...
             if named:
                 point = lexicon.milestones[named[-1].milestone] + dt.timedelta(days=m.amount)
                 targets.append(_Target(point, point, point, DatePrecision.DAY, f"{named[-1].span.text} … {m.span.text}"))
-    for k in doc.hits_at:  # the tokens where date words start, in text order
+    for k in doc.starting(("operation", "milestone")):
         operation = doc.match(k, "operation") or doc.match(k, "milestone")
-        if operation is None:
-            continue
         for j in range(operation.token_end, min(operation.token_end + lexicon.since_reach, len(doc.tokens))):
             if CLAUSE_STOP.search(doc.gap(j - 1, j)):
                 break

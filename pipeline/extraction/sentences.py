@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from pipeline.records import Sentence, Span
@@ -78,20 +79,17 @@ def _pieces(line: str, a: int, b: int, limit: int):
 
 
 def _clauses(text: str, start: int, rules: SentenceRules) -> tuple[Span, ...]:
-    spans, pos = [], 0
-    for m in rules.clause_split.finditer(text):
-        if m.start() > pos and text[pos:m.start()].strip():
-            spans.append((pos, m.start()))
-        pos = max(pos, m.end())
-    if text[pos:].strip():
-        spans.append((pos, len(text)))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        out.append(Span(start + a, start + b, text[a:b]))
+    """The stretches between clause splits, without their edge spaces (every split takes a character: the
+    stretches are what lies between one split's end and the next one's start)."""
+    out, pos = [], 0
+    for m in chain(rules.clause_split.finditer(text), (None,)):
+        piece = text[pos:m.start() if m else len(text)]
+        clause = piece.strip()
+        if clause:
+            a = start + pos + len(piece) - len(piece.lstrip())
+            out.append(tuple.__new__(Span, (a, a + len(clause), clause)))  # without the named tuple's constructor
+        if m:
+            pos = m.end()
     return tuple(out)
 
 
