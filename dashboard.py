@@ -50,6 +50,27 @@ RTL_CSS = """<style>
 </style>"""
 
 
+def localised(widget, name: str, lang: str, *args, on_change=None, **kwargs):
+    """A widget whose choices are shown in the interface language, keyed by the language too.
+
+    The browser keeps the text a widget shows while its key stays the same (a phase picker still read "Custom
+    dates" after a switch to Arabic, a chosen event type still "Airstrike"), so a switch of language must draw
+    such a widget anew. Its value lives in session_state[name], which the rest of the page reads and writes:
+    copied into the widget before it is drawn, and back when the reader changes it.
+    """
+    key, state = f"{name}.{lang}", st.session_state
+    if name in state:
+        state[key] = state[name]
+
+    def changed():
+        state[name] = state[key]
+        if on_change is not None:
+            on_change()
+
+    state[name] = value = widget(*args, key=key, on_change=changed, **kwargs)
+    return value
+
+
 def build_default_output(settings: Settings, labels, lang: str) -> None:
     """Run the pipeline in a subprocess when the bundled corpus's output is missing or stale (once a session)."""
     if st.session_state.get("_output_checked"):
@@ -114,19 +135,19 @@ def sidebar_filters(options, phases, bounds, labels, lang) -> filtering.Filters:
 
     with st.sidebar:
         st.header(t("filters"))
-        st.selectbox(t("phase"), ["custom"] + list(by_id), key="phase", on_change=apply_phase,
-                     format_func=lambda p: t("phase_custom") if p == "custom" else by_id[p].name(lang))
+        localised(st.selectbox, "phase", lang, t("phase"), ["custom"] + list(by_id), on_change=apply_phase,
+                  format_func=lambda p: t("phase_custom") if p == "custom" else by_id[p].name(lang))
         picked = st.date_input(t("dates"), key="dates", min_value=bounds[0], max_value=bounds[1],
                                on_change=lambda: st.session_state.update(phase="custom"))
-        st.multiselect(t("places"), choices["places"], key="places", format_func=place_label.get,
-                       placeholder=t("all"))
-        st.multiselect(t("event_types"), choices["event_types"], key="event_types", placeholder=t("all"),
-                       format_func=lambda v: labels.term("event_type", v, lang))
-        st.multiselect(t("geo_filter"), list(tables.PRECISIONS), key="precisions", placeholder=t("all"),
-                       format_func=lambda v: labels.term("precision", v, lang))
+        localised(st.multiselect, "places", lang, t("places"), choices["places"], format_func=place_label.get,
+                  placeholder=t("all"))
+        localised(st.multiselect, "event_types", lang, t("event_types"), choices["event_types"], placeholder=t("all"),
+                  format_func=lambda v: labels.term("event_type", v, lang))
+        localised(st.multiselect, "precisions", lang, t("geo_filter"), list(tables.PRECISIONS), placeholder=t("all"),
+                  format_func=lambda v: labels.term("precision", v, lang))
         st.multiselect(t("actors"), choices["actors"], key="actors", placeholder=t("all"))
-        st.multiselect(t("victims"), choices["victims"], key="victims", placeholder=t("all"),
-                       format_func=lambda v: labels.term("victims", v, lang))
+        localised(st.multiselect, "victims", lang, t("victims"), choices["victims"], placeholder=t("all"),
+                  format_func=lambda v: labels.term("victims", v, lang))
         st.multiselect(t("outlets"), choices["outlets"], key="outlets", placeholder=t("all"))
         st.checkbox(t("show_undated"), key="include_undated")
         st.checkbox(t("include_cumulative"), key="include_cumulative")
@@ -214,7 +235,7 @@ def time_controls(days: list[date], mode: str, labels, lang) -> tuple[date, date
     end = end_col.select_slider(t("control_day") if mode == "control" else t("window_end"), days, key="win_end",
                                 format_func=lambda d: d.isoformat())
     length = days_col.selectbox(t("window_days"), WINDOW_DAYS, key="win_days", disabled=mode == "control")
-    speed_col.selectbox(t("speed"), list(PLAY_SPEEDS), key="speed", format_func=lambda s: t(f"speed_{s}"))
+    localised(speed_col.selectbox, "speed", lang, t("speed"), list(PLAY_SPEEDS), format_func=lambda s: t(f"speed_{s}"))
 
     def play():
         if days.index(state["win_end"]) >= len(days) - 1:
@@ -466,7 +487,8 @@ def reader_section(rows, events, articles, texts, labels, lang) -> None:
     described = {r["event_id"]: " · ".join(x for x in (
         charts.date_text(r["_when"], r["_until"], labels, lang), charts.place_name(r, lang),
         labels.term("event_type", r["event_type"], lang), r["outlet"]) if x) for r in records}
-    event_id = st.selectbox(t("reader_event"), list(by_id.index), key="reader_event", format_func=described.get)
+    event_id = localised(st.selectbox, "reader_event", lang, t("reader_event"), list(by_id.index),
+                         format_func=described.get)
     row = by_id.loc[event_id].to_dict()
     st.html(reader.legend_html({kind: t(f"hl_{kind}") for kind in reader.MARK_STYLES}))
     st.html(reader.quote_html(row))

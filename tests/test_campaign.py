@@ -291,5 +291,5 @@ def test_the_dashboard_opens_on_the_campaign_given_by_name(data_dir, tmp_path, m
     assert app.title[0].value.startswith("Battle of Riverside")
     layout = json.loads(app.get_by_key("map").proto.spec)["layout"]
     assert layout["map"]["center"] == {"lat": 35.95, "lon": 39.01}
-    assert "All of it" in app.selectbox(key="phase").options
-    assert any(option.startswith("North bank") for option in app.multiselect(key="places").options)
+    assert "All of it" in app.selectbox(key="phase.en").options
+    assert any(option.startswith("North bank") for option in app.multiselect(key="places.en").options)

@@ -71,15 +71,15 @@ def test_opens_on_the_whole_output_with_header_figures_from_the_query_module(fol
 
 
 @pytest.mark.parametrize("change, filters", [
-    (lambda a: a.multiselect(key="places").set_value(["tayaran"]), Filters(places=("tayaran",))),
-    (lambda a: a.multiselect(key="event_types").set_value(["shelling"]), Filters(event_types=("shelling",))),
+    (lambda a: a.multiselect(key="places.en").set_value(["tayaran"]), Filters(places=("tayaran",))),
+    (lambda a: a.multiselect(key="event_types.en").set_value(["shelling"]), Filters(event_types=("shelling",))),
     (lambda a: a.multiselect(key="actors").set_value(["Iraqi army"]), Filters(actors=("Iraqi army",))),
-    (lambda a: a.multiselect(key="victims").set_value(["civilians"]), Filters(victims=("civilians",))),
+    (lambda a: a.multiselect(key="victims.en").set_value(["civilians"]), Filters(victims=("civilians",))),
     (lambda a: a.multiselect(key="outlets").set_value(["Outlet B"]), Filters(outlets=("Outlet B",))),
     (lambda a: a.slider(key="min_confidence").set_value(0.7), Filters(min_confidence=0.7)),
     (lambda a: a.date_input(key="dates").set_value((date(2017, 2, 19), date(2017, 7, 10))),
      Filters(date_from=date(2017, 2, 19), date_to=date(2017, 7, 10))),
-    (lambda a: a.selectbox(key="phase").set_value("east_bank"),
+    (lambda a: a.selectbox(key="phase.en").set_value("east_bank"),
      Filters(date_from=date(2016, 10, 17), date_to=date(2017, 1, 24))),
 ])
 def test_each_filter_changes_the_header_as_the_query_module_says(folders, change, filters):
@@ -99,13 +99,13 @@ def test_excluding_undated_or_cumulative_removes_their_separate_count(folders, k
 
 def test_filter_state_is_written_to_the_url_and_a_new_session_restores_it(folders):
     app = run_app()
-    app.multiselect(key="places").set_value(["tayaran", "zahra"])
+    app.multiselect(key="places.en").set_value(["tayaran", "zahra"])
     app.checkbox(key="include_undated").uncheck()
     app.slider(key="min_confidence").set_value(0.5).run()
     shared = dict(app.query_params)
     assert shared["place"] == ["tayaran", "zahra"] and shared["undated"] in ("0", ["0"])
     reopened = run_app(shared)
-    assert reopened.multiselect(key="places").value == ["tayaran", "zahra"]
+    assert reopened.multiselect(key="places.en").value == ["tayaran", "zahra"]
     assert not reopened.checkbox(key="include_undated").value and metrics(reopened) == metrics(app)
 
 
@@ -179,13 +179,13 @@ def test_table_shows_blanks_ranges_and_the_analysts_columns(folders):
 
 def test_the_precision_filter_keeps_only_that_precision(folders):
     app = run_app()
-    app.multiselect(key="precisions").set_value(["estimate"]).run()
+    app.multiselect(key="precisions.en").set_value(["estimate"]).run()
     assert metrics(app)["Events"] == "0" and app.query_params["precision"] in ("estimate", ["estimate"])
 
 
 def test_reader_picker_reads_date_place_type_and_outlet(folders):
     app = run_app()
-    picker = app.selectbox(key="reader_event")
+    picker = app.selectbox(key="reader_event.en")
     assert picker.format_func("e2") == "2017-03-01 · al-Tayaran · Clash · Outlet B"
 
 
@@ -238,6 +238,17 @@ def test_only_the_open_detail_tab_is_drawn(folders):
     assert _shown(app, "casualties_time") and not _shown(app, "table") and _shown(app, "map")
 
 
+def test_a_change_of_language_keeps_the_filters_and_draws_their_choices_anew(folders):
+    app = run_app()
+    app.multiselect(key="event_types.en").set_value(["shelling"]).run()
+    before = metrics(app)
+    app.radio(key="lang").set_value("ar").run()
+    chosen = app.multiselect(key="event_types.ar")
+    assert chosen.value == ["shelling"] and chosen.format_func("shelling") == load_labels().term("event_type", "shelling", "ar")
+    assert app.selectbox(key="phase.ar").format_func("custom") == load_labels().text("phase_custom", "ar")
+    assert [v.strip("\u2066\u2069") for v in metrics(app).values()] == list(before.values())  # the same figures
+
+
 def test_the_open_tab_survives_a_change_of_language(folders):
     app = open_tab(run_app(), "casualties")
     app.radio(key="lang").set_value("ar").run()
@@ -286,7 +297,7 @@ def test_article_text_is_escaped_in_hover_and_reader(tmp_path, monkeypatch):
 
 def test_reader_highlights_the_spans_of_the_chosen_event(folders):
     app = run_app()
-    app.selectbox(key="reader_event").set_value("e1").run()
+    app.selectbox(key="reader_event.en").set_value("e1").run()
     shown = " ".join(h.proto.body for h in app.get("html"))
     assert 'class="hl-place"' in shown and 'dir="rtl"' in shown
 

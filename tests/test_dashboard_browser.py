@@ -271,6 +271,24 @@ def test_arabic_mode_leaves_no_english_label(browser, server):
     assert not errors, errors
 
 
+def test_a_change_of_language_redraws_the_chosen_filters_in_arabic(browser, server):
+    page, errors = open_page(browser, server)
+    types = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").nth(1)
+    types.locator("input").fill("Shelling")
+    page.get_by_role("option", name="Shelling", exact=True).click()
+    page.keyboard.press("Escape")
+    sync_api.expect(types).to_contain_text("Shelling", timeout=WAIT_MS)
+    page.get_by_test_id("stSidebar").get_by_text("العربية").click()
+    sync_api.expect(page.get_by_role("heading", name=re.compile("^معركة الموصل"))).to_be_visible(timeout=WAIT_MS)
+    types = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").nth(1)
+    sync_api.expect(types).to_contain_text("قصف", timeout=WAIT_MS)
+    phase = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.locator("input")
+    sync_api.expect(phase).to_have_value("تواريخ مخصصة", timeout=WAIT_MS)
+    assert "Shelling" not in types.text_content()
+    page.close()
+    assert not errors, errors
+
+
 def shoot(page, name: str) -> None:
     """A screenshot for the README: the page as a reader sees it, written to docs/."""
     ARTIFACTS.mkdir(exist_ok=True)
