@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extraction import stale_builds
+from pipeline.extraction import compiled_builds, stale_builds
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,19 +26,16 @@ def test_only_sources_newer_than_their_build_are_stale(tmp_path):
     assert stale_builds(tmp_path) == ["edited.py"]
 
 
-def compiled_modules() -> list[str]:
-    folder = ROOT / "pipeline" / "extraction"
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(tuple(EXTENSION_SUFFIXES)))
-
-
 def run_pipeline(tree: Path, corpus: Path, out: Path) -> dict[str, bytes]:
     """A run of the package in `tree` (its own sources first on the path)."""
-    subprocess.run([sys.executable, "-m", "pipeline", "run", "--articles", str(corpus), "--out", str(out), "--quiet", "--no-progress", "--no-cache", "--workers", "1"],
+    subprocess.run([sys.executable, "-m", "pipeline", "run", "--articles", str(corpus), "--out", str(out), "--quiet",
+                    "--no-progress", "--no-cache", "--workers", "1"],
                    cwd=tree, check=True, env={**os.environ, "PYTHONPATH": str(tree)})
     return {name: (out / name).read_bytes() for name in ("events.csv", "articles.csv", "article_texts.jsonl")}
 
 
-@pytest.mark.skipif(not compiled_modules(), reason="the extraction is not compiled (COMPILE=0 or a failed build)")
+@pytest.mark.skipif(not compiled_builds(ROOT / "pipeline" / "extraction"),
+                    reason="the extraction is not compiled (COMPILE=0 or a failed build)")
 def test_the_compiled_extraction_writes_the_same_bytes_as_its_python_sources(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -243,9 +243,9 @@ def test_a_change_of_language_keeps_the_filters_and_draws_their_choices_anew(fol
     app.multiselect(key="event_types.en").set_value(["shelling"]).run()
     before = metrics(app)
     app.radio(key="lang").set_value("ar").run()
-    chosen = app.multiselect(key="event_types.ar")
-    assert chosen.value == ["shelling"] and chosen.format_func("shelling") == load_labels().term("event_type", "shelling", "ar")
-    assert app.selectbox(key="phase.ar").format_func("custom") == load_labels().text("phase_custom", "ar")
+    chosen, labels = app.multiselect(key="event_types.ar"), load_labels()
+    assert chosen.value == ["shelling"] and chosen.format_func("shelling") == labels.term("event_type", "shelling", "ar")
+    assert app.selectbox(key="phase.ar").format_func("custom") == labels.text("phase_custom", "ar")
     assert [v.strip("\u2066\u2069") for v in metrics(app).values()] == list(before.values())  # the same figures
 
 

@@ -5,15 +5,21 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 
-def stale_builds(folder: Path) -> list[str]:
-    """Sources changed since their compiled build (scripts/compile.sh) was made: Python would import the build."""
-    stale = []
+def compiled_builds(folder: Path) -> dict[str, Path]:
+    """The compiled builds (scripts/compile.sh) in a folder, by module name."""
+    builds = {}
     for built in folder.iterdir():
         suffix = next((s for s in EXTENSION_SUFFIXES if built.name.endswith(s)), None)
-        source = folder / f"{built.name[:-len(suffix)]}.py" if suffix else None
-        if source is not None and source.exists() and source.stat().st_mtime > built.stat().st_mtime:
-            stale.append(source.name)
-    return sorted(stale)
+        if suffix:
+            builds[built.name[:-len(suffix)]] = built
+    return builds
+
+
+def stale_builds(folder: Path) -> list[str]:
+    """Sources changed since their compiled build was made: Python would import the build."""
+    sources = ((folder / f"{name}.py", built) for name, built in compiled_builds(folder).items())
+    return sorted(source.name for source, built in sources
+                  if source.exists() and source.stat().st_mtime > built.stat().st_mtime)
 
 
 if _stale := stale_builds(Path(__file__).parent):
