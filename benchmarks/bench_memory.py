@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from rss import PeakRss  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
 
 
@@ -34,25 +34,16 @@ def measure(n: int, workers: int) -> dict:
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--articles", str(corpus), "--out",
                                  str(Path(tmp) / "out"), "--no-cache", "--quiet", "--no-progress",
                                  "--workers", str(workers)], cwd=ROOT)
-        root = psutil.Process(proc.pid)
-        peak_main = peak_worker = peak_all = 0
-        while proc.poll() is None:
-            try:
-                main_rss = root.memory_info().rss
-                workers_rss = [p.memory_info().rss for p in root.children(recursive=True)]
-            except psutil.Error:
-                continue
-            peak_main, peak_worker = max(peak_main, main_rss), max(peak_worker, *workers_rss, 0)
-            peak_all = max(peak_all, main_rss + sum(workers_rss))
-            time.sleep(0.2)
+        with PeakRss(proc.pid) as peaks:
+            proc.wait()
         seconds = time.perf_counter() - started
         if proc.returncode != 0:
             raise SystemExit(f"run failed with exit {proc.returncode}")
         rows = pq.ParquetFile(Path(tmp) / "out" / "events.parquet").metadata.num_rows
     return {"articles": n, "chars": chars, "event_rows": rows, "seconds": round(seconds, 1),
-            "articles_per_s": round(n / seconds, 1), "peak_rss_main_mb": round(peak_main / 2**20),
-            "peak_rss_worker_mb": round(peak_worker / 2**20),
-            "peak_rss_all_mb": round(peak_all / 2**20), "workers": workers}
+            "articles_per_s": round(n / seconds, 1), "peak_rss_main_mb": round(peaks.main / 2**20),
+            "peak_rss_worker_mb": round(peaks.largest_child / 2**20),
+            "peak_rss_all_mb": round(peaks.together / 2**20), "workers": workers}
 
 
 def main() -> None:

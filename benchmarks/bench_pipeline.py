@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Settings  # noqa: E402
+from rss import PeakRss  # noqa: E402
 from synthetic import write_folder  # noqa: E402
 
 def _files(articles: Path) -> list[Path]:
@@ -200,12 +201,13 @@ def main(argv: list[str] | None = None) -> None:
             clock.seconds.clear()
             children = resource.getrusage(resource.RUSAGE_CHILDREN)
             t, main_cpu = time.perf_counter(), time.process_time()
-            run_pipeline(articles, manifest, work / "out-n", many)
+            with PeakRss(os.getpid()) as peaks:
+                run_pipeline(articles, manifest, work / "out-n", many)
             p_wall, main_cpu = time.perf_counter() - t, time.process_time() - main_cpu
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             workers_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
             parallel = (p_wall, json.loads((work / "out-n" / "run.json").read_text(encoding="utf-8")), main_cpu,
-                        workers_cpu, dict(clock.seconds))
+                        workers_cpu, dict(clock.seconds), peaks.largest_child / 2**20)
             same = (work / "out-1" / "events.csv").read_bytes() == (work / "out-n" / "events.csv").read_bytes()
     n = sum(summary.articles_by_status.values())
 
@@ -217,14 +219,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"one worker: {wall:.2f} s wall, {cpu:.2f} s CPU -> {n / wall:.0f} articles/s, {chars / wall / 1e3:.0f} k chars/s; "
           f"{n / cpu:.0f} articles and {chars / cpu / 1e3:.0f} k chars per CPU-second")
     if parallel is not None:
-        p_wall, p_info, main_cpu, workers_cpu, main_stages = parallel
+        p_wall, p_info, main_cpu, workers_cpu, main_stages, worker_mb = parallel
         print(f"{p_info['engine']['workers']} workers: {p_wall:.2f} s wall -> {n / p_wall:.0f} articles/s, "
               f"{chars / p_wall / 1e3:.0f} k chars/s; events.csv identical to one worker: {same}")
     print(f"bare read + re.findall(r'\\w+') over the same files: {bare_s:.3f} s -> one worker is {wall / bare_s:.0f}x "
           f"({cpu / bare_s:.0f}x in CPU time)")
-    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:.0f} MB (one-worker run, this process)"
-          + (f"; largest worker process {children_mb:.0f} MB" if parallel is not None else ""))
+          + (f"; largest worker process {worker_mb:.0f} MB (sampled every 0.2 s)" if parallel is not None else ""))
     print(f"start-up in a fresh interpreter: imports {startup['imports_s']:.2f} s, lexicons {startup['lexicons_s']:.2f} s "
           f"(torch imported: {startup['torch']}, camel_tools imported: {startup['camel_tools']})")
     print("one-worker run by phase (run.json, wall):")

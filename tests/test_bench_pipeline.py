@@ -1,5 +1,6 @@
 """The pipeline benchmark: a labelled synthetic corpus outside the project, and every figure it promises printed."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,22 @@ def test_publication_date_benchmark_counts_right_wrong_and_undated_against_a_man
                           str(tmp_path / "manifest.csv")], cwd=ROOT, capture_output=True, text=True, timeout=600,
                          check=True).stdout
     assert "right 1, wrong 0, undated 1" in out
+
+
+def test_peak_rss_reads_a_child_process_by_what_it_holds():
+    from rss import PeakRss
+
+    holds = 64 * 2**20
+    code = (f"import sys; block = bytearray({holds}); block[::4096] = b'x' * len(block[::4096]); "
+            "print('ready', flush=True); sys.stdin.read()")
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "ready\n"
+        peaks = PeakRss(child.pid)
+        peaks.sample()
+        parent = PeakRss(os.getpid())
+        parent.sample()
+    finally:
+        child.communicate("")
+    assert peaks.main >= holds and peaks.largest_child == 0
+    assert parent.largest_child >= holds and parent.together >= parent.main + parent.largest_child
