@@ -1,8 +1,8 @@
 """Peak resident memory of a process and of its workers, sampled while it runs.
 
-`resource.getrusage(RUSAGE_CHILDREN).ru_maxrss` is no measure of a worker: a child forked from a process counts
-that process's pages as its own from the start, so the figure follows whatever the parent held when it forked
-(it read 358 MB for workers sampled at 150 MB). Sampling the processes' RSS with psutil reads what each holds.
+`resource.getrusage(RUSAGE_CHILDREN).ru_maxrss` is no measure of a worker's memory: for forked workers it read
+358 MB in a run whose workers `ps` and psutil saw at about 150 MB throughout. Sampling each process's RSS with
+psutil reads what it holds.
 """
 
 from __future__ import annotations
