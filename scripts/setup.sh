@@ -5,10 +5,23 @@
 # Python, and so does a failed compile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
 PIP=(.venv/bin/pip install --quiet --disable-pip-version-check)
+# The first interpreter of scripts/venv_python.sh that makes a virtualenv (a system Python may lack venv).
 if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+  made=""
+  while read -r python; do
+    rm -rf .venv
+    if "$python" -m venv .venv 2>/dev/null; then
+      made=$python
+      break
+    fi
+  done < <(bash scripts/venv_python.sh)
+  if [ -z "$made" ]; then
+    rm -rf .venv
+    echo "no interpreter could make .venv (tried: $(bash scripts/venv_python.sh | tr '\n' ' '))" >&2
+    exit 1
+  fi
+  echo "virtualenv .venv: $(.venv/bin/python -c 'import os, sys; print("Python", sys.version.split()[0], "from", os.path.realpath(sys.executable))')"
 fi
 with_deps=$(mktemp) no_deps=$(mktemp)
 trap 'rm -f "$with_deps" "$no_deps"' EXIT

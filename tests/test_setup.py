@@ -28,3 +28,27 @@ def test_camel_tools_is_installed_without_its_heavy_dependencies():
 
 def test_ci_installs_the_ner_extra_so_its_tests_run():
     assert "WITH_NER=1" in (ROOT / ".ci/run").read_text("utf-8")
+
+
+def _venv_candidates(**env) -> list[str]:
+    import os
+
+    done = subprocess.run(["bash", str(ROOT / "scripts/venv_python.sh")], capture_output=True, text=True, check=True,
+                          env={k: v for k, v in {**os.environ, **env}.items() if v is not None})
+    return done.stdout.split()
+
+
+def test_setup_makes_the_virtualenv_with_the_python_it_is_given():
+    assert _venv_candidates(PYTHON="/opt/some/python3.12") == ["/opt/some/python3.12"]
+
+
+def test_setup_tries_a_suitable_system_python_before_the_one_on_path():
+    assert _venv_candidates(PYTHON=None, SYSTEM_PYTHON=sys.executable) == [sys.executable, "python3"]
+
+
+def test_setup_passes_over_a_system_python_that_is_missing_or_unsuitable(tmp_path):
+    refusing = tmp_path / "python3"
+    refusing.write_text("#!/bin/sh\nexit 1\n")  # answers the version and headers check with a failure
+    refusing.chmod(0o755)
+    assert _venv_candidates(PYTHON=None, SYSTEM_PYTHON=str(refusing)) == ["python3"]
+    assert _venv_candidates(PYTHON=None, SYSTEM_PYTHON=str(tmp_path / "absent")) == ["python3"]
