@@ -1,5 +1,6 @@
 """The default install and run: no torch, no transformers; the NER extra is separate."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,6 @@ def test_ci_installs_the_ner_extra_so_its_tests_run():
 
 
 def _venv_candidates(**env) -> list[str]:
-    import os
-
     done = subprocess.run(["bash", str(ROOT / "scripts/venv_python.sh")], capture_output=True, text=True, check=True,
                           env={k: v for k, v in {**os.environ, **env}.items() if v is not None})
     return done.stdout.split()
