@@ -1,4 +1,5 @@
-"""The default install and run: the interpreter .venv is made with, no torch, no transformers; the NER extra is separate."""
+"""The default install and run: the interpreter .venv is made with; no torch, no transformers; the NER extra
+is separate."""
 
 import os
 import subprocess
