@@ -10,7 +10,9 @@ if [ -n "${PYTHON:-}" ]; then
   exit 0
 fi
 SYSTEM_PYTHON=${SYSTEM_PYTHON:-/usr/bin/python3}
-suitable='import os, sys, sysconfig; sys.exit(sys.version_info < (3, 11) or not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'
+suitable='import os, sys, sysconfig
+headers = os.path.join(sysconfig.get_paths()["include"], "Python.h")
+sys.exit(sys.version_info < (3, 11) or not os.path.exists(headers))'
 if [ -x "$SYSTEM_PYTHON" ] && "$SYSTEM_PYTHON" -c "$suitable" 2>/dev/null; then
   echo "$SYSTEM_PYTHON"
 fi
