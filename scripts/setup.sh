@@ -8,17 +8,18 @@ cd "$(dirname "$0")/.."
 PIP=(.venv/bin/pip install --quiet --disable-pip-version-check)
 # The first interpreter of scripts/venv_python.sh that makes a virtualenv (a system Python may lack venv).
 if [ ! -x .venv/bin/python ]; then
+  mapfile -t candidates < <(bash scripts/venv_python.sh)
   made=""
-  while read -r python; do
+  for python in "${candidates[@]}"; do
     rm -rf .venv
     if "$python" -m venv .venv 2>/dev/null; then
       made=$python
       break
     fi
-  done < <(bash scripts/venv_python.sh)
+  done
   if [ -z "$made" ]; then
     rm -rf .venv
-    echo "no interpreter could make .venv (tried: $(bash scripts/venv_python.sh | tr '\n' ' '))" >&2
+    echo "no interpreter could make .venv (tried: ${candidates[*]})" >&2
     exit 1
   fi
   echo "virtualenv .venv: $(.venv/bin/python -c 'import os, sys; print("Python", sys.version.split()[0], "from", os.path.realpath(sys.executable))')"
