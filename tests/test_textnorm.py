@@ -1,8 +1,12 @@
 """Normalisation: the folding table, the offset map, and the whole-text way agreeing with the per-character way."""
 
-import pytest
+import re
 
-from pipeline.extraction.textnorm import _folding, _normalise_per_character, normalise, tokenize, tokenize_columns
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pipeline.extraction.textnorm import (NormalisedText, _folding, _normalise_per_character, normalise, tokenize,
+                                          tokenize_columns)
 
 
 def test_folding_table_agrees_with_camel_tools_normalisers():
@@ -82,3 +86,26 @@ def test_gaps_are_the_text_before_each_token_and_after_the_last():
     _, _, starts, ends, gaps = tokenize_columns(norm)
     assert gaps == [" «", "» ", "، ", ""]
     assert gaps[1:-1] == [norm.text[a:b] for a, b in zip(ends, starts[1:])]
+
+
+def test_latin_words_keep_up_to_three_letters_with_their_digits_like_arabic_ones():
+    assert [t.text for t in tokenize(normalise("isis2017 al22 4km"))] == ["isis", "2017", "al22", "4", "km"]
+
+
+def test_characters_outside_the_letter_classes_separate_tokens():
+    assert [t.text for t in tokenize(normalise("حي_الزهور-الثاني é"))] == ["حي", "الزهور", "الثاني"]
+
+
+_LETTERS = r"A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3"
+_AS_A_PATTERN = re.compile(rf"[{_LETTERS}]++(?![0-9])|[{_LETTERS}]{{0,3}}[0-9]+|[{_LETTERS}]+")
+"""The token rule as a regular expression: a word, or up to three letters with the digits after them."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab12 ،.-_" "\u0627\u0644\u0645\u0648\u0640\u064b\u0661é", max_size=16))
+def test_tokens_are_what_the_rule_as_a_pattern_finds(text):
+    norm = NormalisedText(text, text, tuple(range(len(text))))
+    tokens, _, _, _, gaps = tokenize_columns(norm)
+    assert [(t.text, t.start, t.end) for t in tokens] == [(m.group(), m.start(), m.end())
+                                                         for m in _AS_A_PATTERN.finditer(text)]
+    assert "".join(g + t.text for g, t in zip(gaps, tokens)) + gaps[-1] == text

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
-from typing import NamedTuple
+from itertools import repeat
+from typing import Final, NamedTuple
 
 import yaml
 
@@ -20,11 +20,24 @@ from pipeline.config import DATA_DIR
 FOLDING_FILE = DATA_DIR / "lexicon" / "ar" / "normalisation.yaml"
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_LETTER = r"A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3"
-_TOKEN = re.compile(rf"[{_LETTER}]++(?![0-9])|[{_LETTER}]{{0,3}}[0-9]+|[{_LETTER}]+")
-"""Words and digit runs. Up to three attached letters stay with the digits after them (و17، ال22، بال24);
-a word glued to digits on either side is a token of its own (450عائلة، الموصل400). The first branch takes a
-word with no digit after it at once (possessive: no backtracking), the common case."""
+_LETTER_RANGES = ((0x41, 0x5A), (0x61, 0x7A), (0x621, 0x63A), (0x641, 0x64A), (0x671, 0x6D3))
+"""The code points of the letters a word is made of: Latin, and Arabic without tatweel and diacritics."""
+_LETTER: Final = 1
+_DIGIT: Final = 2
+_CLASSED: Final = max(hi for _, hi in _LETTER_RANGES) + 1
+"""Code points at or above it are neither letters nor digits."""
+
+
+def _character_classes() -> bytes:
+    """Code point -> _LETTER, _DIGIT (ASCII digits: the normalised text has no others) or 0."""
+    table = bytearray(_CLASSED)
+    for lo, hi in _LETTER_RANGES:
+        table[lo:hi + 1] = bytes([_LETTER]) * (hi + 1 - lo)
+    table[ord("0"):ord("9") + 1] = bytes([_DIGIT]) * 10
+    return bytes(table)
+
+
+_CLASSES: Final = _character_classes()
 
 
 @dataclass(frozen=True)
@@ -155,16 +168,42 @@ def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list
     """The tokens, and their words, starts and ends as three columns (for look-ups, bisection and slicing), and the
     gaps: gaps[i] is the normalised text before token i, gaps[-1] the text after the last.
 
-    Built by C-level maps: the text split into gaps and words, their offsets added up from their lengths, and
-    tuple.__new__ making each Token without its Python constructor (an article has hundreds).
+    A token is a run of letters or a run of digits; up to three letters stay with the digits after them (و17،
+    ال22، بال24), and a longer word glued to digits on either side is a token of its own (450عائلة، الموصل400).
+    One pass over the characters (compiled, it reads each code point without making a string of it); each Token
+    is made by tuple.__new__, without its Python constructor (an article has hundreds).
     """
-    pieces = _TOKEN_SPLIT.split(norm.text)  # gap, word, gap, word, ..., gap
-    bounds = list(accumulate(map(len, pieces)))  # where each piece ends
-    words, starts, ends = pieces[1::2], bounds[0:-1:2], bounds[1::2]
-    return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends))), words, starts, ends, pieces[0::2]
+    text = norm.text
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    gaps: list[str] = []
+    n = len(text)
+    i = gap_start = 0
+    while i < n:
+        kind = _class_at(text, i)
+        if kind == 0:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _class_at(text, j) == kind:
+            j += 1
+        if kind == _LETTER and j - i <= 3 and j < n and _class_at(text, j) == _DIGIT:
+            j += 1
+            while j < n and _class_at(text, j) == _DIGIT:
+                j += 1
+        gaps.append(text[gap_start:i])
+        words.append(text[i:j])
+        starts.append(i)
+        ends.append(j)
+        i = gap_start = j
+    gaps.append(text[gap_start:])
+    return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends))), words, starts, ends, gaps
 
 
-_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+def _class_at(text: str, i: int) -> int:
+    code = ord(text[i])
+    return _CLASSES[code] if code < _CLASSED else 0
 
 
 def has_arabic(text: str, minimum: int = 20) -> bool:
