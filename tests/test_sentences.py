@@ -1,6 +1,10 @@
-import pytest
+import re
+import sys
 
-from pipeline.extraction.sentences import is_heading, load_sentence_rules, split_sentences
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pipeline.extraction.sentences import is_heading, load_sentence_rules, sentence_ends, split_sentences
 from pipeline.extraction.textnorm import normalise
 
 
@@ -61,3 +65,25 @@ def test_a_clause_opener_after_and_or_a_dash_starts_a_clause_and_a_word_that_onl
     text = "قصفت الطائرات الحي وحيث فرت العائلات - وسط المعارك حيثما كانت"
     clauses = split_sentences(text, rules)[0].clauses
     assert [c.text for c in clauses] == ["قصفت الطائرات الحي", "وحيث فرت العائلات", "وسط المعارك حيثما كانت"]
+
+
+def test_a_comma_after_a_sentence_end_belongs_to_it_only_before_a_space(rules):
+    assert sentence_ends("قتل 3. ,وجرح", rules) == [6]
+    assert sentence_ends("قتل 3. , وجرح", rules) == [8]
+    assert sentence_ends("3.5 كلم..! هنا", rules) == [10]
+
+
+def test_no_character_past_the_flag_table_is_a_space_or_a_mark(rules):
+    past = range(len(rules.flags), sys.maxunicode + 1)
+    assert not any(chr(cp).isspace() or chr(cp) in rules.sentence_ends for cp in past)
+
+
+_PIECES = st.sampled_from([" ", "  ", "\t", "\u00a0", ".", ".,", "!", "؟", "…", "،", ",", "-", "قتل", "3"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=10).map("".join))
+def test_sentence_ends_are_what_the_rule_as_a_pattern_finds(rules, line):
+    pattern = re.compile(rf"[{re.escape(rules.sentence_ends)}]+(?:\s*[,،])?(?=\s|$)")
+    assert sentence_ends(line, rules) == [m.end() for m in pattern.finditer(line)]
+

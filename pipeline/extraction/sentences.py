@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import Final
 
 from pipeline.records import Sentence, Span
 from pipeline.resources import load_yaml
@@ -16,11 +17,22 @@ from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 
 _LINE = re.compile(r"[^\n]+")
 _WORD_CHARACTER = re.compile(r"\w")
+_COMMAS = ",،"
+"""A comma right after a sentence end belongs to it (a ".," run-on); none begins a sentence."""
+
+_ENDS: Final = 1
+_SPACE: Final = 2
+"""Flags of a character: a sentence end mark, whitespace."""
+_FLAGGED_ABOVE: Final = 0x3000
+"""The last whitespace code point: the flag table reaches at least this far."""
 
 
 @dataclass(frozen=True)
 class SentenceRules:
-    sentence_end: re.Pattern
+    sentence_ends: str
+    """Marks that end a sentence (possibly doubled, possibly followed by a comma) before a space or a line end."""
+    flags: bytes
+    """Code point -> its _ENDS and _SPACE flags (0 for a code point past the table)."""
     clause_split: re.Pattern
     heading_max_words: int
     max_chars: int = 2000
@@ -30,11 +42,9 @@ class SentenceRules:
 @lru_cache(maxsize=None)
 def load_sentence_rules(lexicon_dir: Path) -> SentenceRules:
     data = load_yaml(lexicon_dir / "sentences.yaml")
-    ends = "".join(re.escape(c) for c in data["sentence_end"])
-    # a sentence ends at an end mark (possibly doubled, possibly followed by a comma) before a space or line end
-    sentence_end = re.compile(rf"[{ends}]+(?:\s*[,،])?(?=\s|$)")
+    ends = "".join(data["sentence_end"])
     clause_split = re.compile(_clause_split(data["clause_punctuation"], data["clause_openers"]))
-    return SentenceRules(sentence_end, clause_split, int(data.get("heading_max_words", 14)),
+    return SentenceRules(ends, _flag_table(ends), clause_split, int(data.get("heading_max_words", 14)),
                          int(data.get("sentence_max_chars", 2000)))
 
 
@@ -61,6 +71,47 @@ def _by_first_letter(words: list[str]) -> str:
     for word in sorted(words, key=len, reverse=True):
         groups.setdefault(word[0], []).append(re.escape(word[1:]))
     return "(?:" + "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
+
+
+def _flag_table(ends: str) -> bytes:
+    table = bytearray(max(_FLAGGED_ABOVE, *map(ord, ends)) + 1)
+    for cp in range(len(table)):
+        if chr(cp).isspace():
+            table[cp] = _SPACE
+    for ch in ends:
+        table[ord(ch)] |= _ENDS
+    return bytes(table)
+
+
+def _flags_at(text: str, i: int, flags: bytes) -> int:
+    code = ord(text[i])
+    return flags[code] if code < len(flags) else 0
+
+
+def sentence_ends(line: str, rules: SentenceRules) -> list[int]:
+    """Where the sentences of a line end: after a run of end marks before a space or the end of the line, or
+    after a comma following the run (spaces allowed before it) before a space or the end of the line."""
+    found: list[int] = []
+    flags = rules.flags
+    n, i = len(line), 0
+    while i < n:
+        if not _flags_at(line, i, flags) & _ENDS:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _flags_at(line, j, flags) & _ENDS:
+            j += 1
+        k = j
+        while k < n and _flags_at(line, k, flags) & _SPACE:
+            k += 1
+        if k < n and line[k] in _COMMAS and (k + 1 == n or _flags_at(line, k + 1, flags) & _SPACE):
+            found.append(k + 1)
+            i = k + 1
+        else:
+            if j == n or _flags_at(line, j, flags) & _SPACE:
+                found.append(j)
+            i = j
+    return found
 
 
 def _pieces(line: str, a: int, b: int, limit: int):
@@ -116,10 +167,9 @@ def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None
         seen_lines.add(key)
         paragraph += 1
         pos = 0
-        for m in list(rules.sentence_end.finditer(line_text)) + [None]:
-            end = m.end() if m else len(line_text)
+        for end in [*sentence_ends(line_text, rules), len(line_text)]:
             a, b = pos, end
-            while a < b and (line_text[a].isspace() or line_text[a] in ",،"):
+            while a < b and (line_text[a].isspace() or line_text[a] in _COMMAS):
                 a += 1
             while b > a and line_text[b - 1].isspace():
                 b -= 1
@@ -131,8 +181,6 @@ def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None
                     sentences.append(Sentence(len(sentences), paragraph, start, start + b - a, line_text[a:b],
                                               _clauses(line_text[a:b], start, rules)))
             pos = end
-            if m is None:
-                break
     return sentences
 
 
@@ -142,4 +190,4 @@ def is_heading(sentence: Sentence, text: str, rules: SentenceRules) -> bool:
     line_end = text.find("\n", sentence.end)
     line = text[line_start:len(text) if line_end < 0 else line_end].strip()
     limit = rules.heading_max_words  # a line of more words is split no further than one past the limit
-    return not rules.sentence_end.search(line[-2:] + " ") and len(line.split(None, limit)) <= limit
+    return not sentence_ends(line[-2:] + " ", rules) and len(line.split(None, limit)) <= limit
