@@ -10,8 +10,9 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 MODULES = ("textnorm", "matcher", "document", "article_matches", "sentences", "numbers", "casualties", "events",
-           "place_phrases", "places", "date_grammar", "event_dates", "extract")
-"""What mypyc compiles: pipeline/extraction/<name>.py. The lexicon loaders stay Python (they run once a run)."""
+           "place_lexicon", "place_phrase_bank", "place_phrases", "places", "date_grammar", "event_dates", "extract")
+"""What mypyc compiles: pipeline/extraction/<name>.py. Of the lexicon loaders, only the place phrase bank and its
+grammar are compiled (they are most of the start-up: 180 ms as Python, 135-145 ms compiled); the others stay Python."""
 FOLDER = Path(__file__).resolve().parents[1] / "pipeline" / "extraction"
 GROUP = "compiled__mypyc"
 """The group's shared library, beside the modules."""

@@ -265,8 +265,8 @@ def load_place_grammar(lexicon_dir: Path) -> PlaceGrammar:
         ordinals = tuple((w, int(number)) for number, forms in _require(words_path, words, "ordinals").items() for w in forms)
         spelling = words.get("spelling_variants") or {}
         variants = SpellingRules(tuple(spelling.get("drop_letters") or ()), tuple(spelling.get("final_drop") or ()),
-                                 tuple(tuple(normalise_phrase(x) for x in pair) for pair in spelling.get("final_swaps") or ()),
-                                 tuple(tuple(pair) for pair in spelling.get("letter_swaps") or ()),
+                                 tuple((normalise_phrase(a), normalise_phrase(b)) for a, b in spelling.get("final_swaps") or ()),
+                                 tuple((a, b) for a, b in spelling.get("letter_swaps") or ()),
                                  bool(spelling.get("construct")), int(spelling.get("min_letters", 4)))
     except (AttributeError, TypeError, ValueError) as err:
         raise DataFileError(words_path, f"ordinals need a number and a list of words; spelling_variants lists of letters: {err}") from err

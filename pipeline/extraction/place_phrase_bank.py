@@ -16,7 +16,7 @@ from pipeline.extraction.place_lexicon import (Alias, Cue, DirectionWord, PlaceG
                                                spelling_variants)
 from pipeline.extraction.textnorm import normalise_phrase
 from pipeline.gazetteer import Gazetteer
-from pipeline.records import Place
+from pipeline.records import Alias as GazetteerAlias, Place
 
 _AREA_TYPES = frozenset({"neighbourhood", "mahalla", "area", "village", "camp", "town", "subdistrict", "district"})
 """Place words that are not part of the name they introduce: "حي الكنيسة" is also just "الكنيسة"."""
@@ -89,8 +89,8 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
     place_word_forms = frozenset(word_forms_norm)
     # lexicon words normalised once here, not at every mention
     ordinal_of: dict[str, int] = {}
-    for w, n in grammar.ordinals:
-        ordinal_of.setdefault(normalise_phrase(w), n)
+    for ordinal, number in grammar.ordinals:
+        ordinal_of.setdefault(normalise_phrase(ordinal), number)
     type_of_word: dict[str, str] = {}
     for w in grammar.place_words:
         type_of_word.setdefault(normalise_phrase(w.form), w.type.name)
@@ -101,7 +101,7 @@ def build_phrase_bank(grammar: PlaceGrammar, gazetteer: Gazetteer, world: tuple[
     for name, wp in world:
         add(name, wp)
     separators = {normalise_phrase(w) for w in grammar.name_separators}
-    spellings: list[tuple[str, object, bool]] = []
+    spellings: list[tuple[str, GazetteerAlias, bool]] = []
     for alias in gazetteer.aliases:
         key = normalise_phrase(alias.alias_ar)
         if set(key.split()[1:-1]) & separators:
