@@ -17,8 +17,6 @@ from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
 
 _LINE = re.compile(r"[^\n]+")
 _WORD_CHARACTER = re.compile(r"\w")
-_COMMAS = ",،"
-"""A comma right after a sentence end belongs to it (a ".," run-on); none begins a sentence."""
 
 _ENDS: Final = 1
 _SPACE: Final = 2
@@ -31,6 +29,8 @@ _FLAGGED_ABOVE: Final = 0x3000
 class SentenceRules:
     sentence_ends: str
     """Marks that end a sentence (possibly doubled, possibly followed by a comma) before a space or a line end."""
+    commas: str
+    """A comma right after a sentence end belongs to it (a ".," run-on); none begins a sentence."""
     flags: bytes
     """Code point -> its _ENDS and _SPACE flags (0 for a code point past the table)."""
     clause_split: re.Pattern
@@ -42,14 +42,15 @@ class SentenceRules:
 @lru_cache(maxsize=None)
 def load_sentence_rules(lexicon_dir: Path) -> SentenceRules:
     data = load_yaml(lexicon_dir / "sentences.yaml")
-    ends = "".join(data["sentence_end"])
-    clause_split = re.compile(_clause_split(data["clause_punctuation"], data["clause_openers"]))
-    return SentenceRules(ends, _flag_table(ends), clause_split, int(data.get("heading_max_words", 14)),
+    ends, commas = "".join(data["sentence_end"]), "".join(data["commas"])
+    clause_split = re.compile(_clause_split(data["clause_punctuation"], data["opener_conjunction"],
+                                            data["clause_openers"]))
+    return SentenceRules(ends, commas, _flag_table(ends), clause_split, int(data.get("heading_max_words", 14)),
                          int(data.get("sentence_max_chars", 2000)))
 
 
-def _clause_split(punctuation: list[str], openers: list[str]) -> str:
-    """A clause ends at a punctuation mark, or at the space before an opener word ("و" allowed before it).
+def _clause_split(punctuation: list[str], conjunction: str, openers: list[str]) -> str:
+    """A clause ends at a punctuation mark, or at the space before an opener word (the conjunction allowed before it).
 
     Every match begins with a punctuation mark's first character or a space (the rest of the mark, or the
     opener, is checked after it), so that the search skips from one such character to the next instead of
@@ -62,7 +63,7 @@ def _clause_split(punctuation: list[str], openers: list[str]) -> str:
     for p in punctuation:
         by_rest.setdefault(p[1:], set()).add(re.escape(p[0]))
     marks = "".join(f"(?<=[{''.join(sorted(chars))}]){re.escape(rest)}|" for rest, chars in by_rest.items())
-    return rf"[{firsts}\s](?:{marks}(?<=\s)(?=(?:و\s*)?{_by_first_letter(openers)}(?:\s|$)))"
+    return rf"[{firsts}\s](?:{marks}(?<=\s)(?=(?:{re.escape(conjunction)}\s*)?{_by_first_letter(openers)}(?:\s|$)))"
 
 
 def _by_first_letter(words: list[str]) -> str:
@@ -104,7 +105,7 @@ def sentence_ends(line: str, rules: SentenceRules) -> list[int]:
         k = j
         while k < n and _flags_at(line, k, flags) & _SPACE:
             k += 1
-        if k < n and line[k] in _COMMAS and (k + 1 == n or _flags_at(line, k + 1, flags) & _SPACE):
+        if k < n and line[k] in rules.commas and (k + 1 == n or _flags_at(line, k + 1, flags) & _SPACE):
             found.append(k + 1)
             i = k + 1
         else:
@@ -114,12 +115,12 @@ def sentence_ends(line: str, rules: SentenceRules) -> list[int]:
     return found
 
 
-def _pieces(line: str, a: int, b: int, limit: int):
+def _pieces(line: str, a: int, b: int, limit: int, commas: str):
     """[a, b) in stretches of at most `limit` characters, cut after a comma, else at a space, else anywhere:
     a line with no sentence end (a pasted table, a run-on) costs time in proportion to its length."""
     while b - a > limit:
         window = line[a:a + limit]
-        cut = max(window.rfind("،"), window.rfind(","))
+        cut = max(map(window.rfind, commas), default=-1)
         cut = cut + 1 if cut > 0 else window.rfind(" ")
         cut = cut if cut > 0 else limit
         yield a, a + cut
@@ -169,11 +170,11 @@ def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None
         pos = 0
         for end in [*sentence_ends(line_text, rules), len(line_text)]:
             a, b = pos, end
-            while a < b and (line_text[a].isspace() or line_text[a] in _COMMAS):
+            while a < b and (line_text[a].isspace() or line_text[a] in rules.commas):
                 a += 1
             while b > a and line_text[b - 1].isspace():
                 b -= 1
-            for a, b in _pieces(line_text, a, b, rules.max_chars):
+            for a, b in _pieces(line_text, a, b, rules.max_chars, rules.commas):
                 while b > a and line_text[b - 1].isspace():
                     b -= 1
                 if b > a and _WORD_CHARACTER.search(line_text, a, b):
