@@ -3,10 +3,11 @@
 import re
 
 import pytest
+import yaml
 from hypothesis import given, settings, strategies as st
 
-from pipeline.extraction.textnorm import (NormalisedText, _folding, _normalise_per_character, normalise, tokenize,
-                                          tokenize_columns)
+from pipeline.extraction.textnorm import (FOLDING_FILE, NormalisedText, _folding, _normalise_per_character,
+                                          normalise, tokenize, tokenize_columns)
 
 
 def test_folding_table_agrees_with_camel_tools_normalisers():
@@ -92,13 +93,15 @@ def test_latin_words_keep_up_to_three_letters_with_their_digits_like_arabic_ones
     assert [t.text for t in tokenize(normalise("isis2017 al22 4km"))] == ["isis", "2017", "al22", "4", "km"]
 
 
-def test_characters_outside_the_letter_classes_separate_tokens():
+def test_characters_outside_the_word_letters_separate_tokens():
     assert [t.text for t in tokenize(normalise("حي_الزهور-الثاني é"))] == ["حي", "الزهور", "الثاني"]
 
 
-_LETTERS = r"A-Za-z\u0621-\u063A\u0641-\u064A\u0671-\u06D3"
+_LETTERS = "".join(f"{re.escape(a)}-{re.escape(b)}"
+                   for a, b in yaml.safe_load(FOLDING_FILE.read_text(encoding="utf-8"))["word_letters"])
 _AS_A_PATTERN = re.compile(rf"[{_LETTERS}]++(?![0-9])|[{_LETTERS}]{{0,3}}[0-9]+|[{_LETTERS}]+")
-"""The token rule as a regular expression: a word, or up to three letters with the digits after them."""
+"""The token rule as a regular expression over the data file's letters: a word, or up to three letters with the
+digits after them."""
 
 
 @settings(max_examples=400, deadline=None)

@@ -20,24 +20,9 @@ from pipeline.config import DATA_DIR
 FOLDING_FILE = DATA_DIR / "lexicon" / "ar" / "normalisation.yaml"
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_LETTER_RANGES = ((0x41, 0x5A), (0x61, 0x7A), (0x621, 0x63A), (0x641, 0x64A), (0x671, 0x6D3))
-"""The code points of the letters a word is made of: Latin, and Arabic without tatweel and diacritics."""
 _LETTER: Final = 1
 _DIGIT: Final = 2
-_CLASSED: Final = max(hi for _, hi in _LETTER_RANGES) + 1
-"""Code points at or above it are neither letters nor digits."""
-
-
-def _character_classes() -> bytes:
-    """Code point -> _LETTER, _DIGIT (ASCII digits: the normalised text has no others) or 0."""
-    table = bytearray(_CLASSED)
-    for lo, hi in _LETTER_RANGES:
-        table[lo:hi + 1] = bytes([_LETTER]) * (hi + 1 - lo)
-    table[ord("0"):ord("9") + 1] = bytes([_DIGIT]) * 10
-    return bytes(table)
-
-
-_CLASSES: Final = _character_classes()
+"""A character's class for the tokeniser (0: neither)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +35,8 @@ class _Folding:
     """The table as (character, replacement) pairs for str.replace, which scans a text many times faster than
     str.translate looks up each of its characters; None when a replacement is itself replaced (the order of
     the replacements would then matter, and str.translate is used)."""
+    token_classes: bytes
+    """Code point -> _LETTER (a word_letters range), _DIGIT (0-9) or 0; code points past its end are 0."""
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +54,16 @@ def _folding() -> _Folding:
     removed = "".join(re.escape(chr(cp)) for cp, rep in table.items() if not rep)
     replacements = tuple((chr(cp), rep) for cp, rep in table.items())
     chained = any(rep and ord(rep) in table for rep in table.values())
-    return _Folding(table, re.compile(f"[{removed}]" if removed else r"(?!)"), None if chained else replacements)
+    return _Folding(table, re.compile(f"[{removed}]" if removed else r"(?!)"), None if chained else replacements,
+                    _token_classes([(ord(a), ord(b)) for a, b in data["word_letters"]]))
+
+
+def _token_classes(letter_ranges: list[tuple[int, int]]) -> bytes:
+    table = bytearray(max([ord("9"), *(hi for _, hi in letter_ranges)]) + 1)
+    for lo, hi in letter_ranges:
+        table[lo:hi + 1] = bytes([_LETTER]) * (hi + 1 - lo)
+    table[ord("0"):ord("9") + 1] = bytes([_DIGIT]) * 10
+    return bytes(table)
 
 
 _SHARED_OFFSETS = tuple(range(1 << 16))
@@ -173,7 +169,7 @@ def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list
     One pass over the characters (compiled, it reads each code point without making a string of it); each Token
     is made by tuple.__new__, without its Python constructor (an article has hundreds).
     """
-    text = norm.text
+    text, classes = norm.text, _folding().token_classes
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -181,16 +177,16 @@ def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list
     n = len(text)
     i = gap_start = 0
     while i < n:
-        kind = _class_at(text, i)
+        kind = _class_at(text, i, classes)
         if kind == 0:
             i += 1
             continue
         j = i + 1
-        while j < n and _class_at(text, j) == kind:
+        while j < n and _class_at(text, j, classes) == kind:
             j += 1
-        if kind == _LETTER and j - i <= 3 and j < n and _class_at(text, j) == _DIGIT:
+        if kind == _LETTER and j - i <= 3 and j < n and _class_at(text, j, classes) == _DIGIT:
             j += 1
-            while j < n and _class_at(text, j) == _DIGIT:
+            while j < n and _class_at(text, j, classes) == _DIGIT:
                 j += 1
         gaps.append(text[gap_start:i])
         words.append(text[i:j])
@@ -201,9 +197,9 @@ def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list
     return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends))), words, starts, ends, gaps
 
 
-def _class_at(text: str, i: int) -> int:
+def _class_at(text: str, i: int, classes: bytes) -> int:
     code = ord(text[i])
-    return _CLASSES[code] if code < _CLASSED else 0
+    return classes[code] if code < len(classes) else 0
 
 
 def has_arabic(text: str, minimum: int = 20) -> bool:
