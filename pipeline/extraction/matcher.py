@@ -8,7 +8,6 @@ lexicon's matchers into one table, so one pass over an article's tokens finds th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import compress
 from operator import attrgetter
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
@@ -243,9 +242,12 @@ class PhraseIndex:
         found: dict[str, list[Hit]] = {name: [] for name in self.families}
         words = tuple(words)  # the words after a phrase's first are compared as a tuple
         last = len(words) - 1
-        plans = list(map(self._starts_of.__getitem__, words))
-        # a word that begins no phrase (its plan is None) is skipped by compress, without a Python step
-        for i, (alone, after) in compress(enumerate(plans), plans):
+        starts_of = self._starts_of
+        for i in range(len(words)):
+            plan = starts_of[words[i]]
+            if plan is None:  # most words begin no phrase
+                continue
+            alone, after = plan
             found_here = after.get(words[i + 1]) if after and i < last else None
             if found_here is None:
                 for family, consumed, entry in alone:
