@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from operator import sub
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher, matches_of, prefer_longest_match,
                                          word_forms)
@@ -208,7 +208,7 @@ class Document:
                         partial(table.cut_tokens, first, last, n_start))
 
 
-def token_stretch(offsets: Sequence[int], token_starts: Sequence[int], token_ends: Sequence[int], start: int,
+def token_stretch(offsets: tuple[int, ...], token_starts: list[int], token_ends: list[int], start: int,
                   end: int) -> tuple[int, int, int, int] | None:
     """Tokens [first, last) and normalised offsets [n_start, n_end) of the original-text stretch [start, end);
     None when its edges cut a word (such a stretch is analysed on its own)."""

@@ -303,8 +303,8 @@ the word, the phrase's entry in the index: (rank, family, suffixes allowed, word
 phrase, payload)). A plain tuple: an article has hundreds."""
 
 
-def matches_of(hits: list[Hit], norm: NormalisedText, words: Sequence[str], starts: Sequence[int],
-               ends: Sequence[int], start: int = 0, n_start: int = 0, first: int = 0) -> list[Match]:
+def matches_of(hits: list[Hit], norm: NormalisedText, words: list[str], starts: list[int], ends: list[int],
+               start: int = 0, n_start: int = 0, first: int = 0) -> list[Match]:
     """The Matches of hits in a text of these token columns, in the offsets of a stretch of it that begins at
     offset `start` (normalised offset `n_start`, token `first`): a view of a sentence makes its matches straight
     from the article's hits."""
@@ -313,7 +313,7 @@ def matches_of(hits: list[Hit], norm: NormalisedText, words: Sequence[str], star
     make = tuple.__new__  # a Match and its Span made without their Python constructors: an article makes hundreds
     last_i = last_consumed = last_n = -1  # the span made last: phrases over the same words share it
     for i, consumed, entry in hits:
-        n = entry[3]
+        n: int = entry[3]
         if i != last_i or consumed != last_consumed or n != last_n:
             last_i, last_consumed, last_n = i, consumed, n
             a, b = starts[i] + consumed, ends[i + n - 1]
