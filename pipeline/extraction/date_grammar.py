@@ -58,6 +58,11 @@ class Mention(NamedTuple):
     statement: bool = False
     """A weekday that dates a statement of the lead ("ذكر مصدر، السبت، أن")."""
 
+def _words_of(hit: Hit) -> int:
+    """How many words the phrase of a hit has."""
+    return hit[2][3]
+
+
 class PreparedText:
     """A text prepared for the date grammar: tokens, where its date words start, numbers by token.
 
@@ -75,7 +80,8 @@ class PreparedText:
         self.triggers_at: dict[int, set[str]] = {i: {NUMBER} for i in number_at}
         """Token index -> the categories starting there that trigger a rule of the grammar (NUMBER for a number)."""
         for hit in hits:
-            i, category = hit[0], hit[2][6][0]
+            i = hit[0]
+            category: str = hit[2][6][0]
             self.hits_at.setdefault(i, []).append(hit)
             if category in _ANY_TRIGGER:  # not a word such as "في", which only continues a date
                 self.triggers_at.setdefault(i, set()).add(category)
@@ -94,9 +100,10 @@ class PreparedText:
         key = (i, category)
         found = self._longest.get(key, _UNSEEN)
         if found is _UNSEEN:
-            longest = None
+            longest: Hit | None = None
             for hit in here:
-                if hit[2][6][0] == category and (longest is None or hit[2][3] > longest[2][3]):
+                hit_category: str = hit[2][6][0]
+                if hit_category == category and (longest is None or _words_of(hit) > _words_of(longest)):
                     longest = hit
             found = self._longest[key] = None if longest is None else self._match(longest)
         return found  # type: ignore[return-value]  # a Match or None once the sentinel is replaced
@@ -110,7 +117,8 @@ class PreparedText:
         """The first word of the category that ends right before token i, starting at most `reach` tokens before."""
         for k in range(max(0, i - reach), i):
             for hit in self.hits_at.get(k, ()):
-                if hit[2][6][0] == category and k + hit[2][3] == i:
+                hit_category: str = hit[2][6][0]
+                if hit_category == category and k + _words_of(hit) == i:
                     return self._match(hit)
         return None
 

@@ -121,7 +121,12 @@ class FamilyMatches(Mapping):
         hi = bisect_left(firsts, last, lo)
         if lo == hi:
             return []
-        return [hit for hit in self.hits[family][lo:hi] if hit[0] + hit[2][3] <= last]  # ends inside
+        inside: list[Hit] = []
+        for hit in self.hits[family][lo:hi]:
+            n_words: int = hit[2][3]
+            if hit[0] + n_words <= last:  # ends inside
+                inside.append(hit)
+        return inside
 
     def within(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
         """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a

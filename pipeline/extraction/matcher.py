@@ -254,7 +254,8 @@ class PhraseIndex:
                     found[family].append((i, consumed, entry))
                 continue
             for family, consumed, entry in found_here:
-                if entry[3] > 2 and words[i + 1:i + entry[3]] != entry[4]:
+                n_words: int = entry[3]
+                if n_words > 2 and words[i + 1:i + n_words] != entry[4]:
                     continue
                 found[family].append((i, consumed, entry))
         return found

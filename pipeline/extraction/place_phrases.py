@@ -175,12 +175,14 @@ def _longest_phrases(hits: list[Hit], words: list[str], starts: list[int], ends:
         i = hit[0]
         if i < run_end:
             run.append(hit)
-            run_end = max(run_end, i + hit[2][3])
+            n_words: int = hit[2][3]
+            run_end = max(run_end, i + n_words)
             continue
         if run and run[-1][0] == run[0][0]:  # one token's hits (most runs): the longest, the fewest clitic letters
             best = run[0]
             for other in run[1:]:
-                n, best_n = other[2][3], best[2][3]
+                n: int = other[2][3]
+                best_n: int = best[2][3]
                 if n > best_n or (n == best_n and other[1] < best[1]):
                     best = other
             first, consumed, entry = best
@@ -197,7 +199,8 @@ def _longest_phrases(hits: list[Hit], words: list[str], starts: list[int], ends:
                     at[first] = make(_Phrase, (starts[first] + consumed, first, end, entry[5],
                                                words[first][:consumed], entry[6]))
         if hit[2] is not None:
-            run, run_end = [hit], i + hit[2][3]
+            n_words = hit[2][3]
+            run, run_end = [hit], i + n_words
     return at
 
 
