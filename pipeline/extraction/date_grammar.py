@@ -58,6 +58,7 @@ class Mention(NamedTuple):
     statement: bool = False
     """A weekday that dates a statement of the lead ("ذكر مصدر، السبت، أن")."""
 
+
 def _words_of(hit: Hit) -> int:
     """How many words the phrase of a hit has."""
     return hit[2][3]
