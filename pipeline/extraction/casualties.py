@@ -12,7 +12,7 @@ from typing import NamedTuple, cast
 from pipeline.extraction.article_matches import ArticleMatches
 from pipeline.extraction.document import Document, document_for
 from pipeline.errors import DataFileError
-from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher
+from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher, hit_length
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, digit_tokens_of, find_numbers, load_number_lexicon
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
@@ -186,7 +186,7 @@ class _Article(ArticleMatches):
         self.digit_tokens = digit_tokens_of(doc)
         """The text's tokens that end in a digit."""
         self._present: list[tuple[str, list[int]]] | None = None
-        self.openers = sorted((hit[0], hit[0] + hit[2][3]) for family in _FIGURE_OPENERS for hit in self.hits(family)[0])
+        self.openers = sorted((hit[0], hit[0] + hit_length(hit)) for family in _FIGURE_OPENERS for hit in self.hits(family)[0])
         """Token ranges of the words of the figure-opening families, in text order."""
 
     def may_hold_figures(self, first: int, last: int) -> bool:

@@ -16,7 +16,7 @@ from typing import Callable, NamedTuple
 
 from pipeline.extraction.date_lexicon import DateLexicon, RelativeRule, Unit
 from pipeline.extraction.document import Document, document_for
-from pipeline.extraction.matcher import Clitics, Hit, Match, matches_of
+from pipeline.extraction.matcher import Clitics, Hit, Match, hit_length, matches_of
 from pipeline.extraction.numbers import digit_tokens_of, find_numbers
 from pipeline.extraction.textnorm import NormalisedText, Token
 from pipeline.records import Span
@@ -59,9 +59,10 @@ class Mention(NamedTuple):
     """A weekday that dates a statement of the lead ("ذكر مصدر، السبت، أن")."""
 
 
-def _words_of(hit: Hit) -> int:
-    """How many words the phrase of a hit has."""
-    return hit[2][3]
+def _category(hit: tuple) -> str:
+    """The date lexicon's category of a Hit's phrase (its payload's first value), read as the string it is; the hit
+    is taken as a plain tuple, as matcher.hit_length takes it."""
+    return hit[2][6][0]
 
 
 class PreparedText:
@@ -81,8 +82,7 @@ class PreparedText:
         self.triggers_at: dict[int, set[str]] = {i: {NUMBER} for i in number_at}
         """Token index -> the categories starting there that trigger a rule of the grammar (NUMBER for a number)."""
         for hit in hits:
-            i = hit[0]
-            category: str = hit[2][6][0]
+            i, category = hit[0], _category(hit)
             self.hits_at.setdefault(i, []).append(hit)
             if category in _ANY_TRIGGER:  # not a word such as "في", which only continues a date
                 self.triggers_at.setdefault(i, set()).add(category)
@@ -103,8 +103,7 @@ class PreparedText:
         if found is _UNSEEN:
             longest: Hit | None = None
             for hit in here:
-                hit_category: str = hit[2][6][0]
-                if hit_category == category and (longest is None or _words_of(hit) > _words_of(longest)):
+                if _category(hit) == category and (longest is None or hit_length(hit) > hit_length(longest)):
                     longest = hit
             found = self._longest[key] = None if longest is None else self._match(longest)
         return found  # type: ignore[return-value]  # a Match or None once the sentinel is replaced
@@ -112,14 +111,13 @@ class PreparedText:
     def starting(self, categories: tuple[str, ...]) -> list[int]:
         """The tokens where a date word of one of the categories starts, in text order (a rule that reads the
         whole article then tries only those, not every date word)."""
-        return [i for i, here in self.hits_at.items() if any(hit[2][6][0] in categories for hit in here)]
+        return [i for i, here in self.hits_at.items() if any(_category(hit) in categories for hit in here)]
 
     def ending_at(self, category: str, i: int, reach: int) -> Match | None:
         """The first word of the category that ends right before token i, starting at most `reach` tokens before."""
         for k in range(max(0, i - reach), i):
             for hit in self.hits_at.get(k, ()):
-                hit_category: str = hit[2][6][0]
-                if hit_category == category and k + _words_of(hit) == i:
+                if _category(hit) == category and k + hit_length(hit) == i:
                     return self._match(hit)
         return None
 

@@ -15,8 +15,8 @@ from itertools import repeat
 from operator import sub
 from typing import Any, Callable
 
-from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher, matches_of, prefer_longest_match,
-                                         word_forms)
+from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher, hit_length, matches_of,
+                                         prefer_longest_match, word_forms)
 from pipeline.records import Sentence
 from pipeline.extraction.sentences import split_sentences
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize_columns
@@ -121,12 +121,7 @@ class FamilyMatches(Mapping):
         hi = bisect_left(firsts, last, lo)
         if lo == hi:
             return []
-        inside: list[Hit] = []
-        for hit in self.hits[family][lo:hi]:
-            n_words: int = hit[2][3]
-            if hit[0] + n_words <= last:  # ends inside
-                inside.append(hit)
-        return inside
+        return [hit for hit in self.hits[family][lo:hi] if hit[0] + hit_length(hit) <= last]  # ends inside
 
     def within(self, first: int, last: int, start: int, n_start: int, family: str) -> list[Match]:
         """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a

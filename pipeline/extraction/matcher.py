@@ -304,6 +304,12 @@ the word, the phrase's entry in the index: (rank, family, suffixes allowed, word
 phrase, payload)). A plain tuple: an article has hundreds."""
 
 
+def hit_length(hit: tuple) -> int:
+    """How many words the phrase of a Hit spans, read as the int it is (compiled code then adds and compares it
+    natively). It takes the hit as a plain tuple: typed as a Hit, compiled code would unpack it at every call."""
+    return hit[2][3]
+
+
 def matches_of(hits: list[Hit], norm: NormalisedText, words: list[str], starts: list[int], ends: list[int],
                start: int = 0, n_start: int = 0, first: int = 0) -> list[Match]:
     """The Matches of hits in a text of these token columns, in the offsets of a stretch of it that begins at

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
-from pipeline.extraction.matcher import BoundedMemo, Hit, word_forms
+from pipeline.extraction.matcher import BoundedMemo, Hit, hit_length, word_forms
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
@@ -175,14 +175,12 @@ def _longest_phrases(hits: list[Hit], words: list[str], starts: list[int], ends:
         i = hit[0]
         if i < run_end:
             run.append(hit)
-            n_words: int = hit[2][3]
-            run_end = max(run_end, i + n_words)
+            run_end = max(run_end, i + hit_length(hit))
             continue
         if run and run[-1][0] == run[0][0]:  # one token's hits (most runs): the longest, the fewest clitic letters
             best = run[0]
             for other in run[1:]:
-                n: int = other[2][3]
-                best_n: int = best[2][3]
+                n, best_n = hit_length(other), hit_length(best)
                 if n > best_n or (n == best_n and other[1] < best[1]):
                     best = other
             first, consumed, entry = best
@@ -199,8 +197,7 @@ def _longest_phrases(hits: list[Hit], words: list[str], starts: list[int], ends:
                     at[first] = make(_Phrase, (starts[first] + consumed, first, end, entry[5],
                                                words[first][:consumed], entry[6]))
         if hit[2] is not None:
-            n_words = hit[2][3]
-            run, run_end = [hit], i + n_words
+            run, run_end = [hit], i + hit_length(hit)
     return at
 
 

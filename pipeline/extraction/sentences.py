@@ -12,7 +12,7 @@ from typing import Final
 
 from pipeline.records import Sentence, Span
 from pipeline.resources import load_yaml
-from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
+from pipeline.extraction.textnorm import NormalisedText, code_point_value, normalise_phrase
 
 
 _LINE = re.compile(r"[^\n]+")
@@ -84,11 +84,6 @@ def _flag_table(ends: str) -> bytes:
     return bytes(table)
 
 
-def _flags_at(text: str, i: int, flags: bytes) -> int:
-    code = ord(text[i])
-    return flags[code] if code < len(flags) else 0
-
-
 def sentence_ends(line: str, rules: SentenceRules) -> list[int]:
     """Where the sentences of a line end: after a run of end marks before a space or the end of the line, or
     after a comma following the run (spaces allowed before it) before a space or the end of the line."""
@@ -96,20 +91,20 @@ def sentence_ends(line: str, rules: SentenceRules) -> list[int]:
     flags = rules.flags
     n, i = len(line), 0
     while i < n:
-        if not _flags_at(line, i, flags) & _ENDS:
+        if not code_point_value(line, i, flags) & _ENDS:
             i += 1
             continue
         j = i + 1
-        while j < n and _flags_at(line, j, flags) & _ENDS:
+        while j < n and code_point_value(line, j, flags) & _ENDS:
             j += 1
         k = j
-        while k < n and _flags_at(line, k, flags) & _SPACE:
+        while k < n and code_point_value(line, k, flags) & _SPACE:
             k += 1
-        if k < n and line[k] in rules.commas and (k + 1 == n or _flags_at(line, k + 1, flags) & _SPACE):
+        if k < n and line[k] in rules.commas and (k + 1 == n or code_point_value(line, k + 1, flags) & _SPACE):
             found.append(k + 1)
             i = k + 1
         else:
-            if j == n or _flags_at(line, j, flags) & _SPACE:
+            if j == n or code_point_value(line, j, flags) & _SPACE:
                 found.append(j)
             i = j
     return found

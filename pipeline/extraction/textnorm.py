@@ -177,16 +177,16 @@ def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list
     n = len(text)
     i = gap_start = 0
     while i < n:
-        kind = _class_at(text, i, classes)
+        kind = code_point_value(text, i, classes)
         if kind == 0:
             i += 1
             continue
         j = i + 1
-        while j < n and _class_at(text, j, classes) == kind:
+        while j < n and code_point_value(text, j, classes) == kind:
             j += 1
-        if kind == _LETTER and j - i <= 3 and j < n and _class_at(text, j, classes) == _DIGIT:
+        if kind == _LETTER and j - i <= 3 and j < n and code_point_value(text, j, classes) == _DIGIT:
             j += 1
-            while j < n and _class_at(text, j, classes) == _DIGIT:
+            while j < n and code_point_value(text, j, classes) == _DIGIT:
                 j += 1
         gaps.append(text[gap_start:i])
         words.append(text[i:j])
@@ -197,9 +197,11 @@ def tokenize_columns(norm: NormalisedText) -> tuple[list[Token], list[str], list
     return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends))), words, starts, ends, gaps
 
 
-def _class_at(text: str, i: int, classes: bytes) -> int:
+def code_point_value(text: str, i: int, table: bytes) -> int:
+    """table[code point of text[i]], 0 past the table's end: a character looked up without making a string of it
+    (compiled), as the tokeniser and the sentence splitter read their character tables."""
     code = ord(text[i])
-    return classes[code] if code < len(classes) else 0
+    return table[code] if code < len(table) else 0
 
 
 def has_arabic(text: str, minimum: int = 20) -> bool:
