@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Compile the per-article extraction modules with mypyc (scripts/compile_extraction.py lists them): C extensions
-# (.so) beside their sources, which Python imports instead of the .py files. The sources stay the reference: with
-# the .so files removed the package runs as plain Python, with the same outputs.
+# Compile the per-article extraction modules and the duplicate merger with mypyc (scripts/compile_extraction.py
+# lists them): C extensions (.so) beside their sources, which Python imports instead of the .py files. The sources
+# stay the reference: with the .so files removed the package runs as plain Python, with the same outputs.
 #   scripts/compile.sh          build in place, unless every module's build is newer than its source
 #   scripts/compile.sh --force  build again in any case
 #   scripts/compile.sh --clean  remove the compiled build (back to plain Python)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-clean() { rm -rf build/mypyc build/temp.* build/lib.*; rm -f pipeline/extraction/*.so; rmdir build 2>/dev/null || true; }
+clean() { rm -rf build/mypyc build/temp.* build/lib.*; rm -f pipeline/extraction/*.so pipeline/corpus/*.so; rmdir build 2>/dev/null || true; }
 if [ -z "${1:-}" ] && .venv/bin/python scripts/compile_extraction.py --up-to-date; then
   echo "extraction compiled: the build is up to date"
   exit 0
@@ -25,4 +25,4 @@ if ! .venv/bin/python scripts/compile_extraction.py build_ext --inplace --build-
   exit 1
 fi
 rm -f build/compile.log
-echo "extraction compiled: $(ls pipeline/extraction/*.so | wc -l) extension modules in pipeline/extraction"
+echo "extraction compiled: $(ls pipeline/extraction/*.so pipeline/corpus/*.so | wc -l) extension modules in pipeline/extraction and pipeline/corpus"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extraction import compiled_builds, stale_builds
+from pipeline.compiled import compiled_builds, stale_builds, warn_if_stale
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,6 +24,17 @@ def test_only_sources_newer_than_their_build_are_stale(tmp_path):
         os.utime(tmp_path / f"{name}{suffix}", (build_time, build_time))
     (tmp_path / "never_compiled.py").write_text("")
     assert stale_builds(tmp_path) == ["edited.py"]
+
+
+def test_a_package_warns_of_the_sources_edited_after_their_build(tmp_path):
+    suffix = EXTENSION_SUFFIXES[0]
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / f"dedup{suffix}").write_bytes(b"")
+    (folder / "dedup.py").write_text("")
+    os.utime(folder / f"dedup{suffix}", (100, 100))
+    with pytest.warns(RuntimeWarning, match=r"pipeline/corpus: dedup\.py changed since compiled"):
+        warn_if_stale(folder)
 
 
 def run_pipeline(tree: Path, corpus: Path, out: Path) -> dict[str, bytes]:

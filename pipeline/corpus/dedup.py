@@ -69,9 +69,10 @@ def totals_compatible(a: _Head, b: _Head) -> bool:
 
 
 def dates_overlap(a: _Head, b: _Head) -> bool:
-    if None in (a.date.start, a.date.end, b.date.start, b.date.end):
+    a_start, a_end, b_start, b_end = a.date.start, a.date.end, b.date.start, b.date.end
+    if a_start is None or a_end is None or b_start is None or b_end is None:
         return True
-    return a.date.start <= b.date.end and b.date.start <= a.date.end
+    return a_start <= b_end and b_start <= a_end
 
 
 def _place_of(e: Event) -> tuple[str, bool]:
@@ -84,8 +85,9 @@ def _place_of(e: Event) -> tuple[str, bool]:
 
 
 class _When(NamedTuple):
-    start: object
-    end: object
+    start: int | None
+    end: int | None
+    """Day numbers."""
 
 
 class _Fig(NamedTuple):
@@ -176,8 +178,9 @@ def _figure_weight(e: Event) -> int:
 class _Cluster:
     __slots__ = ("cluster_id", "size", "best", "primary")
 
-    def __init__(self):
-        self.cluster_id, self.size, self.best, self.primary = "", 0, None, ""
+    def __init__(self) -> None:
+        self.cluster_id, self.size, self.primary = "", 0, ""
+        self.best: tuple[int, float, int] | None = None
 
     def add(self, event_id: str, weight: int, confidence: float) -> None:
         self.cluster_id = min(self.cluster_id, event_id) if self.cluster_id else event_id
@@ -222,7 +225,7 @@ class _Block:
 
     __slots__ = ("leaders", "always", "by_span")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.leaders: list[int] = []
         self.always: list[int] = []
         self.by_span: dict[int, list[int]] = {}

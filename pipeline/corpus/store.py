@@ -36,6 +36,8 @@ def _span_json(span) -> str:
 
 _NO_FIGURES = (None,) * (2 * len(schema.FIGURE_KINDS)) + ("", False, "", "", "", "")
 _FIGURE_COLUMN = {kind: i for i, kind in enumerate(schema.FIGURE_KINDS)}
+_KIND_JSON = {kind: json.dumps(kind) for kind in schema.FIGURE_KINDS}
+"""Each figure kind as a JSON string, for figure_spans (`[[start, end, kind], ...]` as json.dumps writes it)."""
 _NO_GAZETTEER_PLACE = ("", "", "", "")
 _NO_PLACE = ("", *_NO_GAZETTEER_PLACE, "", "", "", None, None, None, "")
 
@@ -69,7 +71,7 @@ def _figure_values(event: Event) -> tuple:
     return (*bounds, displaced[0].unit if displaced else "", not stated,
             "; ".join(f"{f.kind} {f.low}-{f.high if f.high is not None else ''} «{f.span.text}»" for f in figures if f.vague),
             " | ".join(f.span.text for f in figures),
-            json.dumps([[f.span.start, f.span.end, f.kind] for f in figures]),
+            "[" + ", ".join(f"[{f.span.start:d}, {f.span.end:d}, {_KIND_JSON[f.kind]}]" for f in figures) + "]",
             " | ".join(f"{f.kind}:{f.rule}" for f in figures if f.rule))
 
 

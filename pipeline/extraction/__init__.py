@@ -1,28 +1,7 @@
 """Extraction stages: one analysed document per article, and the pure functions that read it."""
 
-import warnings
-from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
+from pipeline.compiled import warn_if_stale
 
-def compiled_builds(folder: Path) -> dict[str, Path]:
-    """The compiled builds (scripts/compile.sh) in a folder, by module name."""
-    builds = {}
-    for built in folder.iterdir():
-        suffix = next((s for s in EXTENSION_SUFFIXES if built.name.endswith(s)), None)
-        if suffix:
-            builds[built.name[:-len(suffix)]] = built
-    return builds
-
-
-def stale_builds(folder: Path) -> list[str]:
-    """Sources changed since their compiled build was made: Python would import the build."""
-    sources = ((folder / f"{name}.py", built) for name, built in compiled_builds(folder).items())
-    return sorted(source.name for source, built in sources
-                  if source.exists() and source.stat().st_mtime > built.stat().st_mtime)
-
-
-if _stale := stale_builds(Path(__file__).parent):
-    warnings.warn(f"pipeline/extraction: {', '.join(_stale)} changed since compiled, and the old build is what runs: "
-                  "run scripts/compile.sh (or scripts/compile.sh --clean for plain Python)", RuntimeWarning,
-                  stacklevel=2)
+warn_if_stale(Path(__file__).parent)
