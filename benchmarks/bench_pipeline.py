@@ -80,12 +80,14 @@ class StageClock:
         return timed
 
 
-def compiled_extraction() -> list[str]:
-    """The extraction modules imported from a compiled build (scripts/compile.sh) rather than from their .py files."""
+def compiled_modules() -> list[str]:
+    """The package's modules imported from a compiled build (scripts/compile.sh) rather than from their .py files:
+    the extraction's, and the duplicate merger."""
+    import pipeline.corpus.dedup  # noqa: F401
     import pipeline.extraction.extract  # noqa: F401  (it imports every stage)
 
-    return sorted(name.rsplit(".", 1)[1] for name, module in sys.modules.items()
-                  if name.startswith("pipeline.extraction.") and not name.endswith("__mypyc")
+    return sorted(name.removeprefix("pipeline.") for name, module in sys.modules.items()
+                  if name.startswith("pipeline.") and not name.endswith("__mypyc")
                   and (getattr(module, "__file__", None) or "").endswith(tuple(EXTENSION_SUFFIXES)))
 
 
@@ -184,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
             manifest = articles / "manifest.csv"
         bare_s, chars, words = bare_pass(articles)
 
-        compiled = compiled_extraction()
+        compiled = compiled_modules()
         clock = install_stage_clock()
         install_bookkeeping_clock(clock)
         one = Settings(progress=False, cache=False, workers=1)
@@ -212,8 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     n = sum(summary.articles_by_status.values())
 
     print(f"machine: {machine()}; load average before the run {os.getloadavg()[0]:.1f}")
-    print(f"extraction: compiled with mypyc ({', '.join(compiled)})" if compiled else
-          "extraction: plain Python (not compiled)")
+    print(f"compiled with mypyc: {', '.join(compiled)}" if compiled else "extraction: plain Python (not compiled)")
     print(f"corpus: {n} articles, {chars:,} characters, {words:,} words "
           f"({'synthetic' if not args.articles else articles}); {summary.n_events} event rows")
     print(f"one worker: {wall:.2f} s wall, {cpu:.2f} s CPU -> {n / wall:.0f} articles/s, {chars / wall / 1e3:.0f} k chars/s; "
