@@ -127,3 +127,25 @@ def test_parquet_row_groups_hold_the_group_size_whatever_the_articles_and_batche
     assert frame["cluster_id"].tolist() == [ids[0]] * 2 + [ids[2]] * 5 + [ids[7]] == table.column("cluster_id").to_pylist()
     assert frame["cluster_primary"].tolist() == ["False", "True", "False", "False", "False", "False", "True", "True"]
     assert table.column("cluster_size").to_pylist() == [2, 2, 5, 5, 5, 5, 5, 1]
+
+
+def test_a_row_group_that_cannot_be_written_fails_the_events_files_with_its_error(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from pipeline.corpus import store
+
+    monkeypatch.setattr(store, "ROWS_PER_GROUP", 2)
+    written = []
+
+    def write_table(self, table, *args, **kwargs):
+        written.append(table.num_rows)
+        if len(written) == 2:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", write_table)
+    writer = OutputWriter(tmp_path)
+    ids = [f"{i:016x}" for i in range(7)]
+    writer.add_article(b"{}\n", [0] * len(ids), {0: ClosedCluster(ids[0], ids[0], len(ids))})
+    writer.add_rows(encode_rows([event_values(event(i)) for i in ids]))
+    with pytest.raises(OSError, match="disk full"):
+        writer.finish(lambda cluster, event_id: ("", False, 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import marshal
 import operator
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, NamedTuple, Sequence
@@ -247,7 +248,9 @@ class OutputWriter:
 
         A row's CSV line is its event_id and cluster values (hex digits, a boolean and a count, which CSV
         writes as they are) in front of the text made with the row; a row group is its batches' columns with
-        the cluster columns put in."""
+        the cluster columns put in. Row groups are encoded in a thread of their own (Arrow lets the interpreter
+        go meanwhile) while the next lines are written: one at a time and in order, so that memory holds at most
+        two groups."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -266,8 +269,15 @@ class OutputWriter:
                 table = table.set_column(i, schema.field(i), pa.array(values, type=schema.field(i).type))
             parquet.write_table(table)
 
-        with open(spill, "rb") as rows_in, \
-                open(self.folder / "events.csv", "wb") as csv_out:
+        in_flight: list = []
+
+        def write_next(batches: list, clusters: list[tuple]) -> None:
+            if in_flight:
+                in_flight.pop().result()
+            in_flight.append(groups.submit(write_group, batches, clusters))
+
+        with open(spill, "rb") as rows_in, open(self.folder / "events.csv", "wb") as csv_out, \
+                ThreadPoolExecutor(max_workers=1) as groups:
             csv_out.write(csv_line(EVENT_COLUMNS).encode("utf-8"))
             batches: list = []
             clusters: list[tuple] = []
@@ -283,11 +293,12 @@ class OutputWriter:
                     batches.append(pa.ipc.read_record_batch(pa.py_buffer(table), schema))
                 while len(clusters) >= ROWS_PER_GROUP:
                     pending = pa.Table.from_batches(batches, schema)
-                    write_group(pending.slice(0, ROWS_PER_GROUP).to_batches(), clusters[:ROWS_PER_GROUP])
+                    write_next(pending.slice(0, ROWS_PER_GROUP).to_batches(), clusters[:ROWS_PER_GROUP])
                     batches, clusters = pending.slice(ROWS_PER_GROUP).to_batches(), clusters[ROWS_PER_GROUP:]
                     written = True
             if clusters or not written:
-                write_group(batches, clusters)
+                write_next(batches, clusters)
+            in_flight.pop().result()
         parquet.close()
         spill.unlink()
 
