@@ -269,12 +269,13 @@ class OutputWriter:
                 table = table.set_column(i, schema.field(i), pa.array(values, type=schema.field(i).type))
             parquet.write_table(table)
 
-        in_flight: list = []
+        previous = None  # the row group being written: its result() raises here what writing it raised
 
         def write_next(batches: list, clusters: list[tuple]) -> None:
-            if in_flight:
-                in_flight.pop().result()
-            in_flight.append(groups.submit(write_group, batches, clusters))
+            nonlocal previous
+            if previous is not None:
+                previous.result()
+            previous = groups.submit(write_group, batches, clusters)
 
         with open(spill, "rb") as rows_in, open(self.folder / "events.csv", "wb") as csv_out, \
                 ThreadPoolExecutor(max_workers=1) as groups:
@@ -298,7 +299,7 @@ class OutputWriter:
                     written = True
             if clusters or not written:
                 write_next(batches, clusters)
-            in_flight.pop().result()
+            previous.result()
         parquet.close()
         spill.unlink()
 
