@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from itertools import compress
 from operator import attrgetter
 from typing import Any, NamedTuple, Sequence
 
@@ -311,14 +310,20 @@ class PlacePhraseParser:
         the longest place phrase at each token."""
         norm = doc.norm
         words, starts, ends = doc.token_columns
-        gaps = ("", *doc.gaps[1:-1], "") if words else ("",)
-        lists = list(map(self._in_window_lists.__getitem__, words))
+        gaps: tuple[str, ...] = ("", *doc.gaps[1:-1], "") if words else ("",)
+        in_lists = self._in_window_lists
         positions: dict[str, list[int]] = {}
-        for i in compress(range(len(words)), lists):
-            for name in lists[i]:  # compress keeps the words of some list
+        for i in range(len(words)):  # a plain loop: compiled, each step is a look-up, not a call through map
+            names: tuple[str, ...] = in_lists[words[i]]
+            for name in names:
                 positions.setdefault(name, []).append(i)
+        punctuated: dict[int, str] = {}
+        for i in range(len(gaps)):
+            gap = gaps[i]
+            if gap and not gap.isspace():  # what gap.strip() leaves something of, without making it
+                punctuated[i] = gap
         at = _longest_phrases(doc.matches.hits[doc.index.family(self.matcher)], words, starts, ends)
-        return _Doc(text, norm, words, starts, ends, at, gaps, positions, dict(compress(enumerate(gaps), map(str.strip, gaps))))
+        return _Doc(text, norm, words, starts, ends, at, gaps, positions, punctuated)
 
     def _lists_containing(self, word: str, lists_by_word: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
         """The names of the grammar word lists the word belongs to by any of its clitic readings."""
