@@ -10,8 +10,9 @@ import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
-EXTRACTION = ("textnorm", "matcher", "document", "article_matches", "sentences", "numbers", "casualties", "events",
-              "place_lexicon", "place_phrase_bank", "place_phrases", "places", "date_grammar", "event_dates", "extract")
+EXTRACTION = ("textnorm", "positions", "matcher", "document", "article_matches", "sentences", "numbers", "casualties",
+              "events", "place_lexicon", "place_phrase_bank", "place_phrases", "places", "date_grammar", "event_dates",
+              "extract")
 """Of the lexicon loaders, only the place phrase bank and its grammar are compiled (they are most of the start-up:
 180 ms as Python, 135-145 ms compiled); the others stay Python."""
 MODULES = (*(f"extraction/{name}" for name in EXTRACTION), "corpus/dedup")

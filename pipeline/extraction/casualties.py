@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +14,7 @@ from pipeline.extraction.document import Document, document_for
 from pipeline.errors import DataFileError
 from pipeline.extraction.matcher import BoundedMemo, Clitics, Match, PhraseMatcher, hit_length
 from pipeline.extraction.numbers import NumberLexicon, NumberMention, digit_tokens_of, find_numbers, load_number_lexicon
+from pipeline.extraction import positions
 from pipeline.records import Figure, Span
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase
@@ -214,7 +215,7 @@ class _Article(ArticleMatches):
         found = _Within(self, first, last)
         found.update(_NO_MATCHES)
         for family, starts in self.present:
-            lo = bisect_left(starts, first)
+            lo = positions.bisect_left(starts, first)
             if lo < len(starts) and starts[lo] < last:
                 del found[family]
         return found
@@ -250,7 +251,7 @@ class _Sentence:
         self.first, self.last = first, last
         self.end = end
         """Offset where the sentence ends in the text."""
-        self.norm_end = bisect_left(self.norm.offsets, end)
+        self.norm_end = positions.offset_left(self.norm.offsets, end)
         self.lexicon = lexicon
         self.matches = article.matches_within(first, last)
         self._starting: dict[str, dict[int, Match]] = {}
@@ -281,7 +282,7 @@ class _Sentence:
             return found
         marks = self.lexicon.clause_mark.finditer(self.norm.text, tokens[self.first].end, tokens[self.last - 1].start)
         for mark in marks:
-            i = bisect_right(starts, mark.start(), self.first, self.last)
+            i = positions.bisect_right(starts, mark.start(), self.first, self.last)
             if tokens[i - 1].end > mark.start() or (found and found[-1] == i):
                 continue
             if tokens[i].start - tokens[i - 1].end == 1 and tokens[i].text.isdigit() \

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Callable, NamedTuple
 
@@ -18,6 +17,7 @@ from pipeline.extraction.date_lexicon import DateLexicon, RelativeRule, Unit
 from pipeline.extraction.document import Document, document_for
 from pipeline.extraction.matcher import Clitics, Hit, Match, hit_length, matches_of
 from pipeline.extraction.numbers import digit_tokens_of, find_numbers
+from pipeline.extraction.positions import bisect_left, bisect_right
 from pipeline.extraction.textnorm import NormalisedText, Token
 from pipeline.records import Span
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left, bisect_right
 
 from pipeline.extraction.date_expressions import TemporalExpression, find_temporal_expressions
 from pipeline.extraction.date_grammar import SENTENCE_STOP, date_document
 from pipeline.extraction.date_lexicon import DateLexicon
 from pipeline.extraction.document import Document
+from pipeline.extraction.positions import bisect_left, bisect_right
 from pipeline.records import DatePrecision, DateWindow, Span
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -18,6 +17,7 @@ from pipeline.campaign import Campaign
 from pipeline.extraction.article_matches import ArticleMatches
 from pipeline.extraction.document import Document, document_for
 from pipeline.extraction.matcher import Clitics, PhraseMatcher
+from pipeline.extraction.positions import bisect_right
 from pipeline.records import ActorMention, DateWindow, Event, Figure, PlaceMention, Sentence, Span, Trigger
 from pipeline.resources import load_clitics, load_yaml
 from pipeline.extraction.inflect import load_inflection_rules, noun_forms, verb_forms

@@ -10,7 +10,6 @@ of each mention with the whole article as context.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any, NamedTuple, Sequence
@@ -20,6 +19,7 @@ from rapidfuzz import fuzz
 from pipeline.extraction.document import Document
 from pipeline.gazetteer import Gazetteer
 from pipeline.extraction.matcher import BoundedMemo, Hit, hit_length, word_forms
+from pipeline.extraction.positions import bisect_left
 from pipeline.records import Place, Span
 from pipeline.schema import RIVER_BANKS
 from pipeline.extraction.textnorm import NormalisedText, normalise_phrase

@@ -10,7 +10,6 @@ with their precisions. The gazetteer, the banks and the out-of-area names come f
 
 from __future__ import annotations
 
-import bisect
 import gc
 import os
 from collections import Counter
@@ -23,6 +22,7 @@ from pipeline.extraction.document import Document
 from pipeline.extraction.document import analyse as analyse_document
 from pipeline.gazetteer import Gazetteer
 from pipeline.extraction.matcher import PhraseIndex
+from pipeline.extraction.positions import bisect_left, bisect_right
 from pipeline.records import Place, PlaceMention
 from pipeline.resources import load_clitics
 from pipeline.schema import RIVER_BANKS, WIDE_KINDS
@@ -55,7 +55,7 @@ class PlaceResolver:
         doc = doc or self.document(text)
         every, by_start, starts = doc.derived(("places", id(self)),
                                               lambda: _by_start(self.article_mentions(text, doc=doc)))
-        first, last = bisect.bisect_left(starts, start), bisect.bisect_right(starts, end)
+        first, last = bisect_left(starts, start), bisect_right(starts, end)
         return [every[k] for k in sorted(by_start[first:last]) if every[k].span.end <= end]
 
     def document(self, text: str) -> Document:
@@ -87,7 +87,7 @@ class PlaceResolver:
         starts = [s.start for s in sentences]
 
         def sentence_of(d: Draft) -> int:
-            return bisect.bisect_right(starts, d.span.start) - 1
+            return bisect_right(starts, d.span.start) - 1
 
         located = {sentence_of(d) for d in drafts if d.role in ("location", "origin")
                    and any(p.kind in LOCAL_KINDS for p in d.candidates)}
@@ -155,7 +155,7 @@ class PlaceResolver:
         al-Qairawan rather than the quarter) when the name is also one outside the city.
         """
         starts = [s.start for s in sentences]
-        i = bisect.bisect_right(starts, d.span.start) - 1
+        i = bisect_right(starts, d.span.start) - 1
         lo, hi = (sentences[i].start, sentences[i].end) if i >= 0 else (0, len(d.span.text))
         in_sentence = [o for o in drafts if o is not d and lo <= o.span.start < hi]
         phrases = [o for o in in_sentence if self._bank_evidence(o) and (o.sector or is_bank_district(o, self.city))]
