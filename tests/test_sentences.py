@@ -94,3 +94,28 @@ def test_sentence_ends_are_what_the_rule_as_a_pattern_finds(rules, line):
     pattern = re.compile(rf"[{re.escape(rules.sentence_ends)}]+(?:\s*[{re.escape(rules.commas)}])?(?=\s|$)")
     assert sentence_ends(line, rules) == [m.end() for m in pattern.finditer(line)]
 
+
+
+def _clause_pattern(rules):
+    """The clause rule of sentences.yaml as one pattern tried at each character: the reference for the splitter."""
+    kinds: dict[int, tuple[str, set[str]]] = {}
+    for mark, rank in rules.clause_marks:
+        kinds.setdefault(rank, (mark[1:], set()))[1].add(re.escape(mark[0]))
+    marks = "".join(f"(?<=[{''.join(sorted(chars))}]){re.escape(rest)}|" for rest, chars in kinds.values())
+    firsts = "".join(re.escape(mark[0]) for mark, _ in rules.clause_marks)
+    openers = "|".join(map(re.escape, rules.clause_openers))
+    return re.compile(rf"[{firsts}\s](?:{marks}(?<=\s)(?=(?:{re.escape(rules.opener_conjunction)}\s*)?"
+                      rf"(?:{openers})(?:\s|$)))")
+
+
+_CLAUSE_PIECES = st.sampled_from([" ", "  ", "\t", "\u00a0", "\u3000", "،", ",", "؛", ";", " - ", " – ", "-", "–",
+                                  "و", "حيث", "بينما", "في حين", "مشيرا", "مشيراً", "وسط", "متوسط", "قتل", "3"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_CLAUSE_PIECES, max_size=14).map("".join))
+def test_clause_splits_are_where_the_rule_as_a_pattern_matches(rules, text):
+    from pipeline.extraction.sentences import _clause_splits
+
+    expected = [m.span() for m in _clause_pattern(rules).finditer(text)]
+    assert _clause_splits(text, rules.clause_marks, rules.clause_openers, rules) == expected

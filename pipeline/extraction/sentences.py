@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Final
 
+from pipeline.errors import DataFileError
 from pipeline.extraction.positions import offset_left
 from pipeline.records import Sentence, Span
 from pipeline.resources import load_yaml
@@ -23,8 +23,6 @@ _SPACE: Final = 2
 """Flags of a character: a sentence end mark, whitespace."""
 _FLAGGED_ABOVE: Final = 0x3000
 """The last whitespace code point: the flag table reaches at least this far."""
-_SPACES: Final = re.escape("".join(ch for ch in map(chr, range(_FLAGGED_ABOVE + 1)) if ch.isspace()))
-"""Every whitespace character (what `\\s` matches in a text pattern), escaped for a character class."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,12 @@ class SentenceRules:
     """A comma right after a sentence end belongs to it (a ".," run-on); none begins a sentence."""
     flags: bytes
     """Code point -> its _ENDS and _SPACE flags (0 for a code point past the table)."""
-    clause_split: re.Pattern
+    clause_marks: tuple[tuple[str, int], ...]
+    """Clause punctuation: each mark and the rank of its kind (marks alike but for their first character are one
+    kind); where two could split at one place, the kind listed first does."""
+    opener_conjunction: str
+    clause_openers: tuple[str, ...]
+    """Words that open a clause at the space before them (the conjunction and spaces allowed between the two)."""
     heading_max_words: int
     max_chars: int = 2000
     """A longer run without a sentence end is cut at its last comma or space before this many characters."""
@@ -43,41 +46,17 @@ class SentenceRules:
 
 @lru_cache(maxsize=None)
 def load_sentence_rules(lexicon_dir: Path) -> SentenceRules:
-    data = load_yaml(lexicon_dir / "sentences.yaml")
+    path = lexicon_dir / "sentences.yaml"
+    data = load_yaml(path)
     ends, commas = "".join(data["sentence_end"]), "".join(data["commas"])
-    clause_split = re.compile(_clause_split(data["clause_punctuation"], data["opener_conjunction"],
-                                            data["clause_openers"]))
-    return SentenceRules(ends, commas, _flag_table(ends), clause_split, int(data.get("heading_max_words", 14)),
-                         int(data.get("sentence_max_chars", 2000)))
-
-
-def _clause_split(punctuation: list[str], conjunction: str, openers: list[str]) -> str:
-    """A clause ends at a punctuation mark, or at the space before an opener word (the conjunction allowed before it).
-
-    Every match begins with a punctuation mark's first character or a space (the rest of the mark, or the
-    opener, is checked after it), so that the search skips from one such character to the next instead of
-    trying every position of the sentence. The space taken before an opener is trimmed from the clauses.
-    Marks with the same rest are one branch and openers are grouped by their first letter: most spaces
-    are followed by no mark and no opener, and they are rejected after a few comparisons. Whitespace is
-    the set `\\s` stands for, spelled out (`_SPACES`): the engine then tests a character against a table,
-    not with a call per character (the search took half the time).
-    """
-    firsts = "".join(sorted({re.escape(p[0]) for p in punctuation}))
-    by_rest: dict[str, set[str]] = {}
-    for p in punctuation:
-        by_rest.setdefault(p[1:], set()).add(re.escape(p[0]))
-    marks = "".join(f"(?<=[{''.join(sorted(chars))}]){re.escape(rest)}|" for rest, chars in by_rest.items())
-    space = f"[{_SPACES}]"
-    return (rf"[{firsts}{_SPACES}](?:{marks}(?<={space})"
-            rf"(?=(?:{re.escape(conjunction)}{space}*)?{_by_first_letter(openers)}(?:{space}|$)))")
-
-
-def _by_first_letter(words: list[str]) -> str:
-    """The words as one alternation grouped by first letter, longest first: (?:ب(?:ينما|عد أن)|...)."""
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words, key=len, reverse=True):
-        groups.setdefault(word[0], []).append(re.escape(word[1:]))
-    return "(?:" + "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
+    kinds: dict[str, int] = {}
+    marks = tuple((mark, kinds.setdefault(mark[1:], len(kinds))) for mark in data["clause_punctuation"])
+    conjunction, openers = str(data["opener_conjunction"]), tuple(map(str, data["clause_openers"]))
+    if not all(mark for mark, _ in marks) or any(not word or word != word.strip() for word in (conjunction, *openers)):
+        raise DataFileError(path, "clause punctuation must not be empty, and the clause openers and their conjunction"
+                                  " must be words without spaces at their edges")
+    return SentenceRules(ends, commas, _flag_table(ends), marks, conjunction, openers,
+                         int(data.get("heading_max_words", 14)), int(data.get("sentence_max_chars", 2000)))
 
 
 def _flag_table(ends: str) -> bytes:
@@ -131,18 +110,57 @@ def _pieces(line: str, a: int, b: int, limit: int, commas: str):
     yield a, b
 
 
-def _clauses(text: str, start: int, rules: SentenceRules) -> tuple[Span, ...]:
+def _clause_splits(text: str, marks: tuple[tuple[str, int], ...], openers: tuple[str, ...],
+                   rules: SentenceRules) -> list[tuple[int, int]]:
+    """Where a sentence's clauses split, [start, end) each, in text order: a punctuation mark, or the space before
+    an opener (the conjunction and spaces allowed between them) followed by a space or the sentence's end.
+
+    The rule as a pattern tried at each character from left to right: at a place the first kind of split that
+    applies there (marks in their order, then openers), then on from its end. The candidates are found by one
+    fast search (str.find) for each mark and opener the article holds, not by trying every space of the sentence.
+    """
+    found: list[tuple[int, int, int]] = []
+    for mark, rank in marks:
+        i = text.find(mark)
+        while i >= 0:
+            found.append((i, rank, i + len(mark)))
+            i = text.find(mark, i + 1)
+    opener_rank, conjunction, n = len(rules.clause_marks), rules.opener_conjunction, len(text)
+    for word in openers:
+        q = text.find(word)
+        while q >= 0:
+            if q + len(word) == n or text[q + len(word)].isspace():
+                if q > 0 and text[q - 1].isspace():
+                    found.append((q - 1, opener_rank, q))
+                k = q
+                while k > 0 and text[k - 1].isspace():
+                    k -= 1
+                c = k - len(conjunction)
+                if c > 0 and text.startswith(conjunction, c) and text[c - 1].isspace():
+                    found.append((c - 1, opener_rank, c))
+            q = text.find(word, q + 1)
+    found.sort()
+    splits: list[tuple[int, int]] = []
+    end = 0
+    for start, _, stop in found:
+        if start >= end:
+            splits.append((start, stop))
+            end = stop
+    return splits
+
+
+def _clauses(text: str, start: int, marks: tuple[tuple[str, int], ...], openers: tuple[str, ...],
+             rules: SentenceRules) -> tuple[Span, ...]:
     """The stretches between clause splits, without their edge spaces (every split takes a character: the
     stretches are what lies between one split's end and the next one's start)."""
     out, pos = [], 0
-    for m in chain(rules.clause_split.finditer(text), (None,)):
-        piece = text[pos:m.start() if m else len(text)]
+    for split_start, split_end in [*_clause_splits(text, marks, openers, rules), (len(text), len(text))]:
+        piece = text[pos:split_start]
         clause = piece.strip()
         if clause:
             a = start + pos + len(piece) - len(piece.lstrip())
             out.append(tuple.__new__(Span, (a, a + len(clause), clause)))  # without the named tuple's constructor
-        if m:
-            pos = m.end()
+        pos = split_end
     return tuple(out)
 
 
@@ -154,6 +172,8 @@ def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None
     """
     sentences: list[Sentence] = []
     seen_lines: set[str] = set()
+    marks = tuple(m for m in rules.clause_marks if m[0] in text)  # what is not in the article is in no sentence
+    openers = tuple(word for word in rules.clause_openers if word in text)
     paragraph = -1
     for line in _LINE.finditer(text):
         line_text = line.group()
@@ -181,7 +201,7 @@ def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None
                 if b > a and _WORD_CHARACTER.search(line_text, a, b):
                     start = line.start() + a
                     sentences.append(Sentence(len(sentences), paragraph, start, start + b - a, line_text[a:b],
-                                              _clauses(line_text[a:b], start, rules)))
+                                              _clauses(line_text[a:b], start, marks, openers, rules)))
             pos = end
     return sentences
 
