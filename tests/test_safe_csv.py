@@ -70,3 +70,18 @@ def test_rows_of_plain_values_are_written_as_cell_by_cell_writing_writes_them(ro
 
 def test_a_line_of_plain_values_is_neutralised_and_a_nan_left_empty():
     assert csv_lines([["=1+1", float("nan"), -3, "a,b"]]) == ["'=1+1,,-3,\"a,b\"\r\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(PLAIN_CELLS, cells), min_size=1, max_size=4), max_size=6))
+def test_rows_of_any_width_and_text_are_written_as_the_csv_module_writes_them(rows):
+    one_by_one, at_once = io.StringIO(newline=""), io.StringIO(newline="")
+    reference = SafeWriter(one_by_one, ["a"])
+    for row in rows:
+        reference.write(row)
+    SafeWriter(at_once, ["a"]).write_rows(rows)
+    assert at_once.getvalue() == one_by_one.getvalue()
+
+
+def test_a_row_of_one_empty_cell_is_written_as_an_empty_quoted_cell_not_a_blank_line():
+    assert csv_lines([[""], [None], [float("nan")]]) == ['""\r\n'] * 3

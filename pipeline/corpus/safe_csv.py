@@ -13,10 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Iterable, Mapping, Sequence
+from typing import Final, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -74,40 +72,59 @@ class SafeWriter:
             self.write(row)
 
 
-_MAY_NEED_A_CELL_CHANGED = re.compile(r',"?(?:[=+\-@\t\r]|nan(?:[,\n]|$))')
-"""In a comma and lines of raw cells (without their line ends) joined by a newline and a comma, where one may
-start with a formula character or be a NaN (both changed by `_cell`). Its leading comma lets the search skip
-from comma to comma."""
-
-
 def csv_lines(rows: Sequence[Sequence]) -> list[str]:
-    """Each row of plain values (str, int, float, bool, None) as its safe CSV line, ending with LINE_END.
-
-    The rows are written as they are and only the lines where a cell may need neutralising (or a NaN emptying)
-    are written again cell by cell: the same text, without a Python step for every cell. They are written with
-    no line end, which the writer would otherwise look up for every character of every cell (to quote a cell
-    holding one of its characters): a line with a CR or an LF in a cell is written again with it. The lines are
-    searched at once, and one by one only when the search finds something (one search costs a fifth of one per
-    line)."""
-    lines: list[str] = []
-    csv.writer(SimpleNamespace(write=lines.append), lineterminator="").writerows(rows)
-    joined = "," + "\n,".join(lines)
-    if joined.count("\n") == len(lines) - 1 and "\r" not in joined and not _MAY_NEED_A_CELL_CHANGED.search(joined):
-        return [line + LINE_END for line in lines]
-    for i, line in enumerate(lines):
-        if "\n" in line or "\r" in line or _MAY_NEED_A_CELL_CHANGED.search("," + line):
-            lines[i] = csv_line(rows[i])
-        else:
-            lines[i] = line + LINE_END
-    return lines
+    """Each row of plain values (str, int, float, bool, None) as its safe CSV line, ending with LINE_END."""
+    return [csv_line(row) for row in rows]
 
 
 def csv_line(row: Sequence) -> str:
-    """One row of plain values as its safe CSV line, each cell neutralised."""
-    lines: list[str] = []
-    csv.writer(SimpleNamespace(write=lines.append), lineterminator=LINE_END).writerow(
-        [(PREFIX + v if v[:1] in _FORMULA_FIRST else v) if isinstance(v, str) else ("" if v != v else v) for v in row])
-    return lines[0]
+    """One row of plain values as its safe CSV line: what the csv module writes (minimal quoting, quotes doubled,
+    CRLF) once each cell is neutralised and a NaN emptied.
+
+    Written cell by cell here rather than by csv.writer, which tests every character of every cell against its
+    delimiter, quote and line-end characters, twice: compiled (scripts/compile.sh), a text cell costs a look at its
+    first character and two searches, and a line two more for line breaks (rare: then every cell is looked at
+    again for them).
+    """
+    cells = [_csv_cell(value, False) for value in row]
+    line = ",".join(cells)
+    if "\n" in line or "\r" in line:
+        line = ",".join([_csv_cell(value, True) for value in row])
+    elif line == "" and len(row) == 1:
+        line = '""'  # as the csv module writes a row of one empty cell: not a blank line
+    return line + LINE_END
+
+
+_FORMULA_CODES: Final = frozenset(map(ord, FORMULA_STARTS))
+_NUMBER_TEXT: dict[float, str] = {}
+"""Float -> its text: most floats of the events table recur (a place's coordinates, a rule's confidence), and
+writing one out costs a few thousand instructions. Emptied when full."""
+NUMBER_TEXT_LIMIT: Final = 100_000
+
+
+def _csv_cell(value, breaks: bool) -> str:
+    """A cell as the line holds it; `breaks`: a cell holding a line break is quoted too (else only for a quote or a
+    comma: csv_line looks for line breaks in the whole line at once)."""
+    if isinstance(value, str):
+        text = PREFIX + value if value and ord(value[0]) in _FORMULA_CODES else value
+    elif value is None or value != value:  # None, or a NaN
+        return ""
+    elif isinstance(value, float):
+        if value == 0.0:
+            return repr(value)  # 0.0 and -0.0 are one key of a dict, not one text
+        found = _NUMBER_TEXT.get(value)
+        if found is None:
+            if len(_NUMBER_TEXT) >= NUMBER_TEXT_LIMIT:
+                _NUMBER_TEXT.clear()
+            found = _NUMBER_TEXT[value] = repr(value)
+        return found
+    else:
+        return str(value)
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or (breaks and ("\n" in text or "\r" in text)):
+        return '"' + text + '"'
+    return text
 
 
 def csv_text(rows: Iterable[Mapping | list], columns: list[str]) -> str:
