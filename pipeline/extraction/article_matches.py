@@ -49,7 +49,10 @@ class ArticleMatches:
     def every(self, name: str, first: int, last: int) -> list[Match]:
         """The family's matches lying wholly within tokens [first, last), overlapping ones included."""
         inside = self._matches.hits_within(self._family[name], first, last)
-        return matches_of(inside, self.norm, *self.columns) if inside else []
+        if not inside:
+            return []
+        words, starts, ends = self.columns  # passed one by one: a call with *columns is a generic call
+        return matches_of(inside, self.norm, words, starts, ends)
 
     def settled(self, name: str, first: int, last: int) -> list[Match]:
         """The family's matches within tokens [first, last) with overlaps settled, as TextView.find gives them

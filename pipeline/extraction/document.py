@@ -95,7 +95,8 @@ class FamilyMatches(Mapping):
     def __getitem__(self, family: str) -> list[Match]:
         found = self._made.get(family)
         if found is None:
-            found = self._made[family] = matches_of(self.hits[family], self.norm, *self.columns)
+            words, starts, ends = self.columns  # passed one by one: a call with *columns is a generic call
+            found = self._made[family] = matches_of(self.hits[family], self.norm, words, starts, ends)
         return found
 
     def __iter__(self):
@@ -127,7 +128,10 @@ class FamilyMatches(Mapping):
         """The family's matches lying wholly within tokens [first, last), in its own order, in the offsets of a
         view starting at article offset `start` (normalised offset `n_start`)."""
         inside = self.hits_within(family, first, last)
-        return matches_of(inside, self.norm, *self.columns, start, n_start, first) if inside else []
+        if not inside:
+            return []
+        words, starts, ends = self.columns
+        return matches_of(inside, self.norm, words, starts, ends, start, n_start, first)
 
     def cut_norm(self, start: int, end: int, n_start: int, n_end: int) -> NormalisedText:
         """The normalised text of the stretch [start, end) (normalised offsets [n_start, n_end)), its offset map
