@@ -82,8 +82,9 @@ class StageClock:
 
 def compiled_modules() -> list[str]:
     """The package's modules imported from a compiled build (scripts/compile.sh) rather than from their .py files:
-    the extraction's, and the duplicate merger."""
+    the extraction's, the duplicate merger and the safe CSV lines."""
     import pipeline.corpus.dedup  # noqa: F401
+    import pipeline.corpus.safe_csv  # noqa: F401
     import pipeline.extraction.extract  # noqa: F401  (it imports every stage)
 
     return sorted(name.removeprefix("pipeline.") for name, module in sys.modules.items()
