@@ -8,7 +8,7 @@ import operator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -173,25 +173,22 @@ def events_table(columns: Sequence[Sequence]):
         return pa.Table.from_pandas(columns_frame(columns), preserve_index=False)
 
 
-class EncodedRows(NamedTuple):
+SPILL_MARSHAL_VERSION = 4
+"""The marshal format of spill records, named so that a record made by a worker of another Python reads the same."""
+
+
+def encode_rows(rows: Sequence[Sequence]) -> bytes:
     """A batch's events.csv rows (values in EVENT_COLUMNS order) as the spill keeps them, encoded where the
-    articles were extracted, so that writing the events files only puts the merged clusters in (text as the
-    files' UTF-8 bytes: the main process neither decodes nor encodes it)."""
-
-    event_ids: list
-    tails: list
-    """Each row's CSV line after its cluster columns, for events.csv."""
-    table: bytes
-    """The rows as a serialised Arrow record batch of events.parquet's schema (empty when there are none)."""
-
-
-def encode_rows(rows: Sequence[Sequence]) -> EncodedRows:
-    """The rows' CSV text and Arrow columns."""
+    articles were extracted, so that writing the events files only puts the merged clusters in: one marshalled
+    record of the event ids, each row's CSV line after its cluster columns (the files' UTF-8 bytes: the main process
+    neither decodes nor encodes the text), and the rows as a serialised Arrow record batch of events.parquet's
+    schema (empty when there are none). The main process writes it into the spill as it comes."""
     if not rows:
-        return EncodedRows([], [], b"")
+        return marshal.dumps(([], [], b""), SPILL_MARSHAL_VERSION)
     table = events_table(list(zip(*rows))).cast(_events_schema()).combine_chunks()
     tails = [line.encode("utf-8") for line in csv_lines([row[4:] for row in rows])]
-    return EncodedRows([row[0] for row in rows], tails, table.to_batches()[0].serialize().to_pybytes())
+    return marshal.dumps(([row[0] for row in rows], tails, table.to_batches()[0].serialize().to_pybytes()),
+                         SPILL_MARSHAL_VERSION)
 
 
 def _write_text(text: str) -> Callable[[Path], None]:
@@ -207,6 +204,9 @@ def text_line(article: Article, published: str, date_source: str, date_evidence:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+WRITE_BUFFER = 1 << 20
+"""Bytes buffered before the article texts and the spill are written: an article's text line is about the size
+of the default buffer, which made a system call of nearly every line."""
 ROWS_PER_GROUP = 5_000
 """Events per Parquet row group and per chunk held while the events files are written."""
 
@@ -222,8 +222,8 @@ class OutputWriter:
         self.folder = Path(folder)
         self._articles_fh = open(self.folder / "articles.csv", "w", encoding="utf-8", newline="")
         self._articles = SafeWriter(self._articles_fh, ARTICLE_COLUMNS)
-        self._texts = open(self.folder / "article_texts.jsonl", "wb")
-        self._spill = open(self.folder / SPILL_NAME, "wb")
+        self._texts = open(self.folder / "article_texts.jsonl", "wb", buffering=WRITE_BUFFER)
+        self._spill = open(self.folder / SPILL_NAME, "wb", buffering=WRITE_BUFFER)
         self.n_rows = 0
         self._refs: list = []
 
@@ -236,10 +236,11 @@ class OutputWriter:
         self._texts.write(text_line)
         self._refs += [tuple(closed[c]) if c in closed else c for c in clusters]
 
-    def add_rows(self, rows: EncodedRows) -> None:
-        """The rows of the articles added since the last batch, in their order, as one spill record."""
-        record = marshal.dumps((self._refs, *rows))
-        self._spill.write(len(record).to_bytes(8, "little") + record)
+    def add_rows(self, rows: bytes) -> None:
+        """The rows of the articles added since the last batch, in their order (`encode_rows`), and their clusters,
+        as one spill record."""
+        refs = marshal.dumps(self._refs, SPILL_MARSHAL_VERSION)
+        self._spill.write(b"".join((len(refs).to_bytes(8, "little"), refs, len(rows).to_bytes(8, "little"), rows)))
         self.n_rows += len(self._refs)
         self._refs = []
 
@@ -306,13 +307,14 @@ class OutputWriter:
 
 def _spilled_batches(stream) -> Iterator[tuple[list, list, list, bytes]]:
     """The spill file's records, one per batch in the order written: (cluster number or final cluster per row,
-    the rows' `encode_rows`).
+    then the rows' `encode_rows`: event ids, CSV tails, Arrow batch).
 
-    The spill is this run's own scratch file (marshal: three times faster than JSON; each record after its
+    The spill is this run's own scratch file (marshal: three times faster than JSON; each part after its
     length, as marshal.load reads a large record from a file slowly); it never outlives the run and nothing
     else reads it."""
     while size := stream.read(8):
-        yield marshal.loads(stream.read(int.from_bytes(size, "little")))
+        refs = marshal.loads(stream.read(int.from_bytes(size, "little")))
+        yield (refs, *marshal.loads(stream.read(int.from_bytes(stream.read(8), "little"))))
 
 
 def write_run_info(out_dir: Path, run_info: dict) -> None:

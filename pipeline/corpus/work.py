@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from pipeline.corpus.cache import ArticleCache, CachedArticle
 from pipeline.corpus.dedup import report_keys
-from pipeline.corpus.store import EVENT_COLUMNS, EncodedRows, encode_rows, event_values, text_line
+from pipeline.corpus.store import EVENT_COLUMNS, encode_rows, event_values, text_line
 from pipeline.config import Settings
 from pipeline.extraction.extract import ArticleResult, Resources, extract_article, load_resources
 from pipeline.records import Article
@@ -56,7 +56,8 @@ class BatchOutput(NamedTuple):
     """A batch's articles, and the events.csv rows of them all before duplicates are merged, encoded at once."""
 
     articles: list[ArticleOutput]
-    rows: EncodedRows
+    rows: bytes
+    """store.encode_rows of them: one bytes object to send, which the main process writes as it is."""
 
 
 def encode_result(result: ArticleResult) -> CachedArticle:
