@@ -146,8 +146,9 @@ class _Report:
 
     def __init__(self, head: list, precise: list[str], broad: list[str]):
         event_type, start, end, figures, victims, cumulative, article_id = head
-        self.head = _Head(event_type, _When(start, end), tuple(_Fig(*f) for f in figures), victims, cumulative,
-                          article_id)
+        make = tuple.__new__  # the named tuples made without their Python constructors: a run makes millions
+        self.head = make(_Head, (event_type, make(_When, (start, end)), tuple([make(_Fig, tuple(f)) for f in figures]),
+                                 victims, cumulative, article_id))
         self.precise = frozenset(precise) or _NONE
         self.broad = frozenset(broad) or _NONE
 
@@ -190,7 +191,7 @@ class _Cluster:
             self.best, self.primary = key, event_id
 
     def final(self) -> ClosedCluster:
-        return ClosedCluster(self.cluster_id, self.primary, self.size)
+        return tuple.__new__(ClosedCluster, (self.cluster_id, self.primary, self.size))
 
 
 class ClosedCluster(NamedTuple):
@@ -202,7 +203,12 @@ class ClosedCluster(NamedTuple):
 
     def columns(self, event_id: str) -> tuple[str, bool, int]:
         """cluster_id, primary flag and cluster size of the row with this event_id."""
-        return self.cluster_id, self.primary == event_id, self.size
+        return closed_columns(self, event_id)
+
+
+def closed_columns(closed: tuple, event_id: str) -> tuple[str, bool, int]:
+    """ClosedCluster.columns of a closed cluster or of the plain tuple of its values (as the spill keeps it)."""
+    return closed[0], closed[1] == event_id, closed[2]
 
 
 BLOCK_DAYS = 32

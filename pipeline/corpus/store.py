@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.records import Article, Event, InputReport, PlaceMention
-from pipeline.corpus.dedup import ClosedCluster
+from pipeline.corpus.dedup import ClosedCluster, closed_columns
 from pipeline.corpus.output_set import SPILL_NAME
 from pipeline.corpus.safe_csv import SafeWriter, csv_line, csv_lines
 from pipeline.files import atomic_write
@@ -287,7 +287,7 @@ class OutputWriter:
             for refs, event_ids, tails, table in _spilled_batches(rows_in):
                 lines = []
                 for ref, event_id, tail in zip(refs, event_ids, tails):
-                    cluster = cluster_of(ref, event_id) if type(ref) is int else ClosedCluster(*ref).columns(event_id)
+                    cluster = cluster_of(ref, event_id) if type(ref) is int else closed_columns(ref, event_id)
                     lines += f"{event_id},{cluster[0]},{cluster[1]},{cluster[2]},".encode(), tail
                     clusters.append(cluster)
                 csv_out.write(b"".join(lines))
