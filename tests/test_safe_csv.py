@@ -85,3 +85,7 @@ def test_rows_of_any_width_and_text_are_written_as_the_csv_module_writes_them(ro
 
 def test_a_row_of_one_empty_cell_is_written_as_an_empty_quoted_cell_not_a_blank_line():
     assert csv_lines([[""], [None], [float("nan")]]) == ['""\r\n'] * 3
+
+
+def test_zero_and_negative_zero_keep_their_own_text_in_one_table():
+    assert csv_lines([[0.0, -0.0], [-0.0, 0.0]]) == ["0.0,-0.0\r\n", "-0.0,0.0\r\n"]

@@ -74,7 +74,8 @@ class SafeWriter:
 
 def csv_lines(rows: Sequence[Sequence]) -> list[str]:
     """Each row of plain values (str, int, float, bool, None) as its safe CSV line, ending with LINE_END."""
-    return [csv_line(row) for row in rows]
+    numbers: dict[float, str] = {}
+    return [_line(row, numbers) for row in rows]
 
 
 def csv_line(row: Sequence) -> str:
@@ -86,25 +87,27 @@ def csv_line(row: Sequence) -> str:
     first character and two searches, and a line two more for line breaks (rare: then every cell is looked at
     again for them).
     """
-    cells = [_csv_cell(value, False) for value in row]
+    return _line(row, {})
+
+
+def _line(row: Sequence, numbers: dict[float, str]) -> str:
+    """csv_line; `numbers`: float -> its text, kept over the rows of one call (most floats of the events table
+    recur, a place's coordinates and a rule's confidence, and writing one out costs a few thousand instructions)."""
+    cells = [_csv_cell(value, False, numbers) for value in row]
     line = ",".join(cells)
     if "\n" in line or "\r" in line:
-        line = ",".join([_csv_cell(value, True) for value in row])
+        line = ",".join([_csv_cell(value, True, numbers) for value in row])
     elif line == "" and len(row) == 1:
         line = '""'  # as the csv module writes a row of one empty cell: not a blank line
     return line + LINE_END
 
 
 _FORMULA_CODES: Final = frozenset(map(ord, FORMULA_STARTS))
-_NUMBER_TEXT: dict[float, str] = {}
-"""Float -> its text: most floats of the events table recur (a place's coordinates, a rule's confidence), and
-writing one out costs a few thousand instructions. Emptied when full."""
-NUMBER_TEXT_LIMIT: Final = 100_000
 
 
-def _csv_cell(value, breaks: bool) -> str:
+def _csv_cell(value, breaks: bool, numbers: dict[float, str]) -> str:
     """A cell as the line holds it; `breaks`: a cell holding a line break is quoted too (else only for a quote or a
-    comma: csv_line looks for line breaks in the whole line at once)."""
+    comma: _line looks for line breaks in the whole line at once)."""
     if isinstance(value, str):
         text = PREFIX + value if value and ord(value[0]) in _FORMULA_CODES else value
     elif value is None or value != value:  # None, or a NaN
@@ -112,11 +115,9 @@ def _csv_cell(value, breaks: bool) -> str:
     elif isinstance(value, float):
         if value == 0.0:
             return repr(value)  # 0.0 and -0.0 are one key of a dict, not one text
-        found = _NUMBER_TEXT.get(value)
+        found = numbers.get(value)
         if found is None:
-            if len(_NUMBER_TEXT) >= NUMBER_TEXT_LIMIT:
-                _NUMBER_TEXT.clear()
-            found = _NUMBER_TEXT[value] = repr(value)
+            found = numbers[value] = repr(value)
         return found
     else:
         return str(value)
