@@ -2,7 +2,7 @@ import bisect
 
 from hypothesis import given, strategies as st
 
-from pipeline.extraction.positions import bisect_left, bisect_right, offset_left, offset_right
+from pipeline.extraction.positions import bisect_left, bisect_right
 
 _COLUMNS = st.lists(st.integers(-5, 40), max_size=30).map(sorted)
 
@@ -15,9 +15,3 @@ def test_bisecting_a_column_finds_what_the_standard_library_finds(column, x, lo,
     assert bisect_left(column, x, lo, hi) == bisect.bisect_left(column, x, lo, max(lo, hi))
     assert bisect_right(column, x, lo, hi) == bisect.bisect_right(column, x, lo, max(lo, hi))
 
-
-@given(_COLUMNS, st.integers(-10, 50))
-def test_bisecting_an_offset_map_finds_what_the_standard_library_finds(column, x):
-    offsets = tuple(column)
-    assert offset_left(offsets, x) == bisect.bisect_left(offsets, x)
-    assert offset_right(offsets, x) == bisect.bisect_right(offsets, x)

@@ -251,7 +251,7 @@ class _Sentence:
         self.first, self.last = first, last
         self.end = end
         """Offset where the sentence ends in the text."""
-        self.norm_end = positions.offset_left(self.norm.offsets, end)
+        self.norm_end = positions.bisect_left(self.norm.offsets, end)
         self.lexicon = lexicon
         self.matches = article.matches_within(first, last)
         self._starting: dict[str, dict[int, Match]] = {}

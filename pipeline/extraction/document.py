@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from pipeline.extraction.matcher import (Hit, Match, PhraseIndex, PhraseMatcher, hit_length, matches_of,
                                          prefer_longest_match, word_forms)
-from pipeline.extraction.positions import bisect_left, bisect_right, offset_left, offset_right
+from pipeline.extraction.positions import bisect_left, bisect_right
 from pipeline.records import Sentence
 from pipeline.extraction.sentences import split_sentences
 from pipeline.extraction.textnorm import NormalisedText, Token, normalise, tokenize_columns
@@ -138,7 +138,7 @@ class FamilyMatches(Mapping):
         in the stretch's own offsets."""
         norm = self.norm
         return NormalisedText(norm.original[start:end], norm.text[n_start:n_end],
-                              tuple(map(sub, norm.offsets[n_start:n_end], repeat(start))))
+                              list(map(sub, norm.offsets[n_start:n_end], repeat(start))))
 
     def cut_tokens(self, first: int, last: int, n_start: int) -> list[Token]:
         """Tokens [first, last) in the normalised offsets of a stretch starting at normalised offset n_start."""
@@ -177,7 +177,7 @@ class Document:
         """The index of the token whose original characters include the article offset, else None."""
         offsets = self.norm.offsets
         _, starts, ends = self.matches.columns
-        last_char = offset_right(offsets, offset) - 1  # the last normalised character at or before the offset
+        last_char = bisect_right(offsets, offset) - 1  # the last normalised character at or before the offset
         k = bisect_right(starts, last_char) - 1
         return k if k >= 0 and offset <= offsets[ends[k] - 1] else None
 
@@ -212,11 +212,11 @@ class Document:
                         partial(table.cut_tokens, first, last, n_start))
 
 
-def token_stretch(offsets: tuple[int, ...], token_starts: list[int], token_ends: list[int], start: int,
+def token_stretch(offsets: list[int], token_starts: list[int], token_ends: list[int], start: int,
                   end: int) -> tuple[int, int, int, int] | None:
     """Tokens [first, last) and normalised offsets [n_start, n_end) of the original-text stretch [start, end);
     None when its edges cut a word (such a stretch is analysed on its own)."""
-    n_start, n_end = offset_left(offsets, start), offset_left(offsets, end)
+    n_start, n_end = bisect_left(offsets, start), bisect_left(offsets, end)
     first, last = bisect_left(token_starts, n_start), bisect_left(token_starts, n_end)
     if (first > 0 and token_ends[first - 1] > n_start) or (last > first and token_ends[last - 1] > n_end):
         return None

@@ -3,8 +3,8 @@
 Compiled with the extraction, each step is a native comparison of two ints, where the standard library's bisect
 makes a generic call and a generic item look-up and comparison per step (a few hundred bisections per article,
 most in `document.token_stretch`: its instructions fell to less than half). Compiled code indexes a column
-natively only when it knows the column's type, so lists (the token columns) and tuples (offset maps) have their
-own pair of functions. The results are those of bisect.bisect_left and bisect.bisect_right.
+natively only when it knows the column's type: the columns are lists (offset maps included). The results are
+those of bisect.bisect_left and bisect.bisect_right.
 """
 
 from __future__ import annotations
@@ -33,26 +33,3 @@ def bisect_right(values: list[int], x: int, lo: int = 0, hi: int | None = None) 
             lo = mid + 1
     return lo
 
-
-def offset_left(offsets: tuple[int, ...], x: int) -> int:
-    """bisect_left over an offset map: the first normalised character at or after original offset x."""
-    lo, end = 0, len(offsets)
-    while lo < end:
-        mid = (lo + end) // 2
-        if offsets[mid] < x:
-            lo = mid + 1
-        else:
-            end = mid
-    return lo
-
-
-def offset_right(offsets: tuple[int, ...], x: int) -> int:
-    """bisect_right over an offset map: the first normalised character after original offset x."""
-    lo, end = 0, len(offsets)
-    while lo < end:
-        mid = (lo + end) // 2
-        if x < offsets[mid]:
-            end = mid
-        else:
-            lo = mid + 1
-    return lo

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from pipeline.errors import DataFileError
-from pipeline.extraction.positions import offset_left
+from pipeline.extraction.positions import bisect_left
 from pipeline.records import Sentence, Span
 from pipeline.resources import load_yaml
 from pipeline.extraction.textnorm import NormalisedText, code_point_value, normalise_phrase
@@ -181,7 +181,7 @@ def split_sentences(text: str, rules: SentenceRules, norm: NormalisedText | None
             key = normalise_phrase(line_text)
         else:
             offsets = norm.offsets
-            key = " ".join(norm.text[offset_left(offsets, line.start()):offset_left(offsets, line.end())].split())
+            key = " ".join(norm.text[bisect_left(offsets, line.start()):bisect_left(offsets, line.end())].split())
         if not key:
             continue
         if key in seen_lines:

@@ -66,8 +66,8 @@ def _token_classes(letter_ranges: list[tuple[int, int]]) -> bytes:
     return bytes(table)
 
 
-_SHARED_OFFSETS = tuple(range(1 << 16))
-"""Offset maps are cut from this one tuple of ints, so that normalising a text makes no int per character (a text
+_SHARED_OFFSETS = list(range(1 << 16))
+"""Offset maps are cut from this one list of ints, so that normalising a text makes no int per character (a text
 longer than it makes its own)."""
 
 
@@ -77,7 +77,8 @@ class NormalisedText:
 
     original: str
     text: str
-    offsets: tuple[int, ...]
+    offsets: list[int]
+    """A list, so that compiled code bisects it natively (pipeline.extraction.positions)."""
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) range of the normalised text to the original text."""
@@ -99,16 +100,17 @@ def normalise(text: str) -> NormalisedText:
     lowered = _folded_at_once(text, folding)
     if lowered is None:
         return _normalise_per_character(text, folding.table)
-    ints = _SHARED_OFFSETS if len(text) <= len(_SHARED_OFFSETS) else range(len(text))
+    shared = len(text) <= len(_SHARED_OFFSETS)
+    ints = _SHARED_OFFSETS if shared else range(len(text))
     if len(lowered) == len(text):
-        return NormalisedText(text, lowered, tuple(ints[:len(text)]))
+        return NormalisedText(text, lowered, _SHARED_OFFSETS[:len(text)] if shared else list(ints))
     offsets: list[int] = []
     pos = 0
     for cut in _removed_at(text, folding.removed):
         offsets.extend(ints[pos:cut])
         pos = cut + 1
     offsets.extend(ints[pos:len(text)])
-    return NormalisedText(text, lowered, tuple(offsets))
+    return NormalisedText(text, lowered, offsets)
 
 
 def _removed_at(text: str, removed: str) -> list[int]:
@@ -145,7 +147,7 @@ def _normalise_per_character(text: str, table: dict[int, str]) -> NormalisedText
         rep = table.get(ord(ch), ch).lower()  # one offset per output character: "İ".lower() is two
         out.append(rep)
         offsets.extend([i] * len(rep))
-    return NormalisedText(text, "".join(out), tuple(offsets))
+    return NormalisedText(text, "".join(out), offsets)
 
 
 def normalise_phrase(phrase: str) -> str:
