@@ -119,3 +119,12 @@ def test_clause_splits_are_where_the_rule_as_a_pattern_matches(rules, text):
 
     expected = [m.span() for m in _clause_pattern(rules).finditer(text)]
     assert _clause_splits(text, rules.clause_marks, rules.clause_openers, rules) == expected
+
+
+def test_a_clause_opener_with_a_space_at_its_edge_is_a_data_error(lexicon_dir, tmp_path):
+    from pipeline.errors import DataFileError
+
+    text = (lexicon_dir / "sentences.yaml").read_text(encoding="utf-8")
+    (tmp_path / "sentences.yaml").write_text(text.replace("  - حيث\n", "  - \"حيث \"\n"), encoding="utf-8")
+    with pytest.raises(DataFileError, match="clause openers"):
+        load_sentence_rules(tmp_path)
