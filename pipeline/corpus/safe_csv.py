@@ -20,14 +20,14 @@ import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters a spreadsheet may read as the start of a formula."""
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+_FORMULA_CODES: Final = frozenset(map(ord, FORMULA_STARTS))
 PREFIX = "'"
 LINE_END = "\r\n"
 
 
 def neutralise(value):
     """The value as a CSV cell may safely hold it: strings that could start a formula get a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value and ord(value[0]) in _FORMULA_CODES:  # one look-up, not one test per start
         return PREFIX + value
     return value
 
@@ -102,14 +102,11 @@ def _line(row: Sequence, numbers: dict[float, str]) -> str:
     return line + LINE_END
 
 
-_FORMULA_CODES: Final = frozenset(map(ord, FORMULA_STARTS))
-
-
 def _csv_cell(value, breaks: bool, numbers: dict[float, str]) -> str:
     """A cell as the line holds it; `breaks`: a cell holding a line break is quoted too (else only for a quote or a
     comma: _line looks for line breaks in the whole line at once)."""
     if isinstance(value, str):
-        text = PREFIX + value if value and ord(value[0]) in _FORMULA_CODES else value
+        text: str = neutralise(value)
     elif value is None or value != value:  # None, or a NaN
         return ""
     elif isinstance(value, float):

@@ -32,4 +32,3 @@ def bisect_right(values: list[int], x: int, lo: int = 0, hi: int | None = None) 
         else:
             lo = mid + 1
     return lo
-

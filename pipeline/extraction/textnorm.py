@@ -100,10 +100,9 @@ def normalise(text: str) -> NormalisedText:
     lowered = _folded_at_once(text, folding)
     if lowered is None:
         return _normalise_per_character(text, folding.table)
-    shared = len(text) <= len(_SHARED_OFFSETS)
-    ints = _SHARED_OFFSETS if shared else range(len(text))
+    ints = _SHARED_OFFSETS if len(text) <= len(_SHARED_OFFSETS) else list(range(len(text)))
     if len(lowered) == len(text):
-        return NormalisedText(text, lowered, _SHARED_OFFSETS[:len(text)] if shared else list(ints))
+        return NormalisedText(text, lowered, ints[:len(text)])
     offsets: list[int] = []
     pos = 0
     for cut in _removed_at(text, folding.removed):
